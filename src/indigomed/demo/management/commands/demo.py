@@ -1,0 +1,26 @@
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from indigomed.demo.seed import DEMO_LOGINS
+
+
+class Command(BaseCommand):
+    help = "Run the platform on the embedded database with demo data: migrate, seed, serve."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("seed_demo")
+        host, _, port = options["addrport"].rpartition(":")
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"IndigoMed is running at http://{host or '127.0.0.1'}:{port}/"))
+        self.stdout.write(f"  API docs:   http://{host or '127.0.0.1'}:{port}/api/docs")
+        self.stdout.write("  Demo sign-ins (synthetic accounts):")
+        for login in DEMO_LOGINS:
+            self.stdout.write(f"    {login.role:32} {login.email:34} {login.password}")
+        self.stdout.write("  E-mail (sign-up verification links) is printed here.\n")
+        call_command("runserver", options["addrport"], use_reloader=False)

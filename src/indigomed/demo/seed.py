@@ -1,0 +1,236 @@
+"""Builds the demo world: directory, calendars, and one sign-in per kind of user."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from indigomed.accounts.models import Member, PrivacyOfficer, User
+from indigomed.demo import catalogue as c
+from indigomed.directory.geo import locate_postal_code
+from indigomed.directory.models import (
+    Facility,
+    FacilityStaff,
+    InsuranceCarrier,
+    InsurancePlan,
+    Language,
+    Practitioner,
+    PractitionerRole,
+    Specialty,
+    VisitReason,
+)
+from indigomed.scheduling import services as scheduling
+from indigomed.scheduling.models import Appointment, AvailabilityRule, Slot, VisitType
+
+# Demo passwords: long enough for the 15-character rule, printed at start, never for production.
+DEMO_PASSWORD = "indigomed-demo-2026"  # noqa: S105
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    email: str
+    password: str
+
+
+DEMO_LOGINS = [
+    DemoLogin("Member (patient)", "member@demo.indigomed.test", DEMO_PASSWORD),
+    DemoLogin("Practitioner (Connect)", "doctor@demo.indigomed.test", DEMO_PASSWORD),
+    DemoLogin("Facility staff (Connect)", "staff@demo.indigomed.test", DEMO_PASSWORD),
+    DemoLogin("HCF admin (Connect)", "hcf-admin@demo.indigomed.test", DEMO_PASSWORD),
+    DemoLogin("Privacy officer (back office)", "privacy@demo.indigomed.test", DEMO_PASSWORD),
+]
+
+
+def is_seeded() -> bool:
+    return Practitioner.objects.exists()
+
+
+def _user(email: str, name: str, **extra: object) -> User:
+    user = User.objects.create_user(email, DEMO_PASSWORD, display_name=name, **extra)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+@transaction.atomic
+def seed_directory(*, practitioners: int = 400, seed: int = 2016) -> None:
+    """Specialties, languages, plans, facilities in several US states and France, practitioners."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible synthetic data, not secrets
+    specialties = {}
+    for slug, (name, reasons) in c.SPECIALTIES.items():
+        spec = Specialty.objects.create(slug=slug, name=name)
+        specialties[slug] = spec
+        VisitReason.objects.bulk_create(VisitReason(slug=slugify(r), name=r, specialty=spec) for r in reasons)
+    languages = {code: Language.objects.create(code=code, name=name) for code, name in c.LANGUAGES.items()}
+    plans_by_country: dict[str, list[InsurancePlan]] = {"US": [], "FR": []}
+    for slug, (name, country, plan_names) in c.CARRIERS.items():
+        carrier = InsuranceCarrier.objects.create(slug=slug, name=name, country=country)
+        for plan_name in plan_names:
+            plan = InsurancePlan.objects.create(slug=f"{slug}-{slugify(plan_name)}", carrier=carrier, name=plan_name)
+            plans_by_country[country].append(plan)
+
+    facilities: list[Facility] = []
+    for index, (postal, country, city, region, zone) in enumerate(c.PLACES):
+        center = locate_postal_code(postal, country).point
+        kinds = c.FACILITY_KINDS_FR if country == "FR" else c.FACILITY_KINDS_EN
+        streets = c.STREETS_FR if country == "FR" else c.STREETS_EN
+        for n in range(3):
+            kind, label = kinds[(index + n) % len(kinds)]
+            word = c.FACILITY_WORDS[(index * 3 + n) % len(c.FACILITY_WORDS)]
+            name = f"{label} {word}" if country == "FR" else f"{word} {label}"
+            number = rng.randint(2, 240)
+            facility = Facility.objects.create(
+                slug=slugify(f"{name}-{city}-{index}-{n}"),
+                name=name,
+                kind=kind,
+                street=f"{number} {rng.choice(streets)}",
+                city=city,
+                region=region,
+                postal_code=postal,
+                country=country,
+                latitude=round(center.latitude + rng.uniform(-0.04, 0.04), 6),
+                longitude=round(center.longitude + rng.uniform(-0.04, 0.04), 6),
+                timezone=zone,
+                phone=f"+1 555 01{rng.randint(10, 99)}" if country == "US" else f"+33 1 99 00 {rng.randint(10, 99)} 00",
+                cancel_cutoff_hours=rng.choice([None, 12, 24, 48]),
+            )
+            facility.plans.set(rng.sample(plans_by_country[country], k=min(4, len(plans_by_country[country]))))
+            facilities.append(facility)
+
+    spec_list = list(specialties.values())
+    for i in range(practitioners):
+        facility = facilities[i % len(facilities)]
+        gender = rng.choices(["female", "male", "nonbinary"], weights=[48, 48, 4])[0]
+        given = rng.choice(c.GIVEN_NAMES[gender])
+        family = rng.choice(c.FAMILY_NAMES)
+        main = spec_list[i % len(spec_list)]
+        p = Practitioner.objects.create(
+            slug=slugify(f"{given}-{family}-{i}"),
+            title="Dr" if facility.country == "FR" else "Dr.",
+            given_name=given,
+            family_name=family,
+            gender=gender,
+            bio=f"{given} {family} practises {main.name.lower()} at {facility.name} and welcomes new patients.",
+            rating_average=round(rng.uniform(3.6, 5.0), 2) if i % 3 else None,
+            rating_count=rng.randint(3, 220) if i % 3 else 0,
+        )
+        p.specialties.add(main)
+        if rng.random() < 0.15:
+            p.specialties.add(rng.choice(spec_list))
+        native = "fr" if facility.country == "FR" else "en"
+        p.languages.add(languages[native], *rng.sample(list(languages.values()), k=rng.randint(0, 2)))
+        p.plans.set(rng.sample(list(facility.plans.all()), k=rng.randint(1, facility.plans.count())))
+        PractitionerRole.objects.create(practitioner=p, facility=facility)
+        if rng.random() < 0.1:
+            second = facilities[(i + 7) % len(facilities)]
+            if second.country == facility.country:
+                PractitionerRole.objects.create(practitioner=p, facility=second)
+
+
+def seed_calendars(*, seed: int = 2016) -> int:
+    """Weekly opening rules for every role and the slots they make over the horizon."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible synthetic data, not secrets
+    created = 0
+    for role in PractitionerRole.objects.select_related("facility", "practitioner").order_by("pk"):
+        new_patient = VisitType.objects.create(role=role, name="New patient visit", duration_minutes=30)
+        follow_up = VisitType.objects.create(role=role, name="Follow-up", duration_minutes=20)
+        weekdays = sorted(rng.sample(range(5), k=rng.randint(3, 5)))
+        rules = []
+        for weekday in weekdays:
+            rules.append(
+                AvailabilityRule(
+                    role=role,
+                    visit_type=new_patient,
+                    weekday=weekday,
+                    start_time=dt.time(9, 0),
+                    end_time=dt.time(12, 0),
+                )
+            )
+            rules.append(
+                AvailabilityRule(
+                    role=role,
+                    visit_type=follow_up,
+                    weekday=weekday,
+                    start_time=dt.time(13, 40),
+                    end_time=dt.time(17, 0),
+                )
+            )
+        if rng.random() < 0.2:
+            rules.append(
+                AvailabilityRule(
+                    role=role, visit_type=new_patient, weekday=5, start_time=dt.time(9, 0), end_time=dt.time(12, 0)
+                )
+            )
+        AvailabilityRule.objects.bulk_create(rules)
+        created += scheduling.generate_upcoming_slots(role=role)
+    return created
+
+
+@transaction.atomic
+def seed_people() -> None:
+    """The demo sign-ins, one member's bookings and a completed visit."""
+    member_login, doctor_login, staff_login, admin_login, privacy_login = DEMO_LOGINS
+    member = _user(member_login.email, "Jordan Demo")
+    Member.objects.create(user=member, date_of_birth=dt.date(1988, 4, 27))
+
+    role = (
+        PractitionerRole.objects.filter(facility__country="US", facility__region="NY")
+        .select_related("practitioner", "facility")
+        .order_by("pk")
+        .first()
+    )
+    assert role is not None, "the directory must be seeded first"
+    doctor = _user(doctor_login.email, role.practitioner.display_name)
+    Practitioner.objects.filter(pk=role.practitioner_id).update(user=doctor)
+    staff = _user(staff_login.email, "Front desk")
+    FacilityStaff.objects.create(user=staff, facility=role.facility, role=FacilityStaff.Role.STAFF)
+    admin = _user(admin_login.email, "Facility admin")
+    FacilityStaff.objects.create(user=admin, facility=role.facility, role=FacilityStaff.Role.ADMIN)
+    officer = _user(privacy_login.email, "Privacy office", is_staff=True)
+    PrivacyOfficer.objects.create(user=officer)
+
+    reason = VisitReason.objects.filter(specialty__practitioners=role.practitioner).order_by("pk").first()
+    assert reason is not None
+    plan = role.practitioner.plans.order_by("pk").first()
+    upcoming = Slot.objects.filter(role=role, is_open=True, starts_at__gt=timezone.now() + dt.timedelta(days=3))
+    first = upcoming.order_by("starts_at").first()
+    if first is not None:
+        scheduling.book_appointment(
+            actor=member, slot_id=first.pk, visit_reason=reason.slug, insurance_plan=plan.slug if plan else None
+        )
+    # A visit last month, completed at the practice, so the member has a history to see.
+    visit_type = role.visit_types.order_by("pk").first()
+    assert visit_type is not None
+    past_start = (timezone.now() - dt.timedelta(days=30)).replace(minute=0, second=0, microsecond=0)
+    past_slot = Slot.objects.create(
+        role=role,
+        visit_type=visit_type,
+        starts_at=past_start,
+        ends_at=past_start + dt.timedelta(minutes=visit_type.duration_minutes),
+        is_open=False,
+    )
+    past = Appointment.objects.create(
+        member=member,
+        slot=past_slot,
+        role=role,
+        visit_type=visit_type,
+        visit_reason=reason,
+        insurance_plan=plan,
+        starts_at=past_slot.starts_at,
+        ends_at=past_slot.ends_at,
+        booked_at=past_start - dt.timedelta(days=5),
+    )
+    scheduling.set_visit_status(actor=doctor, public_id=str(past.public_id), status="completed")
+
+
+def seed_all(*, practitioners: int = 400) -> int:
+    seed_directory(practitioners=practitioners)
+    slots = seed_calendars()
+    seed_people()
+    return slots

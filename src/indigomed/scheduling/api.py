@@ -1,0 +1,192 @@
+"""Booking over the API: open slots, my appointments, cancel, move, .ics; and the Connect calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+from ninja.security import django_auth
+
+from indigomed.directory.models import PractitionerRole
+from indigomed.errors import Invalid, NotFound
+from indigomed.scheduling import queries, services
+from indigomed.scheduling.ics import appointment_ics
+from indigomed.scheduling.models import Appointment
+
+router = Router(tags=["booking"])
+connect_router = Router(tags=["connect"], auth=django_auth)
+
+MAX_RANGE = dt.timedelta(days=31)
+
+
+class SlotOut(Schema):
+    id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    visit_type: str
+
+
+class SlotRange(Schema):
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+
+
+class BookIn(Schema):
+    slot_id: int = Field(..., ge=1, le=2**62)
+    visit_reason: str = Field(..., min_length=1, max_length=80)
+    insurance_plan: str | None = Field(None, max_length=80, description="Plan slug; omit to pay yourself")
+
+
+class RescheduleIn(Schema):
+    slot_id: int = Field(..., ge=1, le=2**62)
+
+
+class AppointmentOut(Schema):
+    id: uuid.UUID
+    status: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    timezone: str
+    practitioner: str
+    practitioner_slug: str
+    facility: str
+    facility_slug: str
+    address: str
+    visit_type: str
+    visit_reason: str
+    insurance_plan: str | None
+    can_change_until: dt.datetime
+    ics_url: str
+
+
+class PracticeAppointmentOut(Schema):
+    id: uuid.UUID
+    status: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    practitioner: str
+    facility: str
+    visit_type: str
+    visit_reason: str
+    patient: str
+
+
+class StatusIn(Schema):
+    status: Literal["checked_in", "completed", "no_show"]
+
+
+class CalendarRange(Schema):
+    day: dt.date | None = None
+    days: int = Field(1, ge=1, le=7)
+
+
+def appointment_out(a: Appointment) -> dict[str, object]:
+    f = a.role.facility
+    return {
+        "id": a.public_id,
+        "status": a.status,
+        "starts_at": a.starts_at,
+        "ends_at": a.ends_at,
+        "timezone": f.timezone,
+        "practitioner": a.role.practitioner.display_name,
+        "practitioner_slug": a.role.practitioner.slug,
+        "facility": f.name,
+        "facility_slug": f.slug,
+        "address": f"{f.street}, {f.postal_code} {f.city}",
+        "visit_type": a.visit_type.name,
+        "visit_reason": a.visit_reason.name,
+        "insurance_plan": str(a.insurance_plan) if a.insurance_plan else None,
+        "can_change_until": a.starts_at - dt.timedelta(hours=f.effective_cancel_cutoff_hours),
+        "ics_url": f"/api/appointments/{a.public_id}/ics",
+    }
+
+
+@router.get("/roles/{role_id}/slots", response=list[SlotOut], summary="Open slots of a practitioner at a facility")
+def role_slots(request: HttpRequest, role_id: int, window: Query[SlotRange]) -> object:
+    if not PractitionerRole.objects.filter(pk=role_id, is_active=True).exists():
+        raise NotFound("We could not find that practitioner at that place.")
+    start = window.start or timezone.now()
+    end = window.end or start + dt.timedelta(days=7)
+    if start.tzinfo is None or end.tzinfo is None:
+        raise Invalid("Give times with a time zone, like 2026-12-01T09:00:00Z.")
+    if end <= start or end - start > MAX_RANGE:
+        raise Invalid("Ask for a range that ends after it starts and spans at most 31 days.")
+    return queries.open_slots_for_role(role_id, start=start, end=end)
+
+
+@router.get("/appointments", response=list[AppointmentOut], auth=django_auth, summary="My appointments")
+def my_appointments(request: HttpRequest) -> object:
+    return [appointment_out(a) for a in queries.appointments_of_member(request.user)]
+
+
+@router.post("/appointments", response={201: AppointmentOut}, auth=django_auth, summary="Book a slot")
+def book(request: HttpRequest, data: BookIn) -> object:
+    a = services.book_appointment(
+        actor=request.user, slot_id=data.slot_id, visit_reason=data.visit_reason, insurance_plan=data.insurance_plan
+    )
+    return Status(201, appointment_out(queries.appointment_for_member(request.user, a.public_id)))
+
+
+@router.get("/appointments/{public_id}", response=AppointmentOut, auth=django_auth, summary="One of my appointments")
+def my_appointment(request: HttpRequest, public_id: uuid.UUID) -> object:
+    return appointment_out(queries.appointment_for_member(request.user, public_id))
+
+
+@router.post("/appointments/{public_id}/cancel", response=AppointmentOut, auth=django_auth, summary="Cancel")
+def cancel(request: HttpRequest, public_id: uuid.UUID) -> object:
+    services.cancel_appointment(actor=request.user, public_id=str(public_id))
+    return appointment_out(queries.appointment_for_member(request.user, public_id))
+
+
+@router.post(
+    "/appointments/{public_id}/reschedule", response=AppointmentOut, auth=django_auth, summary="Move to another slot"
+)
+def reschedule(request: HttpRequest, public_id: uuid.UUID, data: RescheduleIn) -> object:
+    moved = services.reschedule_appointment(actor=request.user, public_id=str(public_id), new_slot_id=data.slot_id)
+    return appointment_out(queries.appointment_for_member(request.user, moved.public_id))
+
+
+@router.get("/appointments/{public_id}/ics", auth=django_auth, summary="The appointment as an iCalendar file")
+def ics(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    return appointment_ics(queries.appointment_for_member(request.user, public_id))
+
+
+@connect_router.get("/calendar", response=list[PracticeAppointmentOut], summary="The practice's appointments")
+def calendar(request: HttpRequest, window: Query[CalendarRange]) -> object:
+    day = window.day or timezone.localdate()
+    start = dt.datetime.combine(day, dt.time(0, 0), tzinfo=dt.UTC)
+    return [
+        {
+            "id": a.public_id,
+            "status": a.status,
+            "starts_at": a.starts_at,
+            "ends_at": a.ends_at,
+            "practitioner": a.role.practitioner.display_name,
+            "facility": a.role.facility.name,
+            "visit_type": a.visit_type.name,
+            "visit_reason": a.visit_reason.name,
+            "patient": str(a.member),
+        }
+        for a in queries.practice_calendar(request.user, start=start, end=start + dt.timedelta(days=window.days))
+    ]
+
+
+@connect_router.post("/appointments/{public_id}/status", response=PracticeAppointmentOut, summary="Mark a visit")
+def mark(request: HttpRequest, public_id: uuid.UUID, data: StatusIn) -> object:
+    a = services.set_visit_status(actor=request.user, public_id=str(public_id), status=data.status)
+    return {
+        "id": a.public_id,
+        "status": a.status,
+        "starts_at": a.starts_at,
+        "ends_at": a.ends_at,
+        "practitioner": a.role.practitioner.display_name,
+        "facility": a.role.facility.name,
+        "visit_type": a.visit_type.name,
+        "visit_reason": a.visit_reason.name,
+        "patient": str(a.member),
+    }

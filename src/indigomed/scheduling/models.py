@@ -1,0 +1,154 @@
+"""Calendars: opening rules, the slots they make, and the appointments that fill them."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from indigomed.directory.models import InsurancePlan, PractitionerRole, VisitReason
+
+
+class VisitType(models.Model):
+    """A kind of visit a practitioner offers at a facility, with how long it lasts."""
+
+    role = models.ForeignKey(PractitionerRole, on_delete=models.CASCADE, related_name="visit_types")
+    name = models.CharField(max_length=80)
+    duration_minutes = models.PositiveSmallIntegerField()
+    is_remote = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=5) & Q(duration_minutes__lte=480), name="visit_type_sane_duration"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.duration_minutes} min)"
+
+
+class AvailabilityRule(models.Model):
+    """Every given weekday, from a local start time to a local end time, slots of one visit type.
+
+    Times are wall-clock times in the facility's time zone, so 09:00 stays 09:00 across
+    daylight-saving changes.
+    """
+
+    role = models.ForeignKey(PractitionerRole, on_delete=models.CASCADE, related_name="availability_rules")
+    visit_type = models.ForeignKey(VisitType, on_delete=models.CASCADE, related_name="rules")
+    weekday = models.PositiveSmallIntegerField(help_text="0 = Monday … 6 = Sunday")
+    start_time = models.TimeField()
+    end_time = models.TimeField()
+    valid_from = models.DateField(null=True, blank=True)
+    valid_until = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="rule_weekday_range"),
+            models.CheckConstraint(condition=Q(end_time__gt=F("start_time")), name="rule_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"weekday {self.weekday} {self.start_time}–{self.end_time}"
+
+
+class AvailabilityException(models.Model):
+    """Time off (no slots in the window) or extra hours (slots of one visit type in it)."""
+
+    class Kind(models.TextChoices):
+        TIME_OFF = "time_off", "Time off"
+        EXTRA_HOURS = "extra_hours", "Extra hours"
+
+    role = models.ForeignKey(PractitionerRole, on_delete=models.CASCADE, related_name="availability_exceptions")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    visit_type = models.ForeignKey(VisitType, null=True, blank=True, on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="exception_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(kind="time_off") | Q(visit_type__isnull=False), name="extra_hours_have_visit_type"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d}"
+
+
+class Slot(models.Model):
+    """One bookable interval, generated from the rules.
+
+    ``is_open`` is a search aid kept by the booking services in the same transaction as the
+    appointment; the guarantee that a slot is booked at most once is the partial unique
+    constraint on ``Appointment.slot``.
+    """
+
+    role = models.ForeignKey(PractitionerRole, on_delete=models.CASCADE, related_name="slots")
+    visit_type = models.ForeignKey(VisitType, on_delete=models.CASCADE, related_name="slots")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    is_open = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["role", "starts_at"], name="one_slot_per_role_and_start"),
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="slot_ends_after_start"),
+        ]
+        indexes = [
+            models.Index(fields=["role", "starts_at"], name="slot_open_by_role", condition=Q(is_open=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"slot {self.pk} at {self.starts_at:%Y-%m-%d %H:%M}Z"
+
+
+class Appointment(models.Model):
+    class Status(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        CHECKED_IN = "checked_in", "Checked in"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+        NO_SHOW = "no_show", "No-show"
+
+    # Statuses that hold their slot; a cancelled appointment frees it for someone else.
+    HOLDING = (Status.BOOKED, Status.CHECKED_IN, Status.COMPLETED, Status.NO_SHOW)
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appointments")
+    slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="appointments")
+    role = models.ForeignKey(PractitionerRole, on_delete=models.PROTECT, related_name="appointments")
+    visit_type = models.ForeignKey(VisitType, on_delete=models.PROTECT, related_name="appointments")
+    visit_reason = models.ForeignKey(VisitReason, on_delete=models.PROTECT, related_name="appointments")
+    insurance_plan = models.ForeignKey(
+        InsurancePlan, null=True, blank=True, on_delete=models.PROTECT, related_name="appointments"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.BOOKED)
+    booked_at = models.DateTimeField(default=timezone.now)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    rescheduled_from = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="rescheduled_to"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot"],
+                condition=Q(status__in=["booked", "checked_in", "completed", "no_show"]),
+                name="slot_booked_at_most_once",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["member", "starts_at"], name="appointment_member_time"),
+            models.Index(fields=["role", "starts_at"], name="appointment_role_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"appointment {self.public_id}"

@@ -1,0 +1,120 @@
+"""Reads of calendars: open slots, a member's appointments, a practice's day and week."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from indigomed.directory.models import PractitionerRole
+from indigomed.errors import NotFound
+from indigomed.scheduling.models import Appointment, Slot
+
+
+@dataclass(frozen=True, slots=True)
+class OpenSlot:
+    id: int
+    role_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    visit_type: str
+
+
+def next_open_slots(
+    role_ids: Sequence[int],
+    *,
+    per_role: int | None = None,
+    after: dt.datetime | None = None,
+    before: dt.datetime | None = None,
+) -> dict[int, list[OpenSlot]]:
+    """The first few open future slots of each role, in one query (a window over the partial index)."""
+    if not role_ids:
+        return {}
+    per_role = per_role or int(settings.INDIGOMED["NEXT_SLOTS_SHOWN"])
+    after = after or timezone.now()
+    filters: dict[str, Any] = {"role_id__in": list(role_ids), "is_open": True, "starts_at__gt": after}
+    if before is not None:
+        filters["starts_at__lt"] = before
+    rows = (
+        Slot.objects.filter(**filters)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("role_id")], order_by=[F("starts_at").asc()]))
+        .filter(rank__lte=per_role)
+        .values_list("id", "role_id", "starts_at", "ends_at", "visit_type__name")
+        .order_by("role_id", "starts_at")
+    )
+    found: dict[int, list[OpenSlot]] = defaultdict(list)
+    for slot_id, role_id, starts_at, ends_at, visit_type in rows:
+        found[role_id].append(OpenSlot(slot_id, role_id, starts_at, ends_at, visit_type))
+    return dict(found)
+
+
+def open_slots_for_role(role_id: int, *, start: dt.datetime, end: dt.datetime) -> list[OpenSlot]:
+    """Every open slot of a role starting in [start, end) and in the future."""
+    start = max(start, timezone.now())
+    rows = (
+        Slot.objects.filter(role_id=role_id, is_open=True, starts_at__gte=start, starts_at__lt=end)
+        .order_by("starts_at")
+        .values_list("id", "role_id", "starts_at", "ends_at", "visit_type__name")
+    )
+    return [OpenSlot(*row) for row in rows]
+
+
+def appointments_of_member(member: Any) -> QuerySet[Appointment]:
+    """The member's own appointments, soonest first, with what the list shows."""
+    return (
+        Appointment.objects.filter(member=member)
+        .select_related("role__practitioner", "role__facility", "visit_type", "visit_reason", "insurance_plan__carrier")
+        .order_by("starts_at")
+    )
+
+
+def appointment_for_member(member: Any, public_id: uuid.UUID | str) -> Appointment:
+    """The member's appointment; another member's or an unknown one is the same 'not found'."""
+    try:
+        return appointments_of_member(member).get(public_id=public_id)
+    except (Appointment.DoesNotExist, ValueError) as exc:
+        raise NotFound("We could not find that appointment.") from exc
+
+
+def roles_managed_by(user: Any) -> QuerySet[Any]:
+    """Ids of the practitioner roles whose calendar this user may run in Connect.
+
+    A practitioner runs their own roles; facility staff and HCF admins run every role at
+    their facilities.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return PractitionerRole.objects.none().values_list("id", flat=True)
+    return (
+        PractitionerRole.objects.filter(Q(practitioner__user=user) | Q(facility__staff__user=user))
+        .values_list("id", flat=True)
+        .distinct()
+    )
+
+
+def practice_calendar(user: Any, *, start: dt.datetime, end: dt.datetime) -> QuerySet[Appointment]:
+    """Appointments in [start, end) at the roles the user runs, cancelled ones included."""
+    return (
+        Appointment.objects.filter(role_id__in=roles_managed_by(user), starts_at__gte=start, starts_at__lt=end)
+        .select_related("role__practitioner", "role__facility", "visit_type", "visit_reason", "member")
+        .order_by("starts_at")
+    )
+
+
+def appointment_for_practice(user: Any, public_id: uuid.UUID | str) -> Appointment:
+    """An appointment at a role the user runs; anything else is 'not found'."""
+    try:
+        return (
+            Appointment.objects.filter(role_id__in=roles_managed_by(user))
+            .select_related("role__practitioner", "role__facility", "visit_type", "visit_reason")
+            .get(public_id=public_id)
+        )
+    except (Appointment.DoesNotExist, ValueError) as exc:
+        raise NotFound("We could not find that appointment.") from exc

@@ -1,0 +1,291 @@
+"""Every change to a calendar: slot generation, booking, cancelling, moving, and the visit lifecycle."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Min, OuterRef, Subquery
+from django.utils import timezone
+
+from indigomed.directory.models import InsurancePlan, PractitionerRole, VisitReason
+from indigomed.errors import Forbidden, Invalid, NotFound
+from indigomed.records.services import record_completed_visit
+from indigomed.scheduling.availability import WeeklyRule, Window, slots_between
+from indigomed.scheduling.errors import CutoffPassed, SlotInPast, SlotTaken, WrongStatus
+from indigomed.scheduling.models import Appointment, AvailabilityException, Slot
+from indigomed.scheduling.queries import (
+    appointment_for_member,
+    appointment_for_practice,
+    next_open_slots,
+    roles_managed_by,
+)
+
+Status = Appointment.Status
+
+
+# --- Slots ------------------------------------------------------------------------------------
+
+
+def generate_slots(*, role: PractitionerRole, first_day: dt.date, last_day: dt.date) -> int:
+    """Create the slots the role's rules and exceptions make between two local dates.
+
+    Idempotent: slots that exist are kept (booked or not), new ones are added, and open
+    slots that time off now covers are closed. Returns the number of slots created.
+    """
+    zone = ZoneInfo(role.facility.timezone)
+    rules = [
+        WeeklyRule(
+            weekday=r.weekday,
+            start=r.start_time,
+            end=r.end_time,
+            duration=dt.timedelta(minutes=r.visit_type.duration_minutes),
+            visit_type_id=r.visit_type_id,
+            valid_from=r.valid_from,
+            valid_until=r.valid_until,
+        )
+        for r in role.availability_rules.select_related("visit_type")
+    ]
+    exceptions = list(role.availability_exceptions.select_related("visit_type"))
+    time_off = [Window(e.starts_at, e.ends_at) for e in exceptions if e.kind == AvailabilityException.Kind.TIME_OFF]
+    extra = [
+        Window(e.starts_at, e.ends_at, dt.timedelta(minutes=e.visit_type.duration_minutes), e.visit_type_id)
+        for e in exceptions
+        if e.kind == AvailabilityException.Kind.EXTRA_HOURS and e.visit_type is not None
+    ]
+    specs = slots_between(
+        rules=rules, zone=zone, first_day=first_day, last_day=last_day, time_off=time_off, extra_hours=extra
+    )
+    now = timezone.now()
+    specs = [s for s in specs if s.starts_at > now]
+    with transaction.atomic():
+        existing = set(
+            Slot.objects.filter(
+                role=role,
+                starts_at__gte=specs[0].starts_at if specs else timezone.now(),
+                starts_at__lte=specs[-1].starts_at if specs else timezone.now(),
+            ).values_list("starts_at", flat=True)
+        )
+        new = [
+            Slot(role=role, visit_type_id=s.visit_type_id, starts_at=s.starts_at, ends_at=s.ends_at)
+            for s in specs
+            if s.starts_at not in existing
+        ]
+        Slot.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+        for window in time_off:
+            Slot.objects.filter(
+                role=role, is_open=True, starts_at__lt=window.ends_at, ends_at__gt=window.starts_at
+            ).update(is_open=False)
+        refresh_next_open(role_ids=[role.pk])
+    return len(new)
+
+
+def generate_upcoming_slots(*, role: PractitionerRole, today: dt.date | None = None) -> int:
+    """Fill the role's calendar up to the horizon in settings (``SLOT_HORIZON_DAYS``)."""
+    zone = ZoneInfo(role.facility.timezone)
+    today = today or timezone.now().astimezone(zone).date()
+    horizon = int(settings.INDIGOMED["SLOT_HORIZON_DAYS"])
+    return generate_slots(role=role, first_day=today, last_day=today + dt.timedelta(days=horizon))
+
+
+def refresh_next_open(*, role_ids: list[int]) -> None:
+    """Recompute the search aid ``next_open_at`` of some roles from their open future slots."""
+    soonest = (
+        Slot.objects.filter(role_id=OuterRef("pk"), is_open=True, starts_at__gt=timezone.now())
+        .order_by()
+        .values("role_id")
+        .annotate(first=Min("starts_at"))
+        .values("first")
+    )
+    PractitionerRole.objects.filter(pk__in=role_ids).update(next_open_at=Subquery(soonest))
+
+
+def add_time_off(
+    *, actor: Any, role: PractitionerRole, starts_at: dt.datetime, ends_at: dt.datetime
+) -> AvailabilityException:
+    """Block a window of a role's calendar; booked appointments in it stay and must be moved by hand."""
+    _require_runs_role(actor, role)
+    if ends_at <= starts_at:
+        raise Invalid("The end of the time off must come after its start.")
+    with transaction.atomic():
+        exception = AvailabilityException.objects.create(
+            role=role, kind=AvailabilityException.Kind.TIME_OFF, starts_at=starts_at, ends_at=ends_at
+        )
+        Slot.objects.filter(role=role, is_open=True, starts_at__lt=ends_at, ends_at__gt=starts_at).update(is_open=False)
+        refresh_next_open(role_ids=[role.pk])
+    return exception
+
+
+def _require_runs_role(actor: Any, role: PractitionerRole) -> None:
+    if role.pk not in set(roles_managed_by(actor)):
+        raise Forbidden("You do not manage this calendar.")
+
+
+# --- Booking ----------------------------------------------------------------------------------
+
+
+def book_appointment(
+    *,
+    actor: Any,
+    slot_id: int,
+    visit_reason: str,
+    insurance_plan: str | None,
+    rescheduled_from: Appointment | None = None,
+) -> Appointment:
+    """Book an open slot for the signed-in member.
+
+    Guarantees: the slot is booked at most once whoever races for it, because the database's
+    partial unique index on the slot decides; the loser gets ``SlotTaken`` carrying the next
+    open slots of the same practitioner. Raises ``NotFound`` for an unknown slot, reason or
+    plan, ``SlotInPast`` for a slot that has started, ``Invalid`` for a reason the practitioner
+    does not see or a plan they do not take, ``Forbidden`` for a caller who is not a member.
+    """
+    if not getattr(actor, "is_authenticated", False) or not hasattr(actor, "member"):
+        raise Forbidden("Only members can book appointments.")
+    slot = Slot.objects.select_related("role__practitioner", "role__facility", "visit_type").filter(pk=slot_id).first()
+    if slot is None or not slot.role.is_active:
+        raise NotFound("We could not find that time slot.")
+    if slot.starts_at <= timezone.now():
+        raise SlotInPast("That time has already passed. Please choose a later time.")
+    reason = VisitReason.objects.filter(slug=visit_reason).first()
+    if reason is None:
+        raise NotFound("We do not know that visit reason.")
+    if not slot.role.practitioner.specialties.filter(pk=reason.specialty_id).exists():
+        raise Invalid(f"{slot.role.practitioner.display_name} does not see patients for that reason.")
+    plan = None
+    if insurance_plan:
+        plan = InsurancePlan.objects.filter(slug=insurance_plan).first()
+        if plan is None:
+            raise NotFound("We do not know that insurance plan.")
+        if not slot.role.practitioner.plans.filter(pk=plan.pk).exists():
+            raise Invalid(f"{slot.role.practitioner.display_name} does not accept {plan}.")
+
+    try:
+        with transaction.atomic():
+            appointment = Appointment.objects.create(
+                member=actor,
+                slot=slot,
+                role=slot.role,
+                visit_type=slot.visit_type,
+                visit_reason=reason,
+                insurance_plan=plan,
+                starts_at=slot.starts_at,
+                ends_at=slot.ends_at,
+                rescheduled_from=rescheduled_from,
+            )
+            Slot.objects.filter(pk=slot.pk).update(is_open=False)
+            refresh_next_open(role_ids=[slot.role_id])
+    except IntegrityError as exc:
+        upcoming = next_open_slots([slot.role_id], per_role=5).get(slot.role_id, [])
+        raise SlotTaken(
+            "Sorry, that time is no longer available. Here are the next open times.", next_slots=upcoming
+        ) from exc
+    return appointment
+
+
+def _check_cutoff(appointment: Appointment) -> None:
+    cutoff = dt.timedelta(hours=appointment.role.facility.effective_cancel_cutoff_hours)
+    if timezone.now() > appointment.starts_at - cutoff:
+        raise CutoffPassed(
+            f"{appointment.role.facility.name} does not take changes online less than "
+            f"{appointment.role.facility.effective_cancel_cutoff_hours} hours before the visit. Please call them."
+        )
+
+
+def cancel_appointment(*, actor: Any, public_id: str) -> Appointment:
+    """Cancel the member's own booked appointment before the practice's cut-off; frees the slot."""
+    appointment = appointment_for_member(actor, public_id)
+    if appointment.status != Status.BOOKED:
+        raise WrongStatus("Only a booked appointment can be cancelled.")
+    _check_cutoff(appointment)
+    with transaction.atomic():
+        _cancel(appointment)
+    return appointment
+
+
+def _cancel(appointment: Appointment) -> None:
+    changed = Appointment.objects.filter(pk=appointment.pk, status=Status.BOOKED).update(
+        status=Status.CANCELLED, status_changed_at=timezone.now()
+    )
+    if not changed:
+        raise WrongStatus("This appointment was changed meanwhile; please reload.")
+    appointment.status = Status.CANCELLED
+    Slot.objects.filter(pk=appointment.slot_id, starts_at__gt=timezone.now()).update(is_open=True)
+    refresh_next_open(role_ids=[appointment.role_id])
+
+
+def reschedule_appointment(*, actor: Any, public_id: str, new_slot_id: int) -> Appointment:
+    """Move the member's appointment to another open slot of the same practitioner and place.
+
+    Both happen or neither: if the new slot is taken the old booking stands.
+    """
+    appointment = appointment_for_member(actor, public_id)
+    if appointment.status != Status.BOOKED:
+        raise WrongStatus("Only a booked appointment can be moved.")
+    _check_cutoff(appointment)
+    target = Slot.objects.filter(pk=new_slot_id).values_list("role_id", flat=True).first()
+    if target is None:
+        raise NotFound("We could not find that time slot.")
+    if target != appointment.role_id:
+        raise Invalid("Choose a new time with the same practitioner at the same place.")
+    with transaction.atomic():
+        _cancel(appointment)
+        moved = book_appointment(
+            actor=actor,
+            slot_id=new_slot_id,
+            visit_reason=appointment.visit_reason.slug,
+            insurance_plan=appointment.insurance_plan.slug if appointment.insurance_plan else None,
+            rescheduled_from=appointment,
+        )
+    return moved
+
+
+# --- The visit lifecycle (Connect) ------------------------------------------------------------
+
+_ALLOWED_FROM = {
+    Status.CHECKED_IN: (Status.BOOKED,),
+    Status.COMPLETED: (Status.BOOKED, Status.CHECKED_IN),
+    Status.NO_SHOW: (Status.BOOKED,),
+}
+
+
+def set_visit_status(*, actor: Any, public_id: str, status: str) -> Appointment:
+    """Mark an appointment checked in, completed or no-show from the practice side.
+
+    A completed visit is kept in the member's visit history in the same transaction.
+    Raises ``NotFound`` outside the actor's practice and ``WrongStatus`` for a move the
+    lifecycle does not allow (a cancelled visit cannot be completed).
+    """
+    appointment = appointment_for_practice(actor, public_id)
+    try:
+        target = Status(status)
+    except ValueError as exc:
+        raise Invalid("Choose checked in, completed or no-show.") from exc
+    allowed = _ALLOWED_FROM.get(target)
+    if allowed is None:
+        raise Invalid("Choose checked in, completed or no-show.")
+    if target == Status.NO_SHOW and appointment.starts_at > timezone.now():
+        raise WrongStatus("A visit that has not started cannot be a no-show.")
+    with transaction.atomic():
+        changed = Appointment.objects.filter(pk=appointment.pk, status__in=allowed).update(
+            status=target, status_changed_at=timezone.now()
+        )
+        if not changed:
+            raise WrongStatus(
+                f"A {appointment.get_status_display().lower()} visit cannot become {target.label.lower()}."
+            )
+        appointment.status = target
+        if target == Status.COMPLETED:
+            local = appointment.starts_at.astimezone(ZoneInfo(appointment.role.facility.timezone))
+            record_completed_visit(
+                member=appointment.member,
+                appointment_public_id=appointment.public_id,
+                practitioner_name=appointment.role.practitioner.display_name,
+                facility_name=appointment.role.facility.name,
+                reason=appointment.visit_reason.name,
+                visit_date=local.date(),
+            )
+    return appointment

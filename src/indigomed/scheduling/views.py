@@ -1,0 +1,130 @@
+"""Patient-site booking pages: book a slot, my appointments, cancel, move, .ics."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from indigomed.directory.models import VisitReason
+from indigomed.errors import DomainError, NotFound
+from indigomed.records.queries import visit_history_for
+from indigomed.scheduling import queries, services
+from indigomed.scheduling.errors import SlotTaken
+from indigomed.scheduling.forms import BookForm, RescheduleForm
+from indigomed.scheduling.ics import appointment_ics
+from indigomed.scheduling.models import Appointment, Slot
+
+
+def _slot_or_404(slot_id: int) -> Slot:
+    slot = Slot.objects.select_related("role__practitioner", "role__facility", "visit_type").filter(pk=slot_id).first()
+    if slot is None:
+        raise Http404("We could not find that time slot.")
+    return slot
+
+
+@login_required
+def book(request: HttpRequest, slot_id: int) -> HttpResponse:
+    slot = _slot_or_404(slot_id)
+    practitioner = slot.role.practitioner
+    reasons = [
+        (r.slug, r.name)
+        for r in VisitReason.objects.filter(specialty__practitioners=practitioner).order_by("name").distinct()
+    ]
+    plans = [(p.slug, str(p)) for p in practitioner.plans.select_related("carrier")]
+    form = BookForm(request.POST or None, reasons=reasons, plans=plans)
+    context = {"slot": slot, "zone": ZoneInfo(slot.role.facility.timezone), "form": form}
+    if not hasattr(request.user, "member"):
+        context["not_member"] = True
+        return render(request, "scheduling/book.html", context, status=403)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appointment = services.book_appointment(
+                actor=request.user,
+                slot_id=slot.pk,
+                visit_reason=form.cleaned_data["visit_reason"],
+                insurance_plan=form.cleaned_data["insurance_plan"] or None,
+            )
+        except SlotTaken as exc:
+            context.update(error=exc.message, next_slots=exc.details.get("next_slots", []))
+            return render(request, "scheduling/book.html", context, status=409)
+        except DomainError as exc:
+            context["error"] = exc.message
+            return render(request, "scheduling/book.html", context, status=exc.status)
+        messages.success(request, "Your appointment is booked.")
+        return redirect("appointment", public_id=appointment.public_id)
+    return render(request, "scheduling/book.html", context, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def my_appointments(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    appointments = list(queries.appointments_of_member(request.user))
+    return render(
+        request,
+        "scheduling/my_appointments.html",
+        {
+            "upcoming": [a for a in appointments if a.ends_at >= now and a.status != "cancelled"],
+            "past": [a for a in reversed(appointments) if a.ends_at < now or a.status == "cancelled"],
+            "history": visit_history_for(request.user),
+        },
+    )
+
+
+def _member_appointment(request: HttpRequest, public_id: str) -> Appointment:
+    try:
+        return queries.appointment_for_member(request.user, public_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+@login_required
+def appointment(request: HttpRequest, public_id: str) -> HttpResponse:
+    a = _member_appointment(request, public_id)
+    zone = ZoneInfo(a.role.facility.timezone)
+    now = timezone.now()
+    alternatives = queries.open_slots_for_role(a.role_id, start=now, end=now + dt.timedelta(days=14))
+    return render(request, "scheduling/appointment.html", {"a": a, "zone": zone, "alternatives": alternatives})
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, public_id: str) -> HttpResponse:
+    _member_appointment(request, public_id)
+    try:
+        services.cancel_appointment(actor=request.user, public_id=public_id)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Your appointment is cancelled.")
+    return redirect("appointment", public_id=public_id)
+
+
+@login_required
+@require_POST
+def reschedule(request: HttpRequest, public_id: str) -> HttpResponse:
+    _member_appointment(request, public_id)
+    form = RescheduleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a new time from the list.")
+        return redirect("appointment", public_id=public_id)
+    try:
+        moved = services.reschedule_appointment(
+            actor=request.user, public_id=public_id, new_slot_id=form.cleaned_data["slot_id"]
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("appointment", public_id=public_id)
+    messages.success(request, "Your appointment has been moved.")
+    return redirect("appointment", public_id=moved.public_id)
+
+
+@login_required
+def ics(request: HttpRequest, public_id: str) -> HttpResponse:
+    return appointment_ics(_member_appointment(request, public_id))

@@ -1,0 +1,69 @@
+"""GET /api/search: the same search as the web page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from indigomed.search.queries import Criteria, search
+
+router = Router(tags=["search"])
+
+
+class SearchIn(Schema):
+    what: str | None = Field(None, max_length=80, description="Specialty or visit reason slug")
+    plan: str | None = Field(None, max_length=80, description="Insurance plan slug")
+    postal_code: str | None = Field(None, max_length=12, description="US ZIP code or French postal code")
+    country: Literal["US", "FR"] = "US"
+    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: float | None = Field(None, ge=-180, le=180)
+    radius_km: float | None = Field(None, gt=0, le=500)
+    language: str | None = Field(None, max_length=8)
+    gender: Literal["female", "male", "nonbinary"] | None = None
+    available_from: dt.date | None = None
+    available_to: dt.date | None = None
+    sort: Literal["soonest", "distance"] = "soonest"
+    page: int = Field(1, ge=1, le=1000)
+
+
+class SlotOut(Schema):
+    id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    visit_type: str
+
+
+class ResultOut(Schema):
+    role_id: int
+    practitioner_slug: str
+    practitioner_name: str
+    gender: str
+    specialties: list[str]
+    languages: list[str]
+    facility_slug: str
+    facility_name: str
+    city: str
+    region: str
+    country: str
+    latitude: float
+    longitude: float
+    timezone: str
+    distance_km: float | None
+    next_slots: list[SlotOut]
+
+
+class PageOut(Schema):
+    results: list[ResultOut]
+    page: int
+    page_size: int
+    has_next: bool
+    near: str | None
+    specialty: str | None
+
+
+@router.get("", response=PageOut, summary="Search practitioners")
+def search_practitioners(request: HttpRequest, filters: Query[SearchIn]) -> object:
+    return search(Criteria(**filters.dict()))

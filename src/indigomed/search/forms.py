@@ -1,0 +1,43 @@
+"""The search form of the web page; it reads the same fields as ``GET /api/search``."""
+
+from __future__ import annotations
+
+from django import forms
+
+from indigomed.search.queries import Criteria
+
+
+class SearchForm(forms.Form):
+    what = forms.SlugField(required=False, max_length=80, label="Specialty or reason")
+    postal_code = forms.CharField(required=False, max_length=12, label="ZIP or postal code")
+    country = forms.ChoiceField(choices=[("US", "United States"), ("FR", "France")], required=False, initial="US")
+    radius_km = forms.IntegerField(required=False, min_value=1, max_value=500, label="Within (km)")
+    plan = forms.SlugField(required=False, max_length=80, label="Insurance plan")
+    language = forms.CharField(required=False, max_length=8)
+    gender = forms.ChoiceField(
+        required=False, choices=[("", "Any"), ("female", "Female"), ("male", "Male"), ("nonbinary", "Non-binary")]
+    )
+    available_from = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Available from"
+    )
+    available_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="to")
+    sort = forms.ChoiceField(
+        required=False, choices=[("soonest", "Soonest available"), ("distance", "Nearest")], initial="soonest"
+    )
+    page = forms.IntegerField(required=False, min_value=1, max_value=1000, widget=forms.HiddenInput)
+
+    def criteria(self) -> Criteria:
+        data = self.cleaned_data
+        return Criteria(
+            what=data.get("what") or None,
+            plan=data.get("plan") or None,
+            postal_code=data.get("postal_code") or None,
+            country=data.get("country") or "US",
+            radius_km=data.get("radius_km"),
+            language=data.get("language") or None,
+            gender=data.get("gender") or None,
+            available_from=data.get("available_from"),
+            available_to=data.get("available_to"),
+            sort=data.get("sort") or "soonest",
+            page=data.get("page") or 1,
+        )

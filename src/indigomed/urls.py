@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from indigomed.api import api
+from indigomed.directory import views as directory_views
+from indigomed.scheduling import connect_views
+from indigomed.scheduling import views as booking_views
+from indigomed.search import views as search_views
+
+connect_patterns = (
+    [
+        path("", connect_views.calendar, name="calendar"),
+        path("appointments/<uuid:public_id>/status", connect_views.mark, name="mark"),
+    ],
+    "connect",
+)
+
+urlpatterns = [
+    path("", search_views.home, name="home"),
+    path("search/", search_views.results, name="search"),
+    path("practitioners/<slug:slug>/", directory_views.practitioner, name="practitioner"),
+    path("facilities/<slug:slug>/", directory_views.facility, name="facility"),
+    path("book/<int:slot_id>/", booking_views.book, name="book"),
+    path("appointments/", booking_views.my_appointments, name="my_appointments"),
+    path("appointments/<uuid:public_id>/", booking_views.appointment, name="appointment"),
+    path("appointments/<uuid:public_id>/cancel", booking_views.cancel, name="cancel_appointment"),
+    path("appointments/<uuid:public_id>/reschedule", booking_views.reschedule, name="reschedule_appointment"),
+    path("appointments/<uuid:public_id>/calendar.ics", booking_views.ics, name="appointment_ics"),
+    path("connect/", include(connect_patterns)),
+    path("accounts/", include("allauth.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]

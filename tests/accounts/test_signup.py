@@ -1,0 +1,77 @@
+"""Sign-up with e-mail verification, and the age gate (CHILD-1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.test import Client
+
+from indigomed.accounts.models import Member, User
+
+SIGNUP = "/accounts/signup/"
+PASSWORD = "a long enough passphrase for tests"
+
+
+def years_ago(years: int, days: int = 0) -> dt.date:
+    today = dt.date.today()
+    return today.replace(year=today.year - years) - dt.timedelta(days=days)
+
+
+def sign_up(client: Client, email: str, dob: object) -> object:
+    return client.post(SIGNUP, {"email": email, "date_of_birth": dob, "password1": PASSWORD, "password2": PASSWORD})
+
+
+@pytest.mark.django_db
+def test_an_adult_signs_up_becomes_a_member_and_is_asked_to_verify_the_address() -> None:
+    response = sign_up(Client(), "new.person@example.test", years_ago(30).isoformat())
+    assert response.status_code == 302
+    user = User.objects.get(email="new.person@example.test")
+    assert Member.objects.get(user=user).date_of_birth == years_ago(30)
+    assert EmailAddress.objects.get(user=user).verified is False
+    assert len(mail.outbox) == 1
+    assert "new.person@example.test" in mail.outbox[0].to
+    assert "/accounts/confirm-email/" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_a_thirteen_year_old_on_their_birthday_may_sign_up() -> None:
+    response = sign_up(Client(), "teen@example.test", years_ago(13).isoformat())
+    assert response.status_code == 302
+    assert Member.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_child_under_13_is_refused_clearly_and_nothing_is_stored() -> None:
+    """CHILD-1: a clear refusal, no hint of the age that passes, and not the e-mail, not a row."""
+    response = sign_up(Client(), "young.child@example.test", years_ago(13, days=-1).isoformat())
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "can&#x27;t create an IndigoMed account" in page or "can't create an IndigoMed account" in page
+    assert "13" not in page.split("<main>")[1]
+    assert "young.child@example.test" not in page
+    assert User.objects.count() == 0
+    assert EmailAddress.objects.count() == 0
+    assert Member.objects.count() == 0
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("dob", "message"),
+    [("", "enter your date of birth"), ("27/04/1990", "Enter a date"), ("2999-01-01", "cannot be in the future")],
+)
+def test_a_missing_or_malformed_date_of_birth_is_explained(dob: str, message: str) -> None:
+    response = sign_up(Client(), "someone@example.test", dob)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert User.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_sign_up_page_asks_for_a_date_of_birth_without_hinting_at_an_age() -> None:
+    page = Client().get(SIGNUP).content.decode()
+    assert 'name="date_of_birth"' in page
+    assert "13" not in page.split("<main>")[1]

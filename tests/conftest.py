@@ -1,0 +1,189 @@
+"""Named personas and a small world: two facilities (New York, Paris), practitioners with calendars,
+members, the practice's staff and an outsider."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.test import Client
+
+from indigomed.accounts.models import Member, User
+from indigomed.directory.models import (
+    Facility,
+    FacilityStaff,
+    InsuranceCarrier,
+    InsurancePlan,
+    Language,
+    Practitioner,
+    PractitionerRole,
+    Specialty,
+    VisitReason,
+)
+from indigomed.scheduling.models import AvailabilityRule, VisitType
+from indigomed.scheduling.services import generate_upcoming_slots
+
+PASSWORD = "correct-horse-battery-staple"
+TEST_OUTPUT = Path(os.environ.get("TEST_OUTPUT_DIR", "test-output"))
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings: object) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+def make_user(email: str, *, member: bool = False, dob: dt.date = dt.date(1985, 6, 1)) -> User:
+    user = User.objects.create_user(email, PASSWORD, display_name=email.split("@")[0].title())
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    if member:
+        Member.objects.create(user=user, date_of_birth=dob)
+    return user
+
+
+@dataclass
+class World:
+    cardiology: Specialty
+    chest_pain: VisitReason
+    dermatology: Specialty
+    acne: VisitReason
+    aetna: InsurancePlan
+    cigna: InsurancePlan
+    mgen: InsurancePlan
+    ny_clinic: Facility
+    paris_clinic: Facility
+    heart_doctor: Practitioner
+    heart_role: PractitionerRole
+    skin_doctor: Practitioner
+    skin_role: PractitionerRole
+    paris_doctor: Practitioner
+    paris_role: PractitionerRole
+    member: User
+    other_member: User
+    doctor_user: User
+    staff_user: User
+    outsider: User
+
+
+def _role(practitioner: Practitioner, facility: Facility, weekdays: range = range(7)) -> PractitionerRole:
+    role = PractitionerRole.objects.create(practitioner=practitioner, facility=facility)
+    visit = VisitType.objects.create(role=role, name="Consultation", duration_minutes=30)
+    AvailabilityRule.objects.bulk_create(
+        AvailabilityRule(role=role, visit_type=visit, weekday=d, start_time=dt.time(9), end_time=dt.time(12))
+        for d in weekdays
+    )
+    generate_upcoming_slots(role=role)
+    return role
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    cardiology = Specialty.objects.create(slug="cardiology", name="Cardiology")
+    chest_pain = VisitReason.objects.create(slug="chest-pain", name="Chest pain", specialty=cardiology)
+    dermatology = Specialty.objects.create(slug="dermatology", name="Dermatology")
+    acne = VisitReason.objects.create(slug="acne", name="Acne", specialty=dermatology)
+    english = Language.objects.create(code="en", name="English")
+    spanish = Language.objects.create(code="es", name="Spanish")
+    french = Language.objects.create(code="fr", name="French")
+    aetna_c = InsuranceCarrier.objects.create(slug="aetna", name="Aetna", country="US")
+    cigna_c = InsuranceCarrier.objects.create(slug="cigna", name="Cigna", country="US")
+    mgen_c = InsuranceCarrier.objects.create(slug="mgen", name="MGEN", country="FR")
+    aetna = InsurancePlan.objects.create(slug="aetna-hmo", carrier=aetna_c, name="HMO")
+    cigna = InsurancePlan.objects.create(slug="cigna-oap", carrier=cigna_c, name="Open Access Plus")
+    mgen = InsurancePlan.objects.create(slug="mgen-reference", carrier=mgen_c, name="Référence")
+    ny_clinic = Facility.objects.create(
+        slug="hudson-clinic",
+        name="Hudson Clinic",
+        street="1 Example Avenue",
+        city="New York",
+        region="NY",
+        postal_code="10016",
+        country="US",
+        latitude=40.7459,
+        longitude=-73.9781,
+        timezone="America/New_York",
+        cancel_cutoff_hours=24,
+    )
+    paris_clinic = Facility.objects.create(
+        slug="cabinet-voltaire",
+        name="Cabinet Voltaire",
+        street="10 boulevard Voltaire",
+        city="Paris",
+        region="IDF",
+        postal_code="75011",
+        country="FR",
+        latitude=48.8590,
+        longitude=2.3800,
+        timezone="Europe/Paris",
+    )
+    heart_doctor = Practitioner.objects.create(
+        slug="ada-hart", given_name="Ada", family_name="Hart", gender="female", bio="Cardiologist."
+    )
+    heart_doctor.specialties.add(cardiology)
+    heart_doctor.languages.add(english, spanish)
+    heart_doctor.plans.add(aetna)
+    skin_doctor = Practitioner.objects.create(
+        slug="ben-skinner", given_name="Ben", family_name="Skinner", gender="male"
+    )
+    skin_doctor.specialties.add(dermatology)
+    skin_doctor.languages.add(english)
+    skin_doctor.plans.add(cigna)
+    paris_doctor = Practitioner.objects.create(
+        slug="claire-coeur", title="Dr", given_name="Claire", family_name="Cœur", gender="female"
+    )
+    paris_doctor.specialties.add(cardiology)
+    paris_doctor.languages.add(french)
+    paris_doctor.plans.add(mgen)
+    heart_role = _role(heart_doctor, ny_clinic)
+    skin_role = _role(skin_doctor, ny_clinic, weekdays=range(0, 2))
+    paris_role = _role(paris_doctor, paris_clinic)
+
+    doctor_user = make_user("ada.hart@example.test")
+    heart_doctor.user = doctor_user
+    heart_doctor.save(update_fields=["user"])
+    staff_user = make_user("front.desk@example.test")
+    FacilityStaff.objects.create(user=staff_user, facility=ny_clinic)
+    return World(
+        cardiology=cardiology,
+        chest_pain=chest_pain,
+        dermatology=dermatology,
+        acne=acne,
+        aetna=aetna,
+        cigna=cigna,
+        mgen=mgen,
+        ny_clinic=ny_clinic,
+        paris_clinic=paris_clinic,
+        heart_doctor=heart_doctor,
+        heart_role=heart_role,
+        skin_doctor=skin_doctor,
+        skin_role=skin_role,
+        paris_doctor=paris_doctor,
+        paris_role=paris_role,
+        member=make_user("pat.member@example.test", member=True),
+        other_member=make_user("other.member@example.test", member=True),
+        doctor_user=doctor_user,
+        staff_user=staff_user,
+        outsider=make_user("outsider@example.test"),
+    )
+
+
+@pytest.fixture
+def member_client(world: World) -> Client:
+    client = Client()
+    client.force_login(world.member)
+    return client
+
+
+@pytest.fixture
+def test_output() -> Path:
+    TEST_OUTPUT.mkdir(parents=True, exist_ok=True)
+    return TEST_OUTPUT
+
+
+def postgres() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
