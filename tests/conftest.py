@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.core.servers.basehttp import WSGIServer
 from django.test import Client
 
 from indigomed.accounts.models import Member, User
@@ -28,6 +29,10 @@ from indigomed.scheduling.models import AvailabilityRule, VisitType
 from indigomed.scheduling.services import generate_upcoming_slots
 
 PASSWORD = "correct-horse-battery-staple"
+
+# The live test server is Django's development server, whose listen backlog (10) resets bursts
+# of simultaneous connections; production servers queue far more. Concurrency tests need the same.
+WSGIServer.request_queue_size = 128
 TEST_OUTPUT = Path(os.environ.get("TEST_OUTPUT_DIR", "test-output"))
 
 
