@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.core.cache import cache
 from django.core.servers.basehttp import WSGIServer
 from django.test import Client
 
@@ -37,8 +38,9 @@ TEST_OUTPUT = Path(os.environ.get("TEST_OUTPUT_DIR", "test-output"))
 
 
 @pytest.fixture(autouse=True)
-def _fast_hasher(settings: object) -> None:
+def _fast_hasher_and_fresh_cache(settings: object) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+    cache.clear()
 
 
 def make_user(email: str, *, member: bool = False, dob: dt.date = dt.date(1985, 6, 1)) -> User:

@@ -6,7 +6,7 @@ import csv
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import zipcodes
@@ -40,6 +40,7 @@ def _french_areas() -> dict[str, tuple[str, float, float]]:
     }
 
 
+@lru_cache(maxsize=4096)
 def locate_postal_code(code: str, country: str) -> Place:
     """The point a postal code stands for. Raises ``Invalid`` for a malformed code, ``NotFound`` for an unknown one."""
     country = country.upper()

@@ -1,0 +1,112 @@
+"""Shared pieces of the HTTP benchmarks: a gunicorn server on PostgreSQL, wrk, medians."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from statistics import median
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+OUT = ROOT / "bench" / "out"
+
+
+def need(tool: str, package: str) -> str:
+    path = shutil.which(tool)
+    if path is None:
+        subprocess.run(["apt-get", "install", "-y", "-qq", package], check=True, stdout=subprocess.DEVNULL)
+        path = shutil.which(tool)
+    if path is None:
+        sys.exit(f"{tool} is required (Debian package {package})")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def server_env(database_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(32),
+        PYTHONPATH=str(ROOT / "src"),
+        DJANGO_SETTINGS_MODULE="indigomed.settings",
+        LOG_LEVEL="WARNING",
+        DB_CONN_MAX_AGE="600",
+    )
+    return env
+
+
+@contextmanager
+def gunicorn(database_url: str, *, workers: int = 2, threads: int = 1):
+    """A production-style server: gunicorn sync workers, DEBUG off, persistent DB connections."""
+    port = free_port()
+    process = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "indigomed.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
+         "--threads", str(threads), "--backlog", "2048", "--log-level", "warning", "--keep-alive", "30"],
+        env=server_env(database_url), cwd=ROOT,
+    )
+    try:
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+WRK_LUA = """
+local paths = {%s}
+local counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter %% #paths) + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT requests=%%d duration_us=%%d socket_errors=%%d non2xx=%%d p50_us=%%d p95_us=%%d p99_us=%%d\\n",
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout, e.status,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+def wrk(base: str, paths: list[str], *, connections: int, seconds: int, threads: int = 1) -> dict[str, float]:
+    """One wrk run over the paths in turn; requests/s and latency percentiles (ms)."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    script = OUT / "paths.lua"
+    script.write_text(WRK_LUA % ", ".join(f'"{p}"' for p in paths))
+    result = subprocess.run(
+        [need("wrk", "wrk"), "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "-s", str(script), base],
+        capture_output=True, text=True, check=True,
+    )
+    line = next(line for line in result.stdout.splitlines() if line.startswith("RESULT"))
+    values = {k: float(v) for k, v in re.findall(r"(\w+)=(\d+)", line)}
+    return {
+        "rps": values["requests"] / (values["duration_us"] / 1e6),
+        "p50_ms": values["p50_us"] / 1000,
+        "p95_ms": values["p95_us"] / 1000,
+        "p99_ms": values["p99_us"] / 1000,
+        "errors": values["socket_errors"] + values["non2xx"],
+    }
+
+
+def medians(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {key: median(run[key] for run in runs) for key in runs[0]}
