@@ -7,8 +7,6 @@ import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-
 from indigomed.scheduling.models import Appointment, Slot
 from tests.conftest import make_user
 from tests.http_clients import signed_in_session

@@ -7,6 +7,7 @@ are remembered briefly too, so a stream of bad input costs no queries.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -20,7 +21,12 @@ UNKNOWN_TTL_SECONDS = 30
 _UNKNOWN = "unknown"
 
 
+_SLUG = re.compile(r"[-a-z0-9_]{1,80}", re.ASCII)
+
+
 def _cached(key: str, load: Callable[[], T | None]) -> T | None:
+    if not _SLUG.fullmatch(key.rpartition(":")[2]):
+        return None  # no slug looks like that: unknown, without a query or a cache key
     value = cache.get(key)
     if value is None:
         value = load()
@@ -44,9 +50,12 @@ def specialty_for(slug: str) -> tuple[int, str] | None:
 
 
 def plan_id(slug: str) -> int | None:
-    return _cached(f"directory:plan:{slug}", lambda: InsurancePlan.objects.filter(slug=slug).values_list("pk", flat=True).first())
+    return _cached(
+        f"directory:plan:{slug}", lambda: InsurancePlan.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    )
 
 
 def language_id(code: str) -> int | None:
-    return _cached(f"directory:language:{code}", lambda: Language.objects.filter(code=code).values_list("pk", flat=True).first())
-
+    return _cached(
+        f"directory:language:{code}", lambda: Language.objects.filter(code=code).values_list("pk", flat=True).first()
+    )

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from indigomed import rawsql
 from indigomed.directory.models import PractitionerRole
 from indigomed.errors import NotFound
 from indigomed.scheduling.models import Appointment, Slot
@@ -35,24 +35,35 @@ def next_open_slots(
     after: dt.datetime | None = None,
     before: dt.datetime | None = None,
 ) -> dict[int, list[OpenSlot]]:
-    """The first few open future slots of each role, in one query (a window over the partial index)."""
+    """The first few open future slots of each role, in one statement over the partial index."""
     if not role_ids:
         return {}
     per_role = per_role or int(settings.INDIGOMED["NEXT_SLOTS_SHOWN"])
-    after = after or timezone.now()
-    filters: dict[str, Any] = {"role_id__in": list(role_ids), "is_open": True, "starts_at__gt": after}
+    params: list[object] = [*role_ids, rawsql.when(after or timezone.now())]
+    upper = ""
     if before is not None:
-        filters["starts_at__lt"] = before
-    rows = (
-        Slot.objects.filter(**filters)
-        .annotate(rank=Window(RowNumber(), partition_by=[F("role_id")], order_by=[F("starts_at").asc()]))
-        .filter(rank__lte=per_role)
-        .values_list("id", "role_id", "starts_at", "ends_at", "visit_type__name")
-        .order_by("role_id", "starts_at")
-    )
+        upper = "AND s.starts_at < %s"
+        params.append(rawsql.when(before))
+    params.append(per_role)
     found: dict[int, list[OpenSlot]] = defaultdict(list)
-    for slot_id, role_id, starts_at, ends_at, visit_type in rows:
-        found[role_id].append(OpenSlot(slot_id, role_id, starts_at, ends_at, visit_type))
+    for slot_id, role_id, starts_at, ends_at, visit_type in rawsql.rows(
+        f"""
+        SELECT n.id, n.role_id, n.starts_at, n.ends_at, vt.name
+        FROM (
+            SELECT s.id, s.role_id, s.starts_at, s.ends_at, s.visit_type_id,
+                   ROW_NUMBER() OVER (PARTITION BY s.role_id ORDER BY s.starts_at) AS rank
+            FROM scheduling_slot s
+            WHERE s.role_id IN ({rawsql.placeholders(role_ids)}) AND s.is_open AND s.starts_at > %s {upper}
+        ) n
+        JOIN scheduling_visittype vt ON vt.id = n.visit_type_id
+        WHERE n.rank <= %s
+        ORDER BY n.role_id, n.starts_at
+        """,
+        params,
+    ):
+        found[role_id].append(
+            OpenSlot(slot_id, role_id, rawsql.read_when(starts_at), rawsql.read_when(ends_at), visit_type)
+        )
     return dict(found)
 
 

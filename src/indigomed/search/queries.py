@@ -8,20 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Exists, F, FloatField, Min, OuterRef, QuerySet, Subquery, Value
-from django.db.models.expressions import ExpressionWrapper
 from django.utils import timezone
 
-from indigomed.directory.geo import KM_PER_DEGREE, Place, Point, bounding_box, distance_km, locate_postal_code
+from indigomed import rawsql
 from indigomed.directory import reference
-from indigomed.directory.models import Practitioner, PractitionerRole
+from indigomed.directory.geo import KM_PER_DEGREE, Place, Point, bounding_box, distance_km, locate_postal_code
 from indigomed.errors import Invalid
-from indigomed.scheduling.models import Slot
 from indigomed.scheduling.queries import OpenSlot, next_open_slots
 
 Sort = Literal["soonest", "distance"]
@@ -79,8 +77,7 @@ class Page:
     notes: list[str] = field(default_factory=list)
 
 
-def _linked(through: type, **match: int) -> QuerySet[Any]:
-    return through.objects.filter(practitioner_id=OuterRef("practitioner_id"), **match)  # type: ignore[attr-defined, no-any-return]
+_LINKED = "EXISTS (SELECT 1 FROM {table} l WHERE l.practitioner_id = r.practitioner_id AND l.{column} = %s)"
 
 
 def _center(criteria: Criteria) -> Place | None:
@@ -103,32 +100,40 @@ def search(criteria: Criteria) -> Page:
     page_size = int(settings.INDIGOMED["SEARCH_PAGE_SIZE"])
     if criteria.page < 1 or criteria.page > 1000:
         raise Invalid("Pages are numbered from 1 to 1000.")
-    roles: QuerySet[PractitionerRole] = PractitionerRole.objects.filter(is_active=True)
+    where = ["r.is_active"]
+    params: list[object] = []
+    joins = ["JOIN directory_facility f ON f.id = r.facility_id"]
     specialty_name = None
-    # Each many-to-many filter is a semi-join on its link table: no join through the
-    # practitioner row, no duplicate roles.
+    # Each many-to-many filter is a semi-join on its link table: no duplicate roles.
     if criteria.what:
         specialty = reference.specialty_for(criteria.what)
         if specialty is None:
             raise Invalid("We do not know that specialty or visit reason. Pick one from the list.")
         specialty_id, specialty_name = specialty
-        roles = roles.filter(Exists(_linked(Practitioner.specialties.through, specialty_id=specialty_id)))
+        where.append(_LINKED.format(table="directory_practitioner_specialties", column="specialty_id"))
+        params.append(specialty_id)
     if criteria.plan:
         plan = reference.plan_id(criteria.plan)
         if plan is None:
             raise Invalid("We do not know that insurance plan.")
-        roles = roles.filter(Exists(_linked(Practitioner.plans.through, insuranceplan_id=plan)))
+        where.append(_LINKED.format(table="directory_practitioner_plans", column="insuranceplan_id"))
+        params.append(plan)
     if criteria.language:
         language = reference.language_id(criteria.language)
         if language is None:
             raise Invalid("We do not know that language.")
-        roles = roles.filter(Exists(_linked(Practitioner.languages.through, language_id=language)))
+        where.append(_LINKED.format(table="directory_practitioner_languages", column="language_id"))
+        params.append(language)
     if criteria.gender:
         if criteria.gender not in {"female", "male", "nonbinary"}:
             raise Invalid("Gender must be female, male or nonbinary.")
-        roles = roles.filter(practitioner__gender=criteria.gender)
+        joins.append("JOIN directory_practitioner p ON p.id = r.practitioner_id")
+        where.append("p.gender = %s")
+        params.append(criteria.gender)
 
     place = _center(criteria)
+    distance = ""
+    distance_params: list[object] = []
     if place is not None:
         radius = criteria.radius_km or float(settings.INDIGOMED["SEARCH_DEFAULT_RADIUS_KM"])
         if not 0 < radius <= MAX_RADIUS_KM:
@@ -136,39 +141,39 @@ def search(criteria: Criteria) -> Page:
         min_lat, max_lat, min_lng, max_lng = bounding_box(place.point, radius)
         # An equirectangular distance is exact enough at these radii and needs no trigonometry
         # in SQL, so it runs the same on SQLite and PostgreSQL.
-        scale = math.cos(math.radians(place.point.latitude))
-        roles = (
-            roles.filter(facility__latitude__range=(min_lat, max_lat), facility__longitude__range=(min_lng, max_lng))
-            .annotate(
-                d2=ExpressionWrapper(
-                    (F("facility__latitude") - place.point.latitude) * (F("facility__latitude") - place.point.latitude)
-                    + (F("facility__longitude") - place.point.longitude)
-                    * (F("facility__longitude") - place.point.longitude)
-                    * (scale * scale),
-                    output_field=FloatField(),
-                )
-            )
-            .filter(d2__lte=(radius / KM_PER_DEGREE) ** 2)
-        )
+        scale = math.cos(math.radians(place.point.latitude)) ** 2
+        lat, lng = place.point.latitude, place.point.longitude
+        distance = "((f.latitude - %s) * (f.latitude - %s) + (f.longitude - %s) * (f.longitude - %s) * %s)"
+        distance_params = [lat, lat, lng, lng, scale]
+        where.append(f"f.latitude BETWEEN %s AND %s AND f.longitude BETWEEN %s AND %s AND {distance} <= %s")
+        params += [min_lat, max_lat, min_lng, max_lng, *distance_params, (radius / KM_PER_DEGREE) ** 2]
     elif criteria.sort == "distance":
         raise Invalid("To sort by distance, give a postal code or a point.")
 
     window_start, window_end = _window(criteria, place)
-    if window_start is not None:
-        open_in_window = Slot.objects.filter(
-            role_id=OuterRef("pk"), is_open=True, starts_at__gte=window_start, starts_at__lt=window_end
+    order_params: list[object] = []
+    if window_start is not None and window_end is not None:
+        open_in_window = (
+            "FROM scheduling_slot s WHERE s.role_id = r.id AND s.is_open AND s.starts_at >= %s AND s.starts_at < %s"
         )
-        roles = roles.filter(Exists(open_in_window))
-        if criteria.sort == "soonest":
-            first = open_in_window.order_by().values("role_id").annotate(first=Min("starts_at")).values("first")
-            roles = roles.annotate(first_open=Subquery(first)).order_by("first_open", "pk")
-    elif criteria.sort == "soonest":
-        roles = roles.order_by(F("next_open_at").asc(nulls_last=True), "pk")
+        where.append(f"EXISTS (SELECT 1 {open_in_window})")
+        params += [rawsql.when(window_start), rawsql.when(window_end)]
+        order = f"(SELECT MIN(s.starts_at) {open_in_window}), r.id"
+        order_params = [rawsql.when(window_start), rawsql.when(window_end)]
+    else:
+        order = f"{rawsql.nulls_last('r.next_open_at')}, r.id"
     if criteria.sort == "distance":
-        roles = roles.order_by("d2", "pk")  # type: ignore[misc]  # an annotation the plugin cannot see
+        order, order_params = f"{distance}, r.id", distance_params
 
     offset = (criteria.page - 1) * page_size
-    ids = list(roles.values_list("pk", flat=True)[offset : offset + page_size + 1])
+    ids = [
+        row[0]
+        for row in rawsql.rows(
+            f"SELECT r.id FROM directory_practitionerrole r {' '.join(joins)} WHERE {' AND '.join(where)} "
+            f"ORDER BY {order} LIMIT %s OFFSET %s",
+            [*params, *order_params, page_size + 1, offset],
+        )
+    ]
     has_next = len(ids) > page_size
     ids = ids[:page_size]
     return Page(
@@ -201,55 +206,75 @@ def _window(criteria: Criteria, place: Place | None) -> tuple[dt.datetime | None
 def _results(
     ids: list[int], place: Place | None, window_start: dt.datetime | None, window_end: dt.datetime | None
 ) -> list[Result]:
-    """What each result shows, in three queries whatever the page size."""
+    """What each result shows, in three statements whatever the page size."""
     if not ids:
         return []
+    marks = rawsql.placeholders(ids)
     rows = {
-        row["pk"]: row
-        for row in PractitionerRole.objects.filter(pk__in=ids).values(
-            "pk", "practitioner_id", "practitioner__slug", "practitioner__title", "practitioner__given_name",
-            "practitioner__family_name", "practitioner__gender", "facility__slug", "facility__name", "facility__city",
-            "facility__region", "facility__country", "facility__latitude", "facility__longitude", "facility__timezone",
+        row[0]: row
+        for row in rawsql.rows(
+            f"""
+            SELECT r.id, p.id, p.slug, p.title, p.given_name, p.family_name, p.gender,
+                   f.slug, f.name, f.city, f.region, f.country, f.latitude, f.longitude, f.timezone
+            FROM directory_practitionerrole r
+            JOIN directory_practitioner p ON p.id = r.practitioner_id
+            JOIN directory_facility f ON f.id = r.facility_id
+            WHERE r.id IN ({marks})
+            """,
+            ids,
         )
     }
-    practitioner_ids = [row["practitioner_id"] for row in rows.values()]
-    specialties: dict[int, list[str]] = {p: [] for p in practitioner_ids}
-    languages: dict[int, list[str]] = {p: [] for p in practitioner_ids}
-    tags = (
-        Practitioner.specialties.through.objects.filter(practitioner_id__in=practitioner_ids)
-        .annotate(kind=Value("s"))
-        .values_list("practitioner_id", "kind", "specialty__name")
-        .union(
-            Practitioner.languages.through.objects.filter(practitioner_id__in=practitioner_ids)
-            .annotate(kind=Value("l"))
-            .values_list("practitioner_id", "kind", "language__name"),
-            all=True,
-        )
-    )
-    for practitioner_id, kind, name in tags:
-        (specialties if kind == "s" else languages)[practitioner_id].append(name)
+    practitioner_ids = sorted({row[1] for row in rows.values()})
+    tags: dict[tuple[int, str], list[str]] = defaultdict(list)
+    p_marks = rawsql.placeholders(practitioner_ids)
+    for practitioner_id, kind, name in rawsql.rows(
+        f"""
+        SELECT ps.practitioner_id, 's', s.name FROM directory_practitioner_specialties ps
+        JOIN directory_specialty s ON s.id = ps.specialty_id WHERE ps.practitioner_id IN ({p_marks})
+        UNION ALL
+        SELECT pl.practitioner_id, 'l', l.name FROM directory_practitioner_languages pl
+        JOIN directory_language l ON l.id = pl.language_id WHERE pl.practitioner_id IN ({p_marks})
+        """,
+        [*practitioner_ids, *practitioner_ids],
+    ):
+        tags[(practitioner_id, kind)].append(name)
     slots = next_open_slots(ids, after=window_start, before=window_end)
     results = []
     for role_id in ids:
-        row = rows[role_id]
-        point = Point(row["facility__latitude"], row["facility__longitude"])
+        (
+            _,
+            practitioner_id,
+            p_slug,
+            title,
+            given,
+            family,
+            gender,
+            f_slug,
+            f_name,
+            city,
+            region,
+            country,
+            latitude,
+            longitude,
+            zone,
+        ) = rows[role_id]
+        point = Point(latitude, longitude)
         results.append(
             Result(
                 role_id=role_id,
-                practitioner_slug=row["practitioner__slug"],
-                practitioner_name=f"{row['practitioner__title']} {row['practitioner__given_name']} "
-                f"{row['practitioner__family_name']}".strip(),
-                gender=row["practitioner__gender"],
-                specialties=sorted(specialties[row["practitioner_id"]]),
-                languages=sorted(languages[row["practitioner_id"]]),
-                facility_slug=row["facility__slug"],
-                facility_name=row["facility__name"],
-                city=row["facility__city"],
-                region=row["facility__region"],
-                country=row["facility__country"],
-                latitude=point.latitude,
-                longitude=point.longitude,
-                timezone=row["facility__timezone"],
+                practitioner_slug=p_slug,
+                practitioner_name=f"{title} {given} {family}".strip(),
+                gender=gender,
+                specialties=sorted(tags[(practitioner_id, "s")]),
+                languages=sorted(tags[(practitioner_id, "l")]),
+                facility_slug=f_slug,
+                facility_name=f_name,
+                city=city,
+                region=region,
+                country=country,
+                latitude=latitude,
+                longitude=longitude,
+                timezone=zone,
                 distance_km=round(distance_km(place.point, point), 1) if place else None,
                 next_slots=slots.get(role_id, []),
             )
