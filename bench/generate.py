@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "indigomed.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -29,13 +29,28 @@ from django.db import connection  # noqa: E402
 from django.utils.text import slugify  # noqa: E402
 
 from indigomed.demo import catalogue as c  # noqa: E402
+from indigomed.directory.geo import locate_postal_code  # noqa: E402
 
 TABLES = [
-    "scheduling_appointment", "scheduling_slot", "scheduling_availabilityexception", "scheduling_availabilityrule",
-    "scheduling_visittype", "directory_facilitystaff", "directory_practitionerrole", "directory_practitioner_plans",
-    "directory_practitioner_languages", "directory_practitioner_specialties", "directory_practitioner",
-    "directory_facility_plans", "directory_facility", "directory_insuranceplan", "directory_insurancecarrier",
-    "directory_language", "directory_visitreason", "directory_specialty", "records_visitrecord",
+    "scheduling_appointment",
+    "scheduling_slot",
+    "scheduling_availabilityexception",
+    "scheduling_availabilityrule",
+    "scheduling_visittype",
+    "directory_facilitystaff",
+    "directory_practitionerrole",
+    "directory_practitioner_plans",
+    "directory_practitioner_languages",
+    "directory_practitioner_specialties",
+    "directory_practitioner",
+    "directory_facility_plans",
+    "directory_facility",
+    "directory_insuranceplan",
+    "directory_insurancecarrier",
+    "directory_language",
+    "directory_visitreason",
+    "directory_specialty",
+    "records_visitrecord",
 ]
 
 
@@ -100,8 +115,6 @@ def main() -> None:
     for i in range(args.facilities):
         if i % 20 == 0:
             postal, country, city, region, zone = fr_places[i % len(fr_places)]
-            from indigomed.directory.geo import locate_postal_code
-
             point = locate_postal_code(postal, "FR").point
             lat, lng = point.latitude, point.longitude
         else:
@@ -109,13 +122,39 @@ def main() -> None:
             postal, country, city, region, zone = z["zip_code"], "US", z["city"], z["state"], z["timezone"]
             lat, lng = float(z["lat"]), float(z["long"])
         facilities.append(
-            (f"bench-facility-{i}", f"Facility {i}", "clinic", f"{i} Bench Street", city, region, postal, country,
-             lat + rng.uniform(-0.02, 0.02), lng + rng.uniform(-0.02, 0.02), zone, "", None)
+            (
+                f"bench-facility-{i}",
+                f"Facility {i}",
+                "clinic",
+                f"{i} Bench Street",
+                city,
+                region,
+                postal,
+                country,
+                lat + rng.uniform(-0.02, 0.02),
+                lng + rng.uniform(-0.02, 0.02),
+                zone,
+                "",
+                None,
+            )
         )
     copy_rows(
         "directory_facility",
-        ["slug", "name", "kind", "street", "city", "region", "postal_code", "country", "latitude", "longitude",
-         "timezone", "phone", "cancel_cutoff_hours"],
+        [
+            "slug",
+            "name",
+            "kind",
+            "street",
+            "city",
+            "region",
+            "postal_code",
+            "country",
+            "latitude",
+            "longitude",
+            "timezone",
+            "phone",
+            "cancel_cutoff_hours",
+        ],
         facilities,
     )
     log(f"{args.facilities} facilities", started)
@@ -125,37 +164,52 @@ def main() -> None:
         "directory_practitioner",
         ["slug", "title", "given_name", "family_name", "gender", "bio", "rating_count"],
         (
-            (f"bench-practitioner-{i}", "Dr.", rng.choice(c.GIVEN_NAMES["female"] + c.GIVEN_NAMES["male"]),
-             rng.choice(c.FAMILY_NAMES), genders[0 if i % 2 else 1] if i % 50 else genders[2], "", 0)
+            (
+                f"bench-practitioner-{i}",
+                "Dr.",
+                rng.choice(c.GIVEN_NAMES["female"] + c.GIVEN_NAMES["male"]),
+                rng.choice(c.FAMILY_NAMES),
+                genders[0 if i % 2 else 1] if i % 50 else genders[2],
+                "",
+                0,
+            )
             for i in range(args.practitioners)
         ),
     )
     with connection.cursor() as cursor:
         cursor.execute("SELECT min(id) FROM directory_practitioner")
         first_p = cursor.fetchone()[0]
-        cursor.execute("SELECT min(id), country FROM directory_facility GROUP BY country")
         cursor.execute("SELECT id, country FROM directory_facility ORDER BY id")
         facility_rows = cursor.fetchall()
     practitioner_ids = range(first_p, first_p + args.practitioners)
     copy_rows(
-        "directory_practitioner_specialties", ["practitioner_id", "specialty_id"],
+        "directory_practitioner_specialties",
+        ["practitioner_id", "specialty_id"],
         ((p, spec_ids[(p * 7) % len(spec_ids)]) for p in practitioner_ids),
     )
     copy_rows(
-        "directory_practitioner_languages", ["practitioner_id", "language_id"],
+        "directory_practitioner_languages",
+        ["practitioner_id", "language_id"],
         ((p, lang) for p in practitioner_ids for lang in {lang_ids[0], lang_ids[(p * 13) % len(lang_ids)]}),
     )
     role_facility = [facility_rows[(p * 31) % len(facility_rows)] for p in practitioner_ids]
+
+    def plans_of(practitioner: int, country: str) -> set[int]:
+        plans = plan_ids_us if country == "US" else plan_ids_fr
+        return {plans[(practitioner * k) % len(plans)] for k in (3, 5)}
+
     copy_rows(
-        "directory_practitioner_plans", ["practitioner_id", "insuranceplan_id"],
+        "directory_practitioner_plans",
+        ["practitioner_id", "insuranceplan_id"],
         (
             (p, plan)
             for p, (_, country) in zip(practitioner_ids, role_facility, strict=True)
-            for plan in {(plan_ids_us if country == "US" else plan_ids_fr)[(p * k) % (len(plan_ids_us) if country == "US" else len(plan_ids_fr))] for k in (3, 5)}
+            for plan in plans_of(p, country)
         ),
     )
     copy_rows(
-        "directory_practitionerrole", ["practitioner_id", "facility_id", "accepting_new_patients", "is_active"],
+        "directory_practitionerrole",
+        ["practitioner_id", "facility_id", "accepting_new_patients", "is_active"],
         ((p, f, True, True) for p, (f, _) in zip(practitioner_ids, role_facility, strict=True)),
     )
     log(f"{args.practitioners} practitioners with specialties, languages, plans and a role each", started)

@@ -17,6 +17,8 @@ from statistics import median
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 OUT = ROOT / "bench" / "out"
+# One key for the server and for this process, which signs the benchmark members' sessions.
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(32))
 
 
 def need(tool: str, package: str) -> str:
@@ -40,7 +42,6 @@ def server_env(database_url: str) -> dict[str, str]:
     env.update(
         DATABASE_URL=database_url,
         DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(32),
         PYTHONPATH=str(ROOT / "src"),
         DJANGO_SETTINGS_MODULE="indigomed.settings",
         LOG_LEVEL="WARNING",
@@ -54,9 +55,26 @@ def gunicorn(database_url: str, *, workers: int = 2, threads: int = 1):
     """A production-style server: gunicorn sync workers, DEBUG off, persistent DB connections."""
     port = free_port()
     process = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "indigomed.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
-         "--threads", str(threads), "--backlog", "2048", "--log-level", "warning", "--keep-alive", "30"],
-        env=server_env(database_url), cwd=ROOT,
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "indigomed.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--backlog",
+            "2048",
+            "--log-level",
+            "warning",
+            "--keep-alive",
+            "30",
+        ],
+        env=server_env(database_url),
+        cwd=ROOT,
     )
     try:
         deadline = time.time() + 30
@@ -95,7 +113,9 @@ def wrk(base: str, paths: list[str], *, connections: int, seconds: int, threads:
     script.write_text(WRK_LUA % ", ".join(f'"{p}"' for p in paths))
     result = subprocess.run(
         [need("wrk", "wrk"), "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "-s", str(script), base],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     line = next(line for line in result.stdout.splitlines() if line.startswith("RESULT"))
     values = {k: float(v) for k, v in re.findall(r"(\w+)=(\d+)", line)}

@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import gunicorn, medians, wrk  # noqa: E402
+from harness import gunicorn, medians, wrk
 
 
 def search_paths(database_url: str, count: int, seed: int) -> list[str]:
@@ -29,10 +29,19 @@ def search_paths(database_url: str, count: int, seed: int) -> list[str]:
     with psycopg.connect(database_url) as conn:
         specialties = [r[0] for r in conn.execute("SELECT slug FROM directory_specialty")]
         reasons = [r[0] for r in conn.execute("SELECT slug FROM directory_visitreason")]
-        plans = [r[0] for r in conn.execute("SELECT p.slug FROM directory_insuranceplan p "
-                                            "JOIN directory_insurancecarrier c ON c.id = p.carrier_id WHERE c.country='US'")]
-        zips = [r[0] for r in conn.execute(
-            "SELECT postal_code FROM directory_facility WHERE country = 'US' ORDER BY random() LIMIT 500")]
+        plans = [
+            r[0]
+            for r in conn.execute(
+                "SELECT p.slug FROM directory_insuranceplan p "
+                "JOIN directory_insurancecarrier c ON c.id = p.carrier_id WHERE c.country='US'"
+            )
+        ]
+        zips = [
+            r[0]
+            for r in conn.execute(
+                "SELECT postal_code FROM directory_facility WHERE country = 'US' ORDER BY random() LIMIT 500"
+            )
+        ]
         points = list(conn.execute("SELECT latitude, longitude FROM directory_facility ORDER BY random() LIMIT 200"))
     if not zips:
         sys.exit("No data: run bench/generate.py against this database first.")
@@ -72,13 +81,21 @@ def main() -> None:
     paths = search_paths(database_url, 400, seed=11)
     with gunicorn(database_url, workers=args.workers) as base:
         wrk(base, paths, connections=args.connections, seconds=5)  # warm-up: connections, caches
-        loaded = medians([wrk(base, paths, connections=args.connections, seconds=args.seconds) for _ in range(args.runs)])
+        loaded = medians(
+            [wrk(base, paths, connections=args.connections, seconds=args.seconds) for _ in range(args.runs)]
+        )
         single = medians([wrk(base, paths, connections=1, seconds=args.seconds) for _ in range(args.runs)])
-    print(f"search over HTTP, {len(paths)} distinct queries, gunicorn {args.workers} workers, median of {args.runs} runs")
-    print(f"  throughput at {args.connections} connections: {loaded['rps']:.0f} requests/s "
-          f"(p50 {loaded['p50_ms']:.1f} ms, p95 {loaded['p95_ms']:.1f} ms, errors {loaded['errors']:.0f})  target >= 300/s")
-    print(f"  latency, one client:        p50 {single['p50_ms']:.1f} ms, p95 {single['p95_ms']:.1f} ms, "
-          f"p99 {single['p99_ms']:.1f} ms ({single['rps']:.0f} requests/s)  target p95 <= 50 ms")
+    print(
+        f"search over HTTP, {len(paths)} distinct queries, gunicorn {args.workers} workers, median of {args.runs} runs"
+    )
+    print(
+        f"  throughput at {args.connections} connections: {loaded['rps']:.0f} requests/s "
+        f"(p50 {loaded['p50_ms']:.1f} ms, p95 {loaded['p95_ms']:.1f} ms, errors {loaded['errors']:.0f})  target >= 300/s"
+    )
+    print(
+        f"  latency, one client:        p50 {single['p50_ms']:.1f} ms, p95 {single['p95_ms']:.1f} ms, "
+        f"p99 {single['p99_ms']:.1f} ms ({single['rps']:.0f} requests/s)  target p95 <= 50 ms"
+    )
 
 
 if __name__ == "__main__":

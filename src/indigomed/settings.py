@@ -215,6 +215,8 @@ STORAGES = {
 # --- Security -------------------------------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("MAX_REQUEST_BYTES", 64 * 1024)
 MAX_REQUEST_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
+# Sessions live in the database (so they can be revoked) and are read through the cache.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("SESSION_ABSOLUTE_SECONDS", 12 * 3600)
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -129,7 +129,7 @@ def book(request: HttpRequest, data: BookIn) -> object:
     a = services.book_appointment(
         actor=request.user, slot_id=data.slot_id, visit_reason=data.visit_reason, insurance_plan=data.insurance_plan
     )
-    return Status(201, appointment_out(queries.appointment_for_member(request.user, a.public_id)))
+    return Status(201, appointment_out(a))
 
 
 @router.get("/appointments/{public_id}", response=AppointmentOut, auth=django_auth, summary="One of my appointments")

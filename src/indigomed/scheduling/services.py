@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Min, OuterRef, Subquery
+from django.db.models import Exists, Min, OuterRef, Subquery
 from django.utils import timezone
 
-from indigomed.directory.models import InsurancePlan, PractitionerRole, VisitReason
+from indigomed.directory.models import InsurancePlan, Practitioner, PractitionerRole, VisitReason
 from indigomed.errors import Forbidden, Invalid, NotFound
 from indigomed.records.services import record_completed_visit
 from indigomed.scheduling.availability import WeeklyRule, Window, slots_between
@@ -150,17 +150,39 @@ def book_appointment(
         raise NotFound("We could not find that time slot.")
     if slot.starts_at <= timezone.now():
         raise SlotInPast("That time has already passed. Please choose a later time.")
-    reason = VisitReason.objects.filter(slug=visit_reason).first()
+    practitioner_id = slot.role.practitioner_id
+    reason = (
+        VisitReason.objects.filter(slug=visit_reason)
+        .annotate(
+            seen=Exists(
+                Practitioner.specialties.through.objects.filter(
+                    practitioner_id=practitioner_id, specialty_id=OuterRef("specialty_id")
+                )
+            )
+        )
+        .first()
+    )
     if reason is None:
         raise NotFound("We do not know that visit reason.")
-    if not slot.role.practitioner.specialties.filter(pk=reason.specialty_id).exists():
+    if not reason.seen:  # type: ignore[attr-defined]
         raise Invalid(f"{slot.role.practitioner.display_name} does not see patients for that reason.")
     plan = None
     if insurance_plan:
-        plan = InsurancePlan.objects.filter(slug=insurance_plan).first()
+        plan = (
+            InsurancePlan.objects.filter(slug=insurance_plan)
+            .select_related("carrier")
+            .annotate(
+                taken=Exists(
+                    Practitioner.plans.through.objects.filter(
+                        practitioner_id=practitioner_id, insuranceplan_id=OuterRef("pk")
+                    )
+                )
+            )
+            .first()
+        )
         if plan is None:
             raise NotFound("We do not know that insurance plan.")
-        if not slot.role.practitioner.plans.filter(pk=plan.pk).exists():
+        if not plan.taken:  # type: ignore[attr-defined]
             raise Invalid(f"{slot.role.practitioner.display_name} does not accept {plan}.")
 
     try:

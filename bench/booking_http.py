@@ -1,0 +1,226 @@
+"""Booking throughput over HTTP on PostgreSQL, as a ratio to pgbench running the same transaction.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/indigomed_bench .venv/bin/python bench/booking_http.py
+
+Run bench/generate.py on that database first. Signed-in members POST /api/appointments, each
+request for a different open slot, through gunicorn (2 sync workers) driven by wrk; then
+pgbench runs the booking's own SQL (insert the appointment guarded by the unique index, close
+the slot, refresh the practitioner's next open time) with the same number of clients. Both
+book slots from their own pool, and the bookings are removed afterwards. Target: >= 40 %.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from statistics import median
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import OUT, ROOT, gunicorn, need
+
+sys.path.insert(0, str(ROOT / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "indigomed.settings")
+
+PGBENCH_SQL = """
+\\set slot random({first}, {last})
+BEGIN;
+INSERT INTO scheduling_appointment (public_id, member_id, slot_id, role_id, visit_type_id, visit_reason_id,
+    insurance_plan_id, starts_at, ends_at, status, booked_at, status_changed_at, rescheduled_from_id)
+SELECT gen_random_uuid(), {member}, s.id, s.role_id, s.visit_type_id, {reason}, NULL, s.starts_at, s.ends_at,
+    'booked', now(), now(), NULL
+FROM scheduling_slot s WHERE s.id = :slot AND s.is_open ON CONFLICT DO NOTHING;
+UPDATE scheduling_slot SET is_open = false WHERE id = :slot;
+UPDATE directory_practitionerrole r SET next_open_at = (
+    SELECT min(o.starts_at) FROM scheduling_slot o WHERE o.role_id = r.id AND o.is_open AND o.starts_at > now())
+WHERE r.id = (SELECT role_id FROM scheduling_slot WHERE id = :slot);
+COMMIT;
+"""
+
+WRK_LUA = """
+local bodies = {%s}
+local cookies = {%s}
+local counter = 0
+request = function()
+  counter = counter + 1
+  local i = ((counter - 1) %% #bodies) + 1
+  local c = cookies[((counter - 1) %% #cookies) + 1]
+  return wrk.format("POST", "/api/appointments",
+    {["Content-Type"] = "application/json", ["Cookie"] = c.cookie, ["X-CSRFToken"] = c.token}, bodies[i])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT requests=%%d duration_us=%%d non2xx=%%d socket_errors=%%d p95_us=%%d\\n",
+    summary.requests, summary.duration, e.status, e.connect + e.read + e.write + e.timeout, latency:percentile(95)))
+end
+"""
+
+
+def setup_members(count: int) -> tuple[list[tuple[str, str]], int, int]:
+    """Members with live sessions: (session key, csrf token); plus a member id and reason for pgbench."""
+    import secrets
+
+    import django
+
+    django.setup()
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from indigomed.accounts.models import Member, User
+
+    sessions = []
+    users = []
+    for i in range(count):
+        email = f"bench-member-{i}@bench.indigomed.test"
+        user = User.objects.filter(email=email).first() or User.objects.create_user(email, secrets.token_urlsafe(24))
+        Member.objects.get_or_create(user=user, defaults={"date_of_birth": "1980-01-01"})
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        sessions.append((store.session_key or "", secrets.token_hex(16)))
+        users.append(user)
+    from indigomed.directory.models import VisitReason
+
+    reason = VisitReason.objects.order_by("pk").first()
+    assert reason is not None
+    return sessions, users[0].pk, reason.pk
+
+
+def slot_pools(http_count: int, pg_count: int) -> tuple[list[tuple[int, str]], tuple[int, int]]:
+    """Open future slots for HTTP (with a visit reason each practitioner sees) and an id range for pgbench."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT s.id, vr.slug FROM scheduling_slot s
+            JOIN directory_practitionerrole r ON r.id = s.role_id
+            JOIN directory_practitioner_specialties ps ON ps.practitioner_id = r.practitioner_id
+            JOIN LATERAL (SELECT slug FROM directory_visitreason v WHERE v.specialty_id = ps.specialty_id
+                          ORDER BY v.id LIMIT 1) vr ON true
+            WHERE s.is_open AND s.starts_at > now() + interval '2 days'
+              AND NOT EXISTS (SELECT 1 FROM scheduling_appointment a WHERE a.slot_id = s.id)
+            ORDER BY s.id LIMIT %s
+            """,
+            [http_count],
+        )
+        http = list(cursor.fetchall())
+        cursor.execute(
+            "SELECT min(id), max(id) FROM (SELECT id FROM scheduling_slot WHERE id > %s AND is_open "
+            "AND starts_at > now() + interval '2 days' ORDER BY id LIMIT %s) t",
+            [http[-1][0], pg_count],
+        )
+        first, last = cursor.fetchone()
+    return http, (first, last)
+
+
+def http_round(base: str, sessions, slots, *, connections: int, seconds: int) -> dict[str, float]:
+    bodies = ", ".join(f'\'{{"slot_id": {sid}, "visit_reason": "{reason}"}}\'' for sid, reason in slots)
+    cookies = ", ".join(
+        f'{{cookie = "sessionid={key}; csrftoken={token}", token = "{token}"}}' for key, token in sessions
+    )
+    OUT.mkdir(parents=True, exist_ok=True)
+    script = OUT / "book.lua"
+    script.write_text(WRK_LUA % (bodies, cookies))
+    out = subprocess.run(
+        [need("wrk", "wrk"), "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "-s", str(script), base],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    values = {
+        k: float(v) for k, v in re.findall(r"(\w+)=(\d+)", next(x for x in out.splitlines() if x.startswith("RESULT")))
+    }
+    booked = values["requests"] - values["non2xx"]
+    return {
+        "booked_per_s": booked / (values["duration_us"] / 1e6),
+        "refused": values["non2xx"],
+        "p95_ms": values["p95_us"] / 1000,
+        "errors": values["socket_errors"],
+    }
+
+
+def pgbench_round(
+    database_url: str, member: int, reason: int, pool: tuple[int, int], *, clients: int, seconds: int
+) -> float:
+    script = Path(tempfile.mkdtemp()) / "book.sql"
+    script.write_text(PGBENCH_SQL.format(first=pool[0], last=pool[1], member=member, reason=reason))
+    out = subprocess.run(
+        [
+            need("pgbench", "postgresql-client"),
+            "-n",
+            "-f",
+            str(script),
+            "-c",
+            str(clients),
+            "-j",
+            "2",
+            "-T",
+            str(seconds),
+            "-M",
+            "prepared",
+            database_url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return float(re.search(r"tps = ([\d.]+)", out).group(1))  # type: ignore[union-attr]
+
+
+def cleanup(database_url: str, member_ids_like: str) -> None:
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(
+            "UPDATE scheduling_slot SET is_open = true WHERE id IN (SELECT a.slot_id FROM scheduling_appointment a "
+            "JOIN accounts_user u ON u.id = a.member_id WHERE u.email LIKE %s)",
+            [member_ids_like],
+        )
+        conn.execute(
+            "DELETE FROM scheduling_appointment WHERE member_id IN (SELECT id FROM accounts_user WHERE email LIKE %s)",
+            [member_ids_like],
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--clients", type=int, default=8)
+    args = parser.parse_args()
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith("postgres"):
+        sys.exit("Set DATABASE_URL to the PostgreSQL database bench/generate.py filled.")
+    sessions, member, reason = setup_members(64)
+    http_rounds, pg_rounds = [], []
+    try:
+        with gunicorn(database_url, workers=2) as base:
+            for _ in range(args.runs):
+                slots, pool = slot_pools(60_000, 300_000)
+                http_rounds.append(http_round(base, sessions, slots, connections=args.clients, seconds=args.seconds))
+                pg_rounds.append(
+                    pgbench_round(database_url, member, reason, pool, clients=args.clients, seconds=args.seconds)
+                )
+                cleanup(database_url, "bench-member-%")
+    finally:
+        cleanup(database_url, "bench-member-%")
+    http = median(r["booked_per_s"] for r in http_rounds)
+    pg = median(pg_rounds)
+    print(f"booking over HTTP, {args.clients} clients, gunicorn 2 workers, median of {args.runs} runs")
+    print(
+        f"  HTTP bookings: {http:.0f}/s (p95 {median(r['p95_ms'] for r in http_rounds):.1f} ms, "
+        f"refused {sum(r['refused'] for r in http_rounds):.0f}, socket errors {sum(r['errors'] for r in http_rounds):.0f})"
+    )
+    print(f"  pgbench, same transaction: {pg:.0f}/s")
+    print(f"  ratio: {100 * http / pg:.1f} %  target >= 40 %")
+
+
+if __name__ == "__main__":
+    main()
