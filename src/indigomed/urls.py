@@ -11,6 +11,7 @@ connect_patterns = (
     [
         path("", connect_views.calendar, name="calendar"),
         path("appointments/<uuid:public_id>/status", connect_views.mark, name="mark"),
+        path("availability", connect_views.change_availability, name="availability"),
     ],
     "connect",
 )

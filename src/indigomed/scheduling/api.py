@@ -80,6 +80,22 @@ class StatusIn(Schema):
     status: Literal["checked_in", "completed", "no_show"]
 
 
+class WindowIn(Schema):
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+
+
+class ExtraHoursIn(WindowIn):
+    visit_type_id: int = Field(..., ge=1, le=2**62)
+
+
+class ExceptionOut(Schema):
+    id: int
+    kind: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+
+
 class CalendarRange(Schema):
     day: dt.date | None = None
     days: int = Field(1, ge=1, le=7)
@@ -156,29 +172,7 @@ def ics(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return appointment_ics(queries.appointment_for_member(request.user, public_id))
 
 
-@connect_router.get("/calendar", response=list[PracticeAppointmentOut], summary="The practice's appointments")
-def calendar(request: HttpRequest, window: Query[CalendarRange]) -> object:
-    day = window.day or timezone.localdate()
-    start = dt.datetime.combine(day, dt.time(0, 0), tzinfo=dt.UTC)
-    return [
-        {
-            "id": a.public_id,
-            "status": a.status,
-            "starts_at": a.starts_at,
-            "ends_at": a.ends_at,
-            "practitioner": a.role.practitioner.display_name,
-            "facility": a.role.facility.name,
-            "visit_type": a.visit_type.name,
-            "visit_reason": a.visit_reason.name,
-            "patient": str(a.member),
-        }
-        for a in queries.practice_calendar(request.user, start=start, end=start + dt.timedelta(days=window.days))
-    ]
-
-
-@connect_router.post("/appointments/{public_id}/status", response=PracticeAppointmentOut, summary="Mark a visit")
-def mark(request: HttpRequest, public_id: uuid.UUID, data: StatusIn) -> object:
-    a = services.set_visit_status(actor=request.user, public_id=str(public_id), status=data.status)
+def practice_appointment_out(a: Appointment) -> dict[str, object]:
     return {
         "id": a.public_id,
         "status": a.status,
@@ -190,3 +184,36 @@ def mark(request: HttpRequest, public_id: uuid.UUID, data: StatusIn) -> object:
         "visit_reason": a.visit_reason.name,
         "patient": str(a.member),
     }
+
+
+@connect_router.get("/calendar", response=list[PracticeAppointmentOut], summary="The practice's appointments")
+def calendar(request: HttpRequest, window: Query[CalendarRange]) -> object:
+    day = window.day or timezone.localdate()
+    start = dt.datetime.combine(day, dt.time(0, 0), tzinfo=dt.UTC)
+    return [
+        practice_appointment_out(a)
+        for a in queries.practice_calendar(request.user, start=start, end=start + dt.timedelta(days=window.days))
+    ]
+
+
+@connect_router.post("/appointments/{public_id}/status", response=PracticeAppointmentOut, summary="Mark a visit")
+def mark(request: HttpRequest, public_id: uuid.UUID, data: StatusIn) -> object:
+    a = services.set_visit_status(actor=request.user, public_id=str(public_id), status=data.status)
+    return practice_appointment_out(a)
+
+
+@connect_router.post("/roles/{role_id}/time-off", response={201: ExceptionOut}, summary="Block time on a calendar")
+def time_off(request: HttpRequest, role_id: int, data: WindowIn) -> object:
+    role = queries.role_run_by(request.user, role_id)
+    return Status(
+        201, services.add_time_off(actor=request.user, role=role, starts_at=data.starts_at, ends_at=data.ends_at)
+    )
+
+
+@connect_router.post("/roles/{role_id}/extra-hours", response={201: ExceptionOut}, summary="Open extra hours")
+def extra_hours(request: HttpRequest, role_id: int, data: ExtraHoursIn) -> object:
+    role = queries.role_run_by(request.user, role_id)
+    exception = services.add_extra_hours(
+        actor=request.user, role=role, starts_at=data.starts_at, ends_at=data.ends_at, visit_type_id=data.visit_type_id
+    )
+    return Status(201, exception)

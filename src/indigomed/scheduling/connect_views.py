@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 from indigomed.directory.models import PractitionerRole
 from indigomed.errors import DomainError
 from indigomed.scheduling import queries, services
-from indigomed.scheduling.forms import VisitStatusForm
+from indigomed.scheduling.forms import AvailabilityChangeForm, VisitStatusForm
 
 
 def _practice_zone(request: HttpRequest) -> ZoneInfo | None:
@@ -58,8 +59,58 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "previous": first - dt.timedelta(days=span),
             "next": first + dt.timedelta(days=span),
             "status_form": VisitStatusForm(),
+            "availability_form": _availability_form(request, None),
         },
     )
+
+
+def _availability_form(request: HttpRequest, data: Any) -> AvailabilityChangeForm:
+    calendars = list(queries.calendars_run_by(request.user))
+    return AvailabilityChangeForm(
+        data,
+        calendars=[(str(r.pk), f"{r.practitioner.display_name} — {r.facility.name}") for r in calendars],
+        visit_types=[
+            (str(v.pk), f"{r.practitioner.display_name} — {v.name} ({v.duration_minutes} min)")
+            for r in calendars
+            for v in r.visit_types.all()
+        ],
+    )
+
+
+@login_required
+@require_POST
+def change_availability(request: HttpRequest) -> HttpResponse:
+    """Time off or extra hours, typed in the facility's local time."""
+    try:
+        role = queries.role_run_by(request.user, int(request.POST.get("calendar", "0")))
+    except (ValueError, DomainError):
+        messages.error(request, "Choose one of your calendars.")
+        return redirect("connect:calendar")
+    form = _availability_form(request, request.POST)
+    with timezone.override(ZoneInfo(role.facility.timezone)):
+        valid = form.is_valid()
+    if not valid:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("connect:calendar")
+    data = form.cleaned_data
+    try:
+        if data["kind"] == "time_off":
+            services.add_time_off(actor=request.user, role=role, starts_at=data["starts"], ends_at=data["ends"])
+        else:
+            services.add_extra_hours(
+                actor=request.user,
+                role=role,
+                starts_at=data["starts"],
+                ends_at=data["ends"],
+                visit_type_id=int(data["visit_type"]),
+            )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Time off saved." if data["kind"] == "time_off" else "Extra hours opened.")
+    return redirect("connect:calendar")
 
 
 @login_required

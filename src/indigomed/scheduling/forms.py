@@ -27,3 +27,28 @@ class VisitStatusForm(forms.Form):
     status = forms.ChoiceField(
         choices=[("checked_in", "Checked in"), ("completed", "Completed"), ("no_show", "No-show")]
     )
+
+
+class AvailabilityChangeForm(forms.Form):
+    """Time off or extra hours, in the facility's local time."""
+
+    kind = forms.ChoiceField(choices=[("time_off", "Time off"), ("extra_hours", "Extra hours")])
+    calendar = forms.ChoiceField(label="Calendar")
+    visit_type = forms.ChoiceField(label="Visit type (extra hours)", required=False)
+    starts = forms.DateTimeField(label="From", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    ends = forms.DateTimeField(label="Until", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+
+    def __init__(
+        self, *args: Any, calendars: list[tuple[str, str]], visit_types: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        calendar, visit_type = self.fields["calendar"], self.fields["visit_type"]
+        assert isinstance(calendar, forms.ChoiceField) and isinstance(visit_type, forms.ChoiceField)
+        calendar.choices = calendars
+        visit_type.choices = [("", "—"), *visit_types]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("kind") == "extra_hours" and not cleaned.get("visit_type"):
+            self.add_error("visit_type", "Choose the visit type the extra hours are for.")
+        return cleaned

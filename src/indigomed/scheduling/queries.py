@@ -129,3 +129,25 @@ def appointment_for_practice(user: Any, public_id: uuid.UUID | str) -> Appointme
         )
     except (Appointment.DoesNotExist, ValueError) as exc:
         raise NotFound("We could not find that appointment.") from exc
+
+
+def role_run_by(user: Any, role_id: int) -> PractitionerRole:
+    """A calendar the user runs; anyone else's, or an unknown one, is 'not found'."""
+    role = (
+        PractitionerRole.objects.filter(pk__in=roles_managed_by(user), pk=role_id)
+        .select_related("facility", "practitioner")
+        .first()
+    )
+    if role is None:
+        raise NotFound("We could not find that calendar.")
+    return role
+
+
+def calendars_run_by(user: Any) -> QuerySet[PractitionerRole]:
+    """The calendars the user runs, with their visit types, for Connect's forms."""
+    return (
+        PractitionerRole.objects.filter(pk__in=roles_managed_by(user))
+        .select_related("facility", "practitioner")
+        .prefetch_related("visit_types")
+        .order_by("pk")
+    )

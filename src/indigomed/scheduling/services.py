@@ -103,13 +103,28 @@ def refresh_next_open(*, role_ids: list[int]) -> None:
     PractitionerRole.objects.filter(pk__in=role_ids).update(next_open_at=Subquery(soonest))
 
 
+MAX_EXCEPTION = dt.timedelta(days=366)
+
+
+def _check_window(starts_at: dt.datetime, ends_at: dt.datetime, what: str) -> None:
+    if starts_at.tzinfo is None or ends_at.tzinfo is None:
+        raise Invalid(f"Give the {what} times with a time zone.")
+    if ends_at <= starts_at:
+        raise Invalid(f"The end of the {what} must come after its start.")
+    if ends_at - starts_at > MAX_EXCEPTION:
+        raise Invalid(f"The {what} can span at most a year.")
+
+
 def add_time_off(
     *, actor: Any, role: PractitionerRole, starts_at: dt.datetime, ends_at: dt.datetime
 ) -> AvailabilityException:
-    """Block a window of a role's calendar; booked appointments in it stay and must be moved by hand."""
+    """Block a window of a role's calendar: its open slots close at once.
+
+    Booked appointments in the window stay booked; the practice moves them with the patients.
+    Raises ``NotFound`` for a calendar the actor does not run, ``Invalid`` for a bad window.
+    """
     _require_runs_role(actor, role)
-    if ends_at <= starts_at:
-        raise Invalid("The end of the time off must come after its start.")
+    _check_window(starts_at, ends_at, "time off")
     with transaction.atomic():
         exception = AvailabilityException.objects.create(
             role=role, kind=AvailabilityException.Kind.TIME_OFF, starts_at=starts_at, ends_at=ends_at
@@ -119,9 +134,35 @@ def add_time_off(
     return exception
 
 
+def add_extra_hours(
+    *, actor: Any, role: PractitionerRole, starts_at: dt.datetime, ends_at: dt.datetime, visit_type_id: int
+) -> AvailabilityException:
+    """Open extra hours on a role's calendar, cut into slots of one of its visit types.
+
+    Raises ``NotFound`` for a calendar the actor does not run or a visit type it does not
+    offer, ``Invalid`` for a bad window.
+    """
+    _require_runs_role(actor, role)
+    _check_window(starts_at, ends_at, "extra hours")
+    visit_type = role.visit_types.filter(pk=visit_type_id).first()
+    if visit_type is None:
+        raise NotFound("This calendar has no such visit type.")
+    zone = ZoneInfo(role.facility.timezone)
+    with transaction.atomic():
+        exception = AvailabilityException.objects.create(
+            role=role,
+            kind=AvailabilityException.Kind.EXTRA_HOURS,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            visit_type=visit_type,
+        )
+        generate_slots(role=role, first_day=starts_at.astimezone(zone).date(), last_day=ends_at.astimezone(zone).date())
+    return exception
+
+
 def _require_runs_role(actor: Any, role: PractitionerRole) -> None:
     if role.pk not in set(roles_managed_by(actor)):
-        raise Forbidden("You do not manage this calendar.")
+        raise NotFound("We could not find that calendar.")
 
 
 # --- Booking ----------------------------------------------------------------------------------
@@ -164,7 +205,7 @@ def book_appointment(
     )
     if reason is None:
         raise NotFound("We do not know that visit reason.")
-    if not reason.seen:  # type: ignore[attr-defined]
+    if not reason.seen:
         raise Invalid(f"{slot.role.practitioner.display_name} does not see patients for that reason.")
     plan = None
     if insurance_plan:
@@ -182,7 +223,7 @@ def book_appointment(
         )
         if plan is None:
             raise NotFound("We do not know that insurance plan.")
-        if not plan.taken:  # type: ignore[attr-defined]
+        if not plan.taken:
             raise Invalid(f"{slot.role.practitioner.display_name} does not accept {plan}.")
 
     try:
