@@ -108,8 +108,25 @@ def test_time_off_closes_open_slots_and_is_kept_as_an_exception(world) -> None:
 
 
 def test_only_the_practice_can_add_time_off(world) -> None:
-    from indigomed.errors import Forbidden
+    from indigomed.errors import NotFound
 
     slot = Slot.objects.filter(role=world.heart_role).first()
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         add_time_off(actor=world.member, role=world.heart_role, starts_at=slot.starts_at, ends_at=slot.ends_at)
+
+
+def test_the_sweep_extends_calendars_to_the_horizon_and_fixes_stale_next_open_times(world) -> None:
+    from django.utils import timezone
+
+    from indigomed.directory.models import PractitionerRole
+    from indigomed.scheduling.services import sweep_calendars
+
+    role = world.heart_role
+    last_before = Slot.objects.filter(role=role).order_by("-starts_at").first().starts_at
+    PractitionerRole.objects.filter(pk=role.pk).update(next_open_at=timezone.now() - dt.timedelta(hours=1))
+    tomorrow = dt.datetime.now(NEW_YORK).date() + dt.timedelta(days=1)
+    assert sweep_calendars(today=tomorrow) > 0
+    assert Slot.objects.filter(role=role).order_by("-starts_at").first().starts_at > last_before
+    role.refresh_from_db()
+    assert role.next_open_at > timezone.now()
+    assert sweep_calendars(today=tomorrow) == 0

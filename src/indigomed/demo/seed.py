@@ -229,8 +229,28 @@ def seed_people() -> None:
     scheduling.set_visit_status(actor=doctor, public_id=str(past.public_id), status="completed")
 
 
+def seed_more_members(*, seed: int = 2016) -> None:
+    """A few more members with bookings of their own, so calendars in Connect are not empty."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible synthetic data, not secrets
+    role = PractitionerRole.objects.filter(practitioner__user__isnull=False).order_by("pk").first()
+    assert role is not None
+    reason = VisitReason.objects.filter(specialty__practitioners=role.practitioner).order_by("pk").first()
+    assert reason is not None
+    open_slots = list(
+        Slot.objects.filter(role=role, is_open=True, starts_at__gt=timezone.now()).order_by("starts_at")[:40]
+    )
+    for i, name in enumerate(["Riley Sample", "Morgan Example", "Casey Placeholder", "Avery Fictional"]):
+        email = f"{name.split()[0].lower()}@demo.indigomed.test"
+        member = _user(email, name)
+        Member.objects.create(user=member, date_of_birth=dt.date(1950 + 9 * i, 1 + i, 10 + i))
+        slot = open_slots[rng.randrange(len(open_slots))]
+        open_slots.remove(slot)
+        scheduling.book_appointment(actor=member, slot_id=slot.pk, visit_reason=reason.slug, insurance_plan=None)
+
+
 def seed_all(*, practitioners: int = 400) -> int:
     seed_directory(practitioners=practitioners)
     slots = seed_calendars()
     seed_people()
+    seed_more_members()
     return slots

@@ -91,6 +91,21 @@ def generate_upcoming_slots(*, role: PractitionerRole, today: dt.date | None = N
     return generate_slots(role=role, first_day=today, last_day=today + dt.timedelta(days=horizon))
 
 
+def sweep_calendars(*, today: dt.date | None = None) -> int:
+    """The periodic sweep: extend every active calendar to the horizon and refresh next open times.
+
+    Safe to run at any time and from several workers at once (slot creation is idempotent).
+    Returns the number of slots created.
+    """
+    created = 0
+    for role in PractitionerRole.objects.filter(is_active=True).select_related("facility").order_by("pk").iterator():
+        created += generate_upcoming_slots(role=role, today=today)
+    # Roles whose earliest slot has just passed need a new next open time even if nothing changed.
+    stale = PractitionerRole.objects.filter(next_open_at__lte=timezone.now()).values_list("pk", flat=True)
+    refresh_next_open(role_ids=list(stale))
+    return created
+
+
 def refresh_next_open(*, role_ids: list[int]) -> None:
     """Recompute the search aid ``next_open_at`` of some roles from their open future slots."""
     soonest = (
