@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
@@ -207,7 +208,9 @@ def seed_people() -> None:
     # A visit last month, completed at the practice, so the member has a history to see.
     visit_type = role.visit_types.order_by("pk").first()
     assert visit_type is not None
-    past_start = (timezone.now() - dt.timedelta(days=30)).replace(minute=0, second=0, microsecond=0)
+    zone = ZoneInfo(role.facility.timezone)
+    past_day = (timezone.now() - dt.timedelta(days=30)).astimezone(zone).date()
+    past_start = dt.datetime.combine(past_day, dt.time(10, 0), tzinfo=zone)
     past_slot = Slot.objects.create(
         role=role,
         visit_type=visit_type,

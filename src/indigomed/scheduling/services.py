@@ -8,15 +8,16 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Min, OuterRef, Subquery
 from django.utils import timezone
 
-from indigomed.directory.models import InsurancePlan, Practitioner, PractitionerRole, VisitReason
+from indigomed.directory.models import PractitionerRole
 from indigomed.errors import Forbidden, Invalid, NotFound
 from indigomed.records.services import record_completed_visit
+from indigomed.scheduling import booking_store
 from indigomed.scheduling.availability import WeeklyRule, Window, slots_between
 from indigomed.scheduling.errors import CutoffPassed, SlotInPast, SlotTaken, WrongStatus
 from indigomed.scheduling.models import Appointment, AvailabilityException, Slot
+from indigomed.scheduling.next_open import refresh_next_open
 from indigomed.scheduling.queries import (
     appointment_for_member,
     appointment_for_practice,
@@ -106,18 +107,6 @@ def sweep_calendars(*, today: dt.date | None = None) -> int:
     return created
 
 
-def refresh_next_open(*, role_ids: list[int]) -> None:
-    """Recompute the search aid ``next_open_at`` of some roles from their open future slots."""
-    soonest = (
-        Slot.objects.filter(role_id=OuterRef("pk"), is_open=True, starts_at__gt=timezone.now())
-        .order_by()
-        .values("role_id")
-        .annotate(first=Min("starts_at"))
-        .values("first")
-    )
-    PractitionerRole.objects.filter(pk__in=role_ids).update(next_open_at=Subquery(soonest))
-
-
 MAX_EXCEPTION = dt.timedelta(days=366)
 
 
@@ -199,69 +188,37 @@ def book_appointment(
     plan, ``SlotInPast`` for a slot that has started, ``Invalid`` for a reason the practitioner
     does not see or a plan they do not take, ``Forbidden`` for a caller who is not a member.
     """
-    if not getattr(actor, "is_authenticated", False) or not hasattr(actor, "member"):
-        raise Forbidden("Only members can book appointments.")
-    slot = Slot.objects.select_related("role__practitioner", "role__facility", "visit_type").filter(pk=slot_id).first()
-    if slot is None or not slot.role.is_active:
+    not_member = Forbidden("Only members can book appointments.")
+    if not getattr(actor, "is_authenticated", False):
+        raise not_member
+    context = booking_store.load_context(
+        booker_id=actor.pk, slot_id=slot_id, visit_reason=visit_reason, insurance_plan=insurance_plan
+    )
+    if context is None:
+        raise not_member if not hasattr(actor, "member") else NotFound("We could not find that time slot.")
+    if not context.booker_is_member:
+        raise not_member
+    if not context.slot.role.is_active:
         raise NotFound("We could not find that time slot.")
+    slot, practitioner = context.slot, context.slot.role.practitioner
     if slot.starts_at <= timezone.now():
         raise SlotInPast("That time has already passed. Please choose a later time.")
-    practitioner_id = slot.role.practitioner_id
-    reason = (
-        VisitReason.objects.filter(slug=visit_reason)
-        .annotate(
-            seen=Exists(
-                Practitioner.specialties.through.objects.filter(
-                    practitioner_id=practitioner_id, specialty_id=OuterRef("specialty_id")
-                )
-            )
-        )
-        .first()
-    )
-    if reason is None:
+    if context.reason is None:
         raise NotFound("We do not know that visit reason.")
-    if not reason.seen:
-        raise Invalid(f"{slot.role.practitioner.display_name} does not see patients for that reason.")
-    plan = None
+    if not context.practitioner_sees_reason:
+        raise Invalid(f"{practitioner.display_name} does not see patients for that reason.")
     if insurance_plan:
-        plan = (
-            InsurancePlan.objects.filter(slug=insurance_plan)
-            .select_related("carrier")
-            .annotate(
-                taken=Exists(
-                    Practitioner.plans.through.objects.filter(
-                        practitioner_id=practitioner_id, insuranceplan_id=OuterRef("pk")
-                    )
-                )
-            )
-            .first()
-        )
-        if plan is None:
+        if context.plan is None:
             raise NotFound("We do not know that insurance plan.")
-        if not plan.taken:
-            raise Invalid(f"{slot.role.practitioner.display_name} does not accept {plan}.")
-
+        if not context.practitioner_takes_plan:
+            raise Invalid(f"{practitioner.display_name} does not accept {context.plan}.")
     try:
-        with transaction.atomic():
-            appointment = Appointment.objects.create(
-                member=actor,
-                slot=slot,
-                role=slot.role,
-                visit_type=slot.visit_type,
-                visit_reason=reason,
-                insurance_plan=plan,
-                starts_at=slot.starts_at,
-                ends_at=slot.ends_at,
-                rescheduled_from=rescheduled_from,
-            )
-            Slot.objects.filter(pk=slot.pk).update(is_open=False)
-            refresh_next_open(role_ids=[slot.role_id])
+        return booking_store.write_booking(member=actor, context=context, rescheduled_from=rescheduled_from)
     except IntegrityError as exc:
-        upcoming = next_open_slots([slot.role_id], per_role=5).get(slot.role_id, [])
+        upcoming = next_open_slots([slot.role.pk], per_role=5).get(slot.role.pk, [])
         raise SlotTaken(
             "Sorry, that time is no longer available. Here are the next open times.", next_slots=upcoming
         ) from exc
-    return appointment
 
 
 def _check_cutoff(appointment: Appointment) -> None:
