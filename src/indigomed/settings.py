@@ -6,6 +6,7 @@ With no environment at all this runs the embedded demo (SQLite under ``var/``, c
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -231,7 +232,7 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Product settings (operator defaults, SPEC: numbers are settings, not literals) ---------
-INDIGOMED = {
+INDIGOMED: dict[str, Any] = {
     # BOOK-3: hours before the start after which a member can no longer cancel or move a
     # booking online, when a facility sets none of its own.
     "DEFAULT_CANCEL_CUTOFF_HOURS": envint("DEFAULT_CANCEL_CUTOFF_HOURS", 24),
@@ -239,6 +240,10 @@ INDIGOMED = {
     "SLOT_HORIZON_DAYS": envint("SLOT_HORIZON_DAYS", 28),
     # CHILD-1 / COPPA: the youngest age that may hold an account.
     "MINIMUM_MEMBER_AGE": envint("MINIMUM_MEMBER_AGE", 13),
+    # CHILD-1, France: below this age a parent's consent is needed alongside the child's
+    # (Loi Informatique et Libertés, art. 45). Keyed by country of residence.
+    "PARENTAL_CONSENT_AGE": {"FR": envint("FR_PARENTAL_CONSENT_AGE", 15)},
+    "PARENTAL_CONSENT_LINK_DAYS": envint("PARENTAL_CONSENT_LINK_DAYS", 30),
     "SEARCH_PAGE_SIZE": envint("SEARCH_PAGE_SIZE", 10),
     "SEARCH_DEFAULT_RADIUS_KM": envint("SEARCH_DEFAULT_RADIUS_KM", 40),
     "NEXT_SLOTS_SHOWN": envint("NEXT_SLOTS_SHOWN", 3),

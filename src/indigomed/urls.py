@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from indigomed.accounts import views as account_views
 from indigomed.api import api
 from indigomed.directory import views as directory_views
 from indigomed.scheduling import connect_views
@@ -28,6 +29,7 @@ urlpatterns = [
     path("appointments/<uuid:public_id>/reschedule", booking_views.reschedule, name="reschedule_appointment"),
     path("appointments/<uuid:public_id>/calendar.ics", booking_views.ics, name="appointment_ics"),
     path("connect/", include(connect_patterns)),
+    path("accounts/parental-consent/<str:token>/", account_views.parental_consent, name="parental_consent"),
     path("accounts/", include("allauth.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

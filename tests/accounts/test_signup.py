@@ -23,8 +23,9 @@ def years_ago(years: int, days: int = 0) -> dt.date:
     return today.replace(year=today.year - years) - dt.timedelta(days=days)
 
 
-def sign_up(client: Client, email: str, dob: object) -> object:
-    return client.post(SIGNUP, {"email": email, "date_of_birth": dob, "password1": PASSWORD, "password2": PASSWORD})
+def sign_up(client: Client, email: str, dob: object, **extra: object) -> object:
+    data = {"email": email, "date_of_birth": dob, "country": "US", "password1": PASSWORD, "password2": PASSWORD}
+    return client.post(SIGNUP, {**data, **extra})
 
 
 @pytest.mark.django_db
@@ -78,3 +79,17 @@ def test_the_sign_up_page_asks_for_a_date_of_birth_without_hinting_at_an_age() -
     page = Client().get(SIGNUP).content.decode()
     assert 'name="date_of_birth"' in page
     assert not AGE_HINT.search(page.split("<main>")[1])
+
+
+@pytest.mark.django_db
+def test_the_verification_link_confirms_the_address_and_the_member_signs_in() -> None:
+    sign_up(Client(), "new.person@example.test", years_ago(30).isoformat())
+    client = Client()
+    credentials = {"login": "new.person@example.test", "password": PASSWORD}
+    assert client.post("/accounts/login/", credentials).status_code == 302
+    assert "_auth_user_id" not in client.session, "an unverified address cannot sign in yet"
+    link = re.search(r"http://[^/\s]+(/accounts/confirm-email/[^/\s]+/)", mail.outbox[0].body).group(1)
+    assert client.post(link).status_code == 302
+    assert EmailAddress.objects.get(email="new.person@example.test").verified
+    assert client.post("/accounts/login/", credentials).status_code == 302
+    assert client.session["_auth_user_id"] == str(User.objects.get(email="new.person@example.test").pk)

@@ -7,18 +7,25 @@ from typing import Any
 
 from allauth.account.forms import SignupForm
 from django import forms
-from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from indigomed.accounts.age import age_on
+from indigomed.accounts.age import age_on, needs_parental_consent
+from indigomed.accounts.models import Member
 from indigomed.accounts.services import create_member_profile
+from indigomed.conf import product_setting
 
 # Said to anyone the age gate turns away. It must not reveal the age that would pass (CHILD-1).
 REFUSAL = (
     "Sorry, we can't create an IndigoMed account for you. A parent or guardian can book care "
     "for you from their own account."
+)
+
+
+PARENT_NEEDED = (
+    "Because of your age, a parent or guardian must agree too. Enter their e-mail address: we will "
+    "ask them. Please also confirm that you agree yourself."
 )
 
 
@@ -28,8 +35,28 @@ class MemberSignupForm(SignupForm):
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
         error_messages={"required": "Please enter your date of birth.", "invalid": "Enter a date like 1990-04-27."},
     )
+    country = forms.ChoiceField(label="Country where you live", choices=Member.Country.choices, initial="US")
 
-    field_order = ["email", "date_of_birth", "password1", "password2"]
+    field_order = ["email", "date_of_birth", "country", "password1", "password2"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self._needs_parent():
+            # Asked only of those who need it, so the form never hints at an age threshold.
+            self.fields["parent_email"] = forms.EmailField(label="Parent or guardian's e-mail address")
+            self.fields["own_consent"] = forms.BooleanField(
+                label="I agree to IndigoMed keeping my health information as its privacy notice explains"
+            )
+
+    def _needs_parent(self) -> bool:
+        if not self.is_bound:
+            return False
+        try:
+            dob = dt.date.fromisoformat(str(self.data.get("date_of_birth", "")))
+        except ValueError:
+            return False
+        ages = product_setting("PARENTAL_CONSENT_AGE")
+        return needs_parental_consent(dob, str(self.data.get("country", "")), timezone.localdate(), ages)
 
     def clean_date_of_birth(self) -> dt.date:
         dob: dt.date = self.cleaned_data["date_of_birth"]
@@ -38,12 +65,17 @@ class MemberSignupForm(SignupForm):
             raise forms.ValidationError("A date of birth cannot be in the future.")
         if age_on(dob, today) > 130:
             raise forms.ValidationError("Please check the year of your date of birth.")
-        if age_on(dob, today) < int(settings.INDIGOMED["MINIMUM_MEMBER_AGE"]):
+        if age_on(dob, today) < int(product_setting("MINIMUM_MEMBER_AGE")):
             raise forms.ValidationError(REFUSAL, code="under_age")
         return dob
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        if "parent_email" in self.fields and not self.has_error("date_of_birth"):
+            if not cleaned.get("parent_email") or not cleaned.get("own_consent"):
+                self.add_error(None, PARENT_NEEDED)
+            elif cleaned["parent_email"].lower() == str(cleaned.get("email", "")).lower():
+                self.add_error("parent_email", "Enter your parent or guardian's address, not your own.")
         if self.has_error("date_of_birth", code="under_age"):
             # Nothing about a refused child is kept or echoed back: not the address, not the date.
             self.errors.pop("email", None)
@@ -56,5 +88,10 @@ class MemberSignupForm(SignupForm):
     def save(self, request: HttpRequest) -> Any:
         with transaction.atomic():
             user = super().save(request)
-            create_member_profile(user=user, date_of_birth=self.cleaned_data["date_of_birth"])
+            create_member_profile(
+                user=user,
+                date_of_birth=self.cleaned_data["date_of_birth"],
+                country=self.cleaned_data["country"],
+                parent_email=self.cleaned_data.get("parent_email", ""),
+            )
         return user

@@ -52,14 +52,39 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class Member(models.Model):
-    """A patient account holder, 13 or over at sign-up (CHILD-1)."""
+    """A patient account holder, 13 or over at sign-up (CHILD-1).
+
+    In France a member under 15 also needs a parent's consent: until the parent gives it
+    through the link IndigoMed e-mails them, the account can sign in but not book.
+    """
+
+    class Country(models.TextChoices):
+        US = "US", "United States"
+        FR = "FR", "France"
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="member")
     date_of_birth = models.DateField()
+    country = models.CharField(max_length=2, choices=Country.choices, default=Country.US)
     created_at = models.DateTimeField(default=timezone.now)
+    parental_consent_needed = models.BooleanField(default=False)
+    parent_email = models.EmailField(blank=True)
+    parental_consent_requested_at = models.DateTimeField(null=True, blank=True)
+    parental_consent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(parental_consent_needed=False) | ~models.Q(parent_email=""),
+                name="parental_consent_has_a_parent_address",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"member {self.pk}"
+
+    @property
+    def may_book(self) -> bool:
+        return not self.parental_consent_needed or self.parental_consent_at is not None
 
 
 class PrivacyOfficer(models.Model):

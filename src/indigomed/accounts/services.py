@@ -4,9 +4,83 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from indigomed.accounts.age import needs_parental_consent
 from indigomed.accounts.models import Member, User
+from indigomed.conf import product_setting
+from indigomed.errors import Invalid, NotFound
+
+_CONSENT_SALT = "indigomed.parental-consent"
 
 
-def create_member_profile(*, user: User, date_of_birth: dt.date) -> Member:
-    """Make a freshly signed-up user a member. The age gate has already run in the form."""
-    return Member.objects.create(user=user, date_of_birth=date_of_birth)
+def create_member_profile(*, user: User, date_of_birth: dt.date, country: str, parent_email: str = "") -> Member:
+    """Make a freshly signed-up user a member. The age gate has already run in the form.
+
+    A member who needs a parent's consent (CHILD-1, France under 15) gets it asked for by
+    e-mail once the sign-up commits; ``Invalid`` if no parent address was given.
+    """
+    ages = product_setting("PARENTAL_CONSENT_AGE")
+    needed = needs_parental_consent(date_of_birth, country, timezone.localdate(), ages)
+    if needed and not parent_email:
+        raise Invalid("A parent or guardian's e-mail address is needed.")
+    member = Member.objects.create(
+        user=user,
+        date_of_birth=date_of_birth,
+        country=country,
+        parental_consent_needed=needed,
+        parent_email=parent_email if needed else "",
+        parental_consent_requested_at=timezone.now() if needed else None,
+    )
+    if needed:
+        transaction.on_commit(lambda: send_parental_consent_request(member_id=member.pk))
+    return member
+
+
+def parental_consent_token(member: Member) -> str:
+    return signing.dumps(member.user.public_id.hex, salt=_CONSENT_SALT)
+
+
+def send_parental_consent_request(*, member_id: int) -> None:
+    """E-mail the parent a link to give their consent. No health information is in it."""
+    member = Member.objects.select_related("user").get(pk=member_id)
+    link = settings.SITE_URL + reverse("parental_consent", args=[parental_consent_token(member)])
+    days = product_setting("PARENTAL_CONSENT_LINK_DAYS")
+    send_mail(
+        subject="IndigoMed: a parent's consent is requested",
+        message=(
+            f"Hello,\n\nSomeone signed up to IndigoMed with the address {member.user.email} and named you as "
+            "their parent or guardian. Because of their age, French law asks for your consent too before "
+            "they can book care and share health information with practitioners through IndigoMed.\n\n"
+            f"To read what this means and give your consent, open this link within {days} days:\n{link}\n\n"
+            "If you do not know this person, ignore this message: the account will not be able to book.\n"
+        ),
+        from_email=None,
+        recipient_list=[member.parent_email],
+    )
+
+
+def member_for_consent_token(token: str) -> Member:
+    """The member a consent link names; ``NotFound`` for a forged or expired link."""
+    max_age = dt.timedelta(days=product_setting("PARENTAL_CONSENT_LINK_DAYS"))
+    try:
+        public_id = signing.loads(token, salt=_CONSENT_SALT, max_age=max_age)
+    except signing.BadSignature as exc:
+        raise NotFound("This consent link is not valid or has expired.") from exc
+    member = Member.objects.select_related("user").filter(user__public_id=public_id).first()
+    if member is None or not member.parental_consent_needed:
+        raise NotFound("This consent link is not valid or has expired.")
+    return member
+
+
+def give_parental_consent(*, token: str) -> Member:
+    """Record the parent's consent from their link; giving it twice keeps the first date."""
+    member = member_for_consent_token(token)
+    Member.objects.filter(pk=member.pk, parental_consent_at__isnull=True).update(parental_consent_at=timezone.now())
+    member.refresh_from_db(fields=["parental_consent_at"])
+    return member

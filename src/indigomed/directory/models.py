@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from indigomed.conf import product_setting
+
 
 class Specialty(models.Model):
     slug = models.SlugField(unique=True)
@@ -106,7 +108,7 @@ class Facility(models.Model):
     def effective_cancel_cutoff_hours(self) -> int:
         if self.cancel_cutoff_hours is not None:
             return self.cancel_cutoff_hours
-        return int(settings.INDIGOMED["DEFAULT_CANCEL_CUTOFF_HOURS"])
+        return int(product_setting("DEFAULT_CANCEL_CUTOFF_HOURS"))
 
 
 class Practitioner(models.Model):

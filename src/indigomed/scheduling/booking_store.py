@@ -41,7 +41,8 @@ SELECT s.id, s.starts_at, s.ends_at, s.is_open,
        ip.id, ip.slug, ip.name, ic.id, ic.name,
        (SELECT COUNT(*) FROM directory_practitioner_plans pp
          WHERE pp.practitioner_id = p.id AND pp.insuranceplan_id = ip.id),
-       (SELECT COUNT(*) FROM accounts_member m WHERE m.user_id = %s)
+       (SELECT CASE WHEN m.parental_consent_needed AND m.parental_consent_at IS NULL THEN 2 ELSE 1 END
+          FROM accounts_member m WHERE m.user_id = %s)
 FROM scheduling_slot s
 JOIN directory_practitionerrole r ON r.id = s.role_id
 JOIN scheduling_visittype vt ON vt.id = s.visit_type_id
@@ -82,6 +83,7 @@ class BookingContext:
     plan: InsurancePlan | None
     practitioner_takes_plan: bool
     booker_is_member: bool
+    booker_awaits_parental_consent: bool
 
 
 def load_context(
@@ -125,7 +127,7 @@ def load_context(
         if instance is not None:
             instance._state.adding = False
             instance._state.db = connection.alias
-    return BookingContext(slot, reason, bool(seen), plan, bool(taken), bool(is_member))
+    return BookingContext(slot, reason, bool(seen), plan, bool(taken), is_member is not None, is_member == 2)
 
 
 def write_booking(*, member: Any, context: BookingContext, rescheduled_from: Appointment | None) -> Appointment:

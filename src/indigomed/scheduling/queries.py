@@ -9,11 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from indigomed import rawsql
+from indigomed.conf import product_setting
 from indigomed.directory.models import PractitionerRole
 from indigomed.errors import NotFound
 from indigomed.scheduling.models import Appointment, Slot
@@ -38,7 +38,7 @@ def next_open_slots(
     """The first few open future slots of each role, in one statement over the partial index."""
     if not role_ids:
         return {}
-    per_role = per_role or int(settings.INDIGOMED["NEXT_SLOTS_SHOWN"])
+    per_role = per_role or int(product_setting("NEXT_SLOTS_SHOWN"))
     params: list[object] = [*role_ids, rawsql.when(after or timezone.now())]
     upper = ""
     if before is not None:

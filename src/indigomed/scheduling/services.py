@@ -6,10 +6,10 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from indigomed.conf import product_setting
 from indigomed.directory.models import PractitionerRole
 from indigomed.errors import Forbidden, Invalid, NotFound
 from indigomed.records.services import record_completed_visit
@@ -88,7 +88,7 @@ def generate_upcoming_slots(*, role: PractitionerRole, today: dt.date | None = N
     """Fill the role's calendar up to the horizon in settings (``SLOT_HORIZON_DAYS``)."""
     zone = ZoneInfo(role.facility.timezone)
     today = today or timezone.now().astimezone(zone).date()
-    horizon = int(settings.INDIGOMED["SLOT_HORIZON_DAYS"])
+    horizon = int(product_setting("SLOT_HORIZON_DAYS"))
     return generate_slots(role=role, first_day=today, last_day=today + dt.timedelta(days=horizon))
 
 
@@ -198,6 +198,11 @@ def book_appointment(
         raise not_member if not hasattr(actor, "member") else NotFound("We could not find that time slot.")
     if not context.booker_is_member:
         raise not_member
+    if context.booker_awaits_parental_consent:
+        raise Forbidden(
+            "Your parent or guardian has not given their consent yet. We e-mailed them a link; "
+            "you can book once they have used it."
+        )
     if not context.slot.role.is_active:
         raise NotFound("We could not find that time slot.")
     slot, practitioner = context.slot, context.slot.role.practitioner

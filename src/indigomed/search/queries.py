@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils import timezone
 
 from indigomed import rawsql
+from indigomed.conf import product_setting
 from indigomed.directory import reference
 from indigomed.directory.geo import KM_PER_DEGREE, Place, Point, bounding_box, distance_km, locate_postal_code
 from indigomed.errors import Invalid
@@ -97,7 +97,7 @@ def search(criteria: Criteria) -> Page:
 
     Raises ``Invalid`` (with a message for a person) for unknown filters or inconsistent input.
     """
-    page_size = int(settings.INDIGOMED["SEARCH_PAGE_SIZE"])
+    page_size = int(product_setting("SEARCH_PAGE_SIZE"))
     if criteria.page < 1 or criteria.page > 1000:
         raise Invalid("Pages are numbered from 1 to 1000.")
     where = ["r.is_active"]
@@ -135,7 +135,7 @@ def search(criteria: Criteria) -> Page:
     distance = ""
     distance_params: list[object] = []
     if place is not None:
-        radius = criteria.radius_km or float(settings.INDIGOMED["SEARCH_DEFAULT_RADIUS_KM"])
+        radius = criteria.radius_km or float(product_setting("SEARCH_DEFAULT_RADIUS_KM"))
         if not 0 < radius <= MAX_RADIUS_KM:
             raise Invalid(f"The distance must be between 1 and {MAX_RADIUS_KM} km.")
         min_lat, max_lat, min_lng, max_lng = bounding_box(place.point, radius)
