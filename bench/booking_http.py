@@ -67,6 +67,9 @@ def setup_members(count: int) -> tuple[list[tuple[str, str]], int, int]:
     import django
 
     django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)  # the data may predate the code's latest migrations
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
