@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "indigomed.directory",
     "indigomed.scheduling",
     "indigomed.records",
+    "indigomed.security",
+    "indigomed.privacy",
     "indigomed.demo",
 ]
 
@@ -248,6 +250,9 @@ INDIGOMED: dict[str, Any] = {
     "SEARCH_DEFAULT_RADIUS_KM": envint("SEARCH_DEFAULT_RADIUS_KM", 40),
     "NEXT_SLOTS_SHOWN": envint("NEXT_SLOTS_SHOWN", 3),
 }
+
+# USE-2: the privacy policy as data; the shipped file unless the operator points at their own.
+PRIVACY_POLICY_FILE = env("PRIVACY_POLICY_FILE")
 
 LOGGING = {
     "version": 1,

@@ -65,6 +65,7 @@ class Member(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="member")
     date_of_birth = models.DateField()
     country = models.CharField(max_length=2, choices=Country.choices, default=Country.US)
+    region = models.CharField(max_length=3, blank=True, help_text="US state of residence (it decides state law)")
     created_at = models.DateTimeField(default=timezone.now)
     parental_consent_needed = models.BooleanField(default=False)
     parent_email = models.EmailField(blank=True)

@@ -1,0 +1,313 @@
+"""The disclosure ledger's chains: append, verify, checkpoint (LEDGER-1).
+
+Each member has a chain of their own: an entry's hash covers its fields and the previous
+entry's hash, so disclosures about different members never wait on one global head. A
+checkpoint hashes every chain head together, so dropping a whole chain is detected too.
+
+On PostgreSQL an append is one INSERT … SELECT that finds the head, numbers the entry and
+computes its hash in the database (one round trip, like a plain insert); on SQLite the same
+hash is computed in Python. Both produce the same canonical text, checked by ``verify``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from indigomed import rawsql
+from indigomed.privacy.errors import LedgerBroken
+from indigomed.privacy.models import Disclosure, LedgerCheckpoint
+
+GENESIS = "0" * 64
+SEPARATOR = "\x1f"
+# Entries that occurred within this margin of a checkpoint are left to the next one, so that a
+# transaction still in flight when the checkpoint is taken cannot make it disagree later.
+CHECKPOINT_MARGIN = dt.timedelta(minutes=5)
+APPEND_ATTEMPTS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What a disclosure records: references and labels, never the personal values."""
+
+    member_id: int
+    recipient_kind: str
+    recipient_ref: str
+    recipient_label: str
+    purpose: str
+    categories: str
+    tags: str
+    legal_basis: str
+    rule: str
+    in_accounting: bool
+    authorization_id: int | None
+    legal_demand_id: int | None
+    subject_refs: str
+    policy_version: str
+
+
+def timestamp(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical(entry: Entry, seq: int, occurred_at: dt.datetime, prev_hash: str) -> str:
+    """The text an entry's hash covers. ``_PG_CANONICAL`` builds the very same text in SQL."""
+    return SEPARATOR.join(
+        [
+            str(entry.member_id),
+            str(seq),
+            timestamp(occurred_at),
+            entry.recipient_kind,
+            entry.recipient_ref,
+            entry.recipient_label,
+            entry.purpose,
+            entry.categories,
+            entry.tags,
+            entry.legal_basis,
+            entry.rule,
+            "1" if entry.in_accounting else "0",
+            "" if entry.authorization_id is None else str(entry.authorization_id),
+            "" if entry.legal_demand_id is None else str(entry.legal_demand_id),
+            entry.subject_refs,
+            entry.policy_version,
+            prev_hash,
+        ]
+    )
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# The same canonical text, from a row's columns, in PostgreSQL.
+_PG_CANONICAL = """concat_ws(E'\\x1f', {p}member_id::text, {p}seq::text,
+    to_char({p}occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+    {p}recipient_kind, {p}recipient_ref, {p}recipient_label, {p}purpose, {p}categories, {p}tags,
+    {p}legal_basis, {p}rule, CASE WHEN {p}in_accounting THEN '1' ELSE '0' END,
+    coalesce({p}authorization_id::text, ''), coalesce({p}legal_demand_id::text, ''), {p}subject_refs,
+    {p}policy_version, {p}prev_hash)"""
+
+_PG_APPEND = f"""
+INSERT INTO privacy_disclosure (member_id, seq, occurred_at, recipient_kind, recipient_ref, recipient_label,
+    purpose, categories, tags, legal_basis, rule, in_accounting, authorization_id, legal_demand_id, subject_refs,
+    policy_version, prev_hash, hash)
+SELECT n.*, encode(sha256(convert_to({_PG_CANONICAL.format(p="n.")}, 'UTF8')), 'hex')
+FROM (
+    SELECT %(member_id)s::bigint AS member_id, coalesce(h.seq, 0) + 1 AS seq,
+           %(occurred_at)s::timestamptz AS occurred_at,
+           %(recipient_kind)s::varchar AS recipient_kind, %(recipient_ref)s::varchar AS recipient_ref,
+           %(recipient_label)s::varchar AS recipient_label, %(purpose)s::varchar AS purpose,
+           %(categories)s::varchar AS categories, %(tags)s::varchar AS tags, %(legal_basis)s::varchar AS legal_basis,
+           %(rule)s::varchar AS rule, %(in_accounting)s::boolean AS in_accounting,
+           %(authorization_id)s::bigint AS authorization_id, %(legal_demand_id)s::bigint AS legal_demand_id,
+           %(subject_refs)s::text AS subject_refs, %(policy_version)s::varchar AS policy_version,
+           coalesce(h.hash, '{GENESIS}') AS prev_hash
+    FROM (SELECT 1) AS one
+    LEFT JOIN LATERAL (
+        SELECT d.seq, d.hash FROM privacy_disclosure d WHERE d.member_id = %(member_id)s ORDER BY d.seq DESC LIMIT 1
+    ) h ON true
+) n
+RETURNING id, seq, hash
+"""  # noqa: S608 - constant text; every value is a parameter
+
+
+def append(entry: Entry, *, occurred_at: dt.datetime | None = None) -> Disclosure:
+    """Add an entry at the end of its member's chain, inside the caller's transaction.
+
+    Two appends for the same member at once both aim at the same position; the unique
+    (member, position) index lets one through and the other retries from the new head.
+    """
+    occurred_at = occurred_at or timezone.now()
+    for _ in range(APPEND_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return _append_once(entry, occurred_at)
+        except IntegrityError:
+            continue
+    raise LedgerBroken("The ledger is too busy for this member right now; please try again.")
+
+
+def _append_once(entry: Entry, occurred_at: dt.datetime) -> Disclosure:
+    fields = {name: getattr(entry, name) for name in Entry.__dataclass_fields__}
+    if connection.vendor == "postgresql":
+        row = rawsql.rows(_PG_APPEND, {**fields, "occurred_at": occurred_at})[0]
+        return Disclosure(id=row[0], seq=row[1], hash=row[2], occurred_at=occurred_at, **fields)
+    head = Disclosure.objects.filter(member_id=entry.member_id).order_by("-seq").values_list("seq", "hash").first()
+    seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS)
+    return Disclosure.objects.create(
+        seq=seq,
+        occurred_at=occurred_at,
+        prev_hash=prev_hash,
+        hash=digest(canonical(entry, seq, occurred_at, prev_hash)),
+        **fields,
+    )
+
+
+# --- Verification -------------------------------------------------------------------------------
+
+_COLUMNS = (
+    "id, member_id, seq, occurred_at, recipient_kind, recipient_ref, recipient_label, purpose, categories, tags, "
+    "legal_basis, rule, in_accounting, authorization_id, legal_demand_id, subject_refs, policy_version, "
+    "prev_hash, hash"
+)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    entries: int
+    chains: int
+    checkpoints: int
+    problem: str = ""
+    first_broken_id: int | None = None
+
+
+def _rows(batch: int = 20_000) -> Iterator[tuple[Any, ...]]:
+    """Every entry in chain order, streamed."""
+    last_member, last_seq = -1, 0
+    while True:
+        rows = rawsql.rows(
+            f"SELECT {_COLUMNS} FROM privacy_disclosure "  # noqa: S608 - constant columns
+            "WHERE member_id > %s OR (member_id = %s AND seq > %s) ORDER BY member_id, seq LIMIT %s",
+            [last_member, last_member, last_seq, batch],
+        )
+        if not rows:
+            return
+        yield from rows
+        last_member, last_seq = rows[-1][1], rows[-1][2]
+
+
+def verify() -> Verdict:
+    """Recompute every chain and every checkpoint; name the first broken entry."""
+    broken: tuple[int, str] | None = None
+    entries = chains = 0
+    member, expected_seq, expected_prev = None, 0, GENESIS
+    for row in _rows():
+        (
+            row_id,
+            member_id,
+            seq,
+            occurred_at,
+            kind,
+            ref,
+            label,
+            purpose,
+            categories,
+            tags,
+            basis,
+            rule,
+            in_accounting,
+            authorization_id,
+            legal_demand_id,
+            subject_refs,
+            version,
+            prev_hash,
+            stored,
+        ) = row
+        entries += 1
+        if member_id != member:
+            member, expected_seq, expected_prev = member_id, 1, GENESIS
+            chains += 1
+        entry = Entry(
+            member_id,
+            kind,
+            ref,
+            label,
+            purpose,
+            categories,
+            tags,
+            basis,
+            rule,
+            bool(in_accounting),
+            authorization_id,
+            legal_demand_id,
+            subject_refs,
+            version,
+        )
+        problem = ""
+        if seq != expected_seq:
+            problem = f"position {seq} where {expected_seq} was expected (an entry is missing)"
+        elif prev_hash != expected_prev:
+            problem = "it does not follow the entry before it"
+        elif digest(canonical(entry, seq, rawsql.read_when(occurred_at), prev_hash)) != stored:
+            problem = "its content does not match its hash"
+        if problem and (broken is None or row_id < broken[0]):
+            broken = (row_id, f"entry {row_id} (member {member_id}, position {seq}): {problem}")
+        expected_seq, expected_prev = seq + 1, stored
+    checkpoints = LedgerCheckpoint.objects.count()
+    if broken is not None:
+        return Verdict(False, entries, chains, checkpoints, broken[1], broken[0])
+    problem = _verify_checkpoints()
+    if problem:
+        return Verdict(False, entries, chains, checkpoints, problem)
+    return Verdict(True, entries, chains, checkpoints)
+
+
+# --- Checkpoints --------------------------------------------------------------------------------
+
+
+def _heads(until: dt.datetime) -> tuple[str, int, int]:
+    """Digest of every chain head among entries that occurred up to ``until``, with counts."""
+    rows = rawsql.rows(
+        """
+        SELECT d.member_id, d.seq, d.hash FROM privacy_disclosure d
+        JOIN (SELECT member_id, MAX(seq) AS seq FROM privacy_disclosure WHERE occurred_at <= %s GROUP BY member_id) h
+          ON h.member_id = d.member_id AND h.seq = d.seq
+        ORDER BY d.member_id
+        """,
+        [rawsql.when(until)],
+    )
+    hasher = hashlib.sha256()
+    entries = 0
+    for member_id, seq, head_hash in rows:
+        hasher.update(f"{member_id}:{seq}:{head_hash}\n".encode())
+        entries += seq
+    return hasher.hexdigest(), len(rows), entries
+
+
+def _checkpoint_hash(checkpoint: LedgerCheckpoint) -> str:
+    return digest(
+        SEPARATOR.join(
+            [
+                timestamp(checkpoint.covers_until),
+                str(checkpoint.chains),
+                str(checkpoint.entries),
+                checkpoint.heads_digest,
+                checkpoint.prev_hash,
+            ]
+        )
+    )
+
+
+def take_checkpoint(*, now: dt.datetime | None = None) -> LedgerCheckpoint:
+    """Record the digest of every chain head (run periodically by the worker)."""
+    covers_until = (now or timezone.now()) - CHECKPOINT_MARGIN
+    heads_digest, chains, entries = _heads(covers_until)
+    previous = LedgerCheckpoint.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+    checkpoint = LedgerCheckpoint(
+        covers_until=covers_until, chains=chains, entries=entries, heads_digest=heads_digest, prev_hash=previous
+    )
+    checkpoint.hash = _checkpoint_hash(checkpoint)
+    checkpoint.save()
+    return checkpoint
+
+
+def _verify_checkpoints() -> str:
+    previous = GENESIS
+    for checkpoint in LedgerCheckpoint.objects.order_by("id"):
+        if checkpoint.prev_hash != previous or _checkpoint_hash(checkpoint) != checkpoint.hash:
+            return f"checkpoint {checkpoint.pk} was altered"
+        heads_digest, chains, entries = _heads(checkpoint.covers_until)
+        if heads_digest != checkpoint.heads_digest:
+            return (
+                f"checkpoint {checkpoint.pk} no longer matches the ledger: it covered {checkpoint.chains} chains "
+                f"and {checkpoint.entries} entries, the ledger now has {chains} and {entries} for that period"
+            )
+        previous = checkpoint.hash
+    return ""

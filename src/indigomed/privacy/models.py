@@ -1,0 +1,147 @@
+"""Authorizations, restrictions and the disclosure ledger.
+
+The ledger holds references, categories and purposes, never personal values (USE-3b): a row
+says that a recipient received a member's insurance data for payment under a rule, not what
+the data said. That is what lets it be immutable and still minimal.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+
+class Authorization(models.Model):
+    """A member's written authorization or consent (USE-4): signed, dated, revocable from then on."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="authorizations")
+    recipient_ref = models.CharField(max_length=80, help_text="Who receives: 'practitioner:12', 'partner:3', or '*'")
+    recipient_label = models.CharField(max_length=200)
+    purposes = models.JSONField(help_text="Purposes from the policy file")
+    categories = models.JSONField(help_text="Categories of information from the policy file")
+    tags = models.JSONField(default=list, blank=True, help_text="Sensitive tags the member consents to share")
+    information = models.TextField(help_text="What information, in the member's words")
+    signed_name = models.CharField(max_length=200)
+    signed_at = models.DateTimeField(default=timezone.now)
+    explicit_consent = models.BooleanField()
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(explicit_consent=True), name="authorization_explicit_consent"),
+            models.CheckConstraint(condition=~Q(signed_name=""), name="authorization_is_signed"),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("signed_at")), name="authorization_expires_after_signing"
+            ),
+        ]
+        indexes = [models.Index(fields=["member", "expires_at"], name="authorization_member_live")]
+
+    def __str__(self) -> str:
+        return f"authorization {self.public_id}"
+
+
+class Restriction(models.Model):
+    """A member's restriction on uses or disclosures (RIGHT-RESTRICT); binding once accepted."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        ACCEPTED = "accepted", "Accepted"
+        REFUSED = "refused", "Refused"
+        ENDED = "ended", "Ended"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="restrictions")
+    categories = models.JSONField(help_text="Which information; empty means all of it")
+    purposes = models.JSONField(help_text="Which uses or disclosures; empty means every one")
+    recipient_ref = models.CharField(max_length=80, blank=True, help_text="Who must not receive it; blank: anyone")
+    recipient_label = models.CharField(max_length=200, blank=True)
+    paid_in_full = models.BooleanField(default=False, help_text="Care paid in full, kept from a health plan")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["member"], name="restriction_accepted", condition=Q(status="accepted"))]
+
+    def __str__(self) -> str:
+        return f"restriction {self.public_id}"
+
+
+class CareRelationship(models.Model):
+    """A practitioner or facility caring for a member: made by a booking or a referral (USE-5)."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="care_relationships")
+    recipient_ref = models.CharField(max_length=80)
+    source_ref = models.CharField(max_length=80, help_text="What made it: 'appointment:<uuid>', 'referral:<uuid>'")
+    established_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "recipient_ref", "source_ref"], name="care_relationship_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"care relationship {self.pk}"
+
+
+class Disclosure(models.Model):
+    """One entry of the disclosure ledger (LEDGER-1): append-only, hash-chained per member.
+
+    ``member_id`` is a reference, not a foreign key, so the ledger outlives what it refers to.
+    The database refuses UPDATE and DELETE (triggers on SQLite and PostgreSQL alike).
+    """
+
+    member_id = models.BigIntegerField()
+    seq = models.PositiveBigIntegerField()
+    occurred_at = models.DateTimeField()
+    recipient_kind = models.CharField(max_length=20)
+    recipient_ref = models.CharField(max_length=80)
+    recipient_label = models.CharField(max_length=200)
+    purpose = models.CharField(max_length=40)
+    categories = models.CharField(max_length=200)
+    tags = models.CharField(max_length=200, blank=True)
+    legal_basis = models.CharField(max_length=200)
+    rule = models.CharField(max_length=120)
+    in_accounting = models.BooleanField()
+    authorization_id = models.BigIntegerField(null=True, blank=True)
+    legal_demand_id = models.BigIntegerField(null=True, blank=True)
+    subject_refs = models.TextField(blank=True, help_text="References to what was disclosed, never its content")
+    policy_version = models.CharField(max_length=40)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["member_id", "seq"], name="ledger_one_entry_per_position")]
+        indexes = [
+            models.Index(
+                fields=["member_id", "occurred_at"], name="ledger_accounting", condition=Q(in_accounting=True)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"disclosure {self.pk}"
+
+
+class LedgerCheckpoint(models.Model):
+    """A hash over every chain head at a moment, so that dropping a whole chain is detected too."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    covers_until = models.DateTimeField(help_text="Entries that occurred up to this instant are covered")
+    chains = models.PositiveBigIntegerField()
+    entries = models.PositiveBigIntegerField()
+    heads_digest = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"ledger checkpoint {self.pk}"

@@ -1,0 +1,292 @@
+"""The policy file (USE-2): loaded, validated with the line of every mistake, compiled for fast decisions."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from indigomed.privacy.errors import PolicyError
+
+DEFAULT_POLICY = Path(__file__).resolve().parent / "data" / "policy.toml"
+
+NOTICE_KEYS = {
+    "effective": str,
+    "accounting_lookback_days": int,
+    "accounting_answer_days": int,
+    "amendment_answer_days": int,
+    "access_answer_days": int,
+    "access_fee": str,
+    "minimum_member_age": int,
+    "ledger_retention_days": int,
+}
+# How a notice setting compares with the law: a deadline protects more when shorter, a
+# look-back, an age limit or a retention when longer or higher.
+FLOOR_DIRECTION = {
+    "accounting_lookback_days": "at_least",
+    "accounting_answer_days": "at_most",
+    "amendment_answer_days": "at_most",
+    "access_answer_days": "at_most",
+    "minimum_member_age": "at_least",
+    "ledger_retention_days": "at_least",
+}
+PURPOSE_KEYS = {"label": str, "basis": str, "authorization": bool, "accounting": bool, "tpo": bool, "forbidden": bool}
+JURISDICTION_KEYS = {
+    "label": str,
+    "parent": str,
+    "consent_tags": list,
+    "authorization_tags": list,
+    "consent_purposes": list,
+    "floors": dict,
+}
+TOP_KEYS = {"version", "notice", "categories", "tags", "purposes", "jurisdictions"}
+
+
+@dataclass(frozen=True, slots=True)
+class Purpose:
+    name: str
+    label: str
+    basis: str
+    authorization: bool
+    accounting: bool
+    tpo: bool
+    forbidden: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Jurisdiction:
+    """A jurisdiction with its parents' rules folded in."""
+
+    code: str
+    label: str
+    chain: tuple[str, ...]
+    consent_tags: frozenset[str]
+    authorization_tags: frozenset[str]
+    consent_purposes: frozenset[str]
+    floors: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Policy:
+    version: str
+    source: str
+    notice: dict[str, Any]
+    categories: dict[str, str]
+    tags: dict[str, str]
+    purposes: dict[str, Purpose]
+    jurisdictions: dict[str, Jurisdiction]
+    accounted_purposes: frozenset[str] = field(default_factory=frozenset)
+
+    def purpose(self, name: str) -> Purpose:
+        try:
+            return self.purposes[name]
+        except KeyError:
+            raise PolicyError(f"The policy knows no purpose {name!r}.") from None
+
+    def jurisdiction(self, code: str) -> Jurisdiction:
+        try:
+            return self.jurisdictions[code]
+        except KeyError:
+            raise PolicyError(f"The policy knows no jurisdiction {code!r}.") from None
+
+    def check_categories(self, categories: frozenset[str] | set[str] | list[str]) -> None:
+        unknown = sorted(set(categories) - self.categories.keys())
+        if unknown:
+            raise PolicyError(f"The policy knows no category {unknown[0]!r}.")
+
+    def check_tags(self, tags: frozenset[str] | set[str] | list[str]) -> None:
+        unknown = sorted(set(tags) - self.tags.keys())
+        if unknown:
+            raise PolicyError(f"The policy knows no sensitivity tag {unknown[0]!r}.")
+
+    def accounting_lookback_days(self, jurisdiction: str) -> int:
+        """The longer of the notice's look-back and the member's jurisdiction's floor."""
+        floor = self.jurisdiction(jurisdiction).floors.get("accounting_lookback_days", 0)
+        return max(int(self.notice["accounting_lookback_days"]), floor)
+
+    def shortfalls(self) -> list[str]:
+        """Every notice setting that protects members less than a jurisdiction's floor."""
+        found = []
+        for code, jurisdiction in sorted(self.jurisdictions.items()):
+            for key, floor in sorted(jurisdiction.floors.items()):
+                promised = self.notice.get(key)
+                if promised is None:
+                    continue
+                direction = FLOOR_DIRECTION[key]
+                if (direction == "at_least" and promised < floor) or (direction == "at_most" and promised > floor):
+                    word = "at least" if direction == "at_least" else "at most"
+                    found.append(
+                        f"{jurisdiction.label} ({code}): {key} is {promised} in the notice; the law asks {word} {floor}"
+                    )
+        return found
+
+
+class _Lines:
+    """Finds the line of a table or key in the raw text, for error messages."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+
+    def of(self, table: str, key: str | None = None) -> int:
+        header = re.compile(rf"^\s*\[{re.escape(table)}\]\s*(#.*)?$")
+        start = next((i for i, line in enumerate(self.lines) if header.match(line)), None)
+        if start is None:
+            return 1
+        if key is None:
+            return start + 1
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        for i in range(start + 1, len(self.lines)):
+            if self.lines[i].lstrip().startswith("["):
+                break
+            if pattern.match(self.lines[i]):
+                return i + 1
+        return start + 1
+
+
+def _fail(source: str, line: int, message: str) -> PolicyError:
+    return PolicyError(f"{source}, line {line}: {message}")
+
+
+def _check_keys(
+    source: str, lines: _Lines, table: str, data: dict[str, Any], allowed: Mapping[str, type], required: set[str]
+) -> None:
+    for key, value in data.items():
+        if key not in allowed:
+            raise _fail(source, lines.of(table, key), f"unknown setting {key!r} in [{table}]")
+        expected = allowed[key]
+        if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
+            raise _fail(source, lines.of(table, key), f"{key!r} must be a whole number")
+        if expected is not int and not isinstance(value, expected):
+            raise _fail(source, lines.of(table, key), f"{key!r} must be a {expected.__name__}")
+    for key in sorted(required - data.keys()):
+        raise _fail(source, lines.of(table), f"[{table}] lacks {key!r}")
+
+
+def parse_policy(text: str, source: str) -> Policy:
+    """Validate and compile policy text. Raises ``PolicyError`` naming the file and the line."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(f"{source}: {exc}") from exc
+    lines = _Lines(text)
+    for key in raw:
+        if key not in TOP_KEYS:
+            raise _fail(
+                source,
+                next((i + 1 for i, ln in enumerate(lines.lines) if ln.startswith(key)), 1),
+                f"unknown section {key!r}",
+            )
+    for key in sorted(TOP_KEYS - raw.keys()):
+        raise _fail(source, 1, f"the policy lacks [{key}]" if key != "version" else "the policy lacks a version")
+
+    _check_keys(source, lines, "notice", raw["notice"], NOTICE_KEYS, set(NOTICE_KEYS))
+    categories = {str(k): str(v) for k, v in raw["categories"].items()}
+    tags = {str(k): str(v) for k, v in raw["tags"].items()}
+
+    purposes: dict[str, Purpose] = {}
+    for name, spec in raw["purposes"].items():
+        table = f"purposes.{name}"
+        if not isinstance(spec, dict):
+            raise _fail(source, lines.of(table), f"purpose {name!r} must be a table")
+        _check_keys(source, lines, table, spec, PURPOSE_KEYS, {"label", "basis"})
+        purposes[name] = Purpose(
+            name=name,
+            label=spec["label"],
+            basis=spec["basis"],
+            authorization=spec.get("authorization", False),
+            accounting=spec.get("accounting", False),
+            tpo=spec.get("tpo", False),
+            forbidden=spec.get("forbidden", False),
+        )
+
+    specs: dict[str, dict[str, Any]] = raw["jurisdictions"]
+    for code, spec in specs.items():
+        table = f"jurisdictions.{code}"
+        _check_keys(source, lines, table, spec, JURISDICTION_KEYS, {"label"})
+        for key, known, what in (
+            ("consent_tags", tags, "sensitivity tag"),
+            ("authorization_tags", tags, "sensitivity tag"),
+            ("consent_purposes", purposes, "purpose"),
+        ):
+            for item in spec.get(key, []):
+                if item not in known:
+                    raise _fail(source, lines.of(table, key), f"{key} names unknown {what} {item!r}")
+        parent = spec.get("parent")
+        if parent is not None and parent not in specs:
+            raise _fail(source, lines.of(table, "parent"), f"unknown parent jurisdiction {parent!r}")
+        floors = spec.get("floors", {})
+        for key, value in floors.items():
+            if key not in FLOOR_DIRECTION:
+                raise _fail(source, lines.of(f"{table}.floors", key), f"unknown floor {key!r}")
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise _fail(source, lines.of(f"{table}.floors", key), f"floor {key!r} must be a whole number")
+
+    jurisdictions = {code: _fold(code, specs, source, lines) for code in specs}
+    return Policy(
+        version=str(raw["version"]),
+        source=source,
+        notice=dict(raw["notice"]),
+        categories=categories,
+        tags=tags,
+        purposes=purposes,
+        jurisdictions=jurisdictions,
+        accounted_purposes=frozenset(p.name for p in purposes.values() if p.accounting),
+    )
+
+
+def _fold(code: str, specs: dict[str, dict[str, Any]], source: str, lines: _Lines) -> Jurisdiction:
+    chain: list[str] = []
+    current: str | None = code
+    while current is not None:
+        if current in chain:
+            raise _fail(
+                source, lines.of(f"jurisdictions.{code}", "parent"), f"jurisdiction {code!r} is its own ancestor"
+            )
+        chain.append(current)
+        current = specs[current].get("parent")
+    chain.reverse()  # federal first, so the state's floors override
+    floors: dict[str, int] = {}
+    consent_tags: set[str] = set()
+    authorization_tags: set[str] = set()
+    consent_purposes: set[str] = set()
+    for link in chain:
+        spec = specs[link]
+        floors.update(spec.get("floors", {}))
+        consent_tags.update(spec.get("consent_tags", []))
+        authorization_tags.update(spec.get("authorization_tags", []))
+        consent_purposes.update(spec.get("consent_purposes", []))
+    return Jurisdiction(
+        code=code,
+        label=specs[code]["label"],
+        chain=tuple(chain),
+        consent_tags=frozenset(consent_tags),
+        authorization_tags=frozenset(authorization_tags),
+        consent_purposes=frozenset(consent_purposes),
+        floors=floors,
+    )
+
+
+def policy_path() -> Path:
+    return Path(getattr(settings, "PRIVACY_POLICY_FILE", "") or DEFAULT_POLICY)
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, mtime_ns: int) -> Policy:
+    return parse_policy(Path(path).read_text(encoding="utf-8"), os.path.basename(path))
+
+
+def current_policy() -> Policy:
+    """The compiled policy, read once per file version (an edited file is picked up)."""
+    path = policy_path()
+    try:
+        mtime = path.stat().st_mtime_ns
+    except FileNotFoundError as exc:
+        raise PolicyError(f"The policy file {path.name} is missing.") from exc
+    return _load(str(path), mtime)

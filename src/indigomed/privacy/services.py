@@ -1,0 +1,233 @@
+"""The one door to a member's information (USE-3), and the member's authorizations and restrictions.
+
+``disclose`` is the only way for a provider, staff member, partner, export or message to
+read a member's information: it decides every item in one batch, logs every decision, and
+writes each permitted disclosure to the ledger in the caller's transaction, so the read and
+its record commit or fail together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from indigomed.accounts.models import User
+from indigomed.errors import Invalid, NotFound
+from indigomed.privacy import ledger
+from indigomed.privacy.decisions import Decision, Recipient, decide
+from indigomed.privacy.errors import PolicyError
+from indigomed.privacy.models import Authorization, CareRelationship, Restriction
+from indigomed.privacy.policy import current_policy
+from indigomed.privacy.subjects import load_subjects
+from indigomed.security.services import Access, log_accesses
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One piece of a member's information someone asks for: which categories, which tags, a reference."""
+
+    member_id: int
+    categories: frozenset[str]
+    tags: frozenset[str] = field(default_factory=frozenset)
+    ref: str = ""
+
+
+def disclose(
+    *,
+    actor_user_id: int | None,
+    recipient: Recipient,
+    purpose: str,
+    items: Sequence[Item],
+    legal_demand_id: int | None = None,
+    at: dt.datetime | None = None,
+) -> list[Decision]:
+    """Decide each item; log every decision; ledger the permitted ones (not a member's own reads).
+
+    Returns one decision per item, in order: the caller shows only the allowed items, and
+    counts only them. Raises ``PolicyError`` for an unknown purpose, category or tag, before
+    anything is written.
+    """
+    at = at or timezone.now()
+    policy = current_policy()
+    subjects = load_subjects(item.member_id for item in items)
+    decisions = [
+        decide(policy, subjects[item.member_id], recipient, purpose, item.categories, item.tags, at) for item in items
+    ]
+    permitted: dict[tuple[int, str, bool, int | None, str], list[Item]] = defaultdict(list)
+    for item, decision in zip(items, decisions, strict=True):
+        if decision.allowed and decision.rule != "self":
+            key = (item.member_id, decision.rule, decision.in_accounting, decision.authorization_id, decision.basis)
+            permitted[key].append(item)
+    with transaction.atomic():
+        log_accesses(
+            Access(
+                member_id=item.member_id,
+                actor_user_id=actor_user_id,
+                recipient_ref=recipient.ref,
+                recipient_label=recipient.label,
+                purpose=purpose,
+                categories=",".join(sorted(item.categories)),
+                allowed=decision.allowed,
+                rule=decision.rule,
+            )
+            for item, decision in zip(items, decisions, strict=True)
+        )
+        for (member_id, rule, in_accounting, authorization_id, basis), group in permitted.items():
+            ledger.append(
+                ledger.Entry(
+                    member_id=member_id,
+                    recipient_kind=recipient.kind,
+                    recipient_ref=recipient.ref,
+                    recipient_label=recipient.label,
+                    purpose=purpose,
+                    categories=",".join(sorted(set().union(*(i.categories for i in group)))),
+                    tags=",".join(sorted(set().union(*(i.tags for i in group)))),
+                    legal_basis=basis,
+                    rule=rule,
+                    in_accounting=in_accounting,
+                    authorization_id=authorization_id,
+                    legal_demand_id=legal_demand_id,
+                    subject_refs=",".join(i.ref for i in group if i.ref),
+                    policy_version=policy.version,
+                ),
+                occurred_at=at,
+            )
+    return decisions
+
+
+# --- Care relationships (USE-5, BOOK-5) ----------------------------------------------------------
+
+
+def record_care_relationship(*, member_id: int, recipient_refs: Sequence[str], source_ref: str) -> None:
+    """A booking or referral makes these practitioners and facilities part of the member's care."""
+    CareRelationship.objects.bulk_create(
+        [CareRelationship(member_id=member_id, recipient_ref=ref, source_ref=source_ref) for ref in recipient_refs],
+        ignore_conflicts=True,
+    )
+
+
+# --- Authorizations (USE-4) ----------------------------------------------------------------------
+
+
+def sign_authorization(
+    *,
+    actor: User,
+    recipient_ref: str,
+    recipient_label: str,
+    purposes: list[str],
+    categories: list[str],
+    tags: list[str],
+    information: str,
+    signed_name: str,
+    explicit_consent: bool,
+    expires_at: dt.datetime,
+) -> Authorization:
+    """The member signs an authorization: typed full name, date, explicit consent, what, to whom, why, until when.
+
+    Raises ``PolicyError`` for an unknown purpose, category or tag and ``Invalid`` for a
+    missing signature or consent, an expiry in the past, or a purpose never allowed.
+    """
+    policy = current_policy()
+    if not purposes or not categories:
+        raise Invalid("Say which purposes and which information the authorization covers.")
+    for name in purposes:
+        if policy.purpose(name).forbidden:
+            raise Invalid(f"{policy.purpose(name).label}: IndigoMed never does this, even with an authorization.")
+    policy.check_categories(categories)
+    policy.check_tags(tags)
+    if not explicit_consent:
+        raise Invalid("Tick the box that says you agree, or do not sign.")
+    if len(signed_name.split()) < 2:
+        raise Invalid("Type your full name as your signature.")
+    now = timezone.now()
+    if expires_at <= now:
+        raise Invalid("The authorization must end in the future.")
+    if not recipient_ref or not recipient_label.strip():
+        raise Invalid("Say who may receive the information.")
+    return Authorization.objects.create(
+        member=actor,
+        recipient_ref=recipient_ref,
+        recipient_label=recipient_label.strip(),
+        purposes=sorted(set(purposes)),
+        categories=sorted(set(categories)),
+        tags=sorted(set(tags)),
+        information=information.strip(),
+        signed_name=signed_name.strip(),
+        signed_at=now,
+        explicit_consent=True,
+        expires_at=expires_at,
+    )
+
+
+def revoke_authorization(*, actor: User, public_id: str) -> Authorization:
+    """Revoke from now on; disclosures already made stay in the ledger (USE-4)."""
+    authorization = Authorization.objects.filter(member=actor, public_id=public_id).first()
+    if authorization is None:
+        raise NotFound("We could not find that authorization.")
+    Authorization.objects.filter(pk=authorization.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    authorization.refresh_from_db(fields=["revoked_at"])
+    return authorization
+
+
+# --- Restrictions (RIGHT-RESTRICT engine) --------------------------------------------------------
+
+
+def request_restriction(
+    *,
+    actor: User,
+    categories: list[str],
+    purposes: list[str],
+    recipient_ref: str = "",
+    recipient_label: str = "",
+    paid_in_full: bool = False,
+) -> Restriction:
+    """The member asks that some information not be used or disclosed (for some purposes, to someone)."""
+    policy = current_policy()
+    policy.check_categories(categories)
+    for name in purposes:
+        policy.purpose(name)
+    return Restriction.objects.create(
+        member=actor,
+        categories=sorted(set(categories)),
+        purposes=sorted(set(purposes)),
+        recipient_ref=recipient_ref,
+        recipient_label=recipient_label,
+        paid_in_full=paid_in_full,
+    )
+
+
+def decide_restriction(*, officer: User, public_id: str, accept: bool) -> Restriction:
+    """The privacy office accepts or refuses; from acceptance on, every matching decision is a denial.
+
+    A restriction on telling a health plan about care paid in full must be accepted (HIPAA
+    164.522(a)(1)(vi)); refusing one raises ``Invalid``.
+    """
+    if not hasattr(officer, "privacy_officer"):
+        raise NotFound("We could not find that restriction.")
+    restriction = Restriction.objects.filter(public_id=public_id).first()
+    if restriction is None:
+        raise NotFound("We could not find that restriction.")
+    if not accept and restriction.paid_in_full:
+        raise Invalid("A restriction on telling a health plan about care paid in full must be accepted.")
+    status = Restriction.Status.ACCEPTED if accept else Restriction.Status.REFUSED
+    changed = Restriction.objects.filter(pk=restriction.pk, status=Restriction.Status.REQUESTED).update(
+        status=status, decided_at=timezone.now(), decided_by=officer
+    )
+    if not changed:
+        raise Invalid("This restriction was already decided.")
+    restriction.refresh_from_db()
+    return restriction
+
+
+def ensure_known(purpose: str, categories: Sequence[str]) -> None:
+    """Raise ``PolicyError`` early for an unknown purpose or category (used by edges)."""
+    policy = current_policy()
+    policy.purpose(purpose)
+    policy.check_categories(list(categories))
+    if not categories:
+        raise PolicyError("Name at least one category of information.")

@@ -1,0 +1,59 @@
+"""Everything the decision needs to know about members, loaded in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from indigomed.privacy.decisions import Block, Grant, Subject
+from indigomed.privacy.models import Authorization, CareRelationship, Restriction
+from indigomed.records.queries import residences
+
+# The jurisdictions whose overlays the policy file holds, by (country, region).
+_REGIONAL = {("US", "OH"): "us-oh", ("US", "FL"): "us-fl"}
+_NATIONAL = {"US": "us", "FR": "fr"}
+
+
+def jurisdiction_of(country: str, region: str) -> str:
+    """The policy jurisdiction of an address; the federal US rules where no overlay applies."""
+    return _REGIONAL.get((country, region.upper())) or _NATIONAL.get(country, "us")
+
+
+def load_subjects(member_ids: Iterable[int]) -> dict[int, Subject]:
+    ids = sorted(set(member_ids))
+    grants: dict[int, list[Grant]] = defaultdict(list)
+    for row in Authorization.objects.filter(member_id__in=ids).values_list(
+        "member_id", "id", "recipient_ref", "purposes", "categories", "tags", "signed_at", "expires_at", "revoked_at"
+    ):
+        member_id, grant_id, ref, purposes, categories, tags, signed_at, expires_at, revoked_at = row
+        grants[member_id].append(
+            Grant(
+                grant_id,
+                ref,
+                frozenset(purposes),
+                frozenset(categories),
+                frozenset(tags),
+                signed_at,
+                expires_at,
+                revoked_at,
+            )
+        )
+    blocks: dict[int, list[Block]] = defaultdict(list)
+    for member_id, block_id, categories, purposes, ref in Restriction.objects.filter(
+        member_id__in=ids, status=Restriction.Status.ACCEPTED
+    ).values_list("member_id", "id", "categories", "purposes", "recipient_ref"):
+        blocks[member_id].append(Block(block_id, frozenset(categories), frozenset(purposes), ref))
+    care: dict[int, set[str]] = defaultdict(set)
+    for member_id, ref in CareRelationship.objects.filter(member_id__in=ids).values_list("member_id", "recipient_ref"):
+        care[member_id].add(ref)
+    places = residences(ids)
+    return {
+        member_id: Subject(
+            member_id=member_id,
+            jurisdiction=jurisdiction_of(*places.get(member_id, ("US", ""))),
+            grants=tuple(grants[member_id]),
+            blocks=tuple(blocks[member_id]),
+            care_team=frozenset(care[member_id]),
+        )
+        for member_id in ids
+    }

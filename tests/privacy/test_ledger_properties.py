@@ -1,0 +1,130 @@
+"""Property: whatever the sequence of grants, revocations, restrictions and reads, the ledger holds
+exactly the permitted disclosures, an independent reading of the rules agrees with every
+decision, and every chain verifies."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from indigomed.privacy.decisions import Recipient
+from indigomed.privacy.ledger import verify
+from indigomed.privacy.models import Disclosure
+from indigomed.privacy.services import (
+    decide_restriction,
+    request_restriction,
+    revoke_authorization,
+    sign_authorization,
+)
+from tests.privacy.conftest import DOCTOR, ask
+from tests.privacy.test_decision_point import LATER
+
+RECIPIENTS = [
+    DOCTOR,
+    Recipient("partner", "partner:mail", "Mailing house"),
+    Recipient("person", "person:x", "A friend"),
+]
+PURPOSES = ["treatment", "marketing", "research", "required_by_law"]
+CATEGORIES = ["contact", "insurance", "medical"]
+
+categories = st.sets(st.sampled_from(CATEGORIES), min_size=1, max_size=2)
+operation = st.one_of(
+    st.tuples(
+        st.just("grant"),
+        st.integers(0, 1),
+        st.integers(0, 2),
+        st.sets(st.sampled_from(["marketing", "research"]), min_size=1),
+        categories,
+    ),
+    st.tuples(st.just("revoke"), st.integers(0, 5)),
+    st.tuples(
+        st.just("restrict"), st.integers(0, 1), categories, st.sets(st.sampled_from(PURPOSES)), st.integers(-1, 2)
+    ),
+    st.tuples(st.just("read"), st.integers(0, 1), st.integers(0, 2), st.sampled_from(PURPOSES), categories),
+)
+
+
+def expected(state, member_index, recipient, purpose, asked) -> bool:
+    """The rules, read independently of the decision point, for members under federal law only."""
+    for m, cats, purposes, who in state["restrictions"]:
+        if (
+            m == member_index
+            and (cats & asked)
+            and (not purposes or purpose in purposes)
+            and who in ("", recipient.ref)
+        ):
+            return False
+    if purpose == "treatment":
+        return recipient is DOCTOR
+    if purpose == "required_by_law":
+        return True
+    return any(
+        g["member"] == member_index
+        and not g["revoked"]
+        and g["recipient"] == recipient.ref
+        and purpose in g["purposes"]
+        and asked <= g["categories"]
+        for g in state["grants"]
+    )
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@given(operations=st.lists(operation, max_size=14))
+def test_the_ledger_holds_exactly_the_permitted_disclosures(people, operations) -> None:
+    members = [people.new_york, people.ohio]
+    with transaction.atomic():
+        state = {"grants": [], "restrictions": []}
+        permitted = Counter()
+        for n, op in enumerate(operations):
+            kind = op[0]
+            if kind == "grant":
+                _, m, r, purposes, cats = op
+                grant = sign_authorization(
+                    actor=members[m],
+                    recipient_ref=RECIPIENTS[r].ref,
+                    recipient_label=RECIPIENTS[r].label,
+                    purposes=sorted(purposes),
+                    categories=sorted(cats),
+                    tags=[],
+                    information="test",
+                    signed_name="Pat Example",
+                    explicit_consent=True,
+                    expires_at=LATER,
+                )
+                state["grants"].append(
+                    {
+                        "id": grant,
+                        "member": m,
+                        "recipient": RECIPIENTS[r].ref,
+                        "purposes": purposes,
+                        "categories": cats,
+                        "revoked": False,
+                    }
+                )
+            elif kind == "revoke" and state["grants"]:
+                grant = state["grants"][op[1] % len(state["grants"])]
+                revoke_authorization(actor=members[grant["member"]], public_id=str(grant["id"].public_id))
+                grant["revoked"] = True
+            elif kind == "restrict":
+                _, m, cats, purposes, r = op
+                who = "" if r < 0 else RECIPIENTS[r].ref
+                restriction = request_restriction(
+                    actor=members[m], categories=sorted(cats), purposes=sorted(purposes), recipient_ref=who
+                )
+                decide_restriction(officer=people.officer, public_id=str(restriction.public_id), accept=True)
+                state["restrictions"].append((m, cats, purposes, who))
+            elif kind == "read":
+                _, m, r, purpose, cats = op
+                decision = ask(members[m], RECIPIENTS[r], purpose, set(cats), ref=f"read:{n}")
+                assert decision.allowed == expected(state, m, RECIPIENTS[r], purpose, cats), (op, decision)
+                if decision.allowed:
+                    permitted[(members[m].pk, RECIPIENTS[r].ref, purpose, f"read:{n}")] += 1
+        recorded = Counter(Disclosure.objects.values_list("member_id", "recipient_ref", "purpose", "subject_refs"))
+        assert recorded == permitted
+        assert verify().ok
+        transaction.set_rollback(True)

@@ -1,0 +1,103 @@
+"""USE-2: the policy is data, checked at start-up with the line of each mistake."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+
+from indigomed.privacy.errors import PolicyError
+from indigomed.privacy.policy import DEFAULT_POLICY, current_policy, parse_policy
+
+SHIPPED = DEFAULT_POLICY.read_text(encoding="utf-8")
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(i + 1 for i, line in enumerate(text.splitlines()) if needle in line)
+
+
+def test_the_shipped_policy_knows_the_notice_and_the_law() -> None:
+    policy = current_policy()
+    assert policy.notice["accounting_lookback_days"] == 730
+    assert policy.notice["accounting_answer_days"] == 20
+    assert policy.purpose("sale").forbidden
+    assert {"psychotherapy_notes", "marketing", "sale"} <= {p.name for p in policy.purposes.values() if p.authorization}
+    assert policy.jurisdiction("us-fl").consent_purposes >= {
+        "family",
+        "directory",
+        "payment",
+        "operations",
+        "marketing",
+        "research",
+    }
+    assert policy.jurisdiction("us-oh").consent_tags == {"hiv", "substance_use", "mental_health"}
+    assert policy.jurisdiction("us-oh").floors["accounting_lookback_days"] == 2190  # inherited from federal
+
+
+@pytest.mark.parametrize(
+    ("change", "needle", "message"),
+    [
+        (
+            ("accounting_answer_days = 20", "accounting_answer_days = 20\nanswer_in_hours = 3"),
+            "answer_in_hours",
+            "unknown setting 'answer_in_hours'",
+        ),
+        (
+            ('consent_tags = ["hiv", "substance_use", "mental_health"]', 'consent_tags = ["hiv", "substance_abuse"]'),
+            'consent_tags = ["hiv", "substance_abuse"]',
+            "unknown sensitivity tag 'substance_abuse'",
+        ),
+        (
+            (
+                'parent = "us"\nconsent_tags = ["hiv", "substance_use", "mental_health"]',
+                'parent = "usa"\nconsent_tags = ["hiv", "substance_use", "mental_health"]',
+            ),
+            'parent = "usa"',
+            "unknown parent jurisdiction 'usa'",
+        ),
+        (
+            ("minimum_member_age = 13             #", 'minimum_member_age = "thirteen"  #'),
+            'minimum_member_age = "thirteen"',
+            "must be a whole number",
+        ),
+        (
+            ('consent_purposes = ["family", "directory"', 'consent_purposes = ["familly", "directory"'),
+            'consent_purposes = ["familly"',
+            "unknown purpose 'familly'",
+        ),
+    ],
+)
+def test_a_mistake_in_the_policy_names_its_line(change, needle, message) -> None:
+    old, new = change
+    assert old in SHIPPED
+    text = SHIPPED.replace(old, new, 1)
+    with pytest.raises(PolicyError) as caught:
+        parse_policy(text, "policy.toml")
+    assert message in caught.value.message
+    assert f"line {line_of(text, needle)}:" in caught.value.message
+
+
+def test_broken_toml_is_reported_with_its_position() -> None:
+    with pytest.raises(PolicyError, match=r"policy.toml: .*line 3"):
+        parse_policy('version = "x"\n[notice]\neffective = \n', "policy.toml")
+
+
+def test_the_platform_refuses_to_start_with_a_bad_policy(settings, tmp_path: Path) -> None:
+    bad = tmp_path / "operator-policy.toml"
+    bad.write_text(SHIPPED.replace("[purposes.sale]", "[purposes.sale]\nprice = 3"), encoding="utf-8")
+    settings.PRIVACY_POLICY_FILE = str(bad)
+    with pytest.raises(ImproperlyConfigured, match=r"operator-policy.toml, line \d+: unknown setting 'price'"):
+        apps.get_app_config("privacy").ready()
+
+
+def test_the_notice_check_reports_the_two_year_look_back_against_hipaas_six(capsys) -> None:
+    call_command("check_notice")
+    out = capsys.readouterr().out
+    assert (
+        "United States (federal) (us): accounting_lookback_days is 730 in the notice; the law asks at least 2190" in out
+    )
+    assert "France (EU) (fr): access_answer_days is 30 in the notice; the law asks at most 8" in out
+    assert "accounting_answer_days" not in out, "the notice's 20 days beat HIPAA's 60 and GDPR's 30"
