@@ -119,7 +119,11 @@ if DATABASE_URL:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # Server-side parameters keep each query's text constant, so psycopg prepares the hot
         # ones (search, booking) once per connection and PostgreSQL stops re-planning them.
-        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = envbool("DB_SERVER_SIDE_BINDING", True)
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["server_side_binding"] = envbool("DB_SERVER_SIDE_BINDING", True)
+        # Django leaves psycopg's automatic preparation off; a statement seen this often on a
+        # connection is prepared once and planned from then on without re-parsing.
+        options["prepare_threshold"] = envint("DB_PREPARE_THRESHOLD", 5)
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

@@ -113,6 +113,7 @@ FROM (
         SELECT d.seq, d.hash FROM privacy_disclosure d WHERE d.member_id = %(member_id)s ORDER BY d.seq DESC LIMIT 1
     ) h ON true
 ) n
+ON CONFLICT (member_id, seq) DO NOTHING
 RETURNING id, seq, hash
 """  # noqa: S608 - constant text; every value is a parameter
 
@@ -121,23 +122,27 @@ def append(entry: Entry, *, occurred_at: dt.datetime | None = None) -> Disclosur
     """Add an entry at the end of its member's chain, inside the caller's transaction.
 
     Two appends for the same member at once both aim at the same position; the unique
-    (member, position) index lets one through and the other retries from the new head.
+    (member, position) index lets one through and the other tries again from the new head.
     """
     occurred_at = occurred_at or timezone.now()
+    fields = {name: getattr(entry, name) for name in Entry.__dataclass_fields__}
     for _ in range(APPEND_ATTEMPTS):
+        if connection.vendor == "postgresql":
+            # ON CONFLICT waits for the other writer and skips: no error, so no savepoint needed.
+            found = rawsql.rows(_PG_APPEND, {**fields, "occurred_at": occurred_at})
+            if found:
+                row_id, seq, digest_ = found[0]
+                return Disclosure(id=row_id, seq=seq, hash=digest_, occurred_at=occurred_at, **fields)
+            continue
         try:
             with transaction.atomic():
-                return _append_once(entry, occurred_at)
+                return _append_in_python(entry, fields, occurred_at)
         except IntegrityError:
             continue
     raise LedgerBroken("The ledger is too busy for this member right now; please try again.")
 
 
-def _append_once(entry: Entry, occurred_at: dt.datetime) -> Disclosure:
-    fields = {name: getattr(entry, name) for name in Entry.__dataclass_fields__}
-    if connection.vendor == "postgresql":
-        row = rawsql.rows(_PG_APPEND, {**fields, "occurred_at": occurred_at})[0]
-        return Disclosure(id=row[0], seq=row[1], hash=row[2], occurred_at=occurred_at, **fields)
+def _append_in_python(entry: Entry, fields: dict[str, Any], occurred_at: dt.datetime) -> Disclosure:
     head = Disclosure.objects.filter(member_id=entry.member_id).order_by("-seq").values_list("seq", "hash").first()
     seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS)
     return Disclosure.objects.create(
@@ -183,8 +188,51 @@ def _rows(batch: int = 20_000) -> Iterator[tuple[Any, ...]]:
         last_member, last_seq = rows[-1][1], rows[-1][2]
 
 
+_PG_VERIFY = f"""
+SELECT count(*), count(DISTINCT member_id),
+       min(id) FILTER (WHERE problem <> ''),
+       (array_agg(problem ORDER BY id) FILTER (WHERE problem <> ''))[1],
+       (array_agg(member_id ORDER BY id) FILTER (WHERE problem <> ''))[1],
+       (array_agg(seq ORDER BY id) FILTER (WHERE problem <> ''))[1]
+FROM (
+    SELECT id, member_id, seq,
+        CASE
+            WHEN seq <> coalesce(lag(seq) OVER w, 0) + 1 THEN 'missing'
+            WHEN prev_hash <> coalesce(lag(hash) OVER w, '{GENESIS}') THEN 'order'
+            WHEN hash <> encode(sha256(convert_to({_PG_CANONICAL.format(p="")}, 'UTF8')), 'hex') THEN 'content'
+            ELSE ''
+        END AS problem
+    FROM privacy_disclosure
+    WINDOW w AS (PARTITION BY member_id ORDER BY seq)
+) checked
+"""  # noqa: S608 - constant text
+
+_PROBLEMS = {
+    "missing": "an entry before it is missing",
+    "order": "it does not follow the entry before it",
+    "content": "its content does not match its hash",
+}
+
+
 def verify() -> Verdict:
-    """Recompute every chain and every checkpoint; name the first broken entry."""
+    """Recompute every chain and every checkpoint; name the first broken entry.
+
+    PostgreSQL recomputes the hashes itself in one pass; elsewhere the chains stream through Python.
+    """
+    if connection.vendor == "postgresql":
+        entries, chains, broken_id, problem, member_id, seq = rawsql.rows(_PG_VERIFY, [])[0]
+        checkpoints = LedgerCheckpoint.objects.count()
+        if broken_id is not None:
+            return Verdict(
+                False, entries, chains, checkpoints,
+                f"entry {broken_id} (member {member_id}, position {seq}): {_PROBLEMS[problem]}", broken_id,
+            )  # fmt: skip
+        checkpoint_problem = _verify_checkpoints()
+        return Verdict(not checkpoint_problem, entries, chains, checkpoints, checkpoint_problem)
+    return _verify_in_python()
+
+
+def _verify_in_python() -> Verdict:
     broken: tuple[int, str] | None = None
     entries = chains = 0
     member, expected_seq, expected_prev = None, 0, GENESIS
@@ -232,11 +280,11 @@ def verify() -> Verdict:
         )
         problem = ""
         if seq != expected_seq:
-            problem = f"position {seq} where {expected_seq} was expected (an entry is missing)"
+            problem = _PROBLEMS["missing"]
         elif prev_hash != expected_prev:
-            problem = "it does not follow the entry before it"
+            problem = _PROBLEMS["order"]
         elif digest(canonical(entry, seq, rawsql.read_when(occurred_at), prev_hash)) != stored:
-            problem = "its content does not match its hash"
+            problem = _PROBLEMS["content"]
         if problem and (broken is None or row_id < broken[0]):
             broken = (row_id, f"entry {row_id} (member {member_id}, position {seq}): {problem}")
         expected_seq, expected_prev = seq + 1, stored
