@@ -36,6 +36,7 @@ browser:
 	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
 bench: $(STAMP)
+	$(VENV)/bin/pip install --quiet -e '.[dev,bench]'
 	$(PY) bench/run_all.py
 
 clean:

@@ -78,8 +78,14 @@ def bench_decisions(members: int = 200, asks: int = 20_000) -> None:
         grants, blocks = [], []
         casbin_rules.append(["practitioner:1", str(m), "treatment", "*", "allow"])
         for g in range(rng.randint(0, 3)):
-            recipient, purpose, category = rng.choice(RECIPIENTS[1:]), rng.choice(["marketing", "research"]), rng.choice(CATEGORIES)
-            grants.append(Grant(g, recipient, frozenset({purpose}), frozenset({category}), frozenset(), now, later, None))
+            recipient, purpose, category = (
+                rng.choice(RECIPIENTS[1:]),
+                rng.choice(["marketing", "research"]),
+                rng.choice(CATEGORIES),
+            )
+            grants.append(
+                Grant(g, recipient, frozenset({purpose}), frozenset({category}), frozenset(), now, later, None)
+            )
             casbin_rules.append([recipient, str(m), purpose, category, "allow"])
         if rng.random() < 0.3:
             category = rng.choice(CATEGORIES)
@@ -102,7 +108,8 @@ def bench_decisions(members: int = 200, asks: int = 20_000) -> None:
     # point has (one member's grants and restrictions), so casbin is not slowed by others' rules.
     enforcers = {m: enforcer_for([rule for rule in casbin_rules if rule[1] == str(m)]) for m in range(members)}
     sample = [
-        (rng.randrange(members), rng.choice(RECIPIENTS), rng.choice(PURPOSES), rng.choice(CATEGORIES)) for _ in range(asks)
+        (rng.randrange(members), rng.choice(RECIPIENTS), rng.choice(PURPOSES), rng.choice(CATEGORIES))
+        for _ in range(asks)
     ]
     recipients = {ref: Recipient(ref.split(":")[0], ref, ref) for ref in RECIPIENTS}
     ours = [
@@ -120,18 +127,36 @@ def bench_decisions(members: int = 200, asks: int = 20_000) -> None:
             runs.append((time.perf_counter() - start) / len(sample) * 1e6)
         return statistics.median(runs)
 
-    ours_us = timed(lambda: [decide(policy, subjects[m], recipients[r], p, frozenset({c}), frozenset(), now) for m, r, p, c in sample])
+    ours_us = timed(
+        lambda: [
+            decide(policy, subjects[m], recipients[r], p, frozenset({c}), frozenset(), now) for m, r, p, c in sample
+        ]
+    )
     theirs_us = timed(lambda: [enforcers[m].enforce(r, str(m), p, c) for m, r, p, c in sample])
-    print(f"decisions: {len(sample):,} requests over {members} members ({len(casbin_rules):,} casbin policy lines, one enforcer per member), same answers")
-    print(f"  decision point: {ours_us:.2f} µs per decision; pycasbin: {theirs_us:.2f} µs ({theirs_us / ours_us:.0f}x slower)  target: faster")
+    print(
+        f"decisions: {len(sample):,} requests over {members} members ({len(casbin_rules):,} casbin policy lines, one enforcer per member), same answers"
+    )
+    print(
+        f"  decision point: {ours_us:.2f} µs per decision; pycasbin: {theirs_us:.2f} µs ({theirs_us / ours_us:.0f}x slower)  target: faster"
+    )
 
 
 def entry(member_id: int, n: int) -> ledger.Entry:
     return ledger.Entry(
-        member_id=member_id, recipient_kind="practitioner", recipient_ref="practitioner:1", recipient_label="Dr. Bench",
-        purpose="treatment", categories="contact,insurance", tags="", legal_basis="HIPAA 45 CFR 164.506(c)",
-        rule="purpose:treatment", in_accounting=False, authorization_id=None, legal_demand_id=None,
-        subject_refs=f"appointment:{n}", policy_version="bench",
+        member_id=member_id,
+        recipient_kind="practitioner",
+        recipient_ref="practitioner:1",
+        recipient_label="Dr. Bench",
+        purpose="treatment",
+        categories="contact,insurance",
+        tags="",
+        legal_basis="HIPAA 45 CFR 164.506(c)",
+        rule="purpose:treatment",
+        in_accounting=False,
+        authorization_id=None,
+        legal_demand_id=None,
+        subject_refs=f"appointment:{n}",
+        policy_version="bench",
     )
 
 
@@ -160,9 +185,26 @@ def bench_append(count: int = 5000, rounds: int = 3) -> None:
                 with transaction.atomic():
                     cursor.execute(
                         PLAIN_INSERT,
-                        [e.member_id, n // 500 + 1 + r * 0, timezone.now(), e.recipient_kind, e.recipient_ref,
-                         e.recipient_label, e.purpose, e.categories, e.tags, e.legal_basis, e.rule, e.in_accounting,
-                         None, None, e.subject_refs, e.policy_version, ledger.GENESIS, "0" * 64],
+                        [
+                            e.member_id,
+                            n // 500 + 1 + r * 0,
+                            timezone.now(),
+                            e.recipient_kind,
+                            e.recipient_ref,
+                            e.recipient_label,
+                            e.purpose,
+                            e.categories,
+                            e.tags,
+                            e.legal_basis,
+                            e.rule,
+                            e.in_accounting,
+                            None,
+                            None,
+                            e.subject_refs,
+                            e.policy_version,
+                            ledger.GENESIS,
+                            "0" * 64,
+                        ],
                     )
         plain.append(count / (time.perf_counter() - start))
     c, p = statistics.median(chained), statistics.median(plain)
@@ -176,7 +218,10 @@ def fill_chains(entries: int, per_member: int, first_member: int = 1) -> None:
     columns = ["member_id", "seq", "occurred_at", "recipient_kind", "recipient_ref", "recipient_label", "purpose",
                "categories", "tags", "legal_basis", "rule", "in_accounting", "authorization_id", "legal_demand_id",
                "subject_refs", "policy_version", "prev_hash", "hash"]  # fmt: skip
-    with connection.cursor() as cursor, cursor.copy(f"COPY privacy_disclosure ({', '.join(columns)}) FROM STDIN") as copy:
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(f"COPY privacy_disclosure ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
         for member in range(first_member, first_member + entries // per_member):
             prev = ledger.GENESIS
             for seq in range(1, per_member + 1):
@@ -221,9 +266,9 @@ def bench_accounting(rows: int = 20_000_000, samples: int = 500) -> None:
                 INSERT INTO privacy_disclosure (member_id, seq, occurred_at, recipient_kind, recipient_ref,
                     recipient_label, purpose, categories, tags, legal_basis, rule, in_accounting, subject_refs,
                     policy_version, prev_hash, hash)
-                SELECT g / 10 + 1, g % 10 + 1, now() - (g % 2190) * interval '1 day', 'legal', 'legal:1', 'Court',
-                       CASE WHEN g % 5 = 0 THEN 'required_by_law' ELSE 'treatment' END, 'medical', '',
-                       'bench', 'bench', g % 5 = 0, '', 'bench', repeat('0', 64), md5(g::text) || md5(g::text)
+                SELECT g / 10 + 1, g %% 10 + 1, now() - (g %% 2190) * interval '1 day', 'legal', 'legal:1', 'Court',
+                       CASE WHEN g %% 5 = 0 THEN 'required_by_law' ELSE 'treatment' END, 'medical', '',
+                       'bench', 'bench', g %% 5 = 0, '', 'bench', repeat('0', 64), md5(g::text) || md5(g::text)
                 FROM generate_series(0, %s - 1) AS g
                 """,
                 [rows],
@@ -237,7 +282,9 @@ def bench_accounting(rows: int = 20_000_000, samples: int = 500) -> None:
     latencies = []
     for member in members:
         t = time.perf_counter()
-        listed = list(accounting_for(member, start, end).values_list("occurred_at", "recipient_label", "purpose", "categories"))
+        listed = list(
+            accounting_for(member, start, end).values_list("occurred_at", "recipient_label", "purpose", "categories")
+        )
         latencies.append((time.perf_counter() - t) * 1000)
         assert len(listed) <= 10
     latencies.sort()
@@ -252,7 +299,9 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     chosen = sys.argv[1:] or ["decisions", "append", "verify", "accounting"]
     for name in chosen:
-        {"decisions": bench_decisions, "append": bench_append, "verify": bench_verify, "accounting": bench_accounting}[name]()
+        {"decisions": bench_decisions, "append": bench_append, "verify": bench_verify, "accounting": bench_accounting}[
+            name
+        ]()
 
 
 if __name__ == "__main__":

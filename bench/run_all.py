@@ -3,7 +3,8 @@
     .venv/bin/python bench/run_all.py            # or: make bench
 
 Uses BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/indigomed_bench), fills it
-with bench/generate.py unless --skip-generate, then prints the search and booking figures.
+with bench/generate.py unless --skip-generate, then prints the search, booking and privacy figures
+(the privacy benchmarks share the database; they only touch the ledger tables).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def main() -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
     env = {**os.environ, "DATABASE_URL": url}
     steps = [] if args.skip_generate else [["generate.py"]]
-    steps += [["search_http.py"], ["booking_http.py"]]
+    steps += [["search_http.py"], ["booking_http.py"], ["privacy_bench.py"]]
     for step in steps:
         subprocess.run([sys.executable, str(HERE / step[0]), *step[1:]], env=env, check=True)
 

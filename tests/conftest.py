@@ -14,7 +14,8 @@ from django.core.cache import cache
 from django.core.servers.basehttp import WSGIServer
 from django.test import Client
 
-from indigomed.accounts.models import Member, User
+from indigomed.accounts.models import User
+from indigomed.accounts.services import create_member_profile
 from indigomed.directory.models import (
     Facility,
     FacilityStaff,
@@ -26,6 +27,7 @@ from indigomed.directory.models import (
     Specialty,
     VisitReason,
 )
+from indigomed.records.services import update_demographics
 from indigomed.scheduling.models import AvailabilityRule, VisitType
 from indigomed.scheduling.services import generate_upcoming_slots
 
@@ -43,11 +45,15 @@ def _fast_hasher_and_fresh_cache(settings: object) -> None:
     cache.clear()
 
 
-def make_user(email: str, *, member: bool = False, dob: dt.date = dt.date(1985, 6, 1)) -> User:
+def make_user(
+    email: str, *, member: bool = False, dob: dt.date = dt.date(1985, 6, 1), country: str = "US", region: str = ""
+) -> User:
     user = User.objects.create_user(email, PASSWORD, display_name=email.split("@")[0].title())
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     if member:
-        Member.objects.create(user=user, date_of_birth=dob)
+        create_member_profile(user=user, date_of_birth=dob, country=country)
+        if region:
+            update_demographics(member_id=user.pk, region=region)
     return user
 
 

@@ -11,6 +11,7 @@ from django.core import mail
 from django.test import Client
 
 from indigomed.accounts.models import Member, User
+from indigomed.records.queries import profile_of
 from tests.accounts.test_signup import sign_up, years_ago
 from tests.scheduling.helpers import open_slot
 
@@ -33,7 +34,7 @@ def test_no_parent_is_asked_of_others(age: int, country: str) -> None:
     response = sign_up(Client(), "someone@example.test", years_ago(age).isoformat(), country=country)
     assert response.status_code == 302
     member = Member.objects.get()
-    assert member.country == country
+    assert profile_of(member.user_id).country == country
     assert member.parental_consent_needed is False and member.may_book
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 
-from indigomed.accounts.models import Member, PrivacyOfficer, User
+from indigomed.accounts.models import PrivacyOfficer, User
 from indigomed.privacy.decisions import Decision, Recipient
 from indigomed.privacy.services import Item, disclose, record_care_relationship
 from tests.conftest import make_user
@@ -30,8 +30,7 @@ class People:
 
 
 def resident(email: str, country: str, region: str) -> User:
-    user = make_user(email, member=True)
-    Member.objects.filter(user=user).update(country=country, region=region)
+    user = make_user(email, member=True, country=country, region=region)
     record_care_relationship(member_id=user.pk, recipient_refs=[DOCTOR.ref], source_ref="appointment:test")
     return user
 

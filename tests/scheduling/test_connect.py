@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
 
-from indigomed.records.models import VisitRecord
+from indigomed.records.models import MedicalEntry
+from indigomed.records.queries import visit_history_for
 from indigomed.scheduling.models import Appointment
 from indigomed.scheduling.services import book_appointment
 from tests.scheduling.helpers import open_slot, past_slot
@@ -60,7 +62,8 @@ def test_check_in_then_complete_keeps_the_visit_in_the_members_history(world, bo
     desk = client_for(world.staff_user)
     assert mark(desk, booked, "checked_in").json()["status"] == "checked_in"
     assert mark(client_for(world.doctor_user), booked, "completed").json()["status"] == "completed"
-    record = VisitRecord.objects.get(member=world.member)
+    [record] = visit_history_for(world.member.pk)
+    assert record.visit_date == booked.starts_at.astimezone(ZoneInfo("America/New_York")).date()
     assert (record.practitioner_name, record.facility_name, record.reason) == (
         "Dr. Ada Hart",
         "Hudson Clinic",
@@ -79,7 +82,7 @@ def test_the_lifecycle_refuses_impossible_moves(world, booked) -> None:
     assert response.status_code == 409
     assert "cannot become completed" in response.json()["detail"]
     assert mark(doctor, booked, "cancelled").status_code == 422
-    assert not VisitRecord.objects.exists()
+    assert not MedicalEntry.objects.exists()
 
 
 def test_a_visit_that_started_without_the_patient_is_a_no_show(world) -> None:

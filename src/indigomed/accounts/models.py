@@ -52,7 +52,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class Member(models.Model):
-    """A patient account holder, 13 or over at sign-up (CHILD-1).
+    """A patient account holder, 13 or over at sign-up (CHILD-1). Their personal information
+    (date of birth, country, contact data...) lives sealed in ``records``.
 
     In France a member under 15 also needs a parent's consent: until the parent gives it
     through the link IndigoMed e-mails them, the account can sign in but not book.
@@ -63,9 +64,6 @@ class Member(models.Model):
         FR = "FR", "France"
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="member")
-    date_of_birth = models.DateField()
-    country = models.CharField(max_length=2, choices=Country.choices, default=Country.US)
-    region = models.CharField(max_length=3, blank=True, help_text="US state of residence (it decides state law)")
     created_at = models.DateTimeField(default=timezone.now)
     parental_consent_needed = models.BooleanField(default=False)
     parent_email = models.EmailField(blank=True)

@@ -15,6 +15,7 @@ from indigomed.accounts.age import needs_parental_consent
 from indigomed.accounts.models import Member, User
 from indigomed.conf import product_setting
 from indigomed.errors import Invalid, NotFound
+from indigomed.records.services import create_personal_profile
 
 _CONSENT_SALT = "indigomed.parental-consent"
 
@@ -31,12 +32,11 @@ def create_member_profile(*, user: User, date_of_birth: dt.date, country: str, p
         raise Invalid("A parent or guardian's e-mail address is needed.")
     member = Member.objects.create(
         user=user,
-        date_of_birth=date_of_birth,
-        country=country,
         parental_consent_needed=needed,
         parent_email=parent_email if needed else "",
         parental_consent_requested_at=timezone.now() if needed else None,
     )
+    create_personal_profile(member_id=user.pk, email=user.email, date_of_birth=date_of_birth, country=country)
     if needed:
         transaction.on_commit(lambda: send_parental_consent_request(member_id=member.pk))
     return member

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from indigomed.accounts.models import Member, PrivacyOfficer, User
+from indigomed.accounts.models import PrivacyOfficer, User
+from indigomed.accounts.services import create_member_profile
 from indigomed.demo import catalogue as c
 from indigomed.directory.geo import locate_postal_code
 from indigomed.directory.models import (
@@ -178,7 +179,7 @@ def seed_people() -> None:
     """The demo sign-ins, one member's bookings and a completed visit."""
     member_login, doctor_login, staff_login, admin_login, privacy_login = DEMO_LOGINS
     member = _user(member_login.email, "Jordan Demo")
-    Member.objects.create(user=member, date_of_birth=dt.date(1988, 4, 27))
+    create_member_profile(user=member, date_of_birth=dt.date(1988, 4, 27), country="US")
 
     role = (
         PractitionerRole.objects.filter(facility__country="US", facility__region="NY")
@@ -245,7 +246,7 @@ def seed_more_members(*, seed: int = 2016) -> None:
     for i, name in enumerate(["Riley Sample", "Morgan Example", "Casey Placeholder", "Avery Fictional"]):
         email = f"{name.split()[0].lower()}@demo.indigomed.test"
         member = _user(email, name)
-        Member.objects.create(user=member, date_of_birth=dt.date(1950 + 9 * i, 1 + i, 10 + i))
+        create_member_profile(user=member, date_of_birth=dt.date(1950 + 9 * i, 1 + i, 10 + i), country="US")
         slot = open_slots[rng.randrange(len(open_slots))]
         open_slots.remove(slot)
         scheduling.book_appointment(actor=member, slot_id=slot.pk, visit_reason=reason.slug, insurance_plan=None)

@@ -24,6 +24,7 @@ from indigomed.privacy.errors import PolicyError
 from indigomed.privacy.models import Authorization, CareRelationship, Restriction
 from indigomed.privacy.policy import current_policy
 from indigomed.privacy.subjects import load_subjects
+from indigomed.records.queries import VisitHistoryItem, visit_history_for
 from indigomed.security.services import Access, log_accesses
 
 
@@ -98,6 +99,28 @@ def disclose(
                 occurred_at=at,
             )
     return decisions
+
+
+# --- The member's own reads (SEC-2: logged too) -------------------------------------------------
+
+
+def own_visit_history(*, actor: User) -> list[VisitHistoryItem]:
+    """The member's completed visits, for their own page; the read is logged like any other."""
+    log_accesses(
+        [
+            Access(
+                member_id=actor.pk,
+                actor_user_id=actor.pk,
+                recipient_ref=f"member:{actor.pk}",
+                recipient_label="The member",
+                purpose="treatment",
+                categories="medical",
+                allowed=True,
+                rule="self",
+            )
+        ]
+    )
+    return visit_history_for(actor.pk)
 
 
 # --- Care relationships (USE-5, BOOK-5) ----------------------------------------------------------

@@ -1,25 +1,104 @@
-"""Reads of the member's own records."""
+"""Reads of a member's personal information. Only ``privacy`` and the member's own pages call these."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+import datetime as dt
+import json
+from dataclasses import dataclass
 
-from indigomed.accounts.models import Member, User
-from indigomed.records.models import VisitRecord
+from indigomed.records import crypto
+from indigomed.records.keys import key_ring
+from indigomed.records.models import ContactData, DemographicData, InsuranceData, MedicalEntry
+from indigomed.records.vault import Vault
 
 
-def visit_history_for(member: User | AnonymousUser) -> QuerySet[VisitRecord]:
-    """The member's completed visits, newest first (read by the member themself)."""
-    if not isinstance(member, User):
-        return VisitRecord.objects.none()
-    return VisitRecord.objects.filter(member=member).order_by("-visit_date", "-pk")
+@dataclass(frozen=True)
+class VisitHistoryItem:
+    visit_date: dt.date
+    practitioner_name: str
+    facility_name: str
+    reason: str
+
+
+def visit_history_for(member_id: int) -> list[VisitHistoryItem]:
+    """The member's completed visits, newest first."""
+    entries = list(MedicalEntry.objects.filter(member_id=member_id, kind=MedicalEntry.Kind.VISIT))
+    if not entries:
+        return []
+    vault = Vault.open_for(member_id)
+    items = []
+    for entry in entries:
+        body = json.loads(vault.open(MedicalEntry, "body", entry.body) or "{}")
+        items.append(
+            VisitHistoryItem(
+                visit_date=dt.date.fromisoformat(vault.open(MedicalEntry, "occurred_on", entry.occurred_on) or ""),
+                practitioner_name=body["practitioner"],
+                facility_name=body["facility"],
+                reason=body["reason"],
+            )
+        )
+    return sorted(items, key=lambda item: item.visit_date, reverse=True)
 
 
 def residences(member_ids: list[int]) -> dict[int, tuple[str, str]]:
-    """(country, region) where each member lives, for their jurisdiction.
+    """(country, region) where each member lives, for their jurisdiction; unknown members are left out."""
+    found: dict[int, tuple[str, str]] = {}
+    for member_id, country, region in DemographicData.objects.filter(member_id__in=member_ids).values_list(
+        "member_id", "country", "region"
+    ):
+        try:
+            vault = Vault.open_for(member_id)
+        except crypto.Unreadable:
+            continue
+        found[member_id] = (
+            vault.open(DemographicData, "country", country) or "US",
+            vault.open(DemographicData, "region", region) or "",
+        )
+    return found
 
-    Country comes from sign-up, the US state from the member's profile.
-    """
-    rows = Member.objects.filter(user_id__in=member_ids).values_list("user_id", "country", "region")
-    return {user_id: (country, region) for user_id, country, region in rows}
+
+@dataclass(frozen=True)
+class Profile:
+    """Everything the records hold about a member, opened: for the member's own pages and for the
+    privacy room, which hands out only what a decision allowed."""
+
+    email: str
+    phone: str | None
+    date_of_birth: dt.date
+    gender: str | None
+    postal_code: str | None
+    country: str
+    region: str | None
+    insurance: list[dict[str, str | None]]
+
+
+def profile_of(member_id: int) -> Profile:
+    vault = Vault.open_for(member_id)
+    contact = ContactData.objects.get(member_id=member_id)
+    demo = DemographicData.objects.get(member_id=member_id)
+    return Profile(
+        email=vault.open(ContactData, "email", contact.email) or "",
+        phone=vault.open(ContactData, "phone", contact.phone),
+        date_of_birth=dt.date.fromisoformat(vault.open(DemographicData, "date_of_birth", demo.date_of_birth) or ""),
+        gender=vault.open(DemographicData, "gender", demo.gender),
+        postal_code=vault.open(DemographicData, "postal_code", demo.postal_code),
+        country=vault.open(DemographicData, "country", demo.country) or "US",
+        region=vault.open(DemographicData, "region", demo.region),
+        insurance=[
+            {
+                "carrier": vault.open(InsuranceData, "carrier", row.carrier),
+                "plan": vault.open(InsuranceData, "plan", row.plan),
+                "member_number": vault.open(InsuranceData, "member_number", row.member_number),
+            }
+            for row in InsuranceData.objects.filter(member_id=member_id).order_by("pk")
+        ],
+    )
+
+
+def member_by_email(email: str) -> int | None:
+    """Find a member by e-mail through the keyed hash, without decrypting anyone's data."""
+    return (
+        ContactData.objects.filter(email_lookup=crypto.lookup_hash(key_ring(), "email", email))
+        .values_list("member_id", flat=True)
+        .first()
+    )

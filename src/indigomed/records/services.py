@@ -1,35 +1,134 @@
-"""Writes to the member's records."""
+"""Writes of a member's personal information, each value sealed under the member's data key."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 
-from indigomed.accounts.models import User
-from indigomed.records.models import VisitRecord
+from django.db import transaction
+from django.utils import timezone
+
+from indigomed.records import crypto
+from indigomed.records.keys import key_ring
+from indigomed.records.models import ContactData, DemographicData, InsuranceData, MedicalEntry, MemberKey
+from indigomed.records.vault import Vault
+
+
+def create_personal_profile(*, member_id: int, email: str, date_of_birth: dt.date, country: str) -> None:
+    """What sign-up collects: the contact address and the demographic facts, sealed."""
+    vault = Vault.create_for(member_id)
+    ring = key_ring()
+    ContactData.objects.create(
+        member_id=member_id,
+        email=vault.seal(ContactData, "email", email),
+        email_lookup=crypto.lookup_hash(ring, "email", email),
+    )
+    DemographicData.objects.create(
+        member_id=member_id,
+        date_of_birth=vault.seal(DemographicData, "date_of_birth", date_of_birth.isoformat()),
+        country=vault.seal(DemographicData, "country", country),
+    )
+
+
+def update_demographics(
+    *, member_id: int, gender: str | None = None, postal_code: str | None = None, region: str | None = None
+) -> None:
+    """The member edits their own demographic data (PI-4); ``None`` leaves a value as it is."""
+    vault = Vault.open_for(member_id)
+    changes: dict[str, object] = {"updated_at": timezone.now()}
+    for field, value in (("gender", gender), ("postal_code", postal_code), ("region", region)):
+        if value is not None:
+            changes[field] = vault.seal(DemographicData, field, value)
+    DemographicData.objects.filter(member_id=member_id).update(**changes)
+
+
+def update_contact(*, member_id: int, phone: str | None) -> None:
+    vault = Vault.open_for(member_id)
+    ContactData.objects.filter(member_id=member_id).update(
+        phone=vault.seal(ContactData, "phone", phone),
+        phone_lookup=crypto.lookup_hash(key_ring(), "phone", phone) if phone else "",
+        updated_at=timezone.now(),
+    )
+
+
+def add_insurance(*, member_id: int, carrier: str, plan: str, member_number: str | None) -> InsuranceData:
+    vault = Vault.open_for(member_id)
+    return InsuranceData.objects.create(
+        member_id=member_id,
+        carrier=vault.seal(InsuranceData, "carrier", carrier),
+        plan=vault.seal(InsuranceData, "plan", plan),
+        member_number=vault.seal(InsuranceData, "member_number", member_number),
+    )
+
+
+def record_medical_entry(
+    *,
+    member_id: int,
+    kind: str,
+    source_ref: str,
+    body: dict[str, str],
+    tags: list[str],
+    occurred_on: dt.date,
+) -> MedicalEntry:
+    """Keep a piece of medical data; a completed visit is recorded once per appointment."""
+    vault = Vault.create_for(member_id)
+    entry, _ = MedicalEntry.objects.get_or_create(
+        member_id=member_id,
+        kind=kind,
+        source_ref=source_ref,
+        defaults={
+            "body": vault.seal(MedicalEntry, "body", json.dumps(body, sort_keys=True)),
+            "tags": vault.seal(MedicalEntry, "tags", json.dumps(sorted(tags))),
+            "occurred_on": vault.seal(MedicalEntry, "occurred_on", occurred_on.isoformat()),
+        },
+    )
+    return entry
 
 
 def record_completed_visit(
     *,
-    member: User,
+    member_id: int,
     appointment_public_id: uuid.UUID,
     practitioner_name: str,
     facility_name: str,
     reason: str,
     visit_date: dt.date,
-) -> VisitRecord:
-    """Keep a completed visit in the member's history; recording the same visit twice is a no-op.
-
-    Called inside the caller's transaction, so the history and the status change land together.
-    """
-    record, _ = VisitRecord.objects.get_or_create(
-        appointment_public_id=appointment_public_id,
-        defaults={
-            "member": member,
-            "practitioner_name": practitioner_name,
-            "facility_name": facility_name,
-            "reason": reason,
-            "visit_date": visit_date,
-        },
+) -> MedicalEntry:
+    """A completed visit becomes medical history: previous doctor, facility, reason, date (BOOK-4)."""
+    return record_medical_entry(
+        member_id=member_id,
+        kind=MedicalEntry.Kind.VISIT,
+        source_ref=f"appointment:{appointment_public_id}",
+        body={"practitioner": practitioner_name, "facility": facility_name, "reason": reason},
+        tags=[],
+        occurred_on=visit_date,
     )
-    return record
+
+
+def shred_member_data(*, member_id: int) -> None:
+    """Crypto-shredding: delete the member's data key; every sealed value of theirs, in this
+    database and in every backup of it, can no longer be read."""
+    MemberKey.objects.filter(member_id=member_id).delete()
+
+
+def rotate_keys(*, batch: int = 500) -> int:
+    """Re-wrap every data key under the current key-encryption key; reads go on meanwhile
+    because the old key still unwraps until the operator removes it. Returns how many moved."""
+    ring = key_ring()
+    moved = 0
+    while True:
+        rows = list(
+            MemberKey.objects.exclude(kek_id=ring.current_id)
+            .order_by("pk")
+            .values_list("pk", "kek_id", "wrapped")[:batch]
+        )
+        if not rows:
+            return moved
+        with transaction.atomic():
+            for pk, kek_id, wrapped in rows:
+                new_id, rewrapped = crypto.wrap(ring, crypto.unwrap(ring, kek_id, wrapped))
+                MemberKey.objects.filter(pk=pk, kek_id=kek_id).update(
+                    kek_id=new_id, wrapped=rewrapped, rewrapped_at=timezone.now()
+                )
+                moved += 1

@@ -321,7 +321,7 @@ def set_visit_status(*, actor: Any, public_id: str, status: str) -> Appointment:
         if target == Status.COMPLETED:
             local = appointment.starts_at.astimezone(ZoneInfo(appointment.role.facility.timezone))
             record_completed_visit(
-                member=appointment.member,
+                member_id=appointment.member_id,
                 appointment_public_id=appointment.public_id,
                 practitioner_name=appointment.role.practitioner.display_name,
                 facility_name=appointment.role.facility.name,

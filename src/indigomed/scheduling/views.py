@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from indigomed.directory.models import VisitReason
 from indigomed.errors import DomainError, NotFound
-from indigomed.records.queries import visit_history_for
+from indigomed.privacy.services import own_visit_history
 from indigomed.scheduling import queries, services
 from indigomed.scheduling.errors import SlotTaken
 from indigomed.scheduling.forms import BookForm, RescheduleForm
@@ -72,7 +72,7 @@ def my_appointments(request: HttpRequest) -> HttpResponse:
         {
             "upcoming": [a for a in appointments if a.ends_at >= now and a.status != "cancelled"],
             "past": [a for a in reversed(appointments) if a.ends_at < now or a.status == "cancelled"],
-            "history": visit_history_for(request.user),
+            "history": own_visit_history(actor=request.user),  # type: ignore[arg-type]
         },
     )
 
