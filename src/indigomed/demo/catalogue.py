@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+# Visit reasons whose very mention is sensitive health information (PI-2), by specialty.
+SENSITIVE_SPECIALTIES = {"psychiatry": ["mental_health"]}
+
 SPECIALTIES: dict[str, tuple[str, list[str]]] = {
     "family-medicine": ("Family medicine", ["Annual physical", "Cold or flu", "Vaccination", "Back pain"]),
     "internal-medicine": ("Internal medicine", ["Blood pressure check", "Diabetes follow-up", "Fatigue"]),

@@ -68,7 +68,10 @@ def seed_directory(*, practitioners: int = 400, seed: int = 2016) -> None:
     for slug, (name, reasons) in c.SPECIALTIES.items():
         spec = Specialty.objects.create(slug=slug, name=name)
         specialties[slug] = spec
-        VisitReason.objects.bulk_create(VisitReason(slug=slugify(r), name=r, specialty=spec) for r in reasons)
+        tags = c.SENSITIVE_SPECIALTIES.get(slug, [])
+        VisitReason.objects.bulk_create(
+            VisitReason(slug=slugify(r), name=r, specialty=spec, tags=tags) for r in reasons
+        )
     languages = {code: Language.objects.create(code=code, name=name) for code, name in c.LANGUAGES.items()}
     plans_by_country: dict[str, list[InsurancePlan]] = {"US": [], "FR": []}
     for slug, (name, country, plan_names) in c.CARRIERS.items():

@@ -27,6 +27,9 @@ class VisitReason(models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=120)
     specialty = models.ForeignKey(Specialty, on_delete=models.CASCADE, related_name="visit_reasons")
+    tags = models.JSONField(
+        default=list, blank=True, help_text="Sensitivity tags (PI-2) a booking for this reason carries, from the policy"
+    )
 
     class Meta:
         ordering = ["name"]

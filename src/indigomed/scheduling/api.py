@@ -17,6 +17,7 @@ from indigomed.errors import Invalid, NotFound
 from indigomed.scheduling import queries, services
 from indigomed.scheduling.ics import appointment_ics
 from indigomed.scheduling.models import Appointment
+from indigomed.scheduling.practice_view import patients_for
 
 router = Router(tags=["booking"])
 connect_router = Router(tags=["connect"], auth=django_auth)
@@ -72,8 +73,10 @@ class PracticeAppointmentOut(Schema):
     practitioner: str
     facility: str
     visit_type: str
-    visit_reason: str
-    patient: str
+    visit_reason: str | None = Field(None, description="Withheld (null) when the privacy rules say so")
+    patient: str | None = Field(None, description="Withheld (null) when the privacy rules say so")
+    insurance: str | None = None
+    withheld: list[str] = Field(default_factory=list, description="What was withheld, and why")
 
 
 class StatusIn(Schema):
@@ -172,34 +175,39 @@ def ics(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return appointment_ics(queries.appointment_for_member(request.user, public_id))
 
 
-def practice_appointment_out(a: Appointment) -> dict[str, object]:
-    return {
-        "id": a.public_id,
-        "status": a.status,
-        "starts_at": a.starts_at,
-        "ends_at": a.ends_at,
-        "practitioner": a.role.practitioner.display_name,
-        "facility": a.role.facility.name,
-        "visit_type": a.visit_type.name,
-        "visit_reason": a.visit_reason.name,
-        "patient": str(a.member),
-    }
+def practice_appointments_out(user: object, appointments: list[Appointment]) -> list[dict[str, object]]:
+    """Calendar rows; what each shows of the patient is decided by the privacy decision point."""
+    patients = patients_for(user, appointments)
+    return [
+        {
+            "id": a.public_id,
+            "status": a.status,
+            "starts_at": a.starts_at,
+            "ends_at": a.ends_at,
+            "practitioner": a.role.practitioner.display_name,
+            "facility": a.role.facility.name,
+            "visit_type": a.visit_type.name,
+            "visit_reason": patients[a.pk].reason,
+            "patient": patients[a.pk].name,
+            "insurance": patients[a.pk].insurance,
+            "withheld": patients[a.pk].withheld,
+        }
+        for a in appointments
+    ]
 
 
 @connect_router.get("/calendar", response=list[PracticeAppointmentOut], summary="The practice's appointments")
 def calendar(request: HttpRequest, window: Query[CalendarRange]) -> object:
     day = window.day or timezone.localdate()
     start = dt.datetime.combine(day, dt.time(0, 0), tzinfo=dt.UTC)
-    return [
-        practice_appointment_out(a)
-        for a in queries.practice_calendar(request.user, start=start, end=start + dt.timedelta(days=window.days))
-    ]
+    end = start + dt.timedelta(days=window.days)
+    return practice_appointments_out(request.user, list(queries.practice_calendar(request.user, start=start, end=end)))
 
 
 @connect_router.post("/appointments/{public_id}/status", response=PracticeAppointmentOut, summary="Mark a visit")
 def mark(request: HttpRequest, public_id: uuid.UUID, data: StatusIn) -> object:
     a = services.set_visit_status(actor=request.user, public_id=str(public_id), status=data.status)
-    return practice_appointment_out(a)
+    return practice_appointments_out(request.user, [a])[0]
 
 
 @connect_router.post("/roles/{role_id}/time-off", response={201: ExceptionOut}, summary="Block time on a calendar")

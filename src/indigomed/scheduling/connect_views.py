@@ -18,6 +18,7 @@ from indigomed.directory.models import PractitionerRole
 from indigomed.errors import DomainError
 from indigomed.scheduling import queries, services
 from indigomed.scheduling.forms import AvailabilityChangeForm, VisitStatusForm
+from indigomed.scheduling.practice_view import patients_for
 
 
 def _practice_zone(request: HttpRequest) -> ZoneInfo | None:
@@ -44,8 +45,11 @@ def calendar(request: HttpRequest) -> HttpResponse:
     span = 7 if view == "week" else 1
     start = dt.datetime.combine(first, dt.time(0, 0), tzinfo=zone)
     end = dt.datetime.combine(first + dt.timedelta(days=span), dt.time(0, 0), tzinfo=zone)
+    appointments = list(queries.practice_calendar(request.user, start=start, end=end))
+    patients = patients_for(request.user, appointments)
     by_day: dict[dt.date, list[object]] = defaultdict(list)
-    for a in queries.practice_calendar(request.user, start=start, end=end):
+    for a in appointments:
+        a.patient = patients[a.pk]  # type: ignore[attr-defined]
         by_day[a.starts_at.astimezone(zone).date()].append(a)
     days = [(first + dt.timedelta(days=i), by_day.get(first + dt.timedelta(days=i), [])) for i in range(span)]
     return render(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from indigomed.conf import product_setting
 from indigomed.directory.models import PractitionerRole
 from indigomed.errors import Forbidden, Invalid, NotFound
+from indigomed.privacy.services import record_care_relationship
 from indigomed.records.services import record_completed_visit
 from indigomed.scheduling import booking_store
 from indigomed.scheduling.availability import WeeklyRule, Window, slots_between
@@ -24,6 +25,7 @@ from indigomed.scheduling.queries import (
     next_open_slots,
     roles_managed_by,
 )
+from indigomed.scheduling.recipients import facility_ref, practitioner_ref
 
 Status = Appointment.Status
 
@@ -217,8 +219,17 @@ def book_appointment(
             raise NotFound("We do not know that insurance plan.")
         if not context.practitioner_takes_plan:
             raise Invalid(f"{practitioner.display_name} does not accept {context.plan}.")
+    role = slot.role
     try:
-        return booking_store.write_booking(member=actor, context=context, rescheduled_from=rescheduled_from)
+        with transaction.atomic():
+            appointment = booking_store.write_booking(member=actor, context=context, rescheduled_from=rescheduled_from)
+            # USE-5: booking makes the practitioner and their facility part of the member's care.
+            record_care_relationship(
+                member_id=actor.pk,
+                recipient_refs=[practitioner_ref(role.practitioner.pk), facility_ref(role.facility.pk)],
+                source_ref=f"appointment:{appointment.public_id}",
+            )
+            return appointment
     except IntegrityError as exc:
         upcoming = next_open_slots([slot.role.pk], per_role=5).get(slot.role.pk, [])
         raise SlotTaken(
