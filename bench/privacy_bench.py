@@ -55,7 +55,7 @@ e = some(where (p.eft == allow)) && !some(where (p.eft == deny))
 m = (p.sub == r.sub || p.sub == "*") && p.mem == r.mem && (p.act == r.act || p.act == "*") && (p.obj == r.obj || p.obj == "*")
 """
 
-RECIPIENTS = ["practitioner:1", "partner:mail", "person:friend"]
+RECIPIENTS = ["practitioner:1", "organization:mail", "person:friend"]
 PURPOSES = ["treatment", "marketing", "research", "required_by_law"]
 CATEGORIES = ["contact", "insurance", "medical"]
 

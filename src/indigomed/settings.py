@@ -208,6 +208,9 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # step for the demo or the browser tests. Production runs collectstatic into STATIC_ROOT.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
+# Uploaded documents (legal demands, scanned letters) are private: stored outside the static
+# and public paths, served by no URL, read only by the services that own them.
+MEDIA_ROOT = Path(env("INDIGOMED_PRIVATE_FILES", str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

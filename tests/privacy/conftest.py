@@ -16,7 +16,7 @@ from tests.conftest import make_user
 DOCTOR = Recipient("practitioner", "practitioner:1", "Dr. Ada Hart, Hudson Clinic")
 OTHER_DOCTOR = Recipient("practitioner", "practitioner:2", "Dr. Ben Skinner")
 FAMILY = Recipient("person", "person:sister", "The member's sister")
-ADVERTISER = Recipient("partner", "partner:ads", "An advertising network")
+ADVERTISER = Recipient("organization", "organization:ads", "An advertising network")
 COURT = Recipient("legal", "legal:court-1", "Superior Court, County of Example")
 
 

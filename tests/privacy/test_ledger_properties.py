@@ -24,7 +24,7 @@ from tests.privacy.test_decision_point import LATER
 
 RECIPIENTS = [
     DOCTOR,
-    Recipient("partner", "partner:mail", "Mailing house"),
+    Recipient("organization", "organization:mail", "Mailing house"),
     Recipient("person", "person:x", "A friend"),
 ]
 PURPOSES = ["treatment", "marketing", "research", "required_by_law"]

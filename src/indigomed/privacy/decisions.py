@@ -50,6 +50,14 @@ class Block:
     recipient_ref: str  # "" for anyone
 
 
+@dataclass(frozen=True, slots=True)
+class PartnerScope:
+    """What a registered business partner's agreement lets it receive."""
+
+    purposes: frozenset[str]
+    categories: frozenset[str]
+
+
 @dataclass(frozen=True)
 class Subject:
     member_id: int
@@ -81,8 +89,11 @@ def decide(
     categories: frozenset[str],
     tags: frozenset[str],
     at: dt.datetime,
+    partner: PartnerScope | None = None,
 ) -> Decision:
     """May ``recipient`` receive these categories (with these sensitive tags) about the subject?
+
+    A recipient of kind ``partner`` receives only within its registered agreement (``partner``).
 
     Raises ``PolicyError`` for a purpose, category or tag the policy does not know.
     """
@@ -95,6 +106,12 @@ def decide(
 
     if purpose.forbidden:
         return Decision(False, f"never:{purpose.name}", f"{purpose.label}: IndigoMed never does this.", purpose.basis)
+    if recipient.kind == "partner" and (
+        partner is None or purpose.name not in partner.purposes or not categories <= partner.categories
+    ):
+        return Decision(
+            False, "partner-out-of-scope", "A business partner receives only what its agreement covers.", purpose.basis
+        )
     if recipient.kind == "member" and recipient.ref == f"member:{subject.member_id}":
         return Decision(True, "self", "Members read their own information.", "the member's own right of access")
 

@@ -77,6 +77,25 @@ class Restriction(models.Model):
         return f"restriction {self.public_id}"
 
 
+class BusinessPartner(models.Model):
+    """A processor working for IndigoMed (hosting, billing, messaging), under an agreement (USE-6)."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=160)
+    agreement_reference = models.CharField(max_length=120, help_text="The business associate agreement")
+    agreement_signed_on = models.DateField()
+    purposes = models.JSONField(help_text="What it may receive information for")
+    categories = models.JSONField(help_text="Which information it may receive")
+    active = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def recipient_ref(self) -> str:
+        return f"partner:{self.slug}"
+
+
 class CareRelationship(models.Model):
     """A practitioner or facility caring for a member: made by a booking or a referral (USE-5)."""
 

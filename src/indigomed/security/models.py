@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.utils import timezone
 
@@ -24,3 +26,27 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"access {self.pk}"
+
+
+class LegalDemand(models.Model):
+    """A court order, subpoena or warrant for a member's information, with its document (LEGAL-1).
+
+    What is released under it becomes a ledger entry that the member's accounting lists.
+    """
+
+    class Kind(models.TextChoices):
+        COURT_ORDER = "court_order", "Court order"
+        SUBPOENA = "subpoena", "Subpoena"
+        WARRANT = "warrant", "Warrant"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    member_id = models.BigIntegerField()
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    reference = models.CharField(max_length=120, help_text="Docket or case number")
+    issued_by = models.CharField(max_length=200, help_text="The court or authority")
+    received_at = models.DateTimeField(default=timezone.now)
+    document = models.FileField(upload_to="legal-demands/%Y/%m/")
+    recorded_by_id = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.reference}"
