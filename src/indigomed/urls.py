@@ -13,6 +13,7 @@ connect_patterns = (
         path("", connect_views.calendar, name="calendar"),
         path("appointments/<uuid:public_id>/status", connect_views.mark, name="mark"),
         path("availability", connect_views.change_availability, name="availability"),
+        path("appointments/<uuid:public_id>/refer", connect_views.refer, name="refer"),
     ],
     "connect",
 )

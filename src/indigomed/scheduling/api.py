@@ -18,6 +18,7 @@ from indigomed.scheduling import queries, services
 from indigomed.scheduling.ics import appointment_ics
 from indigomed.scheduling.models import Appointment
 from indigomed.scheduling.practice_view import patients_for
+from indigomed.scheduling.referrals import refer_patient
 
 router = Router(tags=["booking"])
 connect_router = Router(tags=["connect"], auth=django_auth)
@@ -97,6 +98,20 @@ class ExceptionOut(Schema):
     kind: str
     starts_at: dt.datetime
     ends_at: dt.datetime
+
+
+class ReferralIn(Schema):
+    from_appointment: uuid.UUID
+    slot_id: int = Field(..., ge=1, le=2**62)
+    visit_reason: str = Field(..., min_length=1, max_length=80)
+
+
+class ReferralOut(Schema):
+    id: uuid.UUID
+    appointment_id: uuid.UUID
+    practitioner: str
+    facility: str
+    starts_at: dt.datetime
 
 
 class CalendarRange(Schema):
@@ -225,3 +240,26 @@ def extra_hours(request: HttpRequest, role_id: int, data: ExtraHoursIn) -> objec
         actor=request.user, role=role, starts_at=data.starts_at, ends_at=data.ends_at, visit_type_id=data.visit_type_id
     )
     return Status(201, exception)
+
+
+@connect_router.post(
+    "/referrals", response={201: ReferralOut}, summary="Refer a patient: book with another practitioner"
+)
+def refer(request: HttpRequest, data: ReferralIn) -> object:
+    referral = refer_patient(
+        actor=request.user,
+        from_appointment=str(data.from_appointment),
+        slot_id=data.slot_id,
+        visit_reason=data.visit_reason,
+    )
+    booked = referral.to_appointment
+    return Status(
+        201,
+        {
+            "id": referral.public_id,
+            "appointment_id": booked.public_id,
+            "practitioner": booked.role.practitioner.display_name,
+            "facility": booked.role.facility.name,
+            "starts_at": booked.starts_at,
+        },
+    )

@@ -55,20 +55,22 @@ WHERE s.id = %s
 """
 
 # The slot's own row is excluded from the next-open computation: this statement's update of it
-# is not visible to its own subquery.
+# is not visible to its own subquery. The updates read the insert's result, so the insert runs
+# first: a booking waits on a racing cancellation's appointment row before it locks the slot or
+# the practitioner's row, in the same order a cancellation takes them, and no cycle can form.
 _BOOK_POSTGRES = """
 WITH booked AS (
     INSERT INTO scheduling_appointment (public_id, member_id, slot_id, role_id, visit_type_id, visit_reason_id,
         insurance_plan_id, starts_at, ends_at, status, booked_at, status_changed_at, rescheduled_from_id)
     VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 'booked', %s, %s, %s)
-    RETURNING id
+    RETURNING id, slot_id, role_id
 ), closed AS (
-    UPDATE scheduling_slot SET is_open = false WHERE id = %s
+    UPDATE scheduling_slot SET is_open = false WHERE id = (SELECT slot_id FROM booked)
 )
 UPDATE directory_practitionerrole SET next_open_at = (
     SELECT MIN(o.starts_at) FROM scheduling_slot o
     WHERE o.role_id = %s AND o.is_open AND o.starts_at > %s AND o.id <> %s)
-WHERE id = %s
+WHERE id = (SELECT role_id FROM booked)
 RETURNING (SELECT id FROM booked)
 """
 
@@ -169,7 +171,7 @@ def _write_postgres(appointment: Appointment, now: dt.datetime) -> int:
         appointment.visit_reason.pk, appointment.insurance_plan.pk if appointment.insurance_plan else None,
         appointment.starts_at, appointment.ends_at, now, now,
         appointment.rescheduled_from.pk if appointment.rescheduled_from else None,
-        slot.pk, slot.role.pk, now, slot.pk, slot.role.pk,
+        slot.role.pk, now, slot.pk,
     ]  # fmt: skip
     # A single statement is atomic on its own; inside a caller's transaction (a reschedule) it
     # takes a savepoint so that losing the race leaves the caller's work intact.

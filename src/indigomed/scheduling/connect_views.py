@@ -9,16 +9,18 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from indigomed.directory.models import PractitionerRole
+from indigomed.directory.models import PractitionerRole, Specialty, VisitReason
 from indigomed.errors import DomainError
 from indigomed.scheduling import queries, services
 from indigomed.scheduling.forms import AvailabilityChangeForm, VisitStatusForm
 from indigomed.scheduling.practice_view import patients_for
+from indigomed.scheduling.referrals import refer_patient
+from indigomed.search.queries import Criteria, search
 
 
 def _practice_zone(request: HttpRequest) -> ZoneInfo | None:
@@ -132,3 +134,44 @@ def mark(request: HttpRequest, public_id: str) -> HttpResponse:
             messages.success(request, f"Marked {a.get_status_display().lower()}.")
     back = request.POST.get("back", "")
     return redirect(back if back.startswith("/connect/") else "connect:calendar")
+
+
+@login_required
+def refer(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Choose a specialty, then one of the next open times near the referring facility (BOOK-5)."""
+    try:
+        origin = queries.appointment_for_practice(request.user, public_id)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    if request.method == "POST":
+        try:
+            slot_id = int(request.POST.get("slot_id", ""))
+            referral = refer_patient(
+                actor=request.user,
+                from_appointment=public_id,
+                slot_id=slot_id,
+                visit_reason=request.POST.get("visit_reason", ""),
+            )
+        except ValueError:
+            messages.error(request, "Choose an open time.")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            booked = referral.to_appointment
+            messages.success(request, f"Referred to {booked.role.practitioner.display_name}; the patient was told.")
+            return redirect("connect:calendar")
+    what = request.GET.get("what", "")
+    page = None
+    reasons = []
+    if what:
+        facility = origin.role.facility
+        try:
+            page = search(Criteria(what=what, latitude=facility.latitude, longitude=facility.longitude, radius_km=80))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        reasons = list(VisitReason.objects.filter(specialty__slug=what).order_by("name"))
+    return render(
+        request,
+        "connect/refer.html",
+        {"origin": origin, "specialties": Specialty.objects.all(), "what": what, "page": page, "reasons": reasons},
+    )

@@ -152,3 +152,17 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"appointment {self.public_id}"
+
+
+class Referral(models.Model):
+    """A practitioner booked, for a member they treat, an appointment with another practitioner (BOOK-5)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referrals")
+    from_appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="referrals_made")
+    to_appointment = models.OneToOneField(Appointment, on_delete=models.PROTECT, related_name="referral")
+    referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"referral {self.public_id}"

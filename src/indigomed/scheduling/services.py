@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from indigomed.conf import product_setting
@@ -28,6 +28,8 @@ from indigomed.scheduling.queries import (
 from indigomed.scheduling.recipients import facility_ref, practitioner_ref
 
 Status = Appointment.Status
+# PostgreSQL's deadlock and serialization failures: the transaction may simply be tried again.
+TRANSIENT = {"40P01", "40001"}
 
 
 # --- Slots ------------------------------------------------------------------------------------
@@ -219,22 +221,37 @@ def book_appointment(
             raise NotFound("We do not know that insurance plan.")
         if not context.practitioner_takes_plan:
             raise Invalid(f"{practitioner.display_name} does not accept {context.plan}.")
-    role = slot.role
+    # A deadlock with a racing cancellation is resolved by the database choosing a victim; the
+    # victim simply tries again (only when it owns the transaction: a caller's would be lost).
+    attempts = 1 if transaction.get_connection().in_atomic_block else 3
     try:
-        with transaction.atomic():
-            appointment = booking_store.write_booking(member=actor, context=context, rescheduled_from=rescheduled_from)
-            # USE-5: booking makes the practitioner and their facility part of the member's care.
-            record_care_relationship(
-                member_id=actor.pk,
-                recipient_refs=[practitioner_ref(role.practitioner.pk), facility_ref(role.facility.pk)],
-                source_ref=f"appointment:{appointment.public_id}",
-            )
-            return appointment
+        while True:
+            attempts -= 1
+            try:
+                return _write_booking(actor, context, rescheduled_from)
+            except OperationalError as exc:
+                if attempts == 0 or getattr(exc.__cause__, "sqlstate", None) not in TRANSIENT:
+                    raise
     except IntegrityError as exc:
         upcoming = next_open_slots([slot.role.pk], per_role=5).get(slot.role.pk, [])
         raise SlotTaken(
             "Sorry, that time is no longer available. Here are the next open times.", next_slots=upcoming
         ) from exc
+
+
+def _write_booking(
+    actor: Any, context: booking_store.BookingContext, rescheduled_from: Appointment | None
+) -> Appointment:
+    role = context.slot.role
+    with transaction.atomic():
+        appointment = booking_store.write_booking(member=actor, context=context, rescheduled_from=rescheduled_from)
+        # USE-5: booking makes the practitioner and their facility part of the member's care.
+        record_care_relationship(
+            member_id=actor.pk,
+            recipient_refs=[practitioner_ref(role.practitioner.pk), facility_ref(role.facility.pk)],
+            source_ref=f"appointment:{appointment.public_id}",
+        )
+        return appointment
 
 
 def _check_cutoff(appointment: Appointment) -> None:
