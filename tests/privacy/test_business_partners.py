@@ -9,7 +9,7 @@ import pytest
 from indigomed.errors import Invalid, NotFound
 from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.models import Disclosure
-from indigomed.privacy.services import register_partner
+from indigomed.privacy.office import register_partner
 from tests.privacy.conftest import ask
 
 BILLING = Recipient("partner", "partner:acme-billing", "Acme Billing Services")

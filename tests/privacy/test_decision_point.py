@@ -10,9 +10,9 @@ from django.utils import timezone
 from indigomed.errors import Invalid
 from indigomed.privacy.errors import PolicyError
 from indigomed.privacy.models import Disclosure
+from indigomed.privacy.office import decide_restriction
 from indigomed.privacy.services import (
     Item,
-    decide_restriction,
     disclose,
     request_restriction,
     revoke_authorization,

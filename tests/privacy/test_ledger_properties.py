@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.ledger import verify
 from indigomed.privacy.models import Disclosure
+from indigomed.privacy.office import decide_restriction
 from indigomed.privacy.services import (
-    decide_restriction,
     request_restriction,
     revoke_authorization,
     sign_authorization,

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from indigomed.errors import Invalid, NotFound
+from indigomed.privacy.office import record_legal_demand, release_under_legal_demand
 from indigomed.privacy.queries import accounting_for
-from indigomed.privacy.services import record_legal_demand, release_under_legal_demand
 from indigomed.security.models import LegalDemand
 
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 from indigomed.accounts.models import PrivacyOfficer
 from indigomed.directory.models import VisitReason
 from indigomed.privacy.models import CareRelationship, Disclosure
-from indigomed.privacy.services import decide_restriction, request_restriction, sign_authorization
+from indigomed.privacy.office import decide_restriction
+from indigomed.privacy.services import request_restriction, sign_authorization
 from indigomed.records.services import update_demographics
 from indigomed.scheduling.services import book_appointment
 from tests.conftest import make_user

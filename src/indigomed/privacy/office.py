@@ -1,0 +1,129 @@
+"""What the privacy office does: decide restrictions, register business partners, handle legal demands."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.files import File
+from django.utils import timezone
+
+from indigomed.accounts.models import User
+from indigomed.errors import Invalid, NotFound
+from indigomed.privacy.decisions import Decision, Recipient
+from indigomed.privacy.models import BusinessPartner, Restriction
+from indigomed.privacy.policy import current_policy
+from indigomed.privacy.services import Item, disclose
+from indigomed.security.models import LegalDemand
+
+
+def is_privacy_officer(user: object) -> bool:
+    return hasattr(user, "privacy_officer")
+
+
+# --- Restrictions --------------------------------------------------------------------------------
+
+
+def decide_restriction(*, officer: User, public_id: str, accept: bool) -> Restriction:
+    """The privacy office accepts or refuses; from acceptance on, every matching decision is a denial.
+
+    A restriction on telling a health plan about care paid in full must be accepted (HIPAA
+    164.522(a)(1)(vi)); refusing one raises ``Invalid``.
+    """
+    if not hasattr(officer, "privacy_officer"):
+        raise NotFound("We could not find that restriction.")
+    restriction = Restriction.objects.filter(public_id=public_id).first()
+    if restriction is None:
+        raise NotFound("We could not find that restriction.")
+    if not accept and restriction.paid_in_full:
+        raise Invalid("A restriction on telling a health plan about care paid in full must be accepted.")
+    status = Restriction.Status.ACCEPTED if accept else Restriction.Status.REFUSED
+    changed = Restriction.objects.filter(pk=restriction.pk, status=Restriction.Status.REQUESTED).update(
+        status=status, decided_at=timezone.now(), decided_by=officer
+    )
+    if not changed:
+        raise Invalid("This restriction was already decided.")
+    restriction.refresh_from_db()
+    return restriction
+
+
+# --- Business partners (USE-6) --------------------------------------------------------------------
+
+
+def register_partner(
+    *,
+    officer: User,
+    slug: str,
+    name: str,
+    agreement_reference: str,
+    agreement_signed_on: dt.date,
+    purposes: list[str],
+    categories: list[str],
+) -> BusinessPartner:
+    """The privacy office registers a processor with its agreement and scope.
+
+    A scope naming a purpose the policy forbids (sale) is refused, whatever else is configured.
+    """
+    if not hasattr(officer, "privacy_officer"):
+        raise NotFound("Only the privacy office registers business partners.")
+    policy = current_policy()
+    for name_ in purposes:
+        if policy.purpose(name_).forbidden:
+            raise Invalid(f"{policy.purpose(name_).label}: IndigoMed never does this, for anyone.")
+    policy.check_categories(categories)
+    if not agreement_reference.strip():
+        raise Invalid("A business partner needs a signed agreement.")
+    return BusinessPartner.objects.create(
+        slug=slug,
+        name=name,
+        agreement_reference=agreement_reference,
+        agreement_signed_on=agreement_signed_on,
+        purposes=sorted(set(purposes)),
+        categories=sorted(set(categories)),
+    )
+
+
+# --- Legal demands (LEGAL-1) ----------------------------------------------------------------------
+
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+
+
+def record_legal_demand(
+    *, officer: User, member_id: int, kind: str, reference: str, issued_by: str, document: File
+) -> LegalDemand:
+    """The privacy office records a demand with its document; nothing is released by recording it."""
+    if not hasattr(officer, "privacy_officer"):
+        raise NotFound("Only the privacy office records legal demands.")
+    if kind not in LegalDemand.Kind.values:
+        raise Invalid("Choose court order, subpoena or warrant.")
+    if not reference.strip() or not issued_by.strip():
+        raise Invalid("Give the demand's reference and who issued it.")
+    if not document or document.size is None or document.size == 0:
+        raise Invalid("Attach the demand's document.")
+    if document.size > MAX_DOCUMENT_BYTES:
+        raise Invalid("The document is larger than 20 MB.")
+    return LegalDemand.objects.create(
+        member_id=member_id,
+        kind=kind,
+        reference=reference.strip(),
+        issued_by=issued_by.strip(),
+        document=document,
+        recorded_by_id=officer.pk,
+    )
+
+
+def release_under_legal_demand(
+    *, officer: User, demand_public_id: str, categories: list[str], refs: list[str]
+) -> list[Decision]:
+    """Release what a demand asks for; the release is a ledger entry an accounting lists."""
+    if not hasattr(officer, "privacy_officer"):
+        raise NotFound("We could not find that legal demand.")
+    demand = LegalDemand.objects.filter(public_id=demand_public_id).first()
+    if demand is None:
+        raise NotFound("We could not find that legal demand.")
+    recipient = Recipient(
+        "legal", f"legal:{demand.pk}", f"{demand.issued_by} ({demand.get_kind_display()} {demand.reference})"
+    )
+    items = [Item(demand.member_id, frozenset(categories), frozenset(), ref) for ref in refs or [""]]
+    return disclose(
+        actor_user_id=officer.pk, recipient=recipient, purpose="required_by_law", items=items, legal_demand_id=demand.pk
+    )
