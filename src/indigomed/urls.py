@@ -4,6 +4,7 @@ from django.urls import include, path
 from indigomed.accounts import views as account_views
 from indigomed.api import api
 from indigomed.directory import views as directory_views
+from indigomed.privacy import views as privacy_views
 from indigomed.scheduling import connect_views
 from indigomed.scheduling import views as booking_views
 from indigomed.search import views as search_views
@@ -29,6 +30,12 @@ urlpatterns = [
     path("appointments/<uuid:public_id>/cancel", booking_views.cancel, name="cancel_appointment"),
     path("appointments/<uuid:public_id>/reschedule", booking_views.reschedule, name="reschedule_appointment"),
     path("appointments/<uuid:public_id>/calendar.ics", booking_views.ics, name="appointment_ics"),
+    path("me/", privacy_views.profile, name="my_profile"),
+    path("me/insurance", privacy_views.add_insurance, name="my_insurance"),
+    path("me/privacy/", privacy_views.privacy, name="my_privacy"),
+    path("me/privacy/authorize/", privacy_views.authorize, name="my_authorize"),
+    path("me/privacy/authorizations/<uuid:public_id>/revoke", privacy_views.revoke, name="my_revoke"),
+    path("me/privacy/restrict", privacy_views.restrict, name="my_restrict"),
     path("connect/", include(connect_patterns)),
     path("accounts/parental-consent/<str:token>/", account_views.parental_consent, name="parental_consent"),
     path("accounts/", include("allauth.urls")),

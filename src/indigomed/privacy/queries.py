@@ -7,7 +7,8 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from indigomed.privacy.models import Disclosure
+from indigomed.directory.models import Facility, Practitioner
+from indigomed.privacy.models import Authorization, CareRelationship, Disclosure, Restriction
 from indigomed.privacy.policy import current_policy
 from indigomed.privacy.subjects import load_subjects
 
@@ -27,3 +28,24 @@ def accounting_for(member_id: int, start: dt.datetime, end: dt.datetime) -> Quer
     return Disclosure.objects.filter(
         member_id=member_id, in_accounting=True, occurred_at__gte=start, occurred_at__lt=end
     ).order_by("occurred_at", "seq")
+
+
+def care_team_choices(member_id: int) -> list[tuple[str, str]]:
+    """(recipient ref, label) of the practitioners and facilities caring for the member."""
+    refs = set(CareRelationship.objects.filter(member_id=member_id).values_list("recipient_ref", flat=True))
+    ids = {
+        kind: [int(r.split(":")[1]) for r in refs if r.startswith(f"{kind}:")] for kind in ("practitioner", "facility")
+    }
+    choices = [
+        (f"practitioner:{p.pk}", p.display_name) for p in Practitioner.objects.filter(pk__in=ids["practitioner"])
+    ]
+    choices += [(f"facility:{f.pk}", f.name) for f in Facility.objects.filter(pk__in=ids["facility"])]
+    return sorted(choices, key=lambda choice: choice[1])
+
+
+def authorizations_of(member_id: int) -> QuerySet[Authorization]:
+    return Authorization.objects.filter(member_id=member_id).order_by("-signed_at")
+
+
+def restrictions_of(member_id: int) -> QuerySet[Restriction]:
+    return Restriction.objects.filter(member_id=member_id).order_by("-requested_at")

@@ -24,7 +24,7 @@ from indigomed.privacy.errors import PolicyError
 from indigomed.privacy.models import Authorization, BusinessPartner, CareRelationship, Restriction
 from indigomed.privacy.policy import current_policy
 from indigomed.privacy.subjects import load_subjects
-from indigomed.records.queries import VisitHistoryItem, visit_history_for
+from indigomed.records.queries import Profile, VisitHistoryItem, profile_of, visit_history_for
 from indigomed.security.services import Access, log_accesses
 
 
@@ -119,23 +119,33 @@ def partner_scope(recipient_ref: str) -> PartnerScope | None:
 # --- The member's own reads (SEC-2: logged too) -------------------------------------------------
 
 
-def own_visit_history(*, actor: User) -> list[VisitHistoryItem]:
-    """The member's completed visits, for their own page; the read is logged like any other."""
+def _log_own_read(actor: User, categories: str) -> None:
     log_accesses(
         [
             Access(
                 member_id=actor.pk,
                 actor_user_id=actor.pk,
                 recipient_ref=f"member:{actor.pk}",
-                recipient_label="The member",
-                purpose="treatment",
-                categories="medical",
+                recipient_label="You",
+                purpose="own access",
+                categories=categories,
                 allowed=True,
                 rule="self",
             )
         ]
     )
+
+
+def own_visit_history(*, actor: User) -> list[VisitHistoryItem]:
+    """The member's completed visits, for their own page; the read is logged like any other."""
+    _log_own_read(actor, "medical")
     return visit_history_for(actor.pk)
+
+
+def own_profile(*, actor: User) -> Profile:
+    """The member's contact, demographic and insurance data, opened for them (and logged)."""
+    _log_own_read(actor, "contact,demographic,insurance")
+    return profile_of(actor.pk)
 
 
 # --- Care relationships (USE-5, BOOK-5) ----------------------------------------------------------

@@ -1,0 +1,120 @@
+"""Forms of the member's privacy pages: their profile, authorizations and restrictions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from indigomed.privacy.policy import current_policy
+
+US_STATES = [
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA",
+    "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR",
+    "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY",
+]  # fmt: skip
+
+
+class ProfileForm(forms.Form):
+    phone = forms.RegexField(
+        regex=r"^\+?[0-9 ().-]{6,20}$",
+        required=False,
+        max_length=20,
+        error_messages={"invalid": "Enter a phone number: digits, spaces, and an optional leading +."},
+    )
+    gender = forms.ChoiceField(
+        required=False,
+        choices=[("", "Prefer not to say"), ("female", "Female"), ("male", "Male"), ("nonbinary", "Non-binary")],
+    )
+    postal_code = forms.RegexField(
+        regex=r"^[0-9]{5}$",
+        required=False,
+        label="ZIP or postal code",
+        error_messages={"invalid": "Use five digits."},
+    )
+    region = forms.ChoiceField(
+        required=False,
+        label="US state",
+        choices=[("", "Not in the US")] + [(s, s) for s in US_STATES],
+        help_text="State law adds protections for some health information.",
+    )
+
+
+class InsuranceForm(forms.Form):
+    carrier = forms.CharField(max_length=120)
+    plan = forms.CharField(max_length=120)
+    member_number = forms.CharField(max_length=40, required=False, label="Member ID")
+
+
+def _set_choices(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
+def _choices(mapping: dict[str, str]) -> list[tuple[str, str]]:
+    return sorted(mapping.items(), key=lambda kv: kv[1])
+
+
+class AuthorizationForm(forms.Form):
+    """USE-4: what, to whom, for what purpose, until when; signed with a typed full name."""
+
+    recipient = forms.ChoiceField(label="Who may receive it")
+    recipient_name = forms.CharField(
+        max_length=200, required=False, label="Their name", help_text="Needed when you name someone yourself."
+    )
+    purposes = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, label="For what")
+    categories = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, label="Which information")
+    tags = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple, required=False, label="Including these sensitive kinds of information"
+    )
+    information = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What information, in your words")
+    expires_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Until")
+    signed_name = forms.CharField(max_length=200, label="Type your full name to sign")
+    explicit_consent = forms.BooleanField(
+        label="I agree. I know I can revoke this at any time, that my care does not depend on it, and that "
+        "what was shared before I revoke it stays shared."
+    )
+
+    def __init__(self, *args: Any, care_team: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        policy = current_policy()
+        _set_choices(self, "recipient", [*care_team, ("*", "Someone I name below")])
+        _set_choices(self, "purposes", [(p.name, p.label) for p in policy.purposes.values() if not p.forbidden])
+        _set_choices(self, "categories", _choices(policy.categories))
+        _set_choices(self, "tags", _choices(policy.tags))
+
+    def clean_expires_on(self) -> dt.date:
+        value: dt.date = self.cleaned_data["expires_on"]
+        if value <= timezone.localdate():
+            raise forms.ValidationError("Choose a date in the future.")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("recipient") == "*" and not cleaned.get("recipient_name", "").strip():
+            self.add_error("recipient_name", "Name who may receive the information.")
+        return cleaned
+
+
+class RestrictionForm(forms.Form):
+    """RIGHT-RESTRICT: what, for which uses, and who must not receive it."""
+
+    categories = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, label="Which information")
+    purposes = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple, required=False, label="For which uses (none ticked: all of them)"
+    )
+    recipient = forms.ChoiceField(required=False, label="Who must not receive it")
+    paid_in_full = forms.BooleanField(
+        required=False, label="This is about care I paid for in full, and my health plan must not be told"
+    )
+
+    def __init__(self, *args: Any, care_team: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        policy = current_policy()
+        _set_choices(self, "categories", _choices(policy.categories))
+        uses = [(p.name, p.label) for p in policy.purposes.values() if p.tpo or p.name == "family"]
+        _set_choices(self, "purposes", uses)
+        _set_choices(self, "recipient", [("", "Anyone"), *care_team])

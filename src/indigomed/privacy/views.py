@@ -1,0 +1,149 @@
+"""The member's own pages: their profile (PI-4) and their privacy (authorizations, restrictions, who saw)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from indigomed.errors import DomainError
+from indigomed.privacy import queries, services
+from indigomed.privacy.forms import AuthorizationForm, InsuranceForm, ProfileForm, RestrictionForm
+from indigomed.privacy.policy import current_policy
+from indigomed.records import services as records
+from indigomed.security.queries import who_saw
+
+
+def _member_only(request: HttpRequest) -> HttpResponse | None:
+    if not hasattr(request.user, "member"):
+        return render(request, "privacy/members_only.html", status=403)
+    return None
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    if refused := _member_only(request):
+        return refused
+    user: Any = request.user
+    form = ProfileForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        records.update_contact(member_id=user.pk, phone=data["phone"] or None)
+        records.update_demographics(
+            member_id=user.pk, gender=data["gender"], postal_code=data["postal_code"], region=data["region"]
+        )
+        messages.success(request, "Your profile is saved.")
+        return redirect("my_profile")
+    mine = services.own_profile(actor=user)
+    if request.method == "GET":
+        form = ProfileForm(
+            initial={"phone": mine.phone, "gender": mine.gender, "postal_code": mine.postal_code, "region": mine.region}
+        )
+    return render(request, "privacy/profile.html", {"profile": mine, "form": form, "insurance_form": InsuranceForm()})
+
+
+@login_required
+@require_POST
+def add_insurance(request: HttpRequest) -> HttpResponse:
+    if refused := _member_only(request):
+        return refused
+    form = InsuranceForm(request.POST)
+    if form.is_valid():
+        records.add_insurance(member_id=request.user.pk or 0, **form.cleaned_data)
+        messages.success(request, "Your insurance is saved.")
+    else:
+        messages.error(request, "Give the carrier and the plan.")
+    return redirect("my_profile")
+
+
+@login_required
+def privacy(request: HttpRequest) -> HttpResponse:
+    """Who saw my data, what I authorized, what I restricted."""
+    if refused := _member_only(request):
+        return refused
+    member_id = request.user.pk or 0
+    care_team = queries.care_team_choices(member_id)
+    return render(
+        request,
+        "privacy/privacy.html",
+        {
+            "seen": who_saw(member_id)[:100],
+            "authorizations": queries.authorizations_of(member_id),
+            "restrictions": queries.restrictions_of(member_id),
+            "restriction_form": RestrictionForm(care_team=care_team),
+            "policy": current_policy(),
+        },
+    )
+
+
+@login_required
+def authorize(request: HttpRequest) -> HttpResponse:
+    if refused := _member_only(request):
+        return refused
+    user: Any = request.user
+    care_team = queries.care_team_choices(user.pk)
+    form = AuthorizationForm(request.POST or None, care_team=care_team)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        labels = dict(care_team)
+        recipient = data["recipient"]
+        try:
+            services.sign_authorization(
+                actor=user,
+                recipient_ref=recipient,
+                recipient_label=data["recipient_name"].strip() if recipient == "*" else labels[recipient],
+                purposes=data["purposes"],
+                categories=data["categories"],
+                tags=data["tags"],
+                information=data["information"],
+                signed_name=data["signed_name"],
+                explicit_consent=data["explicit_consent"],
+                expires_at=dt.datetime.combine(data["expires_on"], dt.time(23, 59), tzinfo=dt.UTC),
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Your authorization is signed. You can revoke it here at any time.")
+            return redirect("my_privacy")
+    return render(request, "privacy/authorize.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def revoke(request: HttpRequest, public_id: str) -> HttpResponse:
+    try:
+        services.revoke_authorization(actor=request.user, public_id=public_id)  # type: ignore[arg-type]
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Revoked. Nothing more will be shared under it.")
+    return redirect("my_privacy")
+
+
+@login_required
+@require_POST
+def restrict(request: HttpRequest) -> HttpResponse:
+    if refused := _member_only(request):
+        return refused
+    user: Any = request.user
+    care_team = queries.care_team_choices(user.pk)
+    form = RestrictionForm(request.POST, care_team=care_team)
+    if form.is_valid():
+        data = form.cleaned_data
+        services.request_restriction(
+            actor=user,
+            categories=data["categories"],
+            purposes=data["purposes"],
+            recipient_ref=data["recipient"],
+            recipient_label=dict(care_team).get(data["recipient"], ""),
+            paid_in_full=data["paid_in_full"],
+        )
+        messages.success(request, "Your request is sent to the privacy office; it binds once accepted.")
+    else:
+        messages.error(request, "Choose at least one kind of information to restrict.")
+    return redirect("my_privacy")
