@@ -4,6 +4,7 @@ from django.urls import include, path
 from indigomed.accounts import views as account_views
 from indigomed.api import api
 from indigomed.directory import views as directory_views
+from indigomed.privacy import office_views
 from indigomed.privacy import views as privacy_views
 from indigomed.scheduling import connect_views
 from indigomed.scheduling import views as booking_views
@@ -17,6 +18,17 @@ connect_patterns = (
         path("appointments/<uuid:public_id>/refer", connect_views.refer, name="refer"),
     ],
     "connect",
+)
+
+office_patterns = (
+    [
+        path("", office_views.home, name="home"),
+        path("restrictions/<uuid:public_id>/decide", office_views.decide, name="decide"),
+        path("legal-demands", office_views.record_demand, name="record_demand"),
+        path("legal-demands/<uuid:public_id>/release", office_views.release, name="release"),
+        path("partners", office_views.register_partner, name="register_partner"),
+    ],
+    "office",
 )
 
 urlpatterns = [
@@ -37,6 +49,7 @@ urlpatterns = [
     path("me/privacy/authorizations/<uuid:public_id>/revoke", privacy_views.revoke, name="my_revoke"),
     path("me/privacy/restrict", privacy_views.restrict, name="my_restrict"),
     path("connect/", include(connect_patterns)),
+    path("office/", include(office_patterns)),
     path("accounts/parental-consent/<str:token>/", account_views.parental_consent, name="parental_consent"),
     path("accounts/", include("allauth.urls")),
     path("api/", api.urls),

@@ -4,11 +4,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
+from indigomed.privacy.ledger import take_checkpoint
 from indigomed.scheduling.services import sweep_calendars
 
 
 class Command(BaseCommand):
-    help = "Run the periodic sweeps (calendars now) until stopped. Several workers may run at once."
+    help = "Run the periodic sweeps (calendars, ledger checkpoints) until stopped. Several workers may run at once."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--interval", type=int, default=3600, help="seconds between sweeps")
@@ -18,7 +19,8 @@ class Command(BaseCommand):
         while True:
             close_old_connections()
             created = sweep_calendars()
-            self.stdout.write(f"Calendars swept: {created} new slots.")
+            checkpoint = take_checkpoint()
+            self.stdout.write(f"Calendars swept: {created} new slots. Ledger checkpoint {checkpoint.pk}.")
             if options["once"]:
                 return
             time.sleep(options["interval"])

@@ -1,0 +1,54 @@
+"""Forms of the privacy office's back office."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from indigomed.privacy.policy import current_policy
+from indigomed.security.models import LegalDemand
+
+
+def _categories() -> list[tuple[str, str]]:
+    return sorted(current_policy().categories.items(), key=lambda kv: kv[1])
+
+
+class LegalDemandForm(forms.Form):
+    member_email = forms.EmailField(label="The member's e-mail address")
+    kind = forms.ChoiceField(choices=LegalDemand.Kind.choices)
+    reference = forms.CharField(max_length=120, label="Docket or case number")
+    issued_by = forms.CharField(max_length=200, label="Court or authority")
+    document = forms.FileField(label="The demand (PDF or image)")
+
+
+class ReleaseForm(forms.Form):
+    categories = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, label="Information released")
+    refs = forms.CharField(
+        required=False,
+        max_length=500,
+        label="References of what is released (comma-separated)",
+        help_text="For example visit or appointment references; never the content itself.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["categories"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = _categories()
+
+
+class PartnerForm(forms.Form):
+    slug = forms.SlugField(max_length=50)
+    name = forms.CharField(max_length=160)
+    agreement_reference = forms.CharField(max_length=120)
+    agreement_signed_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    purposes = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple)
+    categories = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        purposes, categories = self.fields["purposes"], self.fields["categories"]
+        assert isinstance(purposes, forms.ChoiceField) and isinstance(categories, forms.ChoiceField)
+        purposes.choices = [(p.name, p.label) for p in current_policy().purposes.values()]
+        categories.choices = _categories()

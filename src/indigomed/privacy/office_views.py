@@ -1,0 +1,137 @@
+"""The privacy office's back office: restrictions to decide, legal demands, business partners."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from indigomed.errors import DomainError
+from indigomed.privacy import office
+from indigomed.privacy.models import BusinessPartner, Restriction
+from indigomed.privacy.office_forms import LegalDemandForm, PartnerForm, ReleaseForm
+from indigomed.records.queries import member_by_email
+from indigomed.security.models import LegalDemand
+
+View = Callable[..., HttpResponse]
+
+
+def officers_only(view: View) -> View:
+    @login_required
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not office.is_privacy_officer(request.user):
+            return render(request, "privacy/office/officers_only.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+@officers_only
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "privacy/office/home.html",
+        {
+            "restrictions": Restriction.objects.filter(status=Restriction.Status.REQUESTED).order_by("requested_at"),
+            "demands": LegalDemand.objects.order_by("-received_at")[:50],
+            "partners": BusinessPartner.objects.order_by("name"),
+            "demand_form": LegalDemandForm(),
+            "release_form": ReleaseForm(),
+            "partner_form": PartnerForm(),
+        },
+    )
+
+
+@officers_only
+@require_POST
+def decide(request: HttpRequest, public_id: str) -> HttpResponse:
+    try:
+        restriction = office.decide_restriction(
+            officer=request.user,  # type: ignore[arg-type]
+            public_id=public_id,
+            accept=request.POST.get("decision") == "accept",
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Restriction {restriction.get_status_display().lower()}.")
+    return redirect("office:home")
+
+
+@officers_only
+@require_POST
+def record_demand(request: HttpRequest) -> HttpResponse:
+    form = LegalDemandForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("office:home")
+    data = form.cleaned_data
+    member_id = member_by_email(data["member_email"])
+    if member_id is None:
+        messages.error(request, "No member has that e-mail address.")
+        return redirect("office:home")
+    try:
+        office.record_legal_demand(
+            officer=request.user,  # type: ignore[arg-type]
+            member_id=member_id,
+            kind=data["kind"],
+            reference=data["reference"],
+            issued_by=data["issued_by"],
+            document=data["document"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "The demand is recorded. Nothing is released until you release it.")
+    return redirect("office:home")
+
+
+@officers_only
+@require_POST
+def release(request: HttpRequest, public_id: str) -> HttpResponse:
+    form = ReleaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose what information is released.")
+        return redirect("office:home")
+    refs = [ref.strip() for ref in form.cleaned_data["refs"].split(",") if ref.strip()]
+    try:
+        decisions = office.release_under_legal_demand(
+            officer=request.user,  # type: ignore[arg-type]
+            demand_public_id=public_id,
+            categories=form.cleaned_data["categories"],
+            refs=refs,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        refused = [d.reason for d in decisions if not d.allowed]
+        if refused:
+            messages.error(request, f"Not released: {refused[0]}")
+        else:
+            messages.success(request, "Released; the member's accounting lists it.")
+    return redirect("office:home")
+
+
+@officers_only
+@require_POST
+def register_partner(request: HttpRequest) -> HttpResponse:
+    form = PartnerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Complete every field of the partner's agreement.")
+        return redirect("office:home")
+    try:
+        office.register_partner(officer=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Partner registered.")
+    return redirect("office:home")
