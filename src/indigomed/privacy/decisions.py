@@ -65,6 +65,7 @@ class Subject:
     grants: tuple[Grant, ...] = ()
     blocks: tuple[Block, ...] = ()
     care_team: frozenset[str] = frozenset()
+    told_of_transfer_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +124,8 @@ def decide(
         ):
             return Decision(False, f"restriction:{block.id}", "The member restricted this use or disclosure.")
 
+    if purpose.name == "merger" and (subject.told_of_transfer_at is None or subject.told_of_transfer_at > at):
+        return Decision(False, "transfer-not-announced", "Members are told before a transfer in a merger (USE-7).")
     if purpose.name in CARE_PURPOSES and recipient.ref not in subject.care_team:
         return Decision(
             False, "no-care-relationship", "Only practitioners the member booked or was referred to may see this."

@@ -96,6 +96,34 @@ class BusinessPartner(models.Model):
         return f"partner:{self.slug}"
 
 
+class TransferNotice(models.Model):
+    """A merger or acquisition that will transfer members' information, announced first (USE-7)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    acquirer = models.CharField(max_length=200)
+    effective_on = models.DateField()
+    text = models.TextField()
+    announced_at = models.DateTimeField(default=timezone.now)
+    announced_by_id = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"transfer to {self.acquirer}"
+
+
+class TransferNotification(models.Model):
+    """That one member was told of a transfer, and when."""
+
+    notice = models.ForeignKey(TransferNotice, on_delete=models.PROTECT, related_name="notifications")
+    member_id = models.BigIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["notice", "member_id"], name="told_once_per_transfer")]
+
+    def __str__(self) -> str:
+        return f"transfer notification {self.pk}"
+
+
 class CareRelationship(models.Model):
     """A practitioner or facility caring for a member: made by a booking or a referral (USE-5)."""
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.files import File
+from django.core.mail import send_mass_mail
+from django.db import transaction
 from django.utils import timezone
 
-from indigomed.accounts.models import User
+from indigomed.accounts.models import Member, User
 from indigomed.errors import Invalid, NotFound
 from indigomed.privacy.decisions import Decision, Recipient
-from indigomed.privacy.models import BusinessPartner, Restriction
+from indigomed.privacy.models import BusinessPartner, Restriction, TransferNotice, TransferNotification
 from indigomed.privacy.policy import current_policy
 from indigomed.privacy.services import Item, disclose
 from indigomed.security.models import LegalDemand
@@ -127,3 +129,32 @@ def release_under_legal_demand(
     return disclose(
         actor_user_id=officer.pk, recipient=recipient, purpose="required_by_law", items=items, legal_demand_id=demand.pk
     )
+
+
+# --- Transfers in a merger (USE-7) ---------------------------------------------------------------
+
+
+def announce_transfer(*, officer: User, acquirer: str, effective_on: dt.date, text: str) -> TransferNotice:
+    """Tell every member, by e-mail once this commits, before any information moves in a merger.
+
+    Until a member has been told, the decision point refuses every ``merger`` disclosure about them.
+    """
+    if not is_privacy_officer(officer):
+        raise NotFound("Only the privacy office announces transfers.")
+    if effective_on <= timezone.localdate():
+        raise Invalid("Announce a transfer before it takes effect.")
+    if not acquirer.strip() or not text.strip():
+        raise Invalid("Say who acquires the information and what members should know.")
+    notice = TransferNotice.objects.create(
+        acquirer=acquirer.strip(), effective_on=effective_on, text=text.strip(), announced_by_id=officer.pk
+    )
+    members = list(Member.objects.values_list("user_id", "user__email"))
+    TransferNotification.objects.bulk_create(
+        [TransferNotification(notice=notice, member_id=member_id) for member_id, _ in members], batch_size=1000
+    )
+    subject = "IndigoMed: an important notice about your information"
+    body = f"{notice.text}\n\nThe transfer to {notice.acquirer} takes effect on {notice.effective_on:%d %B %Y}.\n"
+    transaction.on_commit(
+        lambda: send_mass_mail([(subject, body, None, [email]) for _, email in members], fail_silently=False)
+    )
+    return notice

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.db.models import Min
+
 from indigomed.privacy.decisions import Block, Grant, Subject
-from indigomed.privacy.models import Authorization, CareRelationship, Restriction
+from indigomed.privacy.models import Authorization, CareRelationship, Restriction, TransferNotification
 from indigomed.records.queries import residences
 
 # The jurisdictions whose overlays the policy file holds, by (country, region).
@@ -46,6 +49,12 @@ def load_subjects(member_ids: Iterable[int]) -> dict[int, Subject]:
     care: dict[int, set[str]] = defaultdict(set)
     for member_id, ref in CareRelationship.objects.filter(member_id__in=ids).values_list("member_id", "recipient_ref"):
         care[member_id].add(ref)
+    told: dict[int, dt.datetime] = dict(
+        TransferNotification.objects.filter(member_id__in=ids)
+        .values("member_id")
+        .annotate(first=Min("sent_at"))
+        .values_list("member_id", "first")
+    )
     places = residences(ids)
     return {
         member_id: Subject(
@@ -54,6 +63,7 @@ def load_subjects(member_ids: Iterable[int]) -> dict[int, Subject]:
             grants=tuple(grants[member_id]),
             blocks=tuple(blocks[member_id]),
             care_team=frozenset(care[member_id]),
+            told_of_transfer_at=told.get(member_id),
         )
         for member_id in ids
     }

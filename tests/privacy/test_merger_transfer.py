@@ -1,0 +1,40 @@
+"""USE-7: before a merger transfer, members are notified; nothing moves about a member not yet told."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from indigomed.errors import Invalid
+from indigomed.privacy.decisions import Recipient
+from indigomed.privacy.office import announce_transfer
+from tests.privacy.conftest import ask
+
+ACQUIRER = Recipient("organization", "organization:acquirer", "Example Health Holdings")
+
+
+def test_nothing_transfers_about_a_member_before_they_are_told(people, django_capture_on_commit_callbacks) -> None:
+    decision = ask(people.new_york, ACQUIRER, "merger", {"contact", "medical"})
+    assert not decision.allowed and decision.rule == "transfer-not-announced"
+    with django_capture_on_commit_callbacks(execute=True):
+        announce_transfer(
+            officer=people.officer,
+            acquirer="Example Health Holdings",
+            effective_on=timezone.localdate() + dt.timedelta(days=45),
+            text="IndigoMed is joining Example Health Holdings; your information will move with your account.",
+        )
+    told = {address for message in mail.outbox for address in message.to}
+    assert {people.new_york.email, people.ohio.email, people.florida.email, people.paris.email} <= told
+    assert all("Example Health" not in message.subject for message in mail.outbox)
+    assert ask(people.new_york, ACQUIRER, "merger", {"contact", "medical"}).allowed
+    # Telling comes first: a disclosure dated before the announcement is still refused.
+    before = timezone.now() - dt.timedelta(days=1)
+    assert not ask(people.new_york, ACQUIRER, "merger", {"contact"}, at=before).allowed
+
+
+def test_a_transfer_is_announced_before_it_takes_effect(people) -> None:
+    with pytest.raises(Invalid, match="before it takes effect"):
+        announce_transfer(officer=people.officer, acquirer="X", effective_on=timezone.localdate(), text="Notice")
