@@ -12,6 +12,7 @@ book slots from their own pool, and the bookings are removed afterwards. Target:
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import re
 import subprocess
@@ -74,13 +75,15 @@ def setup_members(count: int) -> tuple[list[tuple[str, str]], int, int]:
     from django.contrib.sessions.backends.db import SessionStore
 
     from indigomed.accounts.models import Member, User
+    from indigomed.accounts.services import create_member_profile
 
     sessions = []
     users = []
     for i in range(count):
         email = f"bench-member-{i}@bench.indigomed.test"
         user = User.objects.filter(email=email).first() or User.objects.create_user(email, secrets.token_urlsafe(24))
-        Member.objects.get_or_create(user=user, defaults={"date_of_birth": "1980-01-01"})
+        if not Member.objects.filter(user=user).exists():
+            create_member_profile(user=user, name=f"Bench Member {i}", date_of_birth=dt.date(1980, 1, 1), country="US")
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
         store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"

@@ -51,7 +51,7 @@ def make_user(
     user = User.objects.create_user(email, PASSWORD, display_name=email.split("@")[0].title())
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     if member:
-        create_member_profile(user=user, date_of_birth=dob, country=country)
+        create_member_profile(user=user, name=user.display_name, date_of_birth=dob, country=country)
         if region:
             update_demographics(member_id=user.pk, region=region)
     return user

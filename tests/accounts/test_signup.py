@@ -25,7 +25,14 @@ def years_ago(years: int, days: int = 0) -> dt.date:
 
 
 def sign_up(client: Client, email: str, dob: object, **extra: object) -> object:
-    data = {"email": email, "date_of_birth": dob, "country": "US", "password1": PASSWORD, "password2": PASSWORD}
+    data = {
+        "full_name": "Sam Example",
+        "email": email,
+        "date_of_birth": dob,
+        "country": "US",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+    }
     return client.post(SIGNUP, {**data, **extra})
 
 
@@ -36,6 +43,7 @@ def test_an_adult_signs_up_becomes_a_member_and_is_asked_to_verify_the_address()
     user = User.objects.get(email="new.person@example.test")
     assert Member.objects.filter(user=user).exists()
     assert profile_of(user.pk).date_of_birth == years_ago(30)
+    assert profile_of(user.pk).name == "Sam Example"
     assert EmailAddress.objects.get(user=user).verified is False
     assert len(mail.outbox) == 1
     assert "new.person@example.test" in mail.outbox[0].to

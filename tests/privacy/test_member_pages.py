@@ -35,7 +35,10 @@ def signed_in(user) -> Client:
 
 def test_a_member_edits_their_contact_demographic_and_insurance_data(people) -> None:
     client = signed_in(people.new_york)
-    response = client.post("/me/", {"phone": "+1 555 0142", "gender": "female", "postal_code": "10016", "region": "NY"})
+    response = client.post(
+        "/me/",
+        {"name": "Pat Renamed", "phone": "+1 555 0142", "gender": "female", "postal_code": "10016", "region": "NY"},
+    )
     assert response.status_code == 302
     client.post("/me/insurance", {"carrier": "Aetna", "plan": "HMO", "member_number": "W42"})
     profile = profile_of(people.new_york.pk)
@@ -54,7 +57,7 @@ def test_a_member_edits_their_contact_demographic_and_insurance_data(people) -> 
 
 def test_bad_profile_input_is_explained_and_changes_nothing(people) -> None:
     client = signed_in(people.new_york)
-    response = client.post("/me/", {"phone": "call me maybe", "postal_code": "1234", "region": "ZZ"})
+    response = client.post("/me/", {"name": "Pat", "phone": "call me maybe", "postal_code": "1234", "region": "ZZ"})
     assert response.status_code == 200
     page = response.content.decode()
     assert "Enter a phone number" in page and "Use five digits" in page

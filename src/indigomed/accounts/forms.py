@@ -35,9 +35,12 @@ class MemberSignupForm(SignupForm):
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
         error_messages={"required": "Please enter your date of birth.", "invalid": "Enter a date like 1990-04-27."},
     )
+    full_name = forms.CharField(
+        max_length=200, label="Full name", widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
     country = forms.ChoiceField(label="Country where you live", choices=Member.Country.choices, initial="US")
 
-    field_order = ["email", "date_of_birth", "country", "password1", "password2"]
+    field_order = ["full_name", "email", "date_of_birth", "country", "password1", "password2"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -80,7 +83,7 @@ class MemberSignupForm(SignupForm):
             # Nothing about a refused child is kept or echoed back: not the address, not the date.
             self.errors.pop("email", None)
             blank = self.data.copy()  # type: ignore[has-type]
-            for name in ("email", "date_of_birth", "password1", "password2"):
+            for name in ("full_name", "email", "date_of_birth", "password1", "password2"):
                 blank[name] = ""
             self.data = blank
         return cleaned
@@ -90,6 +93,7 @@ class MemberSignupForm(SignupForm):
             user = super().save(request)
             create_member_profile(
                 user=user,
+                name=self.cleaned_data["full_name"].strip(),
                 date_of_birth=self.cleaned_data["date_of_birth"],
                 country=self.cleaned_data["country"],
                 parent_email=self.cleaned_data.get("parent_email", ""),

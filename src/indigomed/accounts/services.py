@@ -20,7 +20,9 @@ from indigomed.records.services import create_personal_profile
 _CONSENT_SALT = "indigomed.parental-consent"
 
 
-def create_member_profile(*, user: User, date_of_birth: dt.date, country: str, parent_email: str = "") -> Member:
+def create_member_profile(
+    *, user: User, name: str, date_of_birth: dt.date, country: str, parent_email: str = ""
+) -> Member:
     """Make a freshly signed-up user a member. The age gate has already run in the form.
 
     A member who needs a parent's consent (CHILD-1, France under 15) gets it asked for by
@@ -36,7 +38,9 @@ def create_member_profile(*, user: User, date_of_birth: dt.date, country: str, p
         parent_email=parent_email if needed else "",
         parental_consent_requested_at=timezone.now() if needed else None,
     )
-    create_personal_profile(member_id=user.pk, email=user.email, date_of_birth=date_of_birth, country=country)
+    create_personal_profile(
+        member_id=user.pk, name=name, email=user.email, date_of_birth=date_of_birth, country=country
+    )
     if needed:
         transaction.on_commit(lambda: send_parental_consent_request(member_id=member.pk))
     return member

@@ -182,7 +182,7 @@ def seed_people() -> None:
     """The demo sign-ins, one member's bookings and a completed visit."""
     member_login, doctor_login, staff_login, admin_login, privacy_login = DEMO_LOGINS
     member = _user(member_login.email, "Jordan Demo")
-    create_member_profile(user=member, date_of_birth=dt.date(1988, 4, 27), country="US")
+    create_member_profile(user=member, name="Jordan Demo", date_of_birth=dt.date(1988, 4, 27), country="US")
 
     role = (
         PractitionerRole.objects.filter(facility__country="US", facility__region="NY")
@@ -249,7 +249,7 @@ def seed_more_members(*, seed: int = 2016) -> None:
     for i, name in enumerate(["Riley Sample", "Morgan Example", "Casey Placeholder", "Avery Fictional"]):
         email = f"{name.split()[0].lower()}@demo.indigomed.test"
         member = _user(email, name)
-        create_member_profile(user=member, date_of_birth=dt.date(1950 + 9 * i, 1 + i, 10 + i), country="US")
+        create_member_profile(user=member, name=name, date_of_birth=dt.date(1950 + 9 * i, 1 + i, 10 + i), country="US")
         slot = open_slots[rng.randrange(len(open_slots))]
         open_slots.remove(slot)
         scheduling.book_appointment(actor=member, slot_id=slot.pk, visit_reason=reason.slug, insurance_plan=None)

@@ -18,6 +18,7 @@ US_STATES = [
 
 
 class ProfileForm(forms.Form):
+    name = forms.CharField(max_length=200, label="Full name")
     phone = forms.RegexField(
         regex=r"^\+?[0-9 ().-]{6,20}$",
         required=False,

@@ -24,7 +24,7 @@ from indigomed.privacy.errors import PolicyError
 from indigomed.privacy.models import Authorization, BusinessPartner, CareRelationship, Restriction
 from indigomed.privacy.policy import current_policy
 from indigomed.privacy.subjects import load_subjects
-from indigomed.records.queries import Profile, VisitHistoryItem, profile_of, visit_history_for
+from indigomed.records.queries import Profile, VisitHistoryItem, names_of, profile_of, visit_history_for
 from indigomed.security.services import Access, log_accesses
 
 
@@ -146,6 +146,15 @@ def own_profile(*, actor: User) -> Profile:
     """The member's contact, demographic and insurance data, opened for them (and logged)."""
     _log_own_read(actor, "contact,demographic,insurance")
     return profile_of(actor.pk)
+
+
+def disclose_names(
+    *, actor_user_id: int | None, recipient: Recipient, purpose: str, items: Sequence[Item]
+) -> tuple[list[Decision], dict[int, str]]:
+    """Decide, read and ledger members' names in one go: the decisions, and the names allowed."""
+    decisions = disclose(actor_user_id=actor_user_id, recipient=recipient, purpose=purpose, items=items)
+    allowed = sorted({item.member_id for item, d in zip(items, decisions, strict=True) if d.allowed})
+    return decisions, names_of(allowed)
 
 
 # --- Care relationships (USE-5, BOOK-5) ----------------------------------------------------------

@@ -33,7 +33,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        records.update_contact(member_id=user.pk, phone=data["phone"] or None)
+        records.update_contact(member_id=user.pk, phone=data["phone"] or None, name=data["name"].strip())
         records.update_demographics(
             member_id=user.pk, gender=data["gender"], postal_code=data["postal_code"], region=data["region"]
         )
@@ -42,7 +42,13 @@ def profile(request: HttpRequest) -> HttpResponse:
     mine = services.own_profile(actor=user)
     if request.method == "GET":
         form = ProfileForm(
-            initial={"phone": mine.phone, "gender": mine.gender, "postal_code": mine.postal_code, "region": mine.region}
+            initial={
+                "name": mine.name,
+                "phone": mine.phone,
+                "gender": mine.gender,
+                "postal_code": mine.postal_code,
+                "region": mine.region,
+            }
         )
     return render(request, "privacy/profile.html", {"profile": mine, "form": form, "insurance_form": InsuranceForm()})
 

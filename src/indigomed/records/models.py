@@ -27,9 +27,10 @@ class MemberKey(models.Model):
 
 class ContactData(models.Model):
     CATEGORY = "contact"
-    SEALED = ("email", "phone")
+    SEALED = ("name", "email", "phone")
 
     member = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contact_data")
+    name = models.BinaryField(null=True)
     email = models.BinaryField()
     email_lookup = models.CharField(max_length=64, db_index=True)
     phone = models.BinaryField(null=True)

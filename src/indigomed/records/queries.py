@@ -62,6 +62,7 @@ class Profile:
     """Everything the records hold about a member, opened: for the member's own pages and for the
     privacy room, which hands out only what a decision allowed."""
 
+    name: str | None
     email: str
     phone: str | None
     date_of_birth: dt.date
@@ -77,6 +78,7 @@ def profile_of(member_id: int) -> Profile:
     contact = ContactData.objects.get(member_id=member_id)
     demo = DemographicData.objects.get(member_id=member_id)
     return Profile(
+        name=vault.open(ContactData, "name", contact.name),
         email=vault.open(ContactData, "email", contact.email) or "",
         phone=vault.open(ContactData, "phone", contact.phone),
         date_of_birth=dt.date.fromisoformat(vault.open(DemographicData, "date_of_birth", demo.date_of_birth) or ""),
@@ -102,3 +104,16 @@ def member_by_email(email: str) -> int | None:
         .values_list("member_id", flat=True)
         .first()
     )
+
+
+def names_of(member_ids: list[int]) -> dict[int, str]:
+    """Members' names, opened one vault each; members without a readable name are left out."""
+    found: dict[int, str] = {}
+    for member_id, sealed in ContactData.objects.filter(member_id__in=member_ids).values_list("member_id", "name"):
+        try:
+            name = Vault.open_for(member_id).open(ContactData, "name", sealed)
+        except crypto.Unreadable:
+            continue
+        if name:
+            found[member_id] = name
+    return found

@@ -15,12 +15,13 @@ from indigomed.records.models import ContactData, DemographicData, InsuranceData
 from indigomed.records.vault import Vault
 
 
-def create_personal_profile(*, member_id: int, email: str, date_of_birth: dt.date, country: str) -> None:
-    """What sign-up collects: the contact address and the demographic facts, sealed."""
+def create_personal_profile(*, member_id: int, name: str, email: str, date_of_birth: dt.date, country: str) -> None:
+    """What sign-up collects: name, contact address and the demographic facts, sealed."""
     vault = Vault.create_for(member_id)
     ring = key_ring()
     ContactData.objects.create(
         member_id=member_id,
+        name=vault.seal(ContactData, "name", name),
         email=vault.seal(ContactData, "email", email),
         email_lookup=crypto.lookup_hash(ring, "email", email),
     )
@@ -43,9 +44,14 @@ def update_demographics(
     DemographicData.objects.filter(member_id=member_id).update(**changes)
 
 
-def update_contact(*, member_id: int, phone: str | None) -> None:
+def update_contact(*, member_id: int, phone: str | None, name: str | None = None) -> None:
+    """The member edits their contact data (PI-4); a ``None`` name leaves it as it is."""
     vault = Vault.open_for(member_id)
+    changes: dict[str, object] = {}
+    if name is not None:
+        changes["name"] = vault.seal(ContactData, "name", name)
     ContactData.objects.filter(member_id=member_id).update(
+        **changes,
         phone=vault.seal(ContactData, "phone", phone),
         phone_lookup=crypto.lookup_hash(key_ring(), "phone", phone) if phone else "",
         updated_at=timezone.now(),

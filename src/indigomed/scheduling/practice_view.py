@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from indigomed.privacy.services import Item, disclose
+from indigomed.privacy.services import Item, disclose_names
 from indigomed.scheduling.models import Appointment
 from indigomed.scheduling.recipients import recipient_for
 
@@ -45,7 +45,7 @@ def patients_for(user: Any, appointments: Sequence[Appointment]) -> dict[int, Pa
             for category, tags in wanted:
                 items.append(Item(appointment.member_id, frozenset({category}), tags, ref))
                 asked.append((appointment, category))
-        decisions = disclose(
+        decisions, names = disclose_names(
             actor_user_id=getattr(user, "pk", None), recipient=recipient, purpose="treatment", items=items
         )
         for (appointment, category), decision in zip(asked, decisions, strict=True):
@@ -53,7 +53,7 @@ def patients_for(user: Any, appointments: Sequence[Appointment]) -> dict[int, Pa
             if not decision.allowed:
                 view.withheld.append(f"{CATEGORY_LABELS[category]}: {decision.reason}")
             elif category == "contact":
-                view.name = appointment.member.display_name or appointment.member.email
+                view.name = names.get(appointment.member_id, "Name not given")
             elif category == "medical":
                 view.reason = appointment.visit_reason.name
             else:
