@@ -74,15 +74,24 @@ def privacy(request: HttpRequest) -> HttpResponse:
         return refused
     member_id = request.user.pk or 0
     care_team = queries.care_team_choices(member_id)
+    policy = current_policy()
     return render(
         request,
         "privacy/privacy.html",
         {
-            "seen": who_saw(member_id)[:100],
+            "seen": [
+                {
+                    "at": s.at,
+                    "who": s.recipient_label,
+                    "why": policy.purposes[s.purpose].label if s.purpose in policy.purposes else s.purpose,
+                    "what": s.categories.replace(",", ", "),
+                }
+                for s in who_saw(member_id)[:100]
+            ],
             "authorizations": queries.authorizations_of(member_id),
             "restrictions": queries.restrictions_of(member_id),
             "restriction_form": RestrictionForm(care_team=care_team),
-            "policy": current_policy(),
+            "policy": policy,
         },
     )
 
