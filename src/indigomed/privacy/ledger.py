@@ -237,47 +237,13 @@ def _verify_in_python() -> Verdict:
     entries = chains = 0
     member, expected_seq, expected_prev = None, 0, GENESIS
     for row in _rows():
-        (
-            row_id,
-            member_id,
-            seq,
-            occurred_at,
-            kind,
-            ref,
-            label,
-            purpose,
-            categories,
-            tags,
-            basis,
-            rule,
-            in_accounting,
-            authorization_id,
-            legal_demand_id,
-            subject_refs,
-            version,
-            prev_hash,
-            stored,
-        ) = row
+        row_id, member_id, seq, occurred_at, *fields, prev_hash, stored = row
         entries += 1
         if member_id != member:
             member, expected_seq, expected_prev = member_id, 1, GENESIS
             chains += 1
-        entry = Entry(
-            member_id,
-            kind,
-            ref,
-            label,
-            purpose,
-            categories,
-            tags,
-            basis,
-            rule,
-            bool(in_accounting),
-            authorization_id,
-            legal_demand_id,
-            subject_refs,
-            version,
-        )
+        # The columns between the position and the hashes are the entry's fields, in order.
+        entry = Entry(member_id, *fields)
         problem = ""
         if seq != expected_seq:
             problem = _PROBLEMS["missing"]

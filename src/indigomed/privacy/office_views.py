@@ -18,6 +18,7 @@ from indigomed.privacy.models import BusinessPartner, Restriction
 from indigomed.privacy.office_forms import LegalDemandForm, PartnerForm, ReleaseForm
 from indigomed.records.queries import member_by_email
 from indigomed.security.models import LegalDemand
+from indigomed.web.feedback import flash_form_errors
 
 View = Callable[..., HttpResponse]
 
@@ -70,9 +71,7 @@ def decide(request: HttpRequest, public_id: str) -> HttpResponse:
 def record_demand(request: HttpRequest) -> HttpResponse:
     form = LegalDemandForm(request.POST, request.FILES)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        flash_form_errors(request, form)
         return redirect("office:home")
     data = form.cleaned_data
     member_id = member_by_email(data["member_email"])

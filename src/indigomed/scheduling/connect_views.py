@@ -21,6 +21,7 @@ from indigomed.scheduling.forms import AvailabilityChangeForm, VisitStatusForm
 from indigomed.scheduling.practice_view import patients_for
 from indigomed.scheduling.referrals import refer_patient
 from indigomed.search.queries import Criteria, search
+from indigomed.web.feedback import flash_form_errors
 
 
 def _practice_zone(request: HttpRequest) -> ZoneInfo | None:
@@ -96,9 +97,7 @@ def change_availability(request: HttpRequest) -> HttpResponse:
     with timezone.override(ZoneInfo(role.facility.timezone)):
         valid = form.is_valid()
     if not valid:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        flash_form_errors(request, form)
         return redirect("connect:calendar")
     data = form.cleaned_data
     try:
