@@ -110,3 +110,23 @@ def test_a_forged_or_expired_consent_link_is_refused(settings, world, django_cap
     response = Client().post(link)
     assert response.status_code == 404
     assert Member.objects.get(user__email="ado@example.test").parental_consent_at is None
+
+
+@pytest.mark.django_db
+def test_the_parents_address_is_kept_only_sealed(django_capture_on_commit_callbacks) -> None:
+    from django.db import connection
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(
+            Client(),
+            "ado@example.test",
+            years_ago(14).isoformat(),
+            country="FR",
+            parent_email="guardian.person@example.test",
+            own_consent="on",
+        )
+    assert any(m.to == ["guardian.person@example.test"] for m in mail.outbox)
+    with connection.cursor() as cursor:
+        for table in ("accounts_member", "records_contactdata"):
+            cursor.execute(f"SELECT * FROM {table}")
+            assert b"guardian.person" not in repr(cursor.fetchall()).encode()

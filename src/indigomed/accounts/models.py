@@ -66,17 +66,8 @@ class Member(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="member")
     created_at = models.DateTimeField(default=timezone.now)
     parental_consent_needed = models.BooleanField(default=False)
-    parent_email = models.EmailField(blank=True)
     parental_consent_requested_at = models.DateTimeField(null=True, blank=True)
     parental_consent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(parental_consent_needed=False) | ~models.Q(parent_email=""),
-                name="parental_consent_has_a_parent_address",
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"member {self.pk}"

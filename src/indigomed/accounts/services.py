@@ -35,14 +35,21 @@ def create_member_profile(
     member = Member.objects.create(
         user=user,
         parental_consent_needed=needed,
-        parent_email=parent_email if needed else "",
         parental_consent_requested_at=timezone.now() if needed else None,
     )
+    guardian = parent_email if needed else None
     create_personal_profile(
-        member_id=user.pk, name=name, email=user.email, date_of_birth=date_of_birth, country=country
+        member_id=user.pk,
+        name=name,
+        email=user.email,
+        date_of_birth=date_of_birth,
+        country=country,
+        guardian_email=guardian,
     )
-    if needed:
-        transaction.on_commit(lambda: send_parental_consent_request(member_id=member.pk))
+    if guardian:
+        # The parent's address is kept only sealed with the member's data; the request goes out
+        # from the address in hand.
+        transaction.on_commit(lambda: send_parental_consent_request(member_id=member.pk, parent_email=guardian))
     return member
 
 
@@ -50,7 +57,7 @@ def parental_consent_token(member: Member) -> str:
     return signing.dumps(member.user.public_id.hex, salt=_CONSENT_SALT)
 
 
-def send_parental_consent_request(*, member_id: int) -> None:
+def send_parental_consent_request(*, member_id: int, parent_email: str) -> None:
     """E-mail the parent a link to give their consent. No health information is in it."""
     member = Member.objects.select_related("user").get(pk=member_id)
     link = settings.SITE_URL + reverse("parental_consent", args=[parental_consent_token(member)])
@@ -65,7 +72,7 @@ def send_parental_consent_request(*, member_id: int) -> None:
             "If you do not know this person, ignore this message: the account will not be able to book.\n"
         ),
         from_email=None,
-        recipient_list=[member.parent_email],
+        recipient_list=[parent_email],
     )
 
 

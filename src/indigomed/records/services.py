@@ -15,7 +15,9 @@ from indigomed.records.models import ContactData, DemographicData, InsuranceData
 from indigomed.records.vault import Vault
 
 
-def create_personal_profile(*, member_id: int, name: str, email: str, date_of_birth: dt.date, country: str) -> None:
+def create_personal_profile(
+    *, member_id: int, name: str, email: str, date_of_birth: dt.date, country: str, guardian_email: str | None = None
+) -> None:
     """What sign-up collects: name, contact address and the demographic facts, sealed."""
     vault = Vault.create_for(member_id)
     ring = key_ring()
@@ -24,6 +26,7 @@ def create_personal_profile(*, member_id: int, name: str, email: str, date_of_bi
         name=vault.seal(ContactData, "name", name),
         email=vault.seal(ContactData, "email", email),
         email_lookup=crypto.lookup_hash(ring, "email", email),
+        guardian_email=vault.seal(ContactData, "guardian_email", guardian_email),
     )
     DemographicData.objects.create(
         member_id=member_id,
