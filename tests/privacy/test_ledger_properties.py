@@ -4,6 +4,7 @@ decision, and every chain verifies."""
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 
 from django.db import transaction
@@ -72,7 +73,9 @@ def expected(state, member_index, recipient, purpose, asked) -> bool:
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(operations=st.lists(operation, max_size=14))
 def test_the_ledger_holds_exactly_the_permitted_disclosures(people, operations) -> None:
