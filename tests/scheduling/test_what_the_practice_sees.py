@@ -15,6 +15,7 @@ from indigomed.privacy.models import CareRelationship, Disclosure
 from indigomed.privacy.office import decide_restriction
 from indigomed.privacy.services import request_restriction, sign_authorization
 from indigomed.records.services import update_demographics
+from indigomed.scheduling.models import Appointment
 from indigomed.scheduling.services import book_appointment
 from tests.conftest import make_user
 from tests.scheduling.helpers import open_slot
@@ -105,3 +106,35 @@ def test_an_ohio_members_mental_health_reason_waits_for_their_consent(world) -> 
     )
     [row] = calendar_rows(world.doctor_user, appointment)
     assert row["visit_reason"] == "Anxiety"
+
+
+def test_an_ohio_member_can_consent_while_booking_a_sensitive_reason(world) -> None:
+    update_demographics(member_id=world.member.pk, region="OH")
+    VisitReason.objects.create(slug="anxiety", name="Anxiety", specialty=world.cardiology, tags=["mental_health"])
+    member = Client()
+    member.force_login(world.member)
+    slot = open_slot(world.heart_role)
+    page = member.get(f"/book/{slot.pk}/").content.decode()
+    assert "Anxiety *" in page and "Mental health services" in page
+    # A consent without a typed full name is explained and nothing is booked.
+    response = member.post(f"/book/{slot.pk}/", {"visit_reason": "anxiety", "consent": "on", "signed_name": "Pat"})
+    assert response.status_code == 400
+    response = member.post(
+        f"/book/{slot.pk}/", {"visit_reason": "anxiety", "consent": "on", "signed_name": "Pat Member Example"}
+    )
+    assert response.status_code == 302
+    appointment = Appointment.objects.get(slot=slot)
+    [row] = calendar_rows(world.doctor_user, appointment)
+    assert row["visit_reason"] == "Anxiety" and row["withheld"] == []
+
+
+def test_booking_a_sensitive_reason_without_consent_books_and_withholds_the_reason(world) -> None:
+    update_demographics(member_id=world.member.pk, region="OH")
+    VisitReason.objects.create(slug="anxiety", name="Anxiety", specialty=world.cardiology, tags=["mental_health"])
+    member = Client()
+    member.force_login(world.member)
+    slot = open_slot(world.heart_role)
+    assert member.post(f"/book/{slot.pk}/", {"visit_reason": "anxiety"}).status_code == 302
+    appointment = Appointment.objects.get(slot=slot)
+    [row] = calendar_rows(world.doctor_user, appointment)
+    assert row["visit_reason"] is None

@@ -157,6 +157,14 @@ def disclose_names(
     return decisions, names_of(allowed)
 
 
+def consent_needed_for(*, member_id: int, tags: Sequence[str]) -> list[str]:
+    """Labels of the sensitive tags a practitioner may see only with the member's consent, where they live."""
+    policy = current_policy()
+    jurisdiction = policy.jurisdiction(load_subjects([member_id])[member_id].jurisdiction)
+    needed = set(tags) & (jurisdiction.consent_tags | jurisdiction.authorization_tags)
+    return [policy.tags[tag] for tag in sorted(needed)]
+
+
 # --- Care relationships (USE-5, BOOK-5) ----------------------------------------------------------
 
 

@@ -10,6 +10,18 @@ from django import forms
 class BookForm(forms.Form):
     visit_reason = forms.ChoiceField(label="Reason for your visit")
     insurance_plan = forms.ChoiceField(label="Insurance", required=False)
+    consent = forms.BooleanField(
+        required=False,
+        label="I consent to this practitioner seeing the reason for my visit and the sensitive health "
+        "information it involves, for my care, for one year. I can revoke this at any time.",
+    )
+    signed_name = forms.CharField(required=False, max_length=200, label="Type your full name to sign the consent")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("consent") and len(cleaned.get("signed_name", "").split()) < 2:
+            self.add_error("signed_name", "Type your full name to sign the consent.")
+        return cleaned
 
     def __init__(self, *args: Any, reasons: list[tuple[str, str]], plans: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,12 +16,13 @@ from django.views.decorators.http import require_POST
 
 from indigomed.directory.models import VisitReason
 from indigomed.errors import DomainError, NotFound
-from indigomed.privacy.services import own_visit_history
+from indigomed.privacy.services import consent_needed_for, own_visit_history, sign_authorization
 from indigomed.scheduling import queries, services
 from indigomed.scheduling.errors import SlotTaken
 from indigomed.scheduling.forms import BookForm, RescheduleForm
 from indigomed.scheduling.ics import appointment_ics
 from indigomed.scheduling.models import Appointment, Slot
+from indigomed.scheduling.recipients import practitioner_ref
 
 
 def _slot_or_404(slot_id: int) -> Slot:
@@ -33,24 +36,43 @@ def _slot_or_404(slot_id: int) -> Slot:
 def book(request: HttpRequest, slot_id: int) -> HttpResponse:
     slot = _slot_or_404(slot_id)
     practitioner = slot.role.practitioner
-    reasons = [
-        (r.slug, r.name)
-        for r in VisitReason.objects.filter(specialty__practitioners=practitioner).order_by("name").distinct()
-    ]
+    offered = list(VisitReason.objects.filter(specialty__practitioners=practitioner).order_by("name").distinct())
+    sensitive = {r.slug: r.tags for r in offered if r.tags}
+    reasons = [(r.slug, f"{r.name} *" if r.tags else r.name) for r in offered]
     plans = [(p.slug, str(p)) for p in practitioner.plans.select_related("carrier")]
     form = BookForm(request.POST or None, reasons=reasons, plans=plans)
-    context = {"slot": slot, "zone": ZoneInfo(slot.role.facility.timezone), "form": form}
+    context: dict[str, Any] = {"slot": slot, "zone": ZoneInfo(slot.role.facility.timezone), "form": form}
     if not hasattr(request.user, "member"):
         context["not_member"] = True
         return render(request, "scheduling/book.html", context, status=403)
+    # USE-5: where the member's law asks consent for some reasons, say so and let them give it here.
+    context["consent_for"] = consent_needed_for(
+        member_id=request.user.pk or 0, tags=sorted({t for tags in sensitive.values() for t in tags})
+    )
     if request.method == "POST" and form.is_valid():
+        chosen_tags = sensitive.get(form.cleaned_data["visit_reason"], [])
         try:
-            appointment = services.book_appointment(
-                actor=request.user,
-                slot_id=slot.pk,
-                visit_reason=form.cleaned_data["visit_reason"],
-                insurance_plan=form.cleaned_data["insurance_plan"] or None,
-            )
+            # The booking and the consent given with it commit together, or neither does.
+            with transaction.atomic():
+                appointment = services.book_appointment(
+                    actor=request.user,
+                    slot_id=slot.pk,
+                    visit_reason=form.cleaned_data["visit_reason"],
+                    insurance_plan=form.cleaned_data["insurance_plan"] or None,
+                )
+                if chosen_tags and form.cleaned_data["consent"]:
+                    sign_authorization(
+                        actor=request.user,  # type: ignore[arg-type]
+                        recipient_ref=practitioner_ref(practitioner.pk),
+                        recipient_label=practitioner.display_name,
+                        purposes=["treatment"],
+                        categories=["medical"],
+                        tags=list(chosen_tags),
+                        information=f"The reason for my visit of {slot.starts_at:%Y-%m-%d} and related information",
+                        signed_name=form.cleaned_data["signed_name"],
+                        explicit_consent=True,
+                        expires_at=slot.starts_at + dt.timedelta(days=365),
+                    )
         except SlotTaken as exc:
             context.update(error=exc.message, next_slots=exc.details.get("next_slots", []))
             return render(request, "scheduling/book.html", context, status=409)
