@@ -8,6 +8,7 @@ from django.test import Client
 
 from indigomed.demo.seed import DEMO_LOGINS
 from indigomed.directory.models import Facility, InsurancePlan
+from indigomed.privacy.models import Restriction
 from indigomed.records.queries import visit_history_for
 from indigomed.scheduling.models import Appointment
 
@@ -27,5 +28,6 @@ def test_the_demo_world_loads_once_and_every_demo_sign_in_works(capsys) -> None:
     assert Appointment.objects.filter(member__email=DEMO_LOGINS[0].email, status="booked").exists()
     member = Appointment.objects.filter(member__email=DEMO_LOGINS[0].email).first().member
     assert visit_history_for(member.pk)
+    assert Restriction.objects.filter(status="requested").exists(), "the privacy office has something to decide"
     body = Client().get("/api/search", {"postal_code": "10016", "radius_km": 30}).json()
     assert body["results"] and body["results"][0]["next_slots"]

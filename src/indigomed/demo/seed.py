@@ -27,6 +27,8 @@ from indigomed.directory.models import (
     Specialty,
     VisitReason,
 )
+from indigomed.privacy.services import request_restriction
+from indigomed.records.services import update_demographics
 from indigomed.scheduling import services as scheduling
 from indigomed.scheduling.models import Appointment, AvailabilityRule, Slot, VisitType
 
@@ -253,6 +255,17 @@ def seed_more_members(*, seed: int = 2016) -> None:
         slot = open_slots[rng.randrange(len(open_slots))]
         open_slots.remove(slot)
         scheduling.book_appointment(actor=member, slot_id=slot.pk, visit_reason=reason.slug, insurance_plan=None)
+        if i == 0:
+            # An Ohio member, so the demo shows state law at work in Connect and in My privacy.
+            update_demographics(member_id=member.pk, region="OH")
+            # A restriction waiting for the privacy office.
+            request_restriction(
+                actor=member,
+                categories=["insurance"],
+                purposes=["treatment"],
+                recipient_ref=f"practitioner:{role.practitioner_id}",
+                recipient_label=role.practitioner.display_name,
+            )
 
 
 def seed_all(*, practitioners: int = 400) -> int:
