@@ -50,7 +50,7 @@ def test_the_web_form_books_and_lands_on_the_appointment(world, member_client) -
     assert response.status_code == 302
     appointment = Appointment.objects.get()
     assert response["Location"] == f"/appointments/{appointment.public_id}/"
-    assert appointment.insurance_plan is None
+    assert member_client.get(f"/api/appointments/{appointment.public_id}").json()["insurance_plan"] is None
 
 
 def test_a_slot_already_booked_is_refused_clearly_with_the_next_open_times(world, member_client) -> None:
@@ -79,7 +79,6 @@ def test_the_database_itself_refuses_a_second_active_appointment_on_a_slot(world
         slot=slot,
         role=slot.role,
         visit_type=slot.visit_type,
-        visit_reason=world.chest_pain,
         starts_at=slot.starts_at,
         ends_at=slot.ends_at,
     )
@@ -234,3 +233,17 @@ def test_the_ics_file_reads_back_with_the_right_times_and_zone(world, member_cli
     assert event.decoded("dtend") == slot.ends_at
     assert any(tz["TZID"] == "Europe/Paris" for tz in calendar.walk("VTIMEZONE"))
     assert "Chest pain" not in response.content.decode()
+
+
+def test_why_a_member_booked_and_how_they_pay_are_stored_sealed(world, member_client) -> None:
+    """PI-3: the calendar keeps who is booked when; the reason and the plan are sealed member data."""
+    from django.db import connection
+
+    body = book(member_client, open_slot(world.heart_role)).json()
+    assert body["visit_reason"] == "Chest pain"
+    with connection.cursor() as cursor:
+        for table in ("scheduling_appointment", "records_bookingdetails"):
+            cursor.execute(f"SELECT * FROM {table}")
+            stored = repr(cursor.fetchall())
+            assert "Chest pain" not in stored and "chest-pain" not in stored and "aetna" not in stored.lower()
+    assert member_client.get(f"{API}/{body['id']}").json()["insurance_plan"] == "Aetna HMO"

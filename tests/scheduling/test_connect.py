@@ -92,7 +92,6 @@ def test_a_visit_that_started_without_the_patient_is_a_no_show(world) -> None:
         slot=slot,
         role=slot.role,
         visit_type=slot.visit_type,
-        visit_reason=world.chest_pain,
         starts_at=slot.starts_at,
         ends_at=slot.ends_at,
     )

@@ -28,7 +28,7 @@ from indigomed.directory.models import (
     VisitReason,
 )
 from indigomed.privacy.services import request_restriction
-from indigomed.records.services import update_demographics
+from indigomed.records.services import record_booking_details, update_demographics
 from indigomed.scheduling import services as scheduling
 from indigomed.scheduling.models import Appointment, AvailabilityRule, Slot, VisitType
 
@@ -229,11 +229,15 @@ def seed_people() -> None:
         slot=past_slot,
         role=role,
         visit_type=visit_type,
-        visit_reason=reason,
-        insurance_plan=plan,
         starts_at=past_slot.starts_at,
         ends_at=past_slot.ends_at,
         booked_at=past_start - dt.timedelta(days=5),
+    )
+    record_booking_details(
+        member_id=member.pk,
+        appointment_public_id=past.public_id,
+        reason={"slug": reason.slug, "name": reason.name, "tags": reason.tags},
+        insurance={"slug": plan.slug, "name": str(plan)} if plan else None,
     )
     scheduling.set_visit_status(actor=doctor, public_id=str(past.public_id), status="completed")
 

@@ -12,6 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,7 +25,15 @@ from indigomed.privacy.errors import PolicyError
 from indigomed.privacy.models import Authorization, BusinessPartner, CareRelationship, Restriction
 from indigomed.privacy.policy import current_policy
 from indigomed.privacy.subjects import load_subjects
-from indigomed.records.queries import Profile, VisitHistoryItem, names_of, profile_of, visit_history_for
+from indigomed.records.queries import (
+    Booked,
+    Profile,
+    VisitHistoryItem,
+    booking_details,
+    names_of,
+    profile_of,
+    visit_history_for,
+)
 from indigomed.security.services import Access, log_accesses
 
 
@@ -155,6 +164,66 @@ def disclose_names(
     decisions = disclose(actor_user_id=actor_user_id, recipient=recipient, purpose=purpose, items=items)
     allowed = sorted({item.member_id for item, d in zip(items, decisions, strict=True) if d.allowed})
     return decisions, names_of(allowed)
+
+
+def own_booking_details(*, actor: Any, appointments: Sequence[Any]) -> dict[Any, Booked]:
+    """Why and how the member booked these appointments of theirs (their own read, logged)."""
+    mine = {a.public_id: actor.pk for a in appointments if a.member_id == actor.pk}
+    if mine:
+        _log_own_read(actor, "medical,insurance")
+    return booking_details(mine)
+
+
+@dataclass
+class CareView:
+    """What a practice may see of one appointment's patient; ``withheld`` says what it may not, and why."""
+
+    name: str | None = None
+    reason: str | None = None
+    insurance: str | None = None
+    withheld: list[str] = field(default_factory=list)
+
+
+_LABELS = {"contact": "Name", "medical": "Reason", "insurance": "Insurance"}
+
+
+def disclose_for_care(
+    *, actor_user_id: int | None, recipient: Recipient, appointments: Sequence[tuple[int, Any]]
+) -> dict[Any, CareView]:
+    """What treatment needs of each (member, appointment id): name, reason, insurance, each decided.
+
+    The reason's sensitivity tags are read from the sealed booking details before deciding, so a
+    missing consent or a restriction withholds exactly what it must.
+    """
+    booked = booking_details({public_id: member_id for member_id, public_id in appointments})
+    asked: list[tuple[Any, str]] = []
+    items: list[Item] = []
+    for member_id, public_id in appointments:
+        details = booked.get(public_id)
+        ref = f"appointment:{public_id}"
+        wanted = [("contact", frozenset[str]())]
+        if details is not None:
+            wanted.append(("medical", frozenset(details.tags)))
+            if details.plan_slug:
+                wanted.append(("insurance", frozenset()))
+        for category, tags in wanted:
+            items.append(Item(member_id, frozenset({category}), tags, ref))
+            asked.append((public_id, category))
+    decisions, names = disclose_names(
+        actor_user_id=actor_user_id, recipient=recipient, purpose="treatment", items=items
+    )
+    views: dict[Any, CareView] = {public_id: CareView() for _, public_id in appointments}
+    for (public_id, category), item, decision in zip(asked, items, decisions, strict=True):
+        view = views[public_id]
+        if not decision.allowed:
+            view.withheld.append(f"{_LABELS[category]}: {decision.reason}")
+        elif category == "contact":
+            view.name = names.get(item.member_id, "Name not given")
+        elif category == "medical":
+            view.reason = booked[public_id].reason_name
+        else:
+            view.insurance = booked[public_id].plan_name
+    return views
 
 
 def consent_needed_for(*, member_id: int, tags: Sequence[str]) -> list[str]:

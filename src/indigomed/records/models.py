@@ -107,6 +107,24 @@ class MedicalEntry(models.Model):
         return f"medical entry {self.pk}"
 
 
+class BookingDetails(models.Model):
+    """Why a member booked and how they pay, for one appointment: medical and insurance data, sealed.
+
+    The calendar keeps who is booked when; what the visit is about stays here.
+    """
+
+    FIELD_CATEGORIES = {"reason": "medical", "insurance": "insurance"}
+    SEALED = ("reason", "insurance")
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="booking_details")
+    appointment_public_id = models.UUIDField(unique=True)
+    reason = models.BinaryField(help_text="Sealed JSON: slug, name, sensitivity tags")
+    insurance = models.BinaryField(null=True, help_text="Sealed JSON: slug, name; none when self-paying")
+
+    def __str__(self) -> str:
+        return f"booking details {self.pk}"
+
+
 class CorrespondenceEntry(models.Model):
     CATEGORY = "correspondence"
     SEALED = ("body",)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from dataclasses import dataclass
 
 from indigomed.records import crypto
 from indigomed.records.keys import key_ring
-from indigomed.records.models import ContactData, DemographicData, InsuranceData, MedicalEntry
+from indigomed.records.models import BookingDetails, ContactData, DemographicData, InsuranceData, MedicalEntry
 from indigomed.records.vault import Vault
 
 
@@ -116,4 +117,45 @@ def names_of(member_ids: list[int]) -> dict[int, str]:
             continue
         if name:
             found[member_id] = name
+    return found
+
+
+@dataclass(frozen=True)
+class Booked:
+    """An appointment's sealed details, opened."""
+
+    reason_slug: str
+    reason_name: str
+    tags: tuple[str, ...]
+    plan_slug: str | None
+    plan_name: str | None
+
+
+def booking_details(member_by_appointment: dict[uuid.UUID, int]) -> dict[uuid.UUID, Booked]:
+    """Opened booking details of some appointments, keyed by appointment; unreadable ones are left out."""
+    found: dict[uuid.UUID, Booked] = {}
+    vaults: dict[int, Vault | None] = {}
+    rows = BookingDetails.objects.filter(appointment_public_id__in=list(member_by_appointment)).values_list(
+        "appointment_public_id", "member_id", "reason", "insurance"
+    )
+    for public_id, member_id, reason, insurance in rows:
+        if member_id != member_by_appointment.get(public_id):
+            continue
+        if member_id not in vaults:
+            try:
+                vaults[member_id] = Vault.open_for(member_id)
+            except crypto.Unreadable:
+                vaults[member_id] = None
+        vault = vaults[member_id]
+        if vault is None:
+            continue
+        why = json.loads(vault.open(BookingDetails, "reason", reason) or "{}")
+        pay = json.loads(vault.open(BookingDetails, "insurance", insurance) or "null")
+        found[public_id] = Booked(
+            why["slug"],
+            why["name"],
+            tuple(why.get("tags", [])),
+            pay["slug"] if pay else None,
+            pay["name"] if pay else None,
+        )
     return found

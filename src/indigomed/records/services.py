@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from indigomed.records import crypto
 from indigomed.records.keys import key_ring
-from indigomed.records.models import ContactData, DemographicData, InsuranceData, MedicalEntry, MemberKey
+from indigomed.records.models import (
+    BookingDetails,
+    ContactData,
+    DemographicData,
+    InsuranceData,
+    MedicalEntry,
+    MemberKey,
+)
+from indigomed.records.queries import booking_details
 from indigomed.records.vault import Vault
 
 
@@ -95,16 +103,37 @@ def record_medical_entry(
     return entry
 
 
+def record_booking_details(
+    *,
+    member_id: int,
+    appointment_public_id: uuid.UUID,
+    reason: dict[str, object],
+    insurance: dict[str, object] | None,
+) -> BookingDetails:
+    """Keep, sealed, why the member booked and how they pay; in the booking's transaction."""
+    vault = Vault.create_for(member_id)
+    return BookingDetails.objects.create(
+        member_id=member_id,
+        appointment_public_id=appointment_public_id,
+        reason=vault.seal(BookingDetails, "reason", json.dumps(reason, sort_keys=True)),
+        insurance=vault.seal(BookingDetails, "insurance", json.dumps(insurance, sort_keys=True) if insurance else None),
+    )
+
+
 def record_completed_visit(
     *,
     member_id: int,
     appointment_public_id: uuid.UUID,
     practitioner_name: str,
     facility_name: str,
-    reason: str,
     visit_date: dt.date,
 ) -> MedicalEntry:
-    """A completed visit becomes medical history: previous doctor, facility, reason, date (BOOK-4)."""
+    """A completed visit becomes medical history: previous doctor, facility, reason, date (BOOK-4).
+
+    The reason comes from the appointment's sealed booking details.
+    """
+    details = booking_details({appointment_public_id: member_id}).get(appointment_public_id)
+    reason = details.reason_name if details else ""
     return record_medical_entry(
         member_id=member_id,
         kind=MedicalEntry.Kind.VISIT,

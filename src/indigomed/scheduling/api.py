@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Literal
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from ninja.security import django_auth
 
 from indigomed.directory.models import PractitionerRole
 from indigomed.errors import Invalid, NotFound
+from indigomed.privacy.services import own_booking_details
 from indigomed.scheduling import queries, services
 from indigomed.scheduling.ics import appointment_ics
 from indigomed.scheduling.models import Appointment
@@ -60,7 +61,7 @@ class AppointmentOut(Schema):
     facility_slug: str
     address: str
     visit_type: str
-    visit_reason: str
+    visit_reason: str | None
     insurance_plan: str | None
     can_change_until: dt.datetime
     ics_url: str
@@ -119,7 +120,8 @@ class CalendarRange(Schema):
     days: int = Field(1, ge=1, le=7)
 
 
-def appointment_out(a: Appointment) -> dict[str, object]:
+def appointment_out(a: Appointment, details: Any) -> dict[str, object]:
+    """The member's own appointment; ``details`` are its opened booking details (reason, plan)."""
     f = a.role.facility
     return {
         "id": a.public_id,
@@ -133,8 +135,8 @@ def appointment_out(a: Appointment) -> dict[str, object]:
         "facility_slug": f.slug,
         "address": f"{f.street}, {f.postal_code} {f.city}",
         "visit_type": a.visit_type.name,
-        "visit_reason": a.visit_reason.name,
-        "insurance_plan": str(a.insurance_plan) if a.insurance_plan else None,
+        "visit_reason": details.reason_name if details else None,
+        "insurance_plan": details.plan_name if details else None,
         "can_change_until": a.starts_at - dt.timedelta(hours=f.effective_cancel_cutoff_hours),
         "ics_url": f"/api/appointments/{a.public_id}/ics",
     }
@@ -155,7 +157,12 @@ def role_slots(request: HttpRequest, role_id: int, window: Query[SlotRange]) -> 
 
 @router.get("/appointments", response=list[AppointmentOut], auth=django_auth, summary="My appointments")
 def my_appointments(request: HttpRequest) -> object:
-    return [appointment_out(a) for a in queries.appointments_of_member(request.user)]
+    return mine_out(request, list(queries.appointments_of_member(request.user)))
+
+
+def mine_out(request: HttpRequest, appointments: list[Appointment]) -> list[dict[str, object]]:
+    details = own_booking_details(actor=request.user, appointments=appointments)
+    return [appointment_out(a, details.get(a.public_id)) for a in appointments]
 
 
 @router.post("/appointments", response={201: AppointmentOut}, auth=django_auth, summary="Book a slot")
@@ -163,18 +170,18 @@ def book(request: HttpRequest, data: BookIn) -> object:
     a = services.book_appointment(
         actor=request.user, slot_id=data.slot_id, visit_reason=data.visit_reason, insurance_plan=data.insurance_plan
     )
-    return Status(201, appointment_out(a))
+    return Status(201, appointment_out(a, a.details))  # type: ignore[attr-defined]
 
 
 @router.get("/appointments/{public_id}", response=AppointmentOut, auth=django_auth, summary="One of my appointments")
 def my_appointment(request: HttpRequest, public_id: uuid.UUID) -> object:
-    return appointment_out(queries.appointment_for_member(request.user, public_id))
+    return mine_out(request, [queries.appointment_for_member(request.user, public_id)])[0]
 
 
 @router.post("/appointments/{public_id}/cancel", response=AppointmentOut, auth=django_auth, summary="Cancel")
 def cancel(request: HttpRequest, public_id: uuid.UUID) -> object:
     services.cancel_appointment(actor=request.user, public_id=str(public_id))
-    return appointment_out(queries.appointment_for_member(request.user, public_id))
+    return mine_out(request, [queries.appointment_for_member(request.user, public_id)])[0]
 
 
 @router.post(
@@ -182,7 +189,7 @@ def cancel(request: HttpRequest, public_id: uuid.UUID) -> object:
 )
 def reschedule(request: HttpRequest, public_id: uuid.UUID, data: RescheduleIn) -> object:
     moved = services.reschedule_appointment(actor=request.user, public_id=str(public_id), new_slot_id=data.slot_id)
-    return appointment_out(queries.appointment_for_member(request.user, moved.public_id))
+    return mine_out(request, [queries.appointment_for_member(request.user, moved.public_id)])[0]
 
 
 @router.get("/appointments/{public_id}/ics", auth=django_auth, summary="The appointment as an iCalendar file")

@@ -10,6 +10,7 @@ Either way the partial unique index on the slot decides a race: the loser's inse
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -35,7 +36,7 @@ SELECT s.id, s.starts_at, s.ends_at, s.is_open,
        vt.id, vt.name, vt.duration_minutes,
        p.id, p.slug, p.title, p.given_name, p.family_name,
        f.id, f.slug, f.name, f.street, f.city, f.postal_code, f.timezone, f.cancel_cutoff_hours,
-       vr.id, vr.slug, vr.name, vr.specialty_id,
+       vr.id, vr.slug, vr.name, vr.specialty_id, vr.tags,
        (SELECT COUNT(*) FROM directory_practitioner_specialties ps
          WHERE ps.practitioner_id = p.id AND ps.specialty_id = vr.specialty_id),
        ip.id, ip.slug, ip.name, ic.id, ic.name,
@@ -60,9 +61,9 @@ WHERE s.id = %s
 # the practitioner's row, in the same order a cancellation takes them, and no cycle can form.
 _BOOK_POSTGRES = """
 WITH booked AS (
-    INSERT INTO scheduling_appointment (public_id, member_id, slot_id, role_id, visit_type_id, visit_reason_id,
-        insurance_plan_id, starts_at, ends_at, status, booked_at, status_changed_at, rescheduled_from_id)
-    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 'booked', %s, %s, %s)
+    INSERT INTO scheduling_appointment (public_id, member_id, slot_id, role_id, visit_type_id,
+        starts_at, ends_at, status, booked_at, status_changed_at, rescheduled_from_id)
+    VALUES (%s, %s, %s, %s, %s, %s, %s, 'booked', %s, %s, %s)
     RETURNING id, slot_id, role_id
 ), closed AS (
     UPDATE scheduling_slot SET is_open = false WHERE id = (SELECT slot_id FROM booked)
@@ -73,6 +74,18 @@ UPDATE directory_practitionerrole SET next_open_at = (
 WHERE id = (SELECT role_id FROM booked)
 RETURNING (SELECT id FROM booked)
 """
+
+
+@dataclass(frozen=True)
+class BookedDetails:
+    """Why and how a booking was made, as the booking itself knew them (the same shape privacy
+    returns when it opens the sealed copy)."""
+
+    reason_slug: str
+    reason_name: str
+    tags: tuple[str, ...]
+    plan_slug: str | None
+    plan_name: str | None
 
 
 @dataclass(frozen=True)
@@ -98,7 +111,7 @@ def load_context(
     (s_id, s_start, s_end, s_open, r_id, r_active, vt_id, vt_name, vt_minutes,
      p_id, p_slug, p_title, p_given, p_family,
      f_id, f_slug, f_name, f_street, f_city, f_postal, f_zone, f_cutoff,
-     vr_id, vr_slug, vr_name, vr_specialty, seen,
+     vr_id, vr_slug, vr_name, vr_specialty, vr_tags, seen,
      ip_id, ip_slug, ip_name, ic_id, ic_name, taken, is_member) = found[0]  # fmt: skip
     facility = Facility(
         id=f_id,
@@ -121,7 +134,10 @@ def load_context(
         ends_at=rawsql.read_when(s_end),
         is_open=bool(s_open),
     )
-    reason = None if vr_id is None else VisitReason(id=vr_id, slug=vr_slug, name=vr_name, specialty_id=vr_specialty)
+    reason = None
+    if vr_id is not None:
+        tags = json.loads(vr_tags) if isinstance(vr_tags, str) else (vr_tags or [])
+        reason = VisitReason(id=vr_id, slug=vr_slug, name=vr_name, specialty_id=vr_specialty, tags=tags)
     plan = None
     if ip_id is not None:
         plan = InsurancePlan(id=ip_id, slug=ip_slug, name=ip_name, carrier=InsuranceCarrier(id=ic_id, name=ic_name))
@@ -144,8 +160,6 @@ def write_booking(*, member: Any, context: BookingContext, rescheduled_from: App
         slot=slot,
         role=slot.role,
         visit_type=slot.visit_type,
-        visit_reason=context.reason,
-        insurance_plan=context.plan,
         starts_at=slot.starts_at,
         ends_at=slot.ends_at,
         status=Appointment.Status.BOOKED,
@@ -161,6 +175,11 @@ def write_booking(*, member: Any, context: BookingContext, rescheduled_from: App
             Slot.objects.filter(pk=slot.pk).update(is_open=False)
             refresh_next_open(role_ids=[slot.role.pk])
     slot.is_open = False
+    reason, plan = context.reason, context.plan
+    assert reason is not None
+    appointment.details = BookedDetails(  # type: ignore[attr-defined]
+        reason.slug, reason.name, tuple(reason.tags or ()), plan.slug if plan else None, str(plan) if plan else None
+    )
     return appointment
 
 
@@ -168,7 +187,6 @@ def _write_postgres(appointment: Appointment, now: dt.datetime) -> int:
     slot = appointment.slot
     params = [
         appointment.public_id, appointment.member.pk, slot.pk, slot.role.pk, slot.visit_type.pk,
-        appointment.visit_reason.pk, appointment.insurance_plan.pk if appointment.insurance_plan else None,
         appointment.starts_at, appointment.ends_at, now, now,
         appointment.rescheduled_from.pk if appointment.rescheduled_from else None,
         slot.role.pk, now, slot.pk,

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from indigomed.directory.models import InsurancePlan, PractitionerRole, VisitReason
+from indigomed.directory.models import PractitionerRole
 
 
 class VisitType(models.Model):
@@ -109,6 +109,9 @@ class Slot(models.Model):
 
 
 class Appointment(models.Model):
+    """Who is booked when, with whom. Why and how they pay are sealed with the member's data in
+    ``records`` (booking details), read through ``privacy``."""
+
     class Status(models.TextChoices):
         BOOKED = "booked", "Booked"
         CHECKED_IN = "checked_in", "Checked in"
@@ -124,10 +127,6 @@ class Appointment(models.Model):
     slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="appointments")
     role = models.ForeignKey(PractitionerRole, on_delete=models.PROTECT, related_name="appointments")
     visit_type = models.ForeignKey(VisitType, on_delete=models.PROTECT, related_name="appointments")
-    visit_reason = models.ForeignKey(VisitReason, on_delete=models.PROTECT, related_name="appointments")
-    insurance_plan = models.ForeignKey(
-        InsurancePlan, null=True, blank=True, on_delete=models.PROTECT, related_name="appointments"
-    )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.BOOKED)

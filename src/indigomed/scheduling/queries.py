@@ -82,7 +82,7 @@ def appointments_of_member(member: Any) -> QuerySet[Appointment]:
     """The member's own appointments, soonest first, with what the list shows."""
     return (
         Appointment.objects.filter(member=member)
-        .select_related("role__practitioner", "role__facility", "visit_type", "visit_reason", "insurance_plan__carrier")
+        .select_related("role__practitioner", "role__facility", "visit_type")
         .order_by("starts_at")
     )
 
@@ -114,7 +114,7 @@ def practice_calendar(user: Any, *, start: dt.datetime, end: dt.datetime) -> Que
     """Appointments in [start, end) at the roles the user runs, cancelled ones included."""
     return (
         Appointment.objects.filter(role_id__in=roles_managed_by(user), starts_at__gte=start, starts_at__lt=end)
-        .select_related("role__practitioner", "role__facility", "visit_type", "visit_reason", "member")
+        .select_related("role__practitioner", "role__facility", "visit_type", "member")
         .order_by("starts_at")
     )
 
@@ -124,7 +124,7 @@ def appointment_for_practice(user: Any, public_id: uuid.UUID | str) -> Appointme
     try:
         return (
             Appointment.objects.filter(role_id__in=roles_managed_by(user))
-            .select_related("role__practitioner", "role__facility", "visit_type", "visit_reason")
+            .select_related("role__practitioner", "role__facility", "visit_type", "member")
             .get(public_id=public_id)
         )
     except (Appointment.DoesNotExist, ValueError) as exc:

@@ -51,7 +51,7 @@ def refer_patient(*, actor: Any, from_appointment: str, slot_id: int, visit_reas
             purpose="treatment",
             items=[
                 Item(origin.member_id, frozenset({"contact"}), frozenset(), ref),
-                Item(origin.member_id, frozenset({"medical"}), frozenset(booked.visit_reason.tags), ref),
+                Item(origin.member_id, frozenset({"medical"}), frozenset(booked.details.tags), ref),  # type: ignore[attr-defined]
             ],
         )
         transaction.on_commit(lambda: tell_member_of_referral(referral_id=referral.pk))

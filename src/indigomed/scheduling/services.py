@@ -12,8 +12,8 @@ from django.utils import timezone
 from indigomed.conf import product_setting
 from indigomed.directory.models import PractitionerRole
 from indigomed.errors import Forbidden, Invalid, NotFound
-from indigomed.privacy.services import record_care_relationship
-from indigomed.records.services import record_completed_visit
+from indigomed.privacy.services import own_booking_details, record_care_relationship
+from indigomed.records.services import record_booking_details, record_completed_visit
 from indigomed.scheduling import booking_store
 from indigomed.scheduling.availability import WeeklyRule, Window, slots_between
 from indigomed.scheduling.errors import CutoffPassed, SlotInPast, SlotTaken, WrongStatus
@@ -245,6 +245,13 @@ def _write_booking(
     role = context.slot.role
     with transaction.atomic():
         appointment = booking_store.write_booking(member=actor, context=context, rescheduled_from=rescheduled_from)
+        details = appointment.details  # type: ignore[attr-defined]
+        record_booking_details(
+            member_id=actor.pk,
+            appointment_public_id=appointment.public_id,
+            reason={"slug": details.reason_slug, "name": details.reason_name, "tags": list(details.tags)},
+            insurance={"slug": details.plan_slug, "name": details.plan_name} if details.plan_slug else None,
+        )
         # USE-5: booking makes the practitioner and their facility part of the member's care.
         record_care_relationship(
             member_id=actor.pk,
@@ -299,13 +306,14 @@ def reschedule_appointment(*, actor: Any, public_id: str, new_slot_id: int) -> A
         raise NotFound("We could not find that time slot.")
     if target != appointment.role_id:
         raise Invalid("Choose a new time with the same practitioner at the same place.")
+    details = own_booking_details(actor=actor, appointments=[appointment])[appointment.public_id]
     with transaction.atomic():
         _cancel(appointment)
         moved = book_appointment(
             actor=actor,
             slot_id=new_slot_id,
-            visit_reason=appointment.visit_reason.slug,
-            insurance_plan=appointment.insurance_plan.slug if appointment.insurance_plan else None,
+            visit_reason=details.reason_slug,
+            insurance_plan=details.plan_slug,
             rescheduled_from=appointment,
         )
     return moved
@@ -353,7 +361,6 @@ def set_visit_status(*, actor: Any, public_id: str, status: str) -> Appointment:
                 appointment_public_id=appointment.public_id,
                 practitioner_name=appointment.role.practitioner.display_name,
                 facility_name=appointment.role.facility.name,
-                reason=appointment.visit_reason.name,
                 visit_date=local.date(),
             )
     return appointment

@@ -16,7 +16,12 @@ from django.views.decorators.http import require_POST
 
 from indigomed.directory.models import VisitReason
 from indigomed.errors import DomainError, NotFound
-from indigomed.privacy.services import consent_needed_for, own_visit_history, sign_authorization
+from indigomed.privacy.services import (
+    consent_needed_for,
+    own_booking_details,
+    own_visit_history,
+    sign_authorization,
+)
 from indigomed.scheduling import queries, services
 from indigomed.scheduling.errors import SlotTaken
 from indigomed.scheduling.forms import BookForm, RescheduleForm
@@ -88,6 +93,9 @@ def book(request: HttpRequest, slot_id: int) -> HttpResponse:
 def my_appointments(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     appointments = list(queries.appointments_of_member(request.user))
+    details = own_booking_details(actor=request.user, appointments=appointments)
+    for a in appointments:
+        a.details = details.get(a.public_id)  # type: ignore[attr-defined]
     return render(
         request,
         "scheduling/my_appointments.html",
@@ -112,7 +120,12 @@ def appointment(request: HttpRequest, public_id: str) -> HttpResponse:
     zone = ZoneInfo(a.role.facility.timezone)
     now = timezone.now()
     alternatives = queries.open_slots_for_role(a.role_id, start=now, end=now + dt.timedelta(days=14))
-    return render(request, "scheduling/appointment.html", {"a": a, "zone": zone, "alternatives": alternatives})
+    details = own_booking_details(actor=request.user, appointments=[a]).get(a.public_id)
+    return render(
+        request,
+        "scheduling/appointment.html",
+        {"a": a, "details": details, "zone": zone, "alternatives": alternatives},
+    )
 
 
 @login_required
