@@ -48,10 +48,12 @@ def _fast_hasher_and_fresh_cache(settings: object) -> None:
 def make_user(
     email: str, *, member: bool = False, dob: dt.date = dt.date(1985, 6, 1), country: str = "US", region: str = ""
 ) -> User:
-    user = User.objects.create_user(email, PASSWORD, display_name=email.split("@")[0].title())
+    name = email.split("@")[0].replace(".", " ").title()
+    # Members' names are sealed personal information; only staff carry a display name.
+    user = User.objects.create_user(email, PASSWORD, display_name="" if member else name)
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     if member:
-        create_member_profile(user=user, name=user.display_name, date_of_birth=dob, country=country)
+        create_member_profile(user=user, name=name, date_of_birth=dob, country=country)
         if region:
             update_demographics(member_id=user.pk, region=region)
     return user

@@ -36,7 +36,9 @@ def test_the_database_holds_only_ciphertext() -> None:
     update_contact(member_id=member.pk, phone="+1 555 0100")
     add_insurance(member_id=member.pk, carrier="Aetna", plan="HMO", member_number="W123456789")
     assert b"sealed.person@example.test" not in raw_row("records_contactdata", member.pk)
-    assert member.display_name.encode() not in raw_row("records_contactdata", member.pk)
+    assert b"Sealed Person" not in raw_row("records_contactdata", member.pk)
+    assert profile_of(member.pk).name == "Sealed Person"
+    assert member.display_name == "", "a member's name is not kept on their account"
     assert b"555" not in raw_row("records_contactdata", member.pk)
     assert b"1971" not in raw_row("records_demographicdata", member.pk)
     assert b"W123456789" not in raw_row("records_insurancedata", member.pk)

@@ -183,7 +183,8 @@ def seed_calendars(*, seed: int = 2016) -> int:
 def seed_people() -> None:
     """The demo sign-ins, one member's bookings and a completed visit."""
     member_login, doctor_login, staff_login, admin_login, privacy_login = DEMO_LOGINS
-    member = _user(member_login.email, "Jordan Demo")
+    # A member's name is personal information: it lives sealed in records, not on the account.
+    member = _user(member_login.email, "")
     create_member_profile(user=member, name="Jordan Demo", date_of_birth=dt.date(1988, 4, 27), country="US")
 
     role = (
@@ -254,7 +255,7 @@ def seed_more_members(*, seed: int = 2016) -> None:
     )
     for i, name in enumerate(["Riley Sample", "Morgan Example", "Casey Placeholder", "Avery Fictional"]):
         email = f"{name.split()[0].lower()}@demo.indigomed.test"
-        member = _user(email, name)
+        member = _user(email, "")
         create_member_profile(user=member, name=name, date_of_birth=dt.date(1950 + 9 * i, 1 + i, 10 + i), country="US")
         slot = open_slots[rng.randrange(len(open_slots))]
         open_slots.remove(slot)
