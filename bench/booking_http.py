@@ -23,7 +23,7 @@ from pathlib import Path
 from statistics import median
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import OUT, ROOT, gunicorn, need
+from harness import ROOT, gunicorn, need, run_wrk
 
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "indigomed.settings")
@@ -68,8 +68,8 @@ end
 """
 
 
-def setup_members(count: int) -> tuple[list[tuple[str, str]], int, int]:
-    """Members with live sessions: (session key, csrf token); plus a member id and reason for pgbench."""
+def setup_members(count: int) -> tuple[list[tuple[str, str]], int]:
+    """Members with live sessions: (session key, csrf token); plus a member id for pgbench."""
     import secrets
 
     import django
@@ -98,11 +98,8 @@ def setup_members(count: int) -> tuple[list[tuple[str, str]], int, int]:
         store.create()
         sessions.append((store.session_key or "", secrets.token_hex(16)))
         users.append(user)
-    from indigomed.directory.models import VisitReason
 
-    reason = VisitReason.objects.order_by("pk").first()
-    assert reason is not None
-    return sessions, users[0].pk, reason.pk
+    return sessions, users[0].pk
 
 
 def slot_pools(http_count: int, pg_count: int) -> tuple[list[tuple[int, str]], tuple[int, int]]:
@@ -138,18 +135,7 @@ def http_round(base: str, sessions, slots, *, connections: int, seconds: int) ->
     cookies = ", ".join(
         f'{{cookie = "sessionid={key}; csrftoken={token}", token = "{token}"}}' for key, token in sessions
     )
-    OUT.mkdir(parents=True, exist_ok=True)
-    script = OUT / "book.lua"
-    script.write_text(WRK_LUA % (bodies, cookies))
-    out = subprocess.run(
-        [need("wrk", "wrk"), "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "-s", str(script), base],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    values = {
-        k: float(v) for k, v in re.findall(r"(\w+)=(\d+)", next(x for x in out.splitlines() if x.startswith("RESULT")))
-    }
+    values = run_wrk(base, "book", WRK_LUA % (bodies, cookies), connections=connections, seconds=seconds)
     booked = values["requests"] - values["non2xx"]
     return {
         "booked_per_s": booked / (values["duration_us"] / 1e6),
@@ -176,23 +162,11 @@ end
 def floor_round(base: str, sessions, *, connections: int, seconds: int) -> float:
     """The framework's floor: an authenticated API read that does almost nothing (no bookings yet)."""
     cookies = ", ".join(f'{{cookie = "sessionid={key}"}}' for key, _ in sessions)
-    script = OUT / "floor.lua"
-    script.write_text(FLOOR_LUA % cookies)
-    out = subprocess.run(
-        [need("wrk", "wrk"), "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "-s", str(script), base],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    values = {
-        k: float(v) for k, v in re.findall(r"(\w+)=(\d+)", next(x for x in out.splitlines() if x.startswith("RESULT")))
-    }
+    values = run_wrk(base, "floor", FLOOR_LUA % cookies, connections=connections, seconds=seconds)
     return (values["requests"] - values["non2xx"]) / (values["duration_us"] / 1e6)
 
 
-def pgbench_round(
-    database_url: str, member: int, reason: int, pool: tuple[int, int], *, clients: int, seconds: int
-) -> float:
+def pgbench_round(database_url: str, member: int, pool: tuple[int, int], *, clients: int, seconds: int) -> float:
     script = Path(tempfile.mkdtemp()) / "book.sql"
     script.write_text(PGBENCH_SQL.format(first=pool[0], last=pool[1], member=member))
     out = subprocess.run(
@@ -252,7 +226,7 @@ def main() -> None:
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith("postgres"):
         sys.exit("Set DATABASE_URL to the PostgreSQL database bench/generate.py filled.")
-    sessions, member, reason = setup_members(64)
+    sessions, member = setup_members(64)
     cleanup(database_url, "bench-member-%")
     http_rounds, pg_rounds = [], []
     try:
@@ -263,9 +237,7 @@ def main() -> None:
             for _ in range(args.runs):
                 slots, pool = slot_pools(60_000, 300_000)
                 http_rounds.append(http_round(base, sessions, slots, connections=args.clients, seconds=args.seconds))
-                pg_rounds.append(
-                    pgbench_round(database_url, member, reason, pool, clients=args.clients, seconds=args.seconds)
-                )
+                pg_rounds.append(pgbench_round(database_url, member, pool, clients=args.clients, seconds=args.seconds))
                 cleanup(database_url, "bench-member-%")
     finally:
         cleanup(database_url, "bench-member-%")

@@ -106,11 +106,11 @@ end
 """
 
 
-def wrk(base: str, paths: list[str], *, connections: int, seconds: int, threads: int = 1) -> dict[str, float]:
-    """One wrk run over the paths in turn; requests/s and latency percentiles (ms)."""
+def run_wrk(base: str, name: str, lua: str, *, connections: int, seconds: int, threads: int = 1) -> dict[str, float]:
+    """Run wrk with a Lua script whose ``done`` writes a ``RESULT key=value ...`` line; its values."""
     OUT.mkdir(parents=True, exist_ok=True)
-    script = OUT / "paths.lua"
-    script.write_text(WRK_LUA % ", ".join(f'"{p}"' for p in paths))
+    script = OUT / f"{name}.lua"
+    script.write_text(lua)
     result = subprocess.run(
         [need("wrk", "wrk"), "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "-s", str(script), base],
         capture_output=True,
@@ -118,7 +118,13 @@ def wrk(base: str, paths: list[str], *, connections: int, seconds: int, threads:
         check=True,
     )
     line = next(line for line in result.stdout.splitlines() if line.startswith("RESULT"))
-    values = {k: float(v) for k, v in re.findall(r"(\w+)=(\d+)", line)}
+    return {k: float(v) for k, v in re.findall(r"(\w+)=(\d+)", line)}
+
+
+def wrk(base: str, paths: list[str], *, connections: int, seconds: int, threads: int = 1) -> dict[str, float]:
+    """One wrk run over the paths in turn; requests/s and latency percentiles (ms)."""
+    lua = WRK_LUA % ", ".join(f'"{p}"' for p in paths)
+    values = run_wrk(base, "paths", lua, connections=connections, seconds=seconds, threads=threads)
     return {
         "rps": values["requests"] / (values["duration_us"] / 1e6),
         "p50_ms": values["p50_us"] / 1000,

@@ -21,7 +21,6 @@ from indigomed.accounts.models import User
 from indigomed.errors import Invalid, NotFound
 from indigomed.privacy import ledger
 from indigomed.privacy.decisions import Decision, PartnerScope, Recipient, decide
-from indigomed.privacy.errors import PolicyError
 from indigomed.privacy.models import Authorization, BusinessPartner, CareRelationship, Restriction
 from indigomed.privacy.policy import current_policy
 from indigomed.privacy.subjects import load_subjects
@@ -333,12 +332,3 @@ def request_restriction(
         recipient_label=recipient_label,
         paid_in_full=paid_in_full,
     )
-
-
-def ensure_known(purpose: str, categories: Sequence[str]) -> None:
-    """Raise ``PolicyError`` early for an unknown purpose or category (used by edges)."""
-    policy = current_policy()
-    policy.purpose(purpose)
-    policy.check_categories(list(categories))
-    if not categories:
-        raise PolicyError("Name at least one category of information.")

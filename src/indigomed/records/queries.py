@@ -44,12 +44,12 @@ def visit_history_for(member_id: int) -> list[VisitHistoryItem]:
 def residences(member_ids: list[int]) -> dict[int, tuple[str, str]]:
     """(country, region) where each member lives, for their jurisdiction; unknown members are left out."""
     found: dict[int, tuple[str, str]] = {}
+    vaults = Vault.open_many(member_ids)
     for member_id, country, region in DemographicData.objects.filter(member_id__in=member_ids).values_list(
         "member_id", "country", "region"
     ):
-        try:
-            vault = Vault.open_for(member_id)
-        except crypto.Unreadable:
+        vault = vaults.get(member_id)
+        if vault is None:
             continue
         found[member_id] = (
             vault.open(DemographicData, "country", country) or "US",
@@ -108,13 +108,12 @@ def member_by_email(email: str) -> int | None:
 
 
 def names_of(member_ids: list[int]) -> dict[int, str]:
-    """Members' names, opened one vault each; members without a readable name are left out."""
+    """Members' names; members without a readable name are left out."""
     found: dict[int, str] = {}
+    vaults = Vault.open_many(member_ids)
     for member_id, sealed in ContactData.objects.filter(member_id__in=member_ids).values_list("member_id", "name"):
-        try:
-            name = Vault.open_for(member_id).open(ContactData, "name", sealed)
-        except crypto.Unreadable:
-            continue
+        vault = vaults.get(member_id)
+        name = vault.open(ContactData, "name", sealed) if vault else None
         if name:
             found[member_id] = name
     return found
@@ -134,19 +133,14 @@ class Booked:
 def booking_details(member_by_appointment: dict[uuid.UUID, int]) -> dict[uuid.UUID, Booked]:
     """Opened booking details of some appointments, keyed by appointment; unreadable ones are left out."""
     found: dict[uuid.UUID, Booked] = {}
-    vaults: dict[int, Vault | None] = {}
+    vaults = Vault.open_many(set(member_by_appointment.values()))
     rows = BookingDetails.objects.filter(appointment_public_id__in=list(member_by_appointment)).values_list(
         "appointment_public_id", "member_id", "reason", "insurance"
     )
     for public_id, member_id, reason, insurance in rows:
         if member_id != member_by_appointment.get(public_id):
             continue
-        if member_id not in vaults:
-            try:
-                vaults[member_id] = Vault.open_for(member_id)
-            except crypto.Unreadable:
-                vaults[member_id] = None
-        vault = vaults[member_id]
+        vault = vaults.get(member_id)
         if vault is None:
             continue
         why = json.loads(vault.open(BookingDetails, "reason", reason) or "{}")

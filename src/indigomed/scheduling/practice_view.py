@@ -19,8 +19,11 @@ from indigomed.scheduling.recipients import recipient_for
 def patients_for(user: Any, appointments: Sequence[Appointment]) -> dict[int, CareView]:
     """One view per appointment, keyed by appointment id, decided in one batch per recipient."""
     by_recipient: dict[Any, list[Appointment]] = defaultdict(list)
+    recipients: dict[int, Any] = {}  # per calendar: who the user is there is the same for every row
     for appointment in appointments:
-        by_recipient[recipient_for(user, appointment.role)].append(appointment)
+        if appointment.role_id not in recipients:
+            recipients[appointment.role_id] = recipient_for(user, appointment.role)
+        by_recipient[recipients[appointment.role_id]].append(appointment)
     views: dict[int, CareView] = {}
     for recipient, group in by_recipient.items():
         decided = disclose_for_care(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -74,7 +74,6 @@ class Page:
     has_next: bool
     near: str | None = None
     specialty: str | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 _LINKED = "EXISTS (SELECT 1 FROM {table} l WHERE l.practitioner_id = r.practitioner_id AND l.{column} = %s)"
