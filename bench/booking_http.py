@@ -68,8 +68,8 @@ end
 """
 
 
-def setup_members(count: int) -> tuple[list[tuple[str, str]], int]:
-    """Members with live sessions: (session key, csrf token); plus a member id for pgbench."""
+def setup_members(count: int) -> tuple[list[tuple[str, str]], list[int]]:
+    """Members with live sessions: (session key, csrf token); and their ids (pgbench books as the first)."""
     import secrets
 
     import django
@@ -83,12 +83,15 @@ def setup_members(count: int) -> tuple[list[tuple[str, str]], int]:
 
     from indigomed.accounts.models import Member, User
     from indigomed.accounts.services import create_member_profile
+    from indigomed.records.sign_in import sign_in_key
 
     sessions = []
     users = []
     for i in range(count):
         email = f"bench-member-{i}@bench.indigomed.test"
-        user = User.objects.filter(email=email).first() or User.objects.create_user(email, secrets.token_urlsafe(24))
+        user = User.objects.filter(email=sign_in_key(email)).first() or User.objects.create_user(
+            email, secrets.token_urlsafe(24)
+        )
         if not Member.objects.filter(user=user).exists():
             create_member_profile(user=user, name=f"Bench Member {i}", date_of_birth=dt.date(1980, 1, 1), country="US")
         store = SessionStore()
@@ -99,7 +102,7 @@ def setup_members(count: int) -> tuple[list[tuple[str, str]], int]:
         sessions.append((store.session_key or "", secrets.token_hex(16)))
         users.append(user)
 
-    return sessions, users[0].pk
+    return sessions, [user.pk for user in users]
 
 
 def slot_pools(http_count: int, pg_count: int) -> tuple[list[tuple[int, str]], tuple[int, int]]:
@@ -192,27 +195,18 @@ def pgbench_round(database_url: str, member: int, pool: tuple[int, int], *, clie
     return float(re.search(r"tps = ([\d.]+)", out).group(1))  # type: ignore[union-attr]
 
 
-def cleanup(database_url: str, member_ids_like: str) -> None:
+def cleanup(database_url: str, member_ids: list[int]) -> None:
     import psycopg
 
     with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(
-            "DELETE FROM records_bookingdetails WHERE member_id IN (SELECT id FROM accounts_user WHERE email LIKE %s)",
-            [member_ids_like],
-        )
-        conn.execute(
-            "DELETE FROM privacy_carerelationship WHERE member_id IN (SELECT id FROM accounts_user WHERE email LIKE %s)",
-            [member_ids_like],
-        )
-        conn.execute(
-            "UPDATE scheduling_slot SET is_open = true WHERE id IN (SELECT a.slot_id FROM scheduling_appointment a "
-            "JOIN accounts_user u ON u.id = a.member_id WHERE u.email LIKE %s)",
-            [member_ids_like],
-        )
-        conn.execute(
-            "DELETE FROM scheduling_appointment WHERE member_id IN (SELECT id FROM accounts_user WHERE email LIKE %s)",
-            [member_ids_like],
-        )
+        for statement in (
+            "DELETE FROM records_bookingdetails WHERE member_id = ANY(%s)",
+            "DELETE FROM privacy_carerelationship WHERE member_id = ANY(%s)",
+            "UPDATE scheduling_slot SET is_open = true WHERE id IN "
+            "(SELECT slot_id FROM scheduling_appointment WHERE member_id = ANY(%s))",
+            "DELETE FROM scheduling_appointment WHERE member_id = ANY(%s)",
+        ):
+            conn.execute(statement, [member_ids])
         # Tens of thousands of deleted rows would otherwise slow the next round's index scans.
         conn.execute("VACUUM ANALYZE scheduling_appointment, scheduling_slot, directory_practitionerrole")
 
@@ -226,8 +220,9 @@ def main() -> None:
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith("postgres"):
         sys.exit("Set DATABASE_URL to the PostgreSQL database bench/generate.py filled.")
-    sessions, member = setup_members(64)
-    cleanup(database_url, "bench-member-%")
+    sessions, members = setup_members(64)
+    member = members[0]
+    cleanup(database_url, members)
     http_rounds, pg_rounds = [], []
     try:
         with gunicorn(database_url, workers=2) as base:
@@ -238,9 +233,9 @@ def main() -> None:
                 slots, pool = slot_pools(60_000, 300_000)
                 http_rounds.append(http_round(base, sessions, slots, connections=args.clients, seconds=args.seconds))
                 pg_rounds.append(pgbench_round(database_url, member, pool, clients=args.clients, seconds=args.seconds))
-                cleanup(database_url, "bench-member-%")
+                cleanup(database_url, members)
     finally:
-        cleanup(database_url, "bench-member-%")
+        cleanup(database_url, members)
     http = median(r["booked_per_s"] for r in http_rounds)
     pg = median(pg_rounds)
     print(f"booking over HTTP, {args.clients} clients, gunicorn 2 workers, median of {args.runs} runs")

@@ -173,7 +173,10 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_GET = False
-ACCOUNT_FORMS = {"signup": "indigomed.accounts.forms.MemberSignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "indigomed.accounts.forms.MemberSignupForm",
+    "login": "indigomed.accounts.forms.SignInForm",
+}
 ACCOUNT_ADAPTER = "indigomed.accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "IndigoMed: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"

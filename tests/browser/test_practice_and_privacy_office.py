@@ -8,7 +8,7 @@ import pytest
 
 from indigomed.privacy.models import Restriction
 from indigomed.scheduling.services import book_appointment
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import PASSWORD, address_of, make_user
 from tests.scheduling.helpers import open_slot
 
 pytestmark = pytest.mark.browser
@@ -40,7 +40,7 @@ def test_a_practice_day_and_a_restriction_through_the_privacy_office(
     day = booked.starts_at.date().isoformat()
 
     member = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    sign_in(member, live_server.url, world.member.email)
+    sign_in(member, live_server.url, address_of(world.member))
     member.goto(f"{live_server.url}/me/privacy/")
     member.check("input[name=categories][value=insurance]")
     with member.expect_navigation():
@@ -48,7 +48,7 @@ def test_a_practice_day_and_a_restriction_through_the_privacy_office(
     assert member.locator("text=it binds once accepted").is_visible()
 
     office = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    sign_in(office, live_server.url, officer.email)
+    sign_in(office, live_server.url, address_of(officer))
     office.goto(f"{live_server.url}/office/")
     office.screenshot(path=str(shots / "7-privacy-office.png"), full_page=True)
     with office.expect_navigation():
@@ -56,7 +56,7 @@ def test_a_practice_day_and_a_restriction_through_the_privacy_office(
     assert Restriction.objects.get().status == "accepted"
 
     doctor = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    sign_in(doctor, live_server.url, world.doctor_user.email)
+    sign_in(doctor, live_server.url, address_of(world.doctor_user))
     doctor.goto(f"{live_server.url}/connect/?day={day}")
     row = doctor.locator(f"tr[data-appointment='{booked.public_id}']")
     assert "Pat Member" in row.inner_text() and "Chest pain" in row.inner_text()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from indigomed.errors import Invalid
 from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.office import announce_transfer
+from tests.conftest import address_of
 from tests.privacy.conftest import ask
 
 ACQUIRER = Recipient("organization", "organization:acquirer", "Example Health Holdings")
@@ -27,7 +28,7 @@ def test_nothing_transfers_about_a_member_before_they_are_told(people, django_ca
             text="IndigoMed is joining Example Health Holdings; your information will move with your account.",
         )
     told = {address for message in mail.outbox for address in message.to}
-    assert {people.new_york.email, people.ohio.email, people.florida.email, people.paris.email} <= told
+    assert {address_of(p) for p in (people.new_york, people.ohio, people.florida, people.paris)} <= told
     assert all("Example Health" not in message.subject for message in mail.outbox)
     assert ask(people.new_york, ACQUIRER, "merger", {"contact", "medical"}).allowed
     # Telling comes first: a disclosure dated before the announcement is still refused.

@@ -9,6 +9,7 @@ from django.test import Client
 from indigomed.privacy.models import BusinessPartner, Disclosure, Restriction
 from indigomed.privacy.services import request_restriction
 from indigomed.security.models import LegalDemand
+from tests.conftest import address_of
 
 
 def signed_in(user) -> Client:
@@ -33,7 +34,7 @@ def test_the_office_records_a_subpoena_and_releases_under_it(people, settings, t
     response = office.post(
         "/office/legal-demands",
         {
-            "member_email": people.new_york.email,
+            "member_email": address_of(people.new_york),
             "kind": "subpoena",
             "reference": "SUB-77",
             "issued_by": "District Court of Example",

@@ -11,6 +11,7 @@ from django.test import Client
 from indigomed.privacy.models import CareRelationship, Disclosure
 from indigomed.scheduling.models import Appointment, Referral
 from indigomed.scheduling.services import book_appointment
+from tests.conftest import address_of
 from tests.scheduling.helpers import open_slot
 
 
@@ -46,7 +47,7 @@ def test_a_referral_books_for_the_member_tells_them_and_shares_the_minimum_on_th
     member = Client()
     member.force_login(world.member)
     assert str(booked.public_id) in {a["id"] for a in member.get("/api/appointments").json()}
-    [message] = [m for m in mail.outbox if world.member.email in m.to]
+    [message] = [m for m in mail.outbox if address_of(world.member) in m.to]
     assert "Dr. Ben Skinner" in message.body and "Acne" not in message.subject + message.body
     # The receiving practitioner joins the care team and receives contact and reason, on the ledger.
     assert CareRelationship.objects.filter(

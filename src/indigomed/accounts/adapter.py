@@ -1,13 +1,44 @@
-"""How allauth fits IndigoMed: practitioners and staff land in Connect after signing in."""
+"""How allauth fits IndigoMed.
+
+Addresses are kept sealed (``records.sign_in``): what allauth stores and compares is the
+address's sign-in key, made from what the person typed as soon as a form cleans it, and its
+e-mails go to the address opened from the sealed copy. Practitioners and staff land in Connect
+after signing in.
+"""
 
 from __future__ import annotations
+
+import logging
+from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 from django.urls import reverse
 
+from indigomed.records.sign_in import address_for, is_sign_in_key, sign_in_key
+
+log = logging.getLogger(__name__)
+
 
 class AccountAdapter(DefaultAccountAdapter):
+    def clean_email(self, email: str) -> str:
+        # allauth cleans some values twice: a sign-in key stays as it is.
+        return email if is_sign_in_key(email) else sign_in_key(super().clean_email(email))
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        if not is_sign_in_key(email):
+            super().send_mail(template_prefix, email, context)
+            return
+        address = address_for(email)
+        if address is None:
+            log.warning("No readable address for an account; %s not sent", template_prefix)
+            return
+        context = {name: address if value == email else value for name, value in context.items()}
+        super().send_mail(template_prefix, address, context)
+
+    def user_display(self, user: Any) -> str:
+        return getattr(user, "display_name", "") or "IndigoMed member"
+
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         user = request.user
         staff = getattr(user, "facility_staff", None)

@@ -1,11 +1,12 @@
-"""The member sign-up form: allauth's, plus a required date of birth behind the age gate."""
+"""Sign-in and member sign-up: allauth's forms, comparing sign-in keys rather than addresses
+(``records.sign_in``), and sign-up asking a date of birth for the age gate."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from allauth.account.forms import SignupForm
+from allauth.account.forms import LoginForm, SignupForm
 from django import forms
 from django.db import transaction
 from django.http import HttpRequest
@@ -15,6 +16,7 @@ from indigomed.accounts.age import age_on, needs_parental_consent
 from indigomed.accounts.models import Member
 from indigomed.accounts.services import create_member_profile
 from indigomed.conf import product_setting
+from indigomed.records.sign_in import SEALED_DOMAIN, normalize_address, seal_address, sign_in_key
 
 # Said to anyone the age gate turns away. It must not reveal the age that would pass (CHILD-1).
 REFUSAL = (
@@ -27,6 +29,13 @@ PARENT_NEEDED = (
     "Because of your age, a parent or guardian must agree too. Enter their e-mail address: we will "
     "ask them. Please also confirm that you agree yourself."
 )
+
+
+class SignInForm(LoginForm):
+    """allauth's sign-in form, looking the account up by the typed address's sign-in key."""
+
+    def clean_login(self) -> str:
+        return sign_in_key(super().clean_login())
 
 
 class MemberSignupForm(SignupForm):
@@ -61,6 +70,13 @@ class MemberSignupForm(SignupForm):
         ages = product_setting("PARENTAL_CONSENT_AGE")
         return needs_parental_consent(dob, str(self.data.get("country", "")), timezone.localdate(), ages)
 
+    def clean_email(self) -> str:
+        # Kept to be sealed at save; the cleaned value becomes the sign-in key (the adapter).
+        self.sign_in_address = normalize_address(self.cleaned_data["email"])
+        if self.sign_in_address.endswith(f"@{SEALED_DOMAIN}"):
+            raise forms.ValidationError("Enter an address you can receive e-mail at.")
+        return str(super().clean_email())
+
     def clean_date_of_birth(self) -> dt.date:
         dob: dt.date = self.cleaned_data["date_of_birth"]
         today = timezone.localdate()
@@ -77,7 +93,7 @@ class MemberSignupForm(SignupForm):
         if "parent_email" in self.fields and not self.has_error("date_of_birth"):
             if not cleaned.get("parent_email") or not cleaned.get("own_consent"):
                 self.add_error(None, PARENT_NEEDED)
-            elif cleaned["parent_email"].lower() == str(cleaned.get("email", "")).lower():
+            elif normalize_address(cleaned["parent_email"]) == getattr(self, "sign_in_address", None):
                 self.add_error("parent_email", "Enter your parent or guardian's address, not your own.")
         if self.has_error("date_of_birth", code="under_age"):
             # Nothing about a refused child is kept or echoed back: not the address, not the date.
@@ -91,6 +107,7 @@ class MemberSignupForm(SignupForm):
     def save(self, request: HttpRequest) -> Any:
         with transaction.atomic():
             user = super().save(request)
+            seal_address(user_id=user.pk, address=self.sign_in_address)
             create_member_profile(
                 user=user,
                 name=self.cleaned_data["full_name"].strip(),

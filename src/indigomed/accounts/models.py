@@ -9,17 +9,26 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
+from indigomed.records.sign_in import is_sign_in_key, seal_address, sign_in_key
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        """An account signing in with ``email``, which is kept sealed; the row holds its sign-in key."""
         if not email:
             raise ValueError("An e-mail address is required")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=sign_in_key(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
+        seal_address(user_id=user.pk, address=email)
         return user
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        # Django's own sign-in paths (and management commands) pass the address as typed.
+        typed = username or ""
+        return self.get(email=typed if is_sign_in_key(typed) else sign_in_key(typed))
 
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.setdefault("is_staff", True)
@@ -31,6 +40,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in with an e-mail address; their roles hang off other models."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The sign-in key of the address, never the address itself (``records.sign_in``).
     email = models.EmailField(unique=True)
     display_name = models.CharField(max_length=120, blank=True)
     is_active = models.BooleanField(default=True)

@@ -16,6 +16,7 @@ from indigomed.accounts.models import Member, User
 from indigomed.conf import product_setting
 from indigomed.errors import Invalid, NotFound
 from indigomed.records.services import create_personal_profile
+from indigomed.records.sign_in import address_for
 
 _CONSENT_SALT = "indigomed.parental-consent"
 
@@ -41,7 +42,6 @@ def create_member_profile(
     create_personal_profile(
         member_id=user.pk,
         name=name,
-        email=user.email,
         date_of_birth=date_of_birth,
         country=country,
         guardian_email=guardian,
@@ -60,12 +60,15 @@ def parental_consent_token(member: Member) -> str:
 def send_parental_consent_request(*, member_id: int, parent_email: str) -> None:
     """E-mail the parent a link to give their consent. No health information is in it."""
     member = Member.objects.select_related("user").get(pk=member_id)
+    address = address_for(member.user.email)
+    if address is None:
+        return  # the account's data was shredded before the request could go out
     link = settings.SITE_URL + reverse("parental_consent", args=[parental_consent_token(member)])
     days = product_setting("PARENTAL_CONSENT_LINK_DAYS")
     send_mail(
         subject="IndigoMed: a parent's consent is requested",
         message=(
-            f"Hello,\n\nSomeone signed up to IndigoMed with the address {member.user.email} and named you as "
+            f"Hello,\n\nSomeone signed up to IndigoMed with the address {address} and named you as "
             "their parent or guardian. Because of their age, French law asks for your consent too before "
             "they can book care and share health information with practitioners through IndigoMed.\n\n"
             f"To read what this means and give your consent, open this link within {days} days:\n{link}\n\n"

@@ -58,7 +58,7 @@ def is_seeded() -> bool:
 
 def _user(email: str, name: str, **extra: object) -> User:
     user = User.objects.create_user(email, DEMO_PASSWORD, display_name=name, **extra)
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return user
 
 

@@ -15,6 +15,7 @@ from indigomed.privacy.decisions import Decision, Recipient
 from indigomed.privacy.models import BusinessPartner, Restriction, TransferNotice, TransferNotification
 from indigomed.privacy.policy import current_policy
 from indigomed.privacy.services import Item, disclose
+from indigomed.records.sign_in import addresses_of
 from indigomed.security.models import LegalDemand
 
 
@@ -148,13 +149,15 @@ def announce_transfer(*, officer: User, acquirer: str, effective_on: dt.date, te
     notice = TransferNotice.objects.create(
         acquirer=acquirer.strip(), effective_on=effective_on, text=text.strip(), announced_by_id=officer.pk
     )
-    members = list(Member.objects.values_list("user_id", "user__email"))
+    members = list(Member.objects.values_list("user_id", flat=True))
     TransferNotification.objects.bulk_create(
-        [TransferNotification(notice=notice, member_id=member_id) for member_id, _ in members], batch_size=1000
+        [TransferNotification(notice=notice, member_id=member_id) for member_id in members], batch_size=1000
     )
     subject = "IndigoMed: an important notice about your information"
     body = f"{notice.text}\n\nThe transfer to {notice.acquirer} takes effect on {notice.effective_on:%d %B %Y}.\n"
     transaction.on_commit(
-        lambda: send_mass_mail([(subject, body, None, [email]) for _, email in members], fail_silently=False)
+        lambda: send_mass_mail(
+            [(subject, body, None, [address]) for address in addresses_of(members).values()], fail_silently=False
+        )
     )
     return notice

@@ -24,18 +24,18 @@ from indigomed.records.vault import Vault
 
 
 def create_personal_profile(
-    *, member_id: int, name: str, email: str, date_of_birth: dt.date, country: str, guardian_email: str | None = None
+    *, member_id: int, name: str, date_of_birth: dt.date, country: str, guardian_email: str | None = None
 ) -> None:
-    """What sign-up collects: name, contact address and the demographic facts, sealed."""
-    vault = Vault.create_for(member_id)
-    ring = key_ring()
-    ContactData.objects.create(
-        member_id=member_id,
+    """What sign-up collects beside the address (sealed when the account was made, ``sign_in``):
+    name, a minor's parent's address and the demographic facts, sealed."""
+    vault = Vault.open_for(member_id)
+    filled = ContactData.objects.filter(member_id=member_id).update(
         name=vault.seal(ContactData, "name", name),
-        email=vault.seal(ContactData, "email", email),
-        email_lookup=crypto.lookup_hash(ring, "email", email),
         guardian_email=vault.seal(ContactData, "guardian_email", guardian_email),
+        updated_at=timezone.now(),
     )
+    if filled != 1:
+        raise ValueError("The account's sign-in address must be sealed before its profile.")
     DemographicData.objects.create(
         member_id=member_id,
         date_of_birth=vault.seal(DemographicData, "date_of_birth", date_of_birth.isoformat()),

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.services import Item, disclose
+from indigomed.records.sign_in import address_for
 from indigomed.scheduling.errors import WrongStatus
 from indigomed.scheduling.models import Appointment, Referral
 from indigomed.scheduling.queries import appointment_for_practice
@@ -66,6 +67,9 @@ def tell_member_of_referral(*, referral_id: int) -> None:
         "to_appointment__role__facility",
         "from_appointment__role__practitioner",
     ).get(pk=referral_id)
+    address = address_for(referral.member.email)
+    if address is None:
+        return  # the member's data was shredded meanwhile: nobody to tell
     booked = referral.to_appointment
     facility = booked.role.facility
     local = booked.starts_at.astimezone(ZoneInfo(facility.timezone))
@@ -79,5 +83,5 @@ def tell_member_of_referral(*, referral_id: int) -> None:
             f"{facility.city}.\n\nSee it, move it or cancel it here: {link}\n"
         ),
         from_email=None,
-        recipient_list=[referral.member.email],
+        recipient_list=[address],
     )

@@ -1,0 +1,140 @@
+"""PI-3 for the address people sign in with: the accounts tables keep only its keyed hash, yet
+sign-up, verification, sign-in and password reset work as anyone would expect, and their
+e-mails reach the real address."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core import mail
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+
+from indigomed.accounts.models import User
+from indigomed.records.sign_in import sign_in_key
+from tests.accounts.test_signup import PASSWORD, sign_up, years_ago
+from tests.conftest import PASSWORD as STAFF_PASSWORD
+from tests.conftest import make_user
+
+ADDRESS = "Pat.Example@Example.TEST"
+CONFIRM = re.compile(r"http://[^/\s]+(/accounts/confirm-email/[^/\s]+/)")
+RESET = re.compile(r"http://[^/\s]+(/accounts/password/reset/key/[^/\s]+/)")
+
+
+def every_stored_text() -> str:
+    """Every value of every table, as text: what someone holding a copy of the database would read."""
+    chunks = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            for row in cursor.fetchall():
+                chunks.extend(bytes(v).decode("latin-1") if isinstance(v, memoryview | bytes) else str(v) for v in row)
+    return "\n".join(chunks)
+
+
+def signed_in_user_id(client: Client) -> str | None:
+    return client.session.get("_auth_user_id")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_sign_up_and_sign_in_the_address_is_nowhere_in_clear_in_the_database() -> None:
+    client = Client()
+    sign_up(client, ADDRESS, years_ago(30).isoformat())
+    client.post(CONFIRM.search(mail.outbox[0].body).group(1))
+    client.post("/accounts/login/", {"login": ADDRESS, "password": PASSWORD})
+    assert signed_in_user_id(client) is not None
+
+    stored = every_stored_text().lower()
+    assert ADDRESS.lower() not in stored
+    assert "pat.example" not in stored, "not even the part before the @"
+    assert User.objects.get().email == sign_in_key(ADDRESS)
+
+
+@pytest.mark.django_db
+def test_the_confirmation_goes_to_the_address_typed_and_signing_in_ignores_its_case() -> None:
+    sign_up(Client(), ADDRESS, years_ago(30).isoformat())
+    [confirmation] = mail.outbox
+    assert confirmation.to == [ADDRESS.lower()]
+    assert "sealed.invalid" not in confirmation.body
+
+    client = Client()
+    client.post(CONFIRM.search(confirmation.body).group(1))
+    page = client.get(CONFIRM.search(confirmation.body).group(1)).content.decode()
+    assert "sealed.invalid" not in page
+
+    for typed in ("pat.example@example.test", "  PAT.EXAMPLE@EXAMPLE.TEST "):
+        client = Client()
+        client.post("/accounts/login/", {"login": typed, "password": PASSWORD})
+        assert signed_in_user_id(client) is not None
+    wrong = Client()
+    response = wrong.post("/accounts/login/", {"login": ADDRESS, "password": "not the password at all"})
+    assert response.status_code == 200 and signed_in_user_id(wrong) is None
+    assert "do not match" in response.content.decode() or "not correct" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_unconfirmed_member_who_signs_in_is_sent_a_new_link_at_their_address() -> None:
+    sign_up(Client(), ADDRESS, years_ago(30).isoformat())
+    mail.outbox.clear()
+    cache.clear()  # allauth sends one link per address every few minutes: let that time pass
+    client = Client()
+    client.post("/accounts/login/", {"login": ADDRESS, "password": PASSWORD})
+    assert signed_in_user_id(client) is None
+    [again] = mail.outbox
+    assert again.to == [ADDRESS.lower()] and CONFIRM.search(again.body)
+
+
+@pytest.mark.django_db
+def test_signing_up_again_with_a_known_address_tells_its_owner_and_makes_no_second_account() -> None:
+    sign_up(Client(), ADDRESS, years_ago(30).isoformat())
+    mail.outbox.clear()
+    cache.clear()  # allauth sends one message per address every few minutes: let that time pass
+    response = sign_up(Client(), ADDRESS.upper(), years_ago(40).isoformat())
+    assert response.status_code == 302, "the page does not reveal that the address is taken"
+    assert User.objects.count() == 1
+    [notice] = mail.outbox
+    assert notice.to == [ADDRESS.lower()]
+    assert ADDRESS.lower() in notice.body and "sealed.invalid" not in notice.body
+
+
+@pytest.mark.django_db
+def test_a_forgotten_password_is_reset_from_a_link_sent_to_the_address() -> None:
+    user = make_user("front.desk@example.test")
+    client = Client()
+    client.post("/accounts/password/reset/", {"email": "Front.Desk@example.test"})
+    [message] = mail.outbox
+    assert message.to == ["front.desk@example.test"]
+    link = RESET.search(message.body).group(1)
+    form = client.get(link, follow=True)
+    new_password = "a brand new passphrase for the front desk"
+    client.post(form.redirect_chain[-1][0], {"password1": new_password, "password2": new_password})
+
+    signed_in = Client()
+    signed_in.post("/accounts/login/", {"login": "front.desk@example.test", "password": new_password})
+    assert signed_in_user_id(signed_in) == str(user.pk)
+
+
+@pytest.mark.django_db
+def test_a_reset_asked_for_an_unknown_address_says_so_to_that_address_only() -> None:
+    make_user("front.desk@example.test")
+    Client().post("/accounts/password/reset/", {"email": "nobody@example.test"})
+    [message] = mail.outbox
+    assert message.to == ["nobody@example.test"] and RESET.search(message.body) is None
+
+
+@pytest.mark.django_db
+def test_an_address_at_the_sealed_domain_cannot_sign_up() -> None:
+    response = sign_up(Client(), sign_in_key("someone@example.test"), years_ago(30).isoformat())
+    assert response.status_code == 200 and User.objects.count() == 0
+    assert "receive e-mail" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_django_sign_in_paths_take_the_address_as_typed() -> None:
+    user = make_user("ops@example.test")
+    assert authenticate(email="OPS@example.test", password=STAFF_PASSWORD) == user
+    assert authenticate(email="ops@example.test", password="wrong") is None
+    assert Client().login(email="ops@example.test", password=STAFF_PASSWORD)
