@@ -176,7 +176,10 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_FORMS = {
     "signup": "indigomed.accounts.forms.MemberSignupForm",
     "login": "indigomed.accounts.forms.SignInForm",
+    "add_email": "indigomed.accounts.forms.ChangeAddressForm",
 }
+# One address per account, which a member changes (after confirming the new one) rather than adds to.
+ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_ADAPTER = "indigomed.accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "IndigoMed: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"

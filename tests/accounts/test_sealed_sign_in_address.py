@@ -14,7 +14,8 @@ from django.db import connection
 from django.test import Client
 
 from indigomed.accounts.models import User
-from indigomed.records.sign_in import sign_in_key
+from indigomed.records.queries import profile_of
+from indigomed.records.sign_in import address_for, sign_in_key
 from tests.accounts.test_signup import PASSWORD, sign_up, years_ago
 from tests.conftest import PASSWORD as STAFF_PASSWORD
 from tests.conftest import make_user
@@ -138,3 +139,46 @@ def test_django_sign_in_paths_take_the_address_as_typed() -> None:
     assert authenticate(email="OPS@example.test", password=STAFF_PASSWORD) == user
     assert authenticate(email="ops@example.test", password="wrong") is None
     assert Client().login(email="ops@example.test", password=STAFF_PASSWORD)
+
+
+def signed_in(address: str, password: str = STAFF_PASSWORD) -> Client:
+    client = Client()
+    client.post("/accounts/login/", {"login": address, "password": password})
+    assert signed_in_user_id(client) is not None
+    return client
+
+
+@pytest.mark.django_db
+def test_a_member_changes_their_address_once_they_confirm_the_new_one() -> None:
+    member = make_user("old.address@example.test", member=True)
+    client = signed_in("old.address@example.test")
+    page = client.get("/accounts/email/").content.decode()
+    assert "old.address@example.test" in page
+
+    client.post("/accounts/email/", {"action_add": "", "email": "New.Address@example.test"})
+    [link_mail] = mail.outbox
+    assert link_mail.to == ["new.address@example.test"]
+    page = client.get("/accounts/email/").content.decode()
+    assert "new.address@example.test" in page and "Changing to" in page
+    signed_in("old.address@example.test")  # still the address until the new one is confirmed
+    assert profile_of(member.pk).email == "old.address@example.test"
+
+    Client().post(CONFIRM.search(link_mail.body).group(1))
+    assert profile_of(member.pk).email == "new.address@example.test"
+    signed_in("new.address@example.test")
+    refused = Client()
+    refused.post("/accounts/login/", {"login": "old.address@example.test", "password": STAFF_PASSWORD})
+    assert signed_in_user_id(refused) is None
+    stored = every_stored_text().lower()
+    assert "new.address@example.test" not in stored and "old.address@example.test" not in stored
+
+
+@pytest.mark.django_db
+def test_a_cancelled_change_leaves_no_copy_of_the_new_address() -> None:
+    member = make_user("stays@example.test", member=True)
+    client = signed_in("stays@example.test")
+    client.post("/accounts/email/", {"action_add": "", "email": "fleeting@example.test"})
+    assert address_for(sign_in_key("fleeting@example.test")) == "fleeting@example.test"
+    client.post("/accounts/email/", {"action_remove": "", "email": sign_in_key("fleeting@example.test")})
+    assert address_for(sign_in_key("fleeting@example.test")) is None
+    assert profile_of(member.pk).email == "stays@example.test"

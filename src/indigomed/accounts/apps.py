@@ -5,3 +5,11 @@ class AccountsConfig(AppConfig):
     name = "indigomed.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        from allauth.account.signals import email_confirmed, email_removed
+
+        from indigomed.accounts import address_change
+
+        email_confirmed.connect(address_change.adopt_confirmed_address, dispatch_uid="indigomed.adopt_address")
+        email_removed.connect(address_change.forget_cancelled_address, dispatch_uid="indigomed.forget_address")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from allauth.account.forms import LoginForm, SignupForm
+from allauth.account.forms import AddEmailForm, LoginForm, SignupForm
 from django import forms
 from django.db import transaction
 from django.http import HttpRequest
@@ -16,7 +16,13 @@ from indigomed.accounts.age import age_on, needs_parental_consent
 from indigomed.accounts.models import Member
 from indigomed.accounts.services import create_member_profile
 from indigomed.conf import product_setting
-from indigomed.records.sign_in import SEALED_DOMAIN, normalize_address, seal_address, sign_in_key
+from indigomed.records.sign_in import (
+    SEALED_DOMAIN,
+    normalize_address,
+    seal_address,
+    seal_pending_address,
+    sign_in_key,
+)
 
 # Said to anyone the age gate turns away. It must not reveal the age that would pass (CHILD-1).
 REFUSAL = (
@@ -36,6 +42,26 @@ class SignInForm(LoginForm):
 
     def clean_login(self) -> str:
         return sign_in_key(super().clean_login())
+
+
+def _deliverable(address: str) -> str:
+    address = normalize_address(address)
+    if address.endswith(f"@{SEALED_DOMAIN}"):
+        raise forms.ValidationError("Enter an address you can receive e-mail at.")
+    return address
+
+
+class ChangeAddressForm(AddEmailForm):
+    """Changing the sign-in address: the new one is sealed as pending until its owner confirms it."""
+
+    def clean_email(self) -> str:
+        self.new_address = _deliverable(self.cleaned_data["email"])
+        return str(super().clean_email())
+
+    def save(self, request: HttpRequest) -> Any:
+        # Sealed first: the confirmation that allauth sends next is addressed from it.
+        seal_pending_address(user_id=self.user.pk, address=self.new_address)
+        return super().save(request)
 
 
 class MemberSignupForm(SignupForm):
@@ -72,9 +98,7 @@ class MemberSignupForm(SignupForm):
 
     def clean_email(self) -> str:
         # Kept to be sealed at save; the cleaned value becomes the sign-in key (the adapter).
-        self.sign_in_address = normalize_address(self.cleaned_data["email"])
-        if self.sign_in_address.endswith(f"@{SEALED_DOMAIN}"):
-            raise forms.ValidationError("Enter an address you can receive e-mail at.")
+        self.sign_in_address = _deliverable(self.cleaned_data["email"])
         return str(super().clean_email())
 
     def clean_date_of_birth(self) -> dt.date:

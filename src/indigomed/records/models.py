@@ -27,7 +27,7 @@ class MemberKey(models.Model):
 
 class ContactData(models.Model):
     CATEGORY = "contact"
-    SEALED = ("name", "email", "phone", "guardian_email")
+    SEALED = ("name", "email", "phone", "guardian_email", "pending_email")
 
     member = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contact_data")
     name = models.BinaryField(null=True)
@@ -36,6 +36,8 @@ class ContactData(models.Model):
     phone = models.BinaryField(null=True)
     phone_lookup = models.CharField(max_length=64, blank=True, db_index=True)
     guardian_email = models.BinaryField(null=True, help_text="The parent who consents for a minor (CHILD-1)")
+    pending_email = models.BinaryField(null=True, help_text="An address the member is changing to, until confirmed")
+    pending_email_lookup = models.CharField(max_length=64, blank=True, db_index=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

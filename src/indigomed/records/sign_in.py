@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import Q
 from django.utils import timezone
 
 from indigomed.records import crypto
@@ -56,13 +57,61 @@ def seal_address(*, user_id: int, address: str) -> str:
     return f"{lookup}@{SEALED_DOMAIN}"
 
 
+def seal_pending_address(*, user_id: int, address: str) -> str:
+    """Seal an address the account holder is changing to, until they confirm it; its sign-in key."""
+    address = normalize_address(address)
+    vault = Vault.open_for(user_id)
+    lookup = crypto.lookup_hash(key_ring(), "email", address)
+    ContactData.objects.filter(member_id=user_id).update(
+        pending_email=vault.seal(ContactData, "pending_email", address), pending_email_lookup=lookup
+    )
+    return f"{lookup}@{SEALED_DOMAIN}"
+
+
+def adopt_pending_address(*, user_id: int, key: str) -> bool:
+    """The account holder confirmed the address they were changing to: it becomes their address."""
+    lookup = _lookup(key)
+    sealed = (
+        ContactData.objects.filter(member_id=user_id, pending_email_lookup=lookup)
+        .values_list("pending_email", flat=True)
+        .first()
+    )
+    if sealed is None:
+        return False
+    vault = Vault.open_for(user_id)
+    address = vault.open(ContactData, "pending_email", sealed)
+    ContactData.objects.filter(member_id=user_id).update(
+        email=vault.seal(ContactData, "email", address),
+        email_lookup=lookup,
+        pending_email=None,
+        pending_email_lookup="",
+        updated_at=timezone.now(),
+    )
+    return True
+
+
+def forget_pending_address(*, user_id: int, key: str) -> None:
+    """The change to ``key``'s address was cancelled: its sealed copy goes."""
+    ContactData.objects.filter(member_id=user_id, pending_email_lookup=_lookup(key)).update(
+        pending_email=None, pending_email_lookup=""
+    )
+
+
 def address_for(key: str) -> str | None:
-    """The address behind a sign-in key; ``None`` when no account has it or its key was shredded."""
-    row = ContactData.objects.filter(email_lookup=_lookup(key)).values_list("member_id", "email").first()
+    """The address behind a sign-in key, current or being changed to; ``None`` when no account has
+    it or its key was shredded."""
+    lookup = _lookup(key)
+    row = (
+        ContactData.objects.filter(Q(email_lookup=lookup) | Q(pending_email_lookup=lookup))
+        .values_list("member_id", "email_lookup", "email", "pending_email")
+        .first()
+    )
     if row is None:
         return None
+    member_id, current_lookup, current, pending = row
+    field, sealed = ("email", current) if current_lookup == lookup else ("pending_email", pending)
     try:
-        return Vault.open_for(row[0]).open(ContactData, "email", row[1])
+        return Vault.open_for(member_id).open(ContactData, field, sealed)
     except crypto.Unreadable:
         return None
 
