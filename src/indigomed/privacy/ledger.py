@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -118,7 +118,13 @@ RETURNING id, seq, hash
 """  # noqa: S608 - constant text; every value is a parameter
 
 
-def append(entry: Entry, *, occurred_at: dt.datetime | None = None) -> Disclosure:
+class Appended(NamedTuple):
+    id: int
+    seq: int
+    hash: str
+
+
+def append(entry: Entry, *, occurred_at: dt.datetime | None = None) -> Appended:
     """Add an entry at the end of its member's chain, inside the caller's transaction.
 
     Two appends for the same member at once both aim at the same position; the unique
@@ -131,8 +137,7 @@ def append(entry: Entry, *, occurred_at: dt.datetime | None = None) -> Disclosur
             # ON CONFLICT waits for the other writer and skips: no error, so no savepoint needed.
             found = rawsql.rows(_PG_APPEND, {**fields, "occurred_at": occurred_at})
             if found:
-                row_id, seq, digest_ = found[0]
-                return Disclosure(id=row_id, seq=seq, hash=digest_, occurred_at=occurred_at, **fields)
+                return Appended(*found[0])
             continue
         try:
             with transaction.atomic():
@@ -142,16 +147,17 @@ def append(entry: Entry, *, occurred_at: dt.datetime | None = None) -> Disclosur
     raise LedgerBroken("The ledger is too busy for this member right now; please try again.")
 
 
-def _append_in_python(entry: Entry, fields: dict[str, Any], occurred_at: dt.datetime) -> Disclosure:
+def _append_in_python(entry: Entry, fields: dict[str, Any], occurred_at: dt.datetime) -> Appended:
     head = Disclosure.objects.filter(member_id=entry.member_id).order_by("-seq").values_list("seq", "hash").first()
     seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS)
-    return Disclosure.objects.create(
+    created = Disclosure.objects.create(
         seq=seq,
         occurred_at=occurred_at,
         prev_hash=prev_hash,
         hash=digest(canonical(entry, seq, occurred_at, prev_hash)),
         **fields,
     )
+    return Appended(created.pk, seq, created.hash)
 
 
 # --- Verification -------------------------------------------------------------------------------
@@ -188,23 +194,32 @@ def _rows(batch: int = 20_000) -> Iterator[tuple[Any, ...]]:
         last_member, last_seq = rows[-1][1], rows[-1][2]
 
 
-_PG_VERIFY = f"""
-SELECT count(*), count(DISTINCT member_id),
+# Verification on PostgreSQL is two passes: the links between entries need each chain in order
+# (a window over the (member, position) index, one process), while recomputing every hash needs
+# no order at all, so it runs as a parallel scan. Together they take half the time of one pass.
+_PG_VERIFY_LINKS = f"""
+SELECT count(*), count(*) FILTER (WHERE first),
        min(id) FILTER (WHERE problem <> ''),
        (array_agg(problem ORDER BY id) FILTER (WHERE problem <> ''))[1],
        (array_agg(member_id ORDER BY id) FILTER (WHERE problem <> ''))[1],
        (array_agg(seq ORDER BY id) FILTER (WHERE problem <> ''))[1]
 FROM (
-    SELECT id, member_id, seq,
+    SELECT id, member_id, seq, lag(seq) OVER w IS NULL AS first,
         CASE
             WHEN seq <> coalesce(lag(seq) OVER w, 0) + 1 THEN 'missing'
             WHEN prev_hash <> coalesce(lag(hash) OVER w, '{GENESIS}') THEN 'order'
-            WHEN hash <> encode(sha256(convert_to({_PG_CANONICAL.format(p="")}, 'UTF8')), 'hex') THEN 'content'
             ELSE ''
         END AS problem
     FROM privacy_disclosure
     WINDOW w AS (PARTITION BY member_id ORDER BY seq)
 ) checked
+"""  # noqa: S608 - constant text
+
+# An aggregate with FILTER, not WHERE … min(id): the planner would otherwise walk the primary key
+# one row at a time instead of scanning in parallel.
+_PG_VERIFY_CONTENT = f"""
+SELECT min(id) FILTER (WHERE hash <> encode(sha256(convert_to({_PG_CANONICAL.format(p="")}, 'UTF8')), 'hex'))
+FROM privacy_disclosure
 """  # noqa: S608 - constant text
 
 _PROBLEMS = {
@@ -220,7 +235,11 @@ def verify() -> Verdict:
     PostgreSQL recomputes the hashes itself in one pass; elsewhere the chains stream through Python.
     """
     if connection.vendor == "postgresql":
-        entries, chains, broken_id, problem, member_id, seq = rawsql.rows(_PG_VERIFY, [])[0]
+        entries, chains, broken_id, problem, member_id, seq = rawsql.rows(_PG_VERIFY_LINKS, [])[0]
+        altered_id = rawsql.rows(_PG_VERIFY_CONTENT, [])[0][0]
+        if altered_id is not None and (broken_id is None or altered_id < broken_id):
+            broken_id, problem = altered_id, "content"
+            member_id, seq = rawsql.rows("SELECT member_id, seq FROM privacy_disclosure WHERE id = %s", [altered_id])[0]
         checkpoints = LedgerCheckpoint.objects.count()
         if broken_id is not None:
             return Verdict(
