@@ -23,6 +23,7 @@ from tests.conftest import make_user
 
 ADDRESS = "Pat.Example@Example.TEST"
 CONFIRM = re.compile(r"http://[^/\s]+(/accounts/confirm-email/[^/\s]+/)")
+HIDDEN_INPUT = re.compile(r'<input type="hidden"[^>]*>')
 RESET = re.compile(r"http://[^/\s]+(/accounts/password/reset/key/[^/\s]+/)")
 
 
@@ -144,6 +145,13 @@ def test_django_sign_in_paths_take_the_address_as_typed() -> None:
     assert Client().login(email="ops@example.test", password=STAFF_PASSWORD)
 
 
+def change_address(client: Client, new_address: str, password: str = STAFF_PASSWORD) -> None:
+    """Ask for the change, confirming the password when asked (allauth then carries the change out)."""
+    response = client.post("/accounts/email/", {"action_add": "", "email": new_address})
+    if response.status_code == 302 and "reauthenticate" in response["Location"]:
+        client.post(response["Location"], {"password": password})
+
+
 def signed_in(address: str, password: str = STAFF_PASSWORD) -> Client:
     client = Client()
     client.post("/accounts/login/", {"login": address, "password": password})
@@ -158,7 +166,7 @@ def test_a_member_changes_their_address_once_they_confirm_the_new_one() -> None:
     page = client.get("/accounts/email/").content.decode()
     assert "old.address@example.test" in page
 
-    client.post("/accounts/email/", {"action_add": "", "email": "New.Address@example.test"})
+    change_address(client, "New.Address@example.test")
     [link_mail] = mail.outbox
     assert link_mail.to == ["new.address@example.test"]
     page = client.get("/accounts/email/").content.decode()
@@ -180,8 +188,38 @@ def test_a_member_changes_their_address_once_they_confirm_the_new_one() -> None:
 def test_a_cancelled_change_leaves_no_copy_of_the_new_address() -> None:
     member = make_user("stays@example.test", member=True)
     client = signed_in("stays@example.test")
-    client.post("/accounts/email/", {"action_add": "", "email": "fleeting@example.test"})
+    change_address(client, "fleeting@example.test")
     assert address_for(sign_in_key("fleeting@example.test")) == "fleeting@example.test"
     client.post("/accounts/email/", {"action_remove": "", "email": sign_in_key("fleeting@example.test")})
     assert address_for(sign_in_key("fleeting@example.test")) is None
     assert profile_of(member.pk).email == "stays@example.test"
+
+
+@pytest.mark.django_db
+def test_changing_the_address_asks_for_the_password_when_the_sign_in_is_not_recent() -> None:
+    member = make_user("careful@example.test", member=True)
+    client = Client()
+    client.force_login(member)  # a session whose password was not typed just now
+    response = client.post("/accounts/email/", {"action_add": "", "email": "taken.over@example.test"})
+    assert response.status_code == 302 and "reauthenticate" in response["Location"]
+    assert mail.outbox == [] and address_for(sign_in_key("taken.over@example.test")) is None
+
+
+@pytest.mark.django_db
+def test_no_account_page_shows_a_sign_in_key() -> None:
+    make_user("pages@example.test", member=True)
+    client = signed_in("pages@example.test")
+    change_address(client, "pages.new@example.test")
+    for path in (
+        "/accounts/email/",
+        "/accounts/reauthenticate/",
+        "/accounts/password/change/",
+        "/accounts/logout/",
+        "/me/",
+        "/me/privacy/",
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        # The pending change's form names it by its key in a hidden field (allauth finds it so).
+        shown = HIDDEN_INPUT.sub("", response.content.decode())
+        assert "sealed.invalid" not in shown, path
