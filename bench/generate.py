@@ -10,6 +10,7 @@ Facilities sit around real US ZIP-code centroids and French cities; slots are in
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import sys
@@ -50,7 +51,6 @@ TABLES = [
     "directory_language",
     "directory_visitreason",
     "directory_specialty",
-    "records_visitrecord",
 ]
 
 
@@ -87,10 +87,11 @@ def main() -> None:
             cursor.execute("INSERT INTO directory_specialty (slug, name) VALUES (%s, %s) RETURNING id", [slug, name])
             spec_id = cursor.fetchone()[0]
             spec_ids.append(spec_id)
+            tags = json.dumps(c.SENSITIVE_SPECIALTIES.get(slug, []))
             for reason in reasons:
                 cursor.execute(
-                    "INSERT INTO directory_visitreason (slug, name, specialty_id) VALUES (%s, %s, %s)",
-                    [slugify(reason), reason, spec_id],
+                    "INSERT INTO directory_visitreason (slug, name, specialty_id, tags) VALUES (%s, %s, %s, %s::jsonb)",
+                    [slugify(reason), reason, spec_id, tags],
                 )
         for code, name in c.LANGUAGES.items():
             cursor.execute("INSERT INTO directory_language (code, name) VALUES (%s, %s) RETURNING id", [code, name])
