@@ -16,6 +16,7 @@ from indigomed.privacy.office import decide_restriction
 from indigomed.privacy.services import request_restriction, sign_authorization
 from indigomed.records.services import update_demographics
 from indigomed.scheduling.models import Appointment
+from indigomed.security.models import AccessLogEntry
 from indigomed.scheduling.services import book_appointment
 from tests.conftest import make_user
 from tests.scheduling.helpers import open_slot
@@ -92,6 +93,12 @@ def test_an_ohio_members_mental_health_reason_waits_for_their_consent(world) -> 
     [row] = calendar_rows(world.doctor_user, appointment)
     assert row["visit_reason"] is None
     assert "Ohio law requires the member's consent" in row["withheld"][0]
+    # Which protected kind the reason is of is what the consent protects: not said, not stored.
+    assert "mental" not in row["withheld"][0].lower()
+    assert not AccessLogEntry.objects.filter(rule__icontains="mental").exists()
+    assert AccessLogEntry.objects.filter(
+        member_id=world.member.pk, allowed=False, rule="consent-required:sensitive@us-oh"
+    )
     sign_authorization(
         actor=world.member,
         recipient_ref=f"practitioner:{world.heart_doctor.pk}",

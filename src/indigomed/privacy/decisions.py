@@ -79,6 +79,21 @@ class Decision:
 
 
 # Purposes that only someone caring for the member may receive for.
+PROTECTED_KIND = "Information of a specially protected kind"
+
+
+def rule_for_the_record(rule: str, policy: Policy) -> str:
+    """A decision's rule as the access log keeps it: a rule naming a sensitive tag keeps its kind
+    and jurisdiction but not the tag, because a stored tag next to a member would reveal it."""
+    kind, _, rest = rule.partition(":")
+    if kind not in ("authorization-required", "consent-required"):
+        return rule
+    name, at, jurisdiction = rest.partition("@")
+    if name in policy.tags:
+        return f"{kind}:sensitive{at}{jurisdiction}"
+    return rule
+
+
 CARE_PURPOSES = frozenset({"treatment"})
 
 
@@ -137,13 +152,15 @@ def decide(
         needed.append(
             (f"authorization-required:{purpose.name}", f"{purpose.label} needs the member's written authorization.")
         )
+    # The reasons go to whoever asked, so they never say which protected kind is at stake: that
+    # a member has, say, an HIV result is what the consent protects. The rule names it for the caller.
     for tag in sorted(tags & jurisdiction.authorization_tags):
-        needed.append((f"authorization-required:{tag}", f"{policy.tags[tag]} need the member's written authorization."))
+        needed.append((f"authorization-required:{tag}", f"{PROTECTED_KIND} needs the member's written authorization."))
     for tag in sorted(tags & jurisdiction.consent_tags):
         needed.append(
             (
                 f"consent-required:{tag}@{jurisdiction.code}",
-                f"{policy.tags[tag]}: {jurisdiction.label} law requires the member's consent.",
+                f"{PROTECTED_KIND}: {jurisdiction.label} law requires the member's consent.",
             )
         )
     if purpose.name in jurisdiction.consent_purposes:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from indigomed.accounts.models import User
 from indigomed.errors import Invalid, NotFound
 from indigomed.privacy import ledger
-from indigomed.privacy.decisions import Decision, PartnerScope, Recipient, decide
+from indigomed.privacy.decisions import Decision, PartnerScope, Recipient, decide, rule_for_the_record
 from indigomed.privacy.models import Authorization, BusinessPartner, CareRelationship, Restriction
 from indigomed.privacy.policy import current_policy
 from indigomed.privacy.subjects import load_subjects
@@ -84,7 +84,7 @@ def disclose(
                 purpose=purpose,
                 categories=",".join(sorted(item.categories)),
                 allowed=decision.allowed,
-                rule=decision.rule,
+                rule=rule_for_the_record(decision.rule, policy),
             )
             for item, decision in zip(items, decisions, strict=True)
         )
