@@ -12,7 +12,7 @@ from django.utils import timezone
 from indigomed.directory.models import Practitioner
 from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.models import Authorization, Restriction
-from indigomed.privacy.services import record_care_relationship
+from indigomed.privacy.services import own_authorizations, record_care_relationship
 from indigomed.records.queries import profile_of
 from indigomed.security.models import AccessLogEntry
 from tests.privacy.conftest import ask
@@ -81,7 +81,11 @@ def test_a_member_signs_an_authorization_online_and_revokes_it(people, doctor) -
     assert not Authorization.objects.exists()
     assert client.post("/me/privacy/authorize/", form).status_code == 302
     grant = Authorization.objects.get()
-    assert (grant.recipient_ref, grant.purposes, grant.signed_name) == (doctor.ref, ["research"], "Pat Example Member")
+    assert (grant.recipient_ref, grant.purposes) == (doctor.ref, ["research"])
+    [signed] = own_authorizations(actor=people.new_york)
+    assert (signed.signed_name, signed.information) == ("Pat Example Member", "My visit history")
+    page = client.get("/me/privacy/").content.decode()
+    assert "My visit history" in page and "Pat Example Member" in page
     assert ask(people.new_york, doctor, "research", {"medical"}).allowed
     client.post(f"/me/privacy/authorizations/{grant.public_id}/revoke")
     assert not ask(people.new_york, doctor, "research", {"medical"}).allowed

@@ -16,8 +16,8 @@ from indigomed.privacy.office import decide_restriction
 from indigomed.privacy.services import request_restriction, sign_authorization
 from indigomed.records.services import update_demographics
 from indigomed.scheduling.models import Appointment
-from indigomed.security.models import AccessLogEntry
 from indigomed.scheduling.services import book_appointment
+from indigomed.security.models import AccessLogEntry
 from tests.conftest import make_user
 from tests.scheduling.helpers import open_slot
 

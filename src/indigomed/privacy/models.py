@@ -24,9 +24,11 @@ class Authorization(models.Model):
     recipient_label = models.CharField(max_length=200)
     purposes = models.JSONField(help_text="Purposes from the policy file")
     categories = models.JSONField(help_text="Categories of information from the policy file")
-    tags = models.JSONField(default=list, blank=True, help_text="Sensitive tags the member consents to share")
-    information = models.TextField(help_text="What information, in the member's words")
-    signed_name = models.CharField(max_length=200)
+    # Sealed under the member's data key (``privacy.authorizations``): which sensitive kinds a
+    # member consents to share says they have such information; the words and the signature are theirs.
+    tags = models.BinaryField(help_text="Sealed JSON list of the sensitive tags the member consents to share")
+    information = models.BinaryField(help_text="Sealed: what information, in the member's words")
+    signed_name = models.BinaryField(help_text="Sealed: the full name the member typed to sign")
     signed_at = models.DateTimeField(default=timezone.now)
     explicit_consent = models.BooleanField()
     expires_at = models.DateTimeField()
@@ -35,7 +37,7 @@ class Authorization(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(explicit_consent=True), name="authorization_explicit_consent"),
-            models.CheckConstraint(condition=~Q(signed_name=""), name="authorization_is_signed"),
+            models.CheckConstraint(condition=Q(signed_name__isnull=False), name="authorization_is_signed"),
             models.CheckConstraint(
                 condition=Q(expires_at__gt=F("signed_at")), name="authorization_expires_after_signing"
             ),

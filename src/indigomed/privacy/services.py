@@ -19,10 +19,11 @@ from django.utils import timezone
 
 from indigomed.accounts.models import User
 from indigomed.errors import Invalid, NotFound
-from indigomed.privacy import ledger
+from indigomed.privacy import ledger, sealed_authorizations
 from indigomed.privacy.decisions import Decision, PartnerScope, Recipient, decide, rule_for_the_record
 from indigomed.privacy.models import Authorization, BusinessPartner, CareRelationship, Restriction
 from indigomed.privacy.policy import current_policy
+from indigomed.privacy.queries import authorizations_of
 from indigomed.privacy.subjects import load_subjects
 from indigomed.records.queries import (
     Booked,
@@ -148,6 +149,12 @@ def own_visit_history(*, actor: User) -> list[VisitHistoryItem]:
     """The member's completed visits, for their own page; the read is logged like any other."""
     _log_own_read(actor, "medical")
     return visit_history_for(actor.pk)
+
+
+def own_authorizations(*, actor: User) -> list[sealed_authorizations.SignedAuthorization]:
+    """The member's authorizations with their words, signature and sensitive kinds, opened (and logged)."""
+    _log_own_read(actor, "medical")
+    return sealed_authorizations.opened(list(authorizations_of(actor.pk)))
 
 
 def own_profile(*, actor: User) -> Profile:
@@ -288,9 +295,9 @@ def sign_authorization(
         recipient_label=recipient_label.strip(),
         purposes=sorted(set(purposes)),
         categories=sorted(set(categories)),
-        tags=sorted(set(tags)),
-        information=information.strip(),
-        signed_name=signed_name.strip(),
+        **sealed_authorizations.seal(
+            member_id=actor.pk, tags=tags, information=information.strip(), signed_name=signed_name.strip()
+        ),
         signed_at=now,
         explicit_consent=True,
         expires_at=expires_at,

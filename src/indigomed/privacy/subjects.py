@@ -10,7 +10,9 @@ from django.db.models import Min
 
 from indigomed.privacy.decisions import Block, Grant, Subject
 from indigomed.privacy.models import Authorization, CareRelationship, Restriction, TransferNotification
+from indigomed.privacy.sealed_authorizations import open_tags
 from indigomed.records.queries import residences
+from indigomed.records.vault import Vault
 
 # The jurisdictions whose overlays the policy file holds, by (country, region).
 _REGIONAL = {("US", "OH"): "us-oh", ("US", "FL"): "us-fl"}
@@ -25,17 +27,28 @@ def jurisdiction_of(country: str, region: str) -> str:
 def load_subjects(member_ids: Iterable[int]) -> dict[int, Subject]:
     ids = sorted(set(member_ids))
     grants: dict[int, list[Grant]] = defaultdict(list)
-    for row in Authorization.objects.filter(member_id__in=ids).values_list(
-        "member_id", "id", "recipient_ref", "purposes", "categories", "tags", "signed_at", "expires_at", "revoked_at"
-    ):
-        member_id, grant_id, ref, purposes, categories, tags, signed_at, expires_at, revoked_at = row
+    rows = list(
+        Authorization.objects.filter(member_id__in=ids).values_list(
+            "member_id",
+            "id",
+            "recipient_ref",
+            "purposes",
+            "categories",
+            "tags",
+            "signed_at",
+            "expires_at",
+            "revoked_at",
+        )
+    )
+    vaults = Vault.open_many(row[0] for row in rows) if rows else {}
+    for member_id, grant_id, ref, purposes, categories, tags, signed_at, expires_at, revoked_at in rows:
         grants[member_id].append(
             Grant(
                 grant_id,
                 ref,
                 frozenset(purposes),
                 frozenset(categories),
-                frozenset(tags),
+                open_tags(vaults, member_id, tags),
                 signed_at,
                 expires_at,
                 revoked_at,

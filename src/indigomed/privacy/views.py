@@ -88,7 +88,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
                 }
                 for s in who_saw(member_id)[:100]
             ],
-            "authorizations": queries.authorizations_of(member_id),
+            "authorizations": services.own_authorizations(actor=request.user),  # type: ignore[arg-type]
             "restrictions": queries.restrictions_of(member_id),
             "restriction_form": RestrictionForm(care_team=care_team),
             "policy": policy,
