@@ -27,17 +27,24 @@ HIDDEN_INPUT = re.compile(r'<input type="hidden"[^>]*>')
 RESET = re.compile(r"http://[^/\s]+(/accounts/password/reset/key/[^/\s]+/)")
 
 
-def every_stored_text() -> str:
-    """Every value of every table, as text: what someone holding a copy of the database would read."""
-    chunks = []
+def stored_values() -> list[tuple[str, str]]:
+    """(table, value as text) of every column of every row, and of the decoded sessions: what
+    someone holding a copy of the database would read."""
+    values = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
             for row in cursor.fetchall():
-                chunks.extend(bytes(v).decode("latin-1") if isinstance(v, memoryview | bytes) else str(v) for v in row)
+                values.extend(
+                    (table, bytes(v).decode("latin-1") if isinstance(v, memoryview | bytes) else str(v)) for v in row
+                )
     # Session data is signed and encoded: read what it says, not its encoding.
-    chunks.extend(str(session.get_decoded()) for session in Session.objects.all())
-    return "\n".join(chunks)
+    values.extend(("django_session", str(session.get_decoded())) for session in Session.objects.all())
+    return values
+
+
+def every_stored_text() -> str:
+    return "\n".join(value for _, value in stored_values())
 
 
 def signed_in_user_id(client: Client) -> str | None:

@@ -158,6 +158,7 @@ class Disclosure(models.Model):
     recipient_label = models.CharField(max_length=200)
     purpose = models.CharField(max_length=40)
     categories = models.CharField(max_length=200)
+    # Sealed under the member's key as base64 (``privacy.sealed``); the entry's hash covers that text.
     tags = models.CharField(max_length=200, blank=True)
     legal_basis = models.CharField(max_length=200)
     rule = models.CharField(max_length=120)

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from indigomed.accounts.models import User
 from indigomed.errors import Invalid, NotFound
-from indigomed.privacy import ledger, sealed_authorizations
+from indigomed.privacy import ledger, sealed
 from indigomed.privacy.decisions import Decision, PartnerScope, Recipient, decide, rule_for_the_record
 from indigomed.privacy.models import Authorization, BusinessPartner, CareRelationship, Restriction
 from indigomed.privacy.policy import current_policy
@@ -34,6 +34,7 @@ from indigomed.records.queries import (
     profile_of,
     visit_history_for,
 )
+from indigomed.records.vault import Vault
 from indigomed.security.services import Access, log_accesses
 
 
@@ -89,6 +90,7 @@ def disclose(
             )
             for item, decision in zip(items, decisions, strict=True)
         )
+        vaults = Vault.open_many(key[0] for key in permitted) if permitted else {}
         for (member_id, rule, in_accounting, authorization_id, basis), group in permitted.items():
             ledger.append(
                 ledger.Entry(
@@ -98,7 +100,7 @@ def disclose(
                     recipient_label=recipient.label,
                     purpose=purpose,
                     categories=",".join(sorted(set().union(*(i.categories for i in group)))),
-                    tags=",".join(sorted(set().union(*(i.tags for i in group)))),
+                    tags=sealed.seal_disclosed_tags(vaults.get(member_id), set().union(*(i.tags for i in group))),
                     legal_basis=basis,
                     rule=rule,
                     in_accounting=in_accounting,
@@ -151,10 +153,10 @@ def own_visit_history(*, actor: User) -> list[VisitHistoryItem]:
     return visit_history_for(actor.pk)
 
 
-def own_authorizations(*, actor: User) -> list[sealed_authorizations.SignedAuthorization]:
+def own_authorizations(*, actor: User) -> list[sealed.SignedAuthorization]:
     """The member's authorizations with their words, signature and sensitive kinds, opened (and logged)."""
     _log_own_read(actor, "medical")
-    return sealed_authorizations.opened(list(authorizations_of(actor.pk)))
+    return sealed.opened(list(authorizations_of(actor.pk)))
 
 
 def own_profile(*, actor: User) -> Profile:
@@ -295,9 +297,7 @@ def sign_authorization(
         recipient_label=recipient_label.strip(),
         purposes=sorted(set(purposes)),
         categories=sorted(set(categories)),
-        **sealed_authorizations.seal(
-            member_id=actor.pk, tags=tags, information=information.strip(), signed_name=signed_name.strip()
-        ),
+        **sealed.seal(member_id=actor.pk, tags=tags, information=information.strip(), signed_name=signed_name.strip()),
         signed_at=now,
         explicit_consent=True,
         expires_at=expires_at,

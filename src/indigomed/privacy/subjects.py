@@ -10,7 +10,7 @@ from django.db.models import Min
 
 from indigomed.privacy.decisions import Block, Grant, Subject
 from indigomed.privacy.models import Authorization, CareRelationship, Restriction, TransferNotification
-from indigomed.privacy.sealed_authorizations import open_tags
+from indigomed.privacy.sealed import open_tags
 from indigomed.records.queries import residences
 from indigomed.records.vault import Vault
 

@@ -1,19 +1,22 @@
-"""An authorization's sealed parts: the sensitive tags it covers, the member's words, their signature.
+"""What the privacy tables keep sealed under the member's data key.
 
-Which sensitive kinds a member agrees to share says that they have such information, so the
-tags are sealed under the member's data key like the rest of their medical data; the decision
-point opens them when it loads the member.
+That a member has information of a sensitive kind (an HIV result, substance-use treatment…) is
+itself health information, so the sensitive tags an authorization covers, and those a ledger
+entry disclosed, are sealed like the rest of the member's medical data; so are the words and
+the signature of an authorization. The decision point opens a member's grants when it loads
+them; an accounting opens the tags of the entries it lists.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from indigomed.privacy.models import Authorization
+from indigomed.privacy.models import Authorization, Disclosure
 from indigomed.records.vault import Vault
 
 
@@ -71,3 +74,19 @@ def opened(authorizations: Sequence[Authorization]) -> list[SignedAuthorization]
             )
         )
     return views
+
+
+def seal_disclosed_tags(vault: Vault | None, tags: Iterable[str]) -> str:
+    """A ledger entry's tags, sealed (even when there are none, so that an entry does not show
+    whether it had any) as text the entry's hash covers like any other field."""
+    if vault is None:
+        return ""  # the member's key is gone: nothing of theirs can be read anyway
+    sealed = vault.seal(Disclosure, "tags", ",".join(sorted(set(tags))))
+    return base64.b64encode(sealed or b"").decode("ascii")
+
+
+def open_disclosed_tags(vault: Vault, text: str) -> list[str]:
+    if not text:
+        return []
+    opened = vault.open(Disclosure, "tags", base64.b64decode(text))
+    return opened.split(",") if opened else []
