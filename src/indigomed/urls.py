@@ -26,6 +26,7 @@ office_patterns = (
         path("restrictions/<uuid:public_id>/decide", office_views.decide, name="decide"),
         path("legal-demands", office_views.record_demand, name="record_demand"),
         path("legal-demands/<uuid:public_id>/release", office_views.release, name="release"),
+        path("legal-demands/<uuid:public_id>/document", office_views.demand_document, name="demand_document"),
         path("partners", office_views.register_partner, name="register_partner"),
     ],
     "office",

@@ -7,12 +7,13 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 
 from indigomed.errors import Invalid, NotFound
-from indigomed.privacy.office import record_legal_demand, release_under_legal_demand
+from indigomed.privacy.office import open_legal_demand_document, record_legal_demand, release_under_legal_demand
 from indigomed.privacy.queries import accounting_for
-from indigomed.security.models import LegalDemand
+from indigomed.security.models import AccessLogEntry, LegalDemand
 
 
 @pytest.fixture
@@ -35,8 +36,11 @@ def test_a_court_order_is_recorded_with_its_document_and_its_release_is_accounte
         document=order_document(),
     )
     stored = LegalDemand.objects.get()
-    assert stored.document.read() == b"%PDF-1.4 synthetic court order"
     assert str(private_files) in stored.document.path
+    assert b"court order" not in stored.document.read(), "the file on disk is sealed"
+    document = open_legal_demand_document(officer=people.officer, demand_public_id=str(demand.public_id))
+    assert (document.content, document.content_type) == (b"%PDF-1.4 synthetic court order", "application/pdf")
+    assert document.filename.endswith(".pdf")
     [decision] = release_under_legal_demand(
         officer=people.officer, demand_public_id=str(demand.public_id), categories=["medical"], refs=["visit:12"]
     )
@@ -85,3 +89,24 @@ def test_only_the_privacy_office_records_and_releases(people, private_files) -> 
             categories=["medical"],
             refs=[],
         )
+
+
+def test_the_privacy_office_downloads_a_demands_document_and_the_read_is_logged(people, private_files) -> None:
+    demand = record_legal_demand(
+        officer=people.officer,
+        member_id=people.new_york.pk,
+        kind="subpoena",
+        reference="2026-SP-7",
+        issued_by="Example County Grand Jury",
+        document=order_document(),
+    )
+    office = Client()
+    office.force_login(people.officer)
+    response = office.get(f"/office/legal-demands/{demand.public_id}/document")
+    assert response.status_code == 200 and response.content == b"%PDF-1.4 synthetic court order"
+    assert response["Content-Type"] == "application/pdf" and response["Content-Disposition"].startswith("attachment")
+    assert AccessLogEntry.objects.filter(member_id=people.new_york.pk, rule=f"legal-demand:{demand.pk}").exists()
+
+    member = Client()
+    member.force_login(people.new_york)
+    assert member.get(f"/office/legal-demands/{demand.public_id}/document").status_code in (403, 404)

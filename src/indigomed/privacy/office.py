@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import mimetypes
+from dataclasses import dataclass
 
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +19,9 @@ from indigomed.privacy.models import BusinessPartner, Restriction, TransferNotic
 from indigomed.privacy.policy import current_policy
 from indigomed.privacy.services import Item, disclose
 from indigomed.records.sign_in import addresses_of
+from indigomed.records.vault import Vault
 from indigomed.security.models import LegalDemand
+from indigomed.security.services import Access, log_accesses
 
 
 def is_privacy_officer(user: object) -> bool:
@@ -104,14 +109,58 @@ def record_legal_demand(
         raise Invalid("Attach the demand's document.")
     if document.size > MAX_DOCUMENT_BYTES:
         raise Invalid("The document is larger than 20 MB.")
-    return LegalDemand.objects.create(
+    demand = LegalDemand(
         member_id=member_id,
         kind=kind,
         reference=reference.strip(),
         issued_by=issued_by.strip(),
-        document=document,
+        document_type=_document_type(document),
         recorded_by_id=officer.pk,
     )
+    # A demand names the member and what it wants of their records: it is kept sealed like them.
+    sealed = Vault.open_for(member_id).seal_document(LegalDemand, "document", document.read())
+    demand.document.save(f"{demand.public_id}.sealed", ContentFile(sealed), save=False)
+    demand.save()
+    return demand
+
+
+def _document_type(document: File) -> str:
+    declared = str(getattr(document, "content_type", "") or "")
+    return declared if mimetypes.guess_extension(declared) else "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class DemandDocument:
+    content: bytes
+    content_type: str
+    filename: str
+
+
+def open_legal_demand_document(*, officer: User, demand_public_id: str) -> DemandDocument:
+    """The privacy office reads a demand's document; the read is in the access log like any other."""
+    if not is_privacy_officer(officer):
+        raise NotFound("We could not find that legal demand.")
+    demand = LegalDemand.objects.filter(public_id=demand_public_id).first()
+    if demand is None:
+        raise NotFound("We could not find that legal demand.")
+    with demand.document.open("rb") as stored:
+        content = Vault.open_for(demand.member_id).open_document(LegalDemand, "document", stored.read())
+    log_accesses(
+        [
+            Access(
+                member_id=demand.member_id,
+                actor_user_id=officer.pk,
+                recipient_ref="office:privacy",
+                recipient_label="Privacy office",
+                purpose="required_by_law",
+                categories="legal demand document",
+                allowed=True,
+                rule=f"legal-demand:{demand.pk}",
+            )
+        ]
+    )
+    extension = mimetypes.guess_extension(demand.document_type) or ""
+    return DemandDocument(content, demand.document_type, f"legal-demand-{demand.public_id}{extension}")
 
 
 def release_under_legal_demand(

@@ -95,6 +95,19 @@ def record_demand(request: HttpRequest) -> HttpResponse:
 
 
 @officers_only
+def demand_document(request: HttpRequest, public_id: str) -> HttpResponse:
+    try:
+        document = office.open_legal_demand_document(officer=request.user, demand_public_id=str(public_id))  # type: ignore[arg-type]
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("office:home")
+    response = HttpResponse(document.content, content_type=document.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@officers_only
 @require_POST
 def release(request: HttpRequest, public_id: str) -> HttpResponse:
     form = ReleaseForm(request.POST)

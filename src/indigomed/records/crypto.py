@@ -48,6 +48,15 @@ def unwrap(ring: KeyRing, kek_id: str, wrapped: bytes | memoryview) -> bytes:
     return _open(kek, bytes(wrapped), b"indigomed:data-key")
 
 
+def seal_bytes(data_key: bytes, value: bytes, context: str) -> bytes:
+    """Encrypt a document (bytes) the way ``seal`` encrypts a field value."""
+    return _seal(data_key, value, context.encode("utf-8"))
+
+
+def unseal_bytes(data_key: bytes, sealed: bytes, context: str) -> bytes:
+    return _open(data_key, sealed, context.encode("utf-8"))
+
+
 def seal(data_key: bytes, value: str, context: str) -> bytes:
     """Encrypt a field value. ``context`` (table, field, member) is authenticated, so a sealed
     value copied into another member's row or another field does not open."""

@@ -68,3 +68,10 @@ class Vault:
         if sealed is None:
             return None
         return crypto.unseal(self._key, bytes(sealed), self._context(model, field))
+
+    def seal_document(self, model: type[models.Model], field: str, content: bytes) -> bytes:
+        """A file's content, sealed for one field of one model (the file lives outside the row)."""
+        return crypto.seal_bytes(self._key, content, self._context(model, field))
+
+    def open_document(self, model: type[models.Model], field: str, sealed: bytes) -> bytes:
+        return crypto.unseal_bytes(self._key, sealed, self._context(model, field))

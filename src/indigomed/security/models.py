@@ -45,7 +45,9 @@ class LegalDemand(models.Model):
     reference = models.CharField(max_length=120, help_text="Docket or case number")
     issued_by = models.CharField(max_length=200, help_text="The court or authority")
     received_at = models.DateTimeField(default=timezone.now)
+    # Sealed under the member's data key (``privacy.office``): the file on disk is ciphertext.
     document = models.FileField(upload_to="legal-demands/%Y/%m/")
+    document_type = models.CharField(max_length=100, default="application/octet-stream")
     recorded_by_id = models.BigIntegerField()
 
     def __str__(self) -> str:
