@@ -180,7 +180,8 @@ ACCOUNT_FORMS = {
 }
 # One address per account, which a member changes (after confirming the new one) rather than adds to.
 ACCOUNT_CHANGE_EMAIL = True
-# Changing the address or the password asks for the password again unless it was typed recently.
+# Changing the sign-in address asks for the password again unless it was confirmed in the last minutes
+# (changing the password asks for the old one anyway).
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_ADAPTER = "indigomed.accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "IndigoMed: "
