@@ -12,7 +12,7 @@ from django.test import Client
 from indigomed.directory.models import VisitReason
 from indigomed.privacy.ledger import verify
 from indigomed.privacy.models import Disclosure
-from indigomed.privacy.sealed import open_disclosed_tags
+from indigomed.privacy.sealed import open_disclosed_tags, seal_disclosed_tags
 from indigomed.records.services import update_demographics
 from indigomed.records.vault import Vault
 from indigomed.scheduling.models import Appointment
@@ -47,3 +47,10 @@ def test_an_hiv_visit_booked_with_consent_and_read_by_the_practice_leaves_no_hiv
     disclosure = Disclosure.objects.get(member_id=world.member.pk, purpose="treatment", categories="medical")
     assert open_disclosed_tags(Vault.open_for(world.member.pk), disclosure.tags) == ["hiv"]
     assert verify().ok
+
+
+def test_ledger_entries_written_before_tags_were_sealed_still_read(people) -> None:
+    vault = Vault.open_for(people.florida.pk)
+    assert open_disclosed_tags(vault, "hiv,std") == ["hiv", "std"]
+    assert open_disclosed_tags(vault, "") == []
+    assert open_disclosed_tags(vault, seal_disclosed_tags(vault, ["std", "hiv"])) == ["hiv", "std"]

@@ -10,6 +10,7 @@ them; an accounting opens the tags of the entries it lists.
 from __future__ import annotations
 
 import base64
+import binascii
 import datetime as dt
 import json
 import uuid
@@ -76,6 +77,10 @@ def opened(authorizations: Sequence[Authorization]) -> list[SignedAuthorization]
     return views
 
 
+# A sealed value is at least its nonce and its authentication tag long.
+_SEALED_MINIMUM = 12 + 16
+
+
 def seal_disclosed_tags(vault: Vault | None, tags: Iterable[str]) -> str:
     """A ledger entry's tags, sealed (even when there are none, so that an entry does not show
     whether it had any) as text the entry's hash covers like any other field."""
@@ -86,7 +91,15 @@ def seal_disclosed_tags(vault: Vault | None, tags: Iterable[str]) -> str:
 
 
 def open_disclosed_tags(vault: Vault, text: str) -> list[str]:
+    """The tags a ledger entry disclosed. Entries written before tags were sealed keep them in
+    clear (a ledger entry is never rewritten), and read as they are."""
     if not text:
         return []
-    opened = vault.open(Disclosure, "tags", base64.b64decode(text))
+    try:
+        sealed = base64.b64decode(text, validate=True)
+    except binascii.Error:
+        return text.split(",")
+    if len(sealed) < _SEALED_MINIMUM:
+        return text.split(",")
+    opened = vault.open(Disclosure, "tags", sealed)
     return opened.split(",") if opened else []
