@@ -21,7 +21,10 @@ ARGS = [
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser(django_db_setup: None) -> Iterator[object]:
+    # Set up after the test database, so torn down before it: the live server's request threads
+    # hold connections until the browser closes its sockets, and the database cannot be dropped
+    # while they do.
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
         if os.environ.get("REQUIRE_BROWSER"):
             pytest.fail(f"Chromium is required here but {CHROMIUM} is missing (make browser installs it)")
