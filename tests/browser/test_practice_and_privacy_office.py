@@ -8,18 +8,11 @@ import pytest
 
 from indigomed.privacy.models import Restriction
 from indigomed.scheduling.services import book_appointment
-from tests.conftest import PASSWORD, address_of, make_user
+from tests.browser.pages import sign_in
+from tests.conftest import address_of, make_user
 from tests.scheduling.helpers import open_slot
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]:has-text('Sign In')")
 
 
 def test_a_practice_day_and_a_restriction_through_the_privacy_office(

@@ -11,6 +11,7 @@ from django.core import mail
 
 from indigomed.accounts.models import User
 from indigomed.records.sign_in import sign_in_key
+from tests.browser.pages import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -47,11 +48,7 @@ def test_sign_up_confirm_and_change_the_sign_in_address(browser, transactional_d
     with page.expect_navigation():
         page.click(submit)
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=login]", "robin.example@example.test")
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click(submit)
+    sign_in(page, live_server.url, "robin.example@example.test", PASSWORD)
     page.goto(f"{live_server.url}/me/")
     assert page.locator("text=robin.example@example.test").first.is_visible()
 
@@ -77,11 +74,7 @@ def test_sign_up_confirm_and_change_the_sign_in_address(browser, transactional_d
 
     with page.expect_navigation():
         page.click("button:has-text('Sign out')")
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=login]", "robin.new@example.test")
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click(submit)
+    sign_in(page, live_server.url, "robin.new@example.test", PASSWORD)
     page.goto(f"{live_server.url}/me/")
     assert page.locator("text=robin.new@example.test").first.is_visible()
     context.close()

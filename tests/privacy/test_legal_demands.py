@@ -26,15 +26,19 @@ def order_document() -> SimpleUploadedFile:
     return SimpleUploadedFile("order.pdf", b"%PDF-1.4 synthetic court order", content_type="application/pdf")
 
 
-def test_a_court_order_is_recorded_with_its_document_and_its_release_is_accounted(people, private_files) -> None:
-    demand = record_legal_demand(
+def recorded_demand(people, kind: str = "court_order") -> LegalDemand:
+    return record_legal_demand(
         officer=people.officer,
         member_id=people.new_york.pk,
-        kind="court_order",
+        kind=kind,
         reference="2026-CV-0113",
         issued_by="Superior Court of Example County",
         document=order_document(),
     )
+
+
+def test_a_court_order_is_recorded_with_its_document_and_its_release_is_accounted(people, private_files) -> None:
+    demand = recorded_demand(people)
     stored = LegalDemand.objects.get()
     assert str(private_files) in stored.document.path
     assert b"court order" not in stored.document.read(), "the file on disk is sealed"
@@ -92,14 +96,7 @@ def test_only_the_privacy_office_records_and_releases(people, private_files) -> 
 
 
 def test_the_privacy_office_downloads_a_demands_document_and_the_read_is_logged(people, private_files) -> None:
-    demand = record_legal_demand(
-        officer=people.officer,
-        member_id=people.new_york.pk,
-        kind="subpoena",
-        reference="2026-SP-7",
-        issued_by="Example County Grand Jury",
-        document=order_document(),
-    )
+    demand = recorded_demand(people, kind="subpoena")
     office = Client()
     office.force_login(people.officer)
     response = office.get(f"/office/legal-demands/{demand.public_id}/document")
