@@ -24,7 +24,7 @@ from indigomed.privacy.decisions import Decision, PartnerScope, Recipient, decid
 from indigomed.privacy.models import Authorization, BusinessPartner, CareRelationship, Restriction
 from indigomed.privacy.policy import current_policy
 from indigomed.privacy.queries import authorizations_of
-from indigomed.privacy.subjects import load_subjects
+from indigomed.privacy.subjects import load_subjects, load_subjects_and_vaults
 from indigomed.records.queries import (
     Booked,
     Profile,
@@ -34,7 +34,6 @@ from indigomed.records.queries import (
     profile_of,
     visit_history_for,
 )
-from indigomed.records.vault import Vault
 from indigomed.security.services import Access, log_accesses
 
 
@@ -65,7 +64,7 @@ def disclose(
     """
     at = at or timezone.now()
     policy = current_policy()
-    subjects = load_subjects(item.member_id for item in items)
+    subjects, vaults = load_subjects_and_vaults(item.member_id for item in items)
     partner = partner_scope(recipient.ref) if recipient.kind == "partner" else None
     decisions = [
         decide(policy, subjects[item.member_id], recipient, purpose, item.categories, item.tags, at, partner)
@@ -90,7 +89,6 @@ def disclose(
             )
             for item, decision in zip(items, decisions, strict=True)
         )
-        vaults = Vault.open_many(key[0] for key in permitted) if permitted else {}
         for (member_id, rule, in_accounting, authorization_id, basis), group in permitted.items():
             ledger.append(
                 ledger.Entry(

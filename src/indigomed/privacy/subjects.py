@@ -25,7 +25,14 @@ def jurisdiction_of(country: str, region: str) -> str:
 
 
 def load_subjects(member_ids: Iterable[int]) -> dict[int, Subject]:
+    return load_subjects_and_vaults(member_ids)[0]
+
+
+def load_subjects_and_vaults(member_ids: Iterable[int]) -> tuple[dict[int, Subject], dict[int, Vault]]:
+    """The members as the decision needs them, and their vaults, opened once for the whole load
+    (the decision point seals what it writes to the ledger with them)."""
     ids = sorted(set(member_ids))
+    vaults = Vault.open_many(ids)
     grants: dict[int, list[Grant]] = defaultdict(list)
     rows = list(
         Authorization.objects.filter(member_id__in=ids).values_list(
@@ -40,7 +47,6 @@ def load_subjects(member_ids: Iterable[int]) -> dict[int, Subject]:
             "revoked_at",
         )
     )
-    vaults = Vault.open_many(row[0] for row in rows) if rows else {}
     for member_id, grant_id, ref, purposes, categories, tags, signed_at, expires_at, revoked_at in rows:
         grants[member_id].append(
             Grant(
@@ -68,8 +74,8 @@ def load_subjects(member_ids: Iterable[int]) -> dict[int, Subject]:
         .annotate(first=Min("sent_at"))
         .values_list("member_id", "first")
     )
-    places = residences(ids)
-    return {
+    places = residences(ids, vaults)
+    subjects = {
         member_id: Subject(
             member_id=member_id,
             jurisdiction=jurisdiction_of(*places.get(member_id, ("US", ""))),
@@ -80,3 +86,4 @@ def load_subjects(member_ids: Iterable[int]) -> dict[int, Subject]:
         )
         for member_id in ids
     }
+    return subjects, vaults

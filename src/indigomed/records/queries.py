@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from indigomed.records import crypto
@@ -41,10 +42,10 @@ def visit_history_for(member_id: int) -> list[VisitHistoryItem]:
     return sorted(items, key=lambda item: item.visit_date, reverse=True)
 
 
-def residences(member_ids: list[int]) -> dict[int, tuple[str, str]]:
-    """(country, region) where each member lives, for their jurisdiction; unknown members are left out."""
+def residences(member_ids: list[int], vaults: dict[int, Vault]) -> dict[int, tuple[str, str]]:
+    """(country, region) where each member lives, for their jurisdiction, opened with the members'
+    vaults (which the caller has opened for more than this); unknown members are left out."""
     found: dict[int, tuple[str, str]] = {}
-    vaults = Vault.open_many(member_ids)
     for member_id, country, region in DemographicData.objects.filter(member_id__in=member_ids).values_list(
         "member_id", "country", "region"
     ):
@@ -107,16 +108,23 @@ def member_by_email(email: str) -> int | None:
     )
 
 
+def contact_field_of(member_ids: Iterable[int], field: str) -> dict[int, str]:
+    """One contact field of several members, opened, in two queries; members without a readable
+    value are left out."""
+    rows = list(ContactData.objects.filter(member_id__in=set(member_ids)).values_list("member_id", field))
+    vaults = Vault.open_many(member_id for member_id, _ in rows)
+    found: dict[int, str] = {}
+    for member_id, sealed in rows:
+        vault = vaults.get(member_id)
+        value = vault.open(ContactData, field, sealed) if vault else None
+        if value:
+            found[member_id] = value
+    return found
+
+
 def names_of(member_ids: list[int]) -> dict[int, str]:
     """Members' names; members without a readable name are left out."""
-    found: dict[int, str] = {}
-    vaults = Vault.open_many(member_ids)
-    for member_id, sealed in ContactData.objects.filter(member_id__in=member_ids).values_list("member_id", "name"):
-        vault = vaults.get(member_id)
-        name = vault.open(ContactData, "name", sealed) if vault else None
-        if name:
-            found[member_id] = name
-    return found
+    return contact_field_of(member_ids, "name")
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from indigomed.records import crypto
 from indigomed.records.keys import key_ring
 from indigomed.records.models import ContactData
+from indigomed.records.queries import contact_field_of
 from indigomed.records.vault import Vault
 
 SEALED_DOMAIN = "sealed.invalid"
@@ -29,9 +30,17 @@ def normalize_address(address: str) -> str:
     return address.strip().lower()
 
 
+def _lookup_of(address: str) -> str:
+    return crypto.lookup_hash(key_ring(), "email", address)
+
+
+def _key_of(lookup: str) -> str:
+    return f"{lookup}@{SEALED_DOMAIN}"
+
+
 def sign_in_key(address: str) -> str:
     """What the accounts tables store for ``address``; the same for any case or surrounding space."""
-    return f"{crypto.lookup_hash(key_ring(), 'email', address)}@{SEALED_DOMAIN}"
+    return _key_of(_lookup_of(address))
 
 
 def is_sign_in_key(value: str) -> bool:
@@ -50,22 +59,22 @@ def seal_address(*, user_id: int, address: str) -> str:
     address = normalize_address(address)
     vault = Vault.create_for(user_id)
     sealed = vault.seal(ContactData, "email", address)
-    lookup = crypto.lookup_hash(key_ring(), "email", address)
+    lookup = _lookup_of(address)
     ContactData.objects.update_or_create(
         member_id=user_id, defaults={"email": sealed, "email_lookup": lookup, "updated_at": timezone.now()}
     )
-    return f"{lookup}@{SEALED_DOMAIN}"
+    return _key_of(lookup)
 
 
 def seal_pending_address(*, user_id: int, address: str) -> str:
     """Seal an address the account holder is changing to, until they confirm it; its sign-in key."""
     address = normalize_address(address)
     vault = Vault.open_for(user_id)
-    lookup = crypto.lookup_hash(key_ring(), "email", address)
+    lookup = _lookup_of(address)
     ContactData.objects.filter(member_id=user_id).update(
         pending_email=vault.seal(ContactData, "pending_email", address), pending_email_lookup=lookup
     )
-    return f"{lookup}@{SEALED_DOMAIN}"
+    return _key_of(lookup)
 
 
 def adopt_pending_address(*, user_id: int, key: str) -> bool:
@@ -118,12 +127,4 @@ def address_for(key: str) -> str | None:
 
 def addresses_of(user_ids: Iterable[int]) -> dict[int, str]:
     """The addresses of several accounts, in two queries; accounts whose key is gone are left out."""
-    rows = list(ContactData.objects.filter(member_id__in=set(user_ids)).values_list("member_id", "email"))
-    vaults = Vault.open_many(member_id for member_id, _ in rows)
-    found: dict[int, str] = {}
-    for member_id, sealed in rows:
-        vault = vaults.get(member_id)
-        address = vault.open(ContactData, "email", sealed) if vault else None
-        if address:
-            found[member_id] = address
-    return found
+    return contact_field_of(user_ids, "email")
