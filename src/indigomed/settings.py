@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "indigomed.scheduling",
     "indigomed.records",
     "indigomed.security",
+    "indigomed.messaging",
     "indigomed.privacy",
     "indigomed.demo",
 ]

@@ -12,7 +12,7 @@ from django.test import Client
 
 from indigomed.accounts.models import Member, User
 from indigomed.records.queries import profile_of
-from indigomed.records.sign_in import sign_in_key
+from indigomed.records.sign_in_keys import sign_in_key
 from tests.accounts.test_signup import sign_up, years_ago
 from tests.scheduling.helpers import open_slot
 
@@ -69,7 +69,8 @@ def test_the_parent_is_emailed_and_booking_waits_for_their_consent(world, django
     page = parent.get(link)
     assert page.status_code == 200 and "parent or guardian" in page.content.decode()
     assert "ado@example.test" not in page.content.decode(), "the page, open to whoever holds the link, names nobody"
-    assert "ado@example.test" in to_parent[0].body, "the e-mail tells the parent which account named them"
+    assert "Sam Example" in to_parent[0].body, "the e-mail tells the parent who named them, by name"
+    assert "ado@example.test" not in to_parent[0].body, "and not by the child's address (PI-3)"
     assert parent.post(link).status_code == 200
     member.refresh_from_db()
     assert member.parental_consent_at is not None

@@ -1,8 +1,8 @@
 """How allauth fits IndigoMed.
 
-Addresses are kept sealed (``records.sign_in``): what allauth stores and compares is the
+Addresses are kept sealed (``records.sign_in_keys``): what allauth stores and compares is the
 address's sign-in key, made from what the person typed as soon as a form cleans it, and its
-e-mails go to the address opened from the sealed copy. Practitioners and staff land in Connect
+e-mails go, through ``messaging``, to the address opened from the sealed copy. Practitioners and staff land in Connect
 after signing in.
 """
 
@@ -15,7 +15,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 from django.urls import reverse
 
-from indigomed.records.sign_in import address_for, is_sign_in_key, sign_in_key
+from indigomed.messaging.services import write_to_sign_in_address
+from indigomed.records.sign_in_keys import is_sign_in_key, sign_in_key
 
 log = logging.getLogger(__name__)
 
@@ -29,12 +30,15 @@ class AccountAdapter(DefaultAccountAdapter):
         if not is_sign_in_key(email):
             super().send_mail(template_prefix, email, context)
             return
-        address = address_for(email)
-        if address is None:
+        send_as_allauth = super().send_mail
+
+        def send(address: str) -> None:
+            opened = {name: address if value == email else value for name, value in context.items()}
+            send_as_allauth(template_prefix, address, opened)
+
+        reason = "account:" + template_prefix.rpartition("/")[2]
+        if not write_to_sign_in_address(key=email, reason=reason, send=send):
             log.warning("No readable address for an account; %s not sent", template_prefix)
-            return
-        context = {name: address if value == email else value for name, value in context.items()}
-        super().send_mail(template_prefix, address, context)
 
     def user_display(self, user: Any) -> str:
         return getattr(user, "display_name", "") or "IndigoMed member"

@@ -1,11 +1,11 @@
 """A member changing the address they sign in with: allauth runs the confirmation, these keep the
-sealed copy in step with it (``records.sign_in``)."""
+sealed copy in step with it (``records.sign_in_keys``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from indigomed.records.sign_in import adopt_pending_address, forget_pending_address, is_sign_in_key
+from indigomed.records.sign_in_keys import adopt_pending_address, forget_pending_address, is_sign_in_key
 
 
 def adopt_confirmed_address(sender: Any, email_address: Any, **_: Any) -> None:

@@ -1,5 +1,5 @@
 """Sign-in and member sign-up: allauth's forms, comparing sign-in keys rather than addresses
-(``records.sign_in``), and sign-up asking a date of birth for the age gate."""
+(``records.sign_in_keys``), and sign-up asking a date of birth for the age gate."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from indigomed.accounts.age import age_on, needs_parental_consent
 from indigomed.accounts.models import Member
 from indigomed.accounts.services import create_member_profile
 from indigomed.conf import product_setting
-from indigomed.records.sign_in import (
+from indigomed.records.sign_in_keys import (
     SEALED_DOMAIN,
     normalize_address,
     seal_address,

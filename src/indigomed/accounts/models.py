@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
-from indigomed.records.sign_in import is_sign_in_key, seal_address, sign_in_key
+from indigomed.records.sign_in_keys import is_sign_in_key, seal_address, sign_in_key
 
 
 class UserManager(BaseUserManager["User"]):

@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -15,8 +14,8 @@ from indigomed.accounts.age import needs_parental_consent
 from indigomed.accounts.models import Member, User
 from indigomed.conf import product_setting
 from indigomed.errors import Invalid, NotFound
+from indigomed.messaging.services import MEMBER_NAME, send_to_address
 from indigomed.records.services import create_personal_profile
-from indigomed.records.sign_in import address_for
 
 _CONSENT_SALT = "indigomed.parental-consent"
 
@@ -58,24 +57,27 @@ def parental_consent_token(member: Member) -> str:
 
 
 def send_parental_consent_request(*, member_id: int, parent_email: str) -> None:
-    """E-mail the parent a link to give their consent. No health information is in it."""
+    """E-mail the parent a link to give their consent, once the sign-up commits.
+
+    Of the child it carries only the name they signed up with (so the parent knows who named
+    them): no address, no date of birth, no health information. Nothing goes out if the
+    account's data was shredded before the request could.
+    """
     member = Member.objects.select_related("user").get(pk=member_id)
-    address = address_for(member.user.email)
-    if address is None:
-        return  # the account's data was shredded before the request could go out
     link = settings.SITE_URL + reverse("parental_consent", args=[parental_consent_token(member)])
     days = product_setting("PARENTAL_CONSENT_LINK_DAYS")
-    send_mail(
+    send_to_address(
+        address=parent_email,
         subject="IndigoMed: a parent's consent is requested",
-        message=(
-            f"Hello,\n\nSomeone signed up to IndigoMed with the address {address} and named you as "
-            "their parent or guardian. Because of their age, French law asks for your consent too before "
+        body=(
+            f"Hello,\n\n{MEMBER_NAME} signed up to IndigoMed and named you as their parent or guardian. "
+            "Because of their age, French law asks for your consent too before "
             "they can book care and share health information with practitioners through IndigoMed.\n\n"
             f"To read what this means and give your consent, open this link within {days} days:\n{link}\n\n"
             "If you do not know this person, ignore this message: the account will not be able to book.\n"
         ),
-        from_email=None,
-        recipient_list=[parent_email],
+        reason="parental-consent",
+        naming_member_id=member.user_id,
     )
 
 

@@ -8,17 +8,15 @@ from dataclasses import dataclass
 
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.core.mail import send_mass_mail
-from django.db import transaction
 from django.utils import timezone
 
 from indigomed.accounts.models import Member, User
 from indigomed.errors import Invalid, NotFound
+from indigomed.messaging.services import send_to_members
 from indigomed.privacy.decisions import Decision, Recipient
 from indigomed.privacy.models import BusinessPartner, Restriction, TransferNotice, TransferNotification
 from indigomed.privacy.policy import current_policy
 from indigomed.privacy.services import Item, disclose
-from indigomed.records.sign_in import addresses_of
 from indigomed.records.vault import Vault
 from indigomed.security.models import LegalDemand
 from indigomed.security.services import Access, log_accesses
@@ -204,9 +202,5 @@ def announce_transfer(*, officer: User, acquirer: str, effective_on: dt.date, te
     )
     subject = "IndigoMed: an important notice about your information"
     body = f"{notice.text}\n\nThe transfer to {notice.acquirer} takes effect on {notice.effective_on:%d %B %Y}.\n"
-    transaction.on_commit(
-        lambda: send_mass_mail(
-            [(subject, body, None, [address]) for address in addresses_of(members).values()], fail_silently=False
-        )
-    )
+    send_to_members(member_ids=members, subject=subject, body=body, reason="transfer-notice", actor_user_id=officer.pk)
     return notice

@@ -6,13 +6,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 
+from indigomed.messaging.services import send_to_member
 from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.services import Item, disclose
-from indigomed.records.sign_in import address_for
 from indigomed.scheduling.errors import WrongStatus
 from indigomed.scheduling.models import Appointment, Referral
 from indigomed.scheduling.queries import appointment_for_practice
@@ -60,28 +59,27 @@ def refer_patient(*, actor: Any, from_appointment: str, slot_id: int, visit_reas
 
 
 def tell_member_of_referral(*, referral_id: int) -> None:
-    """The member learns of the appointment booked for them; no medical detail in the message."""
+    """The member learns of the appointment booked for them, through messaging (which tells nobody
+    if their data was shredded meanwhile); no medical detail in the message."""
     referral = Referral.objects.select_related(
         "member",
         "to_appointment__role__practitioner",
         "to_appointment__role__facility",
         "from_appointment__role__practitioner",
     ).get(pk=referral_id)
-    address = address_for(referral.member.email)
-    if address is None:
-        return  # the member's data was shredded meanwhile: nobody to tell
     booked = referral.to_appointment
     facility = booked.role.facility
     local = booked.starts_at.astimezone(ZoneInfo(facility.timezone))
     link = settings.SITE_URL + reverse("appointment", args=[booked.public_id])
-    send_mail(
+    send_to_member(
+        member_id=referral.member_id,
         subject="IndigoMed: a new appointment was booked for you",
-        message=(
+        body=(
             f"Hello,\n\n{referral.from_appointment.role.practitioner.display_name} referred you to "
             f"{booked.role.practitioner.display_name} and booked an appointment for you on "
             f"{local:%A %d %B %Y at %H:%M} ({facility.timezone}), at {facility.name}, {facility.street}, "
             f"{facility.city}.\n\nSee it, move it or cancel it here: {link}\n"
         ),
-        from_email=None,
-        recipient_list=[address],
+        reason="referral",
+        actor_user_id=referral.referred_by_id,
     )
