@@ -40,7 +40,10 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "privacy/office/home.html",
         {
-            "restrictions": Restriction.objects.filter(status=Restriction.Status.REQUESTED).order_by("requested_at"),
+            "restrictions": [
+                (r, office.must_be_accepted(r))
+                for r in Restriction.objects.filter(status=Restriction.Status.REQUESTED).order_by("requested_at")
+            ],
             "demands": LegalDemand.objects.order_by("-received_at")[:50],
             "partners": BusinessPartner.objects.order_by("name"),
             "demand_form": LegalDemandForm(),
@@ -53,11 +56,16 @@ def home(request: HttpRequest) -> HttpResponse:
 @officers_only
 @require_POST
 def decide(request: HttpRequest, public_id: str) -> HttpResponse:
+    decision = request.POST.get("decision")
+    # Anything but the two buttons is refused: a missing value must never read as a refusal.
+    if decision not in ("accept", "refuse"):
+        messages.error(request, "Choose to accept or to refuse the restriction.")
+        return redirect("office:home")
     try:
         restriction = office.decide_restriction(
             officer=request.user,  # type: ignore[arg-type]
-            public_id=public_id,
-            accept=request.POST.get("decision") == "accept",
+            public_id=str(public_id),
+            accept=decision == "accept",
         )
     except DomainError as exc:
         messages.error(request, exc.message)
