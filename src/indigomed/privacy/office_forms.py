@@ -24,7 +24,11 @@ class LegalDemandForm(forms.Form):
 
 
 class ReleaseForm(forms.Form):
-    categories = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, label="Information released")
+    categories = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        label="Information released",
+        error_messages={"required": "Choose what information is released."},
+    )
     refs = forms.CharField(
         required=False,
         max_length=500,
