@@ -214,7 +214,7 @@ def test_a_malformed_release_says_why_and_releases_nothing(people, private_files
     response = officer_client(people).post(f"/office/legal-demands/{demand.public_id}/release", form, follow=True)
     assert message in response.content.decode()
     assert not accounting_for(people.new_york.pk, timezone.now() - dt.timedelta(days=1), timezone.now())
-    assert not AccessLogEntry.objects.filter(rule__startswith="required").exists()
+    assert not AccessLogEntry.objects.filter(recipient_ref=f"legal:{demand.pk}").exists()
 
 
 def test_a_release_or_document_under_an_unknown_demand_is_not_found(people, private_files) -> None:
@@ -227,3 +227,23 @@ def test_a_release_or_document_under_an_unknown_demand_is_not_found(people, priv
     assert "We could not find that legal demand." in response.content.decode()
     assert client.post("/office/legal-demands/not-a-uuid/release", {"categories": ["medical"]}).status_code == 404
     assert not AccessLogEntry.objects.exists()
+
+
+def test_a_second_submit_records_and_releases_nothing_more(people, private_files) -> None:
+    """LEGAL-1: the same demand recorded twice, or the same release sent twice, is refused, so the
+    member's accounting lists the release once."""
+    client = officer_client(people)
+    client.post("/office/legal-demands", demand_form(people))
+    response = client.post("/office/legal-demands", demand_form(people), follow=True)
+    assert "This demand is already recorded for this member; nothing was recorded again." in response.content.decode()
+    demand = LegalDemand.objects.get()
+    release = {"categories": ["medical", "insurance"], "refs": "visit:1, visit:2"}
+    client.post(f"/office/legal-demands/{demand.public_id}/release", release)
+    response = client.post(f"/office/legal-demands/{demand.public_id}/release", release, follow=True)
+    assert "This was already released under this demand; nothing was released again." in response.content.decode()
+    assert len(accounting_for(people.new_york.pk, timezone.now() - dt.timedelta(days=1), timezone.now())) == 1
+    assert AccessLogEntry.objects.filter(recipient_ref=f"legal:{demand.pk}").count() == 2, "one per reference, once"
+    response = client.post(
+        f"/office/legal-demands/{demand.public_id}/release", {"categories": ["medical"], "refs": "visit:3"}, follow=True
+    )
+    assert "Released; the member&#x27;s accounting lists it." in response.content.decode()

@@ -120,3 +120,11 @@ def test_a_restriction_without_information_is_refused_with_a_message(people) -> 
     response = signed_in(people.new_york).post("/me/privacy/restrict", {"purposes": ["payment"]}, follow=True)
     assert "Choose at least one kind of information to restrict." in response.content.decode()
     assert not Restriction.objects.exists()
+
+
+def test_asking_twice_for_the_same_restriction_files_it_once(people) -> None:
+    """RIGHT-RESTRICT: a second submit is refused with a message; the first request stands alone."""
+    ask_to_restrict(people.new_york, purposes=["payment"], recipient=HEALTH_PLAN_REF)
+    response = ask_to_restrict(people.new_york, purposes=["payment"], recipient=HEALTH_PLAN_REF)
+    assert "You already asked for this restriction" in response.content.decode()
+    assert Restriction.objects.count() == 1

@@ -15,7 +15,7 @@ from django.utils import timezone
 from indigomed.accounts.models import Member, User
 from indigomed.errors import Invalid, NotFound
 from indigomed.privacy.decisions import Decision, Recipient
-from indigomed.privacy.models import BusinessPartner, Restriction, TransferNotice, TransferNotification
+from indigomed.privacy.models import BusinessPartner, Disclosure, Restriction, TransferNotice, TransferNotification
 from indigomed.privacy.policy import current_policy
 from indigomed.privacy.services import Item, disclose, request_restriction
 from indigomed.records.sign_in import addresses_of
@@ -72,6 +72,14 @@ def file_restriction(
     """
     if paid_in_full and not is_health_plan_paid_in_full(recipient_ref=recipient_ref, purposes=purposes):
         raise Invalid(PAID_IN_FULL_ONLY_FOR_HEALTH_PLAN)
+    if Restriction.objects.filter(
+        member=actor,
+        status__in=[Restriction.Status.REQUESTED, Restriction.Status.ACCEPTED],
+        categories=sorted(set(categories)),
+        purposes=sorted(set(purposes)),
+        recipient_ref=recipient_ref,
+    ).exists():
+        raise Invalid("You already asked for this restriction; it is listed below with its status.")
     with transaction.atomic():
         restriction = request_restriction(
             actor=actor,
@@ -198,6 +206,10 @@ def record_legal_demand(
         raise Invalid("Attach the demand's document.")
     if document.size > MAX_DOCUMENT_BYTES:
         raise Invalid("The document is larger than 20 MB.")
+    if LegalDemand.objects.filter(
+        member_id=member_id, kind=kind, reference=reference.strip(), issued_by=issued_by.strip()
+    ).exists():
+        raise Invalid("This demand is already recorded for this member; nothing was recorded again.")
     demand = LegalDemand(
         member_id=member_id,
         kind=kind,
@@ -261,6 +273,14 @@ def release_under_legal_demand(
     demand = LegalDemand.objects.filter(public_id=demand_public_id).first()
     if demand is None:
         raise NotFound("We could not find that legal demand.")
+    # A second submit of the same release would put it in the member's accounting twice.
+    if Disclosure.objects.filter(
+        member_id=demand.member_id,
+        legal_demand_id=demand.pk,
+        categories=",".join(sorted(set(categories))),
+        subject_refs=",".join(ref for ref in refs if ref),
+    ).exists():
+        raise Invalid("This was already released under this demand; nothing was released again.")
     recipient = Recipient("legal", f"legal:{demand.pk}", demand_label(demand))
     items = [Item(demand.member_id, frozenset(categories), frozenset(), ref) for ref in refs or [""]]
     return disclose(
