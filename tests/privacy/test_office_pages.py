@@ -198,3 +198,24 @@ def test_a_second_decision_and_an_unknown_restriction_are_refused(people) -> Non
     assert "We could not find that restriction." in response.content.decode()
     assert office.post("/office/restrictions/12345678901234567890/decide", {"decision": "accept"}).status_code == 404
     assert office.get(f"/office/restrictions/{restriction.public_id}/decide").status_code == 405
+
+
+def test_losing_a_race_for_a_partner_slug_is_the_same_refusal(people, monkeypatch) -> None:
+    """USE-6: when two officers register one slug at once, the database decides and the second is
+    told so; the first partner is unchanged and the request's transaction stays usable."""
+    office = signed_in(people.officer)
+    office.post("/office/partners", PARTNER)
+    before = partners()
+    # The other officer's insert lands between the check and the insert.
+    monkeypatch.setattr("django.db.models.query.QuerySet.exists", lambda self: False)
+    with pytest.raises(Invalid, match="already registered as “mailco”"):
+        register_partner(
+            officer=people.officer,
+            slug="mailco",
+            name="Racing Mail",
+            agreement_reference="BAA-10",
+            agreement_signed_on=dt.date(2026, 1, 5),
+            purposes=["business_partner"],
+            categories=["contact"],
+        )
+    assert partners() == before
