@@ -120,7 +120,11 @@ def test_a_restricted_insurance_plan_is_hidden_from_the_booked_practitioner(peop
 
 def test_a_restriction_on_care_paid_in_full_must_be_accepted(people) -> None:
     restriction = request_restriction(
-        actor=people.new_york, categories=["medical"], purposes=["payment"], paid_in_full=True
+        actor=people.new_york,
+        categories=["medical"],
+        purposes=["payment"],
+        recipient_ref="health-plan",
+        paid_in_full=True,
     )
     with pytest.raises(Invalid, match="must be accepted"):
         decide_restriction(officer=people.officer, public_id=str(restriction.public_id), accept=False)

@@ -11,9 +11,16 @@ from django.test import Client
 from django.utils import timezone
 
 from indigomed.errors import Invalid, NotFound
-from indigomed.privacy.office import open_legal_demand_document, record_legal_demand, release_under_legal_demand
+from indigomed.privacy.office import (
+    DEMAND_ISSUER_MAX,
+    DEMAND_REFERENCE_MAX,
+    open_legal_demand_document,
+    record_legal_demand,
+    release_under_legal_demand,
+)
 from indigomed.privacy.queries import accounting_for
 from indigomed.security.models import AccessLogEntry, LegalDemand
+from tests.conftest import address_of
 
 
 @pytest.fixture
@@ -107,3 +114,136 @@ def test_the_privacy_office_downloads_a_demands_document_and_the_read_is_logged(
     member = Client()
     member.force_login(people.new_york)
     assert member.get(f"/office/legal-demands/{demand.public_id}/document").status_code in (403, 404)
+
+
+def officer_client(people) -> Client:
+    client = Client()
+    client.force_login(people.officer)
+    return client
+
+
+def demand_form(people, **fields: object) -> dict[str, object]:
+    return {
+        "member_email": address_of(people.new_york),
+        "kind": "subpoena",
+        "reference": "SUB-77",
+        "issued_by": "District Court of Example",
+        "document": order_document(),
+        **fields,
+    }
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"issued_by": "C" * (DEMAND_ISSUER_MAX + 1)}, "Court or authority: Ensure this value has at most 120"),
+        ({"reference": "R" * (DEMAND_REFERENCE_MAX + 1)}, "Docket or case number: Ensure this value has at most 65"),
+        ({"member_email": "x" * 10_000}, "The member&#x27;s e-mail address: Enter a valid email address."),
+        ({"kind": "ransom_note"}, "Select a valid choice"),
+        ({"document": ""}, "This field is required"),
+    ],
+)
+def test_the_office_is_told_why_a_demand_is_refused_and_nothing_is_recorded(
+    people, private_files, fields, message
+) -> None:
+    """LEGAL-1: an issuer or reference too long for the accounting, or a malformed field, is refused."""
+    response = officer_client(people).post("/office/legal-demands", demand_form(people, **fields), follow=True)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not LegalDemand.objects.exists()
+    assert not list(private_files.rglob("*.sealed"))
+
+
+def test_the_service_refuses_an_issuer_or_reference_that_would_not_fit_the_accounting(people, private_files) -> None:
+    """LEGAL-1: the limits hold for any caller of the service, not only the form."""
+    base = {"officer": people.officer, "member_id": people.new_york.pk, "kind": "warrant"}
+    with pytest.raises(Invalid, match=f"at most {DEMAND_ISSUER_MAX} characters"):
+        record_legal_demand(**base, reference="W-1", issued_by="C" * 121, document=order_document())
+    with pytest.raises(Invalid, match=f"at most {DEMAND_REFERENCE_MAX} characters"):
+        record_legal_demand(**base, reference="R" * 66, issued_by="Court", document=order_document())
+    assert not LegalDemand.objects.exists()
+
+
+@pytest.mark.parametrize("kind", LegalDemand.Kind.values)
+def test_the_longest_issuer_and_reference_are_released_and_named_whole(people, private_files, kind) -> None:
+    """LEGAL-1: every allowed combination fits the ledger (PostgreSQL refuses a longer label)."""
+    issuer, reference = "I" * DEMAND_ISSUER_MAX, "R" * DEMAND_REFERENCE_MAX
+    response = officer_client(people).post(
+        "/office/legal-demands", demand_form(people, kind=kind, issued_by=issuer, reference=reference), follow=True
+    )
+    assert "The demand is recorded" in response.content.decode()
+    demand = LegalDemand.objects.get()
+    response = officer_client(people).post(
+        f"/office/legal-demands/{demand.public_id}/release", {"categories": ["medical"]}, follow=True
+    )
+    assert "Released; the member&#x27;s accounting lists it." in response.content.decode()
+    [entry] = accounting_for(people.new_york.pk, timezone.now() - dt.timedelta(days=1), timezone.now())
+    assert entry.recipient_label == f"{issuer} ({demand.get_kind_display()} {reference})"
+
+
+def test_a_demand_recorded_before_the_limits_is_released_with_its_issuer_shortened(people, private_files) -> None:
+    """LEGAL-1: a demand stored with the longest issuer and reference its columns hold still releases."""
+    demand = LegalDemand.objects.create(
+        member_id=people.new_york.pk,
+        kind="court_order",
+        reference="R" * 120,
+        issued_by="I" * 200,
+        document="legal-demands/old.sealed",
+        recorded_by_id=people.officer.pk,
+    )
+    response = officer_client(people).post(
+        f"/office/legal-demands/{demand.public_id}/release", {"categories": ["medical"], "refs": "visit:1"}, follow=True
+    )
+    assert "Released; the member&#x27;s accounting lists it." in response.content.decode()
+    [entry] = accounting_for(people.new_york.pk, timezone.now() - dt.timedelta(days=1), timezone.now())
+    assert len(entry.recipient_label) == 200
+    assert entry.recipient_label.endswith(f"… (Court order {'R' * 120})")
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"categories": ["horoscope"]}, "Select a valid choice. horoscope is not one of the available choices."),
+        ({}, "Choose what information is released."),
+        ({"categories": ["medical"], "refs": "visit:1," * 100}, "Ensure this value has at most 500 characters"),
+    ],
+)
+def test_a_malformed_release_says_why_and_releases_nothing(people, private_files, form, message) -> None:
+    """LEGAL-1: nothing reaches the ledger or the access log from a refused release."""
+    demand = recorded_demand(people)
+    response = officer_client(people).post(f"/office/legal-demands/{demand.public_id}/release", form, follow=True)
+    assert message in response.content.decode()
+    assert not accounting_for(people.new_york.pk, timezone.now() - dt.timedelta(days=1), timezone.now())
+    assert not AccessLogEntry.objects.filter(recipient_ref=f"legal:{demand.pk}").exists()
+
+
+def test_a_release_or_document_under_an_unknown_demand_is_not_found(people, private_files) -> None:
+    """LEGAL-1: an id that names no demand is refused with a message; nothing is released or logged."""
+    unknown = "00000000-0000-0000-0000-000000000000"
+    client = officer_client(people)
+    response = client.post(f"/office/legal-demands/{unknown}/release", {"categories": ["medical"]}, follow=True)
+    assert "We could not find that legal demand." in response.content.decode()
+    response = client.get(f"/office/legal-demands/{unknown}/document", follow=True)
+    assert "We could not find that legal demand." in response.content.decode()
+    assert client.post("/office/legal-demands/not-a-uuid/release", {"categories": ["medical"]}).status_code == 404
+    assert not AccessLogEntry.objects.exists()
+
+
+def test_a_second_submit_records_and_releases_nothing_more(people, private_files) -> None:
+    """LEGAL-1: the same demand recorded twice, or the same release sent twice, is refused, so the
+    member's accounting lists the release once."""
+    client = officer_client(people)
+    client.post("/office/legal-demands", demand_form(people))
+    response = client.post("/office/legal-demands", demand_form(people), follow=True)
+    assert "This demand is already recorded for this member; nothing was recorded again." in response.content.decode()
+    demand = LegalDemand.objects.get()
+    release = {"categories": ["medical", "insurance"], "refs": "visit:1, visit:2"}
+    client.post(f"/office/legal-demands/{demand.public_id}/release", release)
+    response = client.post(f"/office/legal-demands/{demand.public_id}/release", release, follow=True)
+    assert "This was already released under this demand; nothing was released again." in response.content.decode()
+    assert len(accounting_for(people.new_york.pk, timezone.now() - dt.timedelta(days=1), timezone.now())) == 1
+    assert AccessLogEntry.objects.filter(recipient_ref=f"legal:{demand.pk}").count() == 2, "one per reference, once"
+    response = client.post(
+        f"/office/legal-demands/{demand.public_id}/release", {"categories": ["medical"], "refs": "visit:3"}, follow=True
+    )
+    assert "Released; the member&#x27;s accounting lists it." in response.content.decode()

@@ -3,10 +3,15 @@ register business partners; nobody else gets in."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from indigomed.errors import Invalid
 from indigomed.privacy.models import BusinessPartner, Disclosure, Restriction
+from indigomed.privacy.office import register_partner
 from indigomed.privacy.services import request_restriction
 from indigomed.security.models import LegalDemand
 from tests.conftest import address_of
@@ -93,3 +98,124 @@ def test_nobody_else_gets_into_the_office(people) -> None:
     restriction.refresh_from_db()
     assert restriction.status == Restriction.Status.REQUESTED
     assert Client().get("/office/").status_code == 302
+
+
+PARTNER = {
+    "slug": "mailco",
+    "name": "MailCo",
+    "agreement_reference": "BAA-9",
+    "agreement_signed_on": "2026-06-01",
+    "purposes": ["business_partner"],
+    "categories": ["contact"],
+}
+
+
+def partners() -> list[tuple]:
+    return list(BusinessPartner.objects.values_list("slug", "name", "agreement_reference", "purposes", "categories"))
+
+
+def test_a_second_partner_with_the_same_slug_is_refused_and_the_first_is_unchanged(people) -> None:
+    """USE-6: registering a partner twice (a second submit, or another partner under a taken slug)
+    is refused with a message; the registered partner keeps its agreement and scope."""
+    office = signed_in(people.officer)
+    office.post("/office/partners", PARTNER)
+    before = partners()
+    again = {**PARTNER, "name": "Other Mail Inc", "purposes": ["business_partner"], "categories": ["medical"]}
+    response = office.post("/office/partners", again, follow=True)
+    assert response.status_code == 200
+    assert "A business partner is already registered as “mailco”; nothing was changed." in response.content.decode()
+    assert partners() == before
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"name": "N" * 10_000}, "Name: Ensure this value has at most 160 characters"),
+        ({"slug": "s" * 51}, "Slug: Ensure this value has at most 50 characters"),
+        ({"slug": "not a slug!"}, "Slug: Enter a valid “slug”"),
+        ({"agreement_reference": "B" * 121}, "Agreement reference: Ensure this value has at most 120"),
+        ({"agreement_signed_on": "9999-12-31"}, "The agreement&#x27;s signing date is in the future"),
+        ({"agreement_signed_on": "0001-01-00"}, "Agreement signed on: Enter a valid date."),
+        ({"purposes": ["sale"]}, "IndigoMed never does this, for anyone."),
+        ({"categories": ["horoscope"]}, "Categories: Select a valid choice."),
+        ({"name": "   "}, "Name: This field is required."),
+    ],
+)
+def test_a_partner_the_office_cannot_register_is_refused_with_the_reason(people, fields, message) -> None:
+    """USE-6: every refused registration says why and registers nothing."""
+    response = signed_in(people.officer).post("/office/partners", {**PARTNER, **fields}, follow=True)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not BusinessPartner.objects.exists()
+
+
+def test_the_service_refuses_a_partner_name_longer_than_its_column(people) -> None:
+    """USE-6: the limit holds for any caller of the service, whatever the database stores."""
+    with pytest.raises(Invalid, match="Name: at most 160 characters"):
+        register_partner(
+            officer=people.officer,
+            slug="longco",
+            name="N" * 161,
+            agreement_reference="BAA-1",
+            agreement_signed_on=dt.date(2026, 1, 5),
+            purposes=["business_partner"],
+            categories=["contact"],
+        )
+    assert not BusinessPartner.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("decision", "message"),
+    [
+        (None, "Choose to accept or to refuse the restriction."),
+        ("maybe", "Choose to accept or to refuse the restriction."),
+        ("x" * 10_000, "Choose to accept or to refuse the restriction."),
+    ],
+)
+def test_a_decision_that_is_neither_accept_nor_refuse_changes_nothing(people, decision, message) -> None:
+    """RIGHT-RESTRICT: a missing or forged decision never reads as a refusal."""
+    restriction = request_restriction(actor=people.new_york, categories=["insurance"], purposes=[])
+    data = {} if decision is None else {"decision": decision}
+    response = signed_in(people.officer).post(f"/office/restrictions/{restriction.public_id}/decide", data, follow=True)
+    assert message in response.content.decode()
+    restriction.refresh_from_db()
+    assert restriction.status == Restriction.Status.REQUESTED and restriction.decided_by is None
+
+
+def test_a_second_decision_and_an_unknown_restriction_are_refused(people) -> None:
+    """RIGHT-RESTRICT: a decided restriction stays as decided; an unknown id is not found."""
+    restriction = request_restriction(actor=people.new_york, categories=["insurance"], purposes=[])
+    office = signed_in(people.officer)
+    office.post(f"/office/restrictions/{restriction.public_id}/decide", {"decision": "accept"})
+    restriction.refresh_from_db()
+    decided = (restriction.status, restriction.decided_at)
+    response = office.post(f"/office/restrictions/{restriction.public_id}/decide", {"decision": "refuse"}, follow=True)
+    assert "This restriction was already decided." in response.content.decode()
+    restriction.refresh_from_db()
+    assert (restriction.status, restriction.decided_at) == decided == (Restriction.Status.ACCEPTED, decided[1])
+    unknown = "00000000-0000-0000-0000-000000000000"
+    response = office.post(f"/office/restrictions/{unknown}/decide", {"decision": "accept"}, follow=True)
+    assert "We could not find that restriction." in response.content.decode()
+    assert office.post("/office/restrictions/12345678901234567890/decide", {"decision": "accept"}).status_code == 404
+    assert office.get(f"/office/restrictions/{restriction.public_id}/decide").status_code == 405
+
+
+def test_losing_a_race_for_a_partner_slug_is_the_same_refusal(people, monkeypatch) -> None:
+    """USE-6: when two officers register one slug at once, the database decides and the second is
+    told so; the first partner is unchanged and the request's transaction stays usable."""
+    office = signed_in(people.officer)
+    office.post("/office/partners", PARTNER)
+    before = partners()
+    # The other officer's insert lands between the check and the insert.
+    monkeypatch.setattr("django.db.models.query.QuerySet.exists", lambda self: False)
+    with pytest.raises(Invalid, match="already registered as “mailco”"):
+        register_partner(
+            officer=people.officer,
+            slug="mailco",
+            name="Racing Mail",
+            agreement_reference="BAA-10",
+            agreement_signed_on=dt.date(2026, 1, 5),
+            purposes=["business_partner"],
+            categories=["contact"],
+        )
+    assert partners() == before

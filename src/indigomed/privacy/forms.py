@@ -8,6 +8,12 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from indigomed.privacy.office import (
+    HEALTH_PLAN_LABEL,
+    HEALTH_PLAN_REF,
+    PAID_IN_FULL_ONLY_FOR_HEALTH_PLAN,
+    is_health_plan_paid_in_full,
+)
 from indigomed.privacy.policy import current_policy
 
 US_STATES = [
@@ -103,13 +109,19 @@ class AuthorizationForm(forms.Form):
 class RestrictionForm(forms.Form):
     """RIGHT-RESTRICT: what, for which uses, and who must not receive it."""
 
-    categories = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, label="Which information")
+    categories = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        label="Which information",
+        error_messages={"required": "Choose at least one kind of information to restrict."},
+    )
     purposes = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple, required=False, label="For which uses (none ticked: all of them)"
     )
     recipient = forms.ChoiceField(required=False, label="Who must not receive it")
     paid_in_full = forms.BooleanField(
-        required=False, label="This is about care I paid for in full, and my health plan must not be told"
+        required=False,
+        label="This is about care I paid for in full, and my health plan must not be told",
+        help_text="With your health plan as who must not receive it, for payment or health care operations.",
     )
 
     def __init__(self, *args: Any, care_team: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -118,4 +130,16 @@ class RestrictionForm(forms.Form):
         _set_choices(self, "categories", _choices(policy.categories))
         uses = [(p.name, p.label) for p in policy.purposes.values() if p.tpo or p.name == "family"]
         _set_choices(self, "purposes", uses)
-        _set_choices(self, "recipient", [("", "Anyone"), *care_team])
+        _set_choices(self, "recipient", [("", "Anyone"), (HEALTH_PLAN_REF, "My health plan"), *care_team])
+        self._labels = {HEALTH_PLAN_REF: HEALTH_PLAN_LABEL, **dict(care_team)}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        recipient = cleaned.get("recipient", "")
+        cleaned["recipient_label"] = self._labels.get(recipient, "")
+        # Refused rather than ignored: the member would otherwise believe the office is bound.
+        if cleaned.get("paid_in_full") and not is_health_plan_paid_in_full(
+            recipient_ref=recipient, purposes=cleaned.get("purposes", [])
+        ):
+            self.add_error("paid_in_full", PAID_IN_FULL_ONLY_FOR_HEALTH_PLAN)
+        return cleaned

@@ -8,15 +8,16 @@ from dataclasses import dataclass
 
 from django.core.files import File
 from django.core.files.base import ContentFile
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from indigomed.accounts.models import Member, User
 from indigomed.errors import Invalid, NotFound
 from indigomed.messaging.services import send_to_members
 from indigomed.privacy.decisions import Decision, Recipient
-from indigomed.privacy.models import BusinessPartner, Restriction, TransferNotice, TransferNotification
+from indigomed.privacy.models import BusinessPartner, Disclosure, Restriction, TransferNotice, TransferNotification
 from indigomed.privacy.policy import current_policy
-from indigomed.privacy.services import Item, disclose
+from indigomed.privacy.services import Item, disclose, request_restriction
 from indigomed.records.vault import Vault
 from indigomed.security.models import LegalDemand
 from indigomed.security.services import Access, log_accesses
@@ -28,19 +29,86 @@ def is_privacy_officer(user: object) -> bool:
 
 # --- Restrictions --------------------------------------------------------------------------------
 
+# The recipient a restriction names for the member's health plan (their insurance carrier), and the
+# purposes for which a plan receives: HIPAA 164.522(a)(1)(vi) binds the office only for these.
+HEALTH_PLAN_REF = "health-plan"
+HEALTH_PLAN_LABEL = "The member's health plan"
+HEALTH_PLAN_PURPOSES = frozenset({"payment", "operations"})
+PAID_IN_FULL_ONLY_FOR_HEALTH_PLAN = (
+    "“Paid in full” applies only to keeping care you paid for yourself from your health plan: choose "
+    "your health plan as who must not receive it and payment or health care operations as the uses, "
+    "or untick “paid in full” and the privacy office will decide."
+)
+
+
+def is_health_plan_paid_in_full(*, recipient_ref: str, purposes: list[str] | frozenset[str]) -> bool:
+    """Whether a restriction is one the office must accept when the care was paid in full:
+    disclosure to the member's health plan, for payment or operations only (HIPAA 164.522(a)(1)(vi))."""
+    return recipient_ref == HEALTH_PLAN_REF and bool(purposes) and set(purposes) <= HEALTH_PLAN_PURPOSES
+
+
+def must_be_accepted(restriction: Restriction) -> bool:
+    """A paid-in-full restriction toward a health plan; any other stays the office's decision."""
+    return restriction.paid_in_full and is_health_plan_paid_in_full(
+        recipient_ref=restriction.recipient_ref, purposes=restriction.purposes
+    )
+
+
+def file_restriction(
+    *,
+    actor: User,
+    categories: list[str],
+    purposes: list[str],
+    recipient_ref: str = "",
+    recipient_label: str = "",
+    paid_in_full: bool = False,
+) -> Restriction:
+    """A member's restriction request (RIGHT-RESTRICT), accepted at once when the law leaves the
+    office no choice: care paid in full, kept from the health plan for payment or operations.
+
+    "Paid in full" on any other restriction raises ``Invalid`` and stores nothing: the member learns
+    it would not bind the office, rather than believing it does.
+    """
+    if paid_in_full and not is_health_plan_paid_in_full(recipient_ref=recipient_ref, purposes=purposes):
+        raise Invalid(PAID_IN_FULL_ONLY_FOR_HEALTH_PLAN)
+    if Restriction.objects.filter(
+        member=actor,
+        status__in=[Restriction.Status.REQUESTED, Restriction.Status.ACCEPTED],
+        categories=sorted(set(categories)),
+        purposes=sorted(set(purposes)),
+        recipient_ref=recipient_ref,
+    ).exists():
+        raise Invalid("You already asked for this restriction; it is listed below with its status.")
+    with transaction.atomic():
+        restriction = request_restriction(
+            actor=actor,
+            categories=categories,
+            purposes=purposes,
+            recipient_ref=recipient_ref,
+            recipient_label=recipient_label,
+            paid_in_full=paid_in_full,
+        )
+        if must_be_accepted(restriction):
+            # Nobody decided: the rule did, so ``decided_by`` stays empty.
+            restriction.status = Restriction.Status.ACCEPTED
+            restriction.decided_at = timezone.now()
+            restriction.save(update_fields=["status", "decided_at"])
+    return restriction
+
 
 def decide_restriction(*, officer: User, public_id: str, accept: bool) -> Restriction:
     """The privacy office accepts or refuses; from acceptance on, every matching decision is a denial.
 
     A restriction on telling a health plan about care paid in full must be accepted (HIPAA
-    164.522(a)(1)(vi)); refusing one raises ``Invalid``.
+    164.522(a)(1)(vi)); refusing one raises ``Invalid``. "Paid in full" on any other restriction
+    binds nobody: the office decides it like the rest.
     """
     if not hasattr(officer, "privacy_officer"):
         raise NotFound("We could not find that restriction.")
     restriction = Restriction.objects.filter(public_id=public_id).first()
     if restriction is None:
         raise NotFound("We could not find that restriction.")
-    if not accept and restriction.paid_in_full:
+    if not accept and must_be_accepted(restriction):
         raise Invalid("A restriction on telling a health plan about care paid in full must be accepted.")
     status = Restriction.Status.ACCEPTED if accept else Restriction.Status.REFUSED
     changed = Restriction.objects.filter(pk=restriction.pk, status=Restriction.Status.REQUESTED).update(
@@ -76,21 +144,47 @@ def register_partner(
         if policy.purpose(name_).forbidden:
             raise Invalid(f"{policy.purpose(name_).label}: IndigoMed never does this, for anyone.")
     policy.check_categories(categories)
-    if not agreement_reference.strip():
-        raise Invalid("A business partner needs a signed agreement.")
-    return BusinessPartner.objects.create(
-        slug=slug,
-        name=name,
-        agreement_reference=agreement_reference,
-        agreement_signed_on=agreement_signed_on,
-        purposes=sorted(set(purposes)),
-        categories=sorted(set(categories)),
-    )
+    if not agreement_reference.strip() or not name.strip():
+        raise Invalid("A business partner needs a name and a signed agreement.")
+    _fits(BusinessPartner, slug=slug, name=name.strip(), agreement_reference=agreement_reference.strip())
+    if agreement_signed_on > timezone.localdate():
+        raise Invalid("The agreement's signing date is in the future: give the date it was signed.")
+    if BusinessPartner.objects.filter(slug=slug).exists():
+        raise Invalid(f"A business partner is already registered as “{slug}”; nothing was changed.")
+    try:
+        # A savepoint, so that losing a race for the slug leaves the caller's transaction usable.
+        with transaction.atomic():
+            return BusinessPartner.objects.create(
+                slug=slug,
+                name=name.strip(),
+                agreement_reference=agreement_reference.strip(),
+                agreement_signed_on=agreement_signed_on,
+                purposes=sorted(set(purposes)),
+                categories=sorted(set(categories)),
+            )
+    except IntegrityError as exc:
+        raise Invalid(f"A business partner is already registered as “{slug}”; nothing was changed.") from exc
+
+
+def _fits(model: type[models.Model], **values: str) -> None:
+    """Refuse a value longer than its column, which PostgreSQL rejects and SQLite stores whole."""
+    for name, value in values.items():
+        field = model._meta.get_field(name)
+        assert isinstance(field, models.Field)
+        if field.max_length is not None and len(value) > field.max_length:
+            raise Invalid(f"{str(field.verbose_name).capitalize()}: at most {field.max_length} characters.")
 
 
 # --- Legal demands (LEGAL-1) ----------------------------------------------------------------------
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+
+# A release names its recipient as "<issuer> (<kind> <reference>)" in the ledger and the access log;
+# these limits make every issuer, kind and reference fit there whole.
+_LABEL_MAX = 200
+_LONGEST_KIND = max(len(str(label)) for label in LegalDemand.Kind.labels)
+DEMAND_ISSUER_MAX = 120
+DEMAND_REFERENCE_MAX = _LABEL_MAX - DEMAND_ISSUER_MAX - _LONGEST_KIND - len(" ( )")
 
 
 def record_legal_demand(
@@ -103,10 +197,18 @@ def record_legal_demand(
         raise Invalid("Choose court order, subpoena or warrant.")
     if not reference.strip() or not issued_by.strip():
         raise Invalid("Give the demand's reference and who issued it.")
+    if len(issued_by.strip()) > DEMAND_ISSUER_MAX:
+        raise Invalid(f"Name the court or authority in at most {DEMAND_ISSUER_MAX} characters.")
+    if len(reference.strip()) > DEMAND_REFERENCE_MAX:
+        raise Invalid(f"Give the docket or case number in at most {DEMAND_REFERENCE_MAX} characters.")
     if not document or document.size is None or document.size == 0:
         raise Invalid("Attach the demand's document.")
     if document.size > MAX_DOCUMENT_BYTES:
         raise Invalid("The document is larger than 20 MB.")
+    if LegalDemand.objects.filter(
+        member_id=member_id, kind=kind, reference=reference.strip(), issued_by=issued_by.strip()
+    ).exists():
+        raise Invalid("This demand is already recorded for this member; nothing was recorded again.")
     demand = LegalDemand(
         member_id=member_id,
         kind=kind,
@@ -170,13 +272,34 @@ def release_under_legal_demand(
     demand = LegalDemand.objects.filter(public_id=demand_public_id).first()
     if demand is None:
         raise NotFound("We could not find that legal demand.")
-    recipient = Recipient(
-        "legal", f"legal:{demand.pk}", f"{demand.issued_by} ({demand.get_kind_display()} {demand.reference})"
-    )
+    # A second submit of the same release would put it in the member's accounting twice.
+    if Disclosure.objects.filter(
+        member_id=demand.member_id,
+        legal_demand_id=demand.pk,
+        categories=",".join(sorted(set(categories))),
+        subject_refs=",".join(ref for ref in refs if ref),
+    ).exists():
+        raise Invalid("This was already released under this demand; nothing was released again.")
+    recipient = Recipient("legal", f"legal:{demand.pk}", demand_label(demand))
     items = [Item(demand.member_id, frozenset(categories), frozenset(), ref) for ref in refs or [""]]
     return disclose(
         actor_user_id=officer.pk, recipient=recipient, purpose="required_by_law", items=items, legal_demand_id=demand.pk
     )
+
+
+def demand_label(demand: LegalDemand) -> str:
+    """Who receives under a demand, as the accounting names them; always fits the ledger's column.
+
+    Demands recorded before the length limits may be longer: their issuer is shortened first,
+    since the kind and reference identify the demand (the full text stays on the demand).
+    """
+    reference_column = LegalDemand._meta.get_field("reference").max_length or DEMAND_REFERENCE_MAX
+    tail = f" ({demand.get_kind_display()} {_shortened(demand.reference, reference_column)})"
+    return _shortened(demand.issued_by, _LABEL_MAX - len(tail)) + tail
+
+
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 # --- Transfers in a merger (USE-7) ---------------------------------------------------------------

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from indigomed.privacy.office import DEMAND_ISSUER_MAX, DEMAND_REFERENCE_MAX
 from indigomed.privacy.policy import current_policy
 from indigomed.security.models import LegalDemand
 
@@ -17,13 +18,17 @@ def _categories() -> list[tuple[str, str]]:
 class LegalDemandForm(forms.Form):
     member_email = forms.EmailField(label="The member's e-mail address")
     kind = forms.ChoiceField(choices=LegalDemand.Kind.choices)
-    reference = forms.CharField(max_length=120, label="Docket or case number")
-    issued_by = forms.CharField(max_length=200, label="Court or authority")
+    reference = forms.CharField(max_length=DEMAND_REFERENCE_MAX, label="Docket or case number")
+    issued_by = forms.CharField(max_length=DEMAND_ISSUER_MAX, label="Court or authority")
     document = forms.FileField(label="The demand (PDF or image)")
 
 
 class ReleaseForm(forms.Form):
-    categories = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, label="Information released")
+    categories = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        label="Information released",
+        error_messages={"required": "Choose what information is released."},
+    )
     refs = forms.CharField(
         required=False,
         max_length=500,

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -18,9 +19,16 @@ from indigomed.privacy.models import BusinessPartner, Restriction
 from indigomed.privacy.office_forms import LegalDemandForm, PartnerForm, ReleaseForm
 from indigomed.records.queries import member_by_email
 from indigomed.security.models import LegalDemand
-from indigomed.web.feedback import flash_form_errors
 
 View = Callable[..., HttpResponse]
+
+
+def _flash_errors(request: HttpRequest, form: forms.Form) -> None:
+    """Each refused field by its label, so the officer knows which one to correct."""
+    for name, errors in form.errors.items():
+        label = form[name].label if name in form.fields else None
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else str(error))
 
 
 def officers_only(view: View) -> View:
@@ -40,7 +48,10 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "privacy/office/home.html",
         {
-            "restrictions": Restriction.objects.filter(status=Restriction.Status.REQUESTED).order_by("requested_at"),
+            "restrictions": [
+                (r, office.must_be_accepted(r))
+                for r in Restriction.objects.filter(status=Restriction.Status.REQUESTED).order_by("requested_at")
+            ],
             "demands": LegalDemand.objects.order_by("-received_at")[:50],
             "partners": BusinessPartner.objects.order_by("name"),
             "demand_form": LegalDemandForm(),
@@ -53,11 +64,16 @@ def home(request: HttpRequest) -> HttpResponse:
 @officers_only
 @require_POST
 def decide(request: HttpRequest, public_id: str) -> HttpResponse:
+    decision = request.POST.get("decision")
+    # Anything but the two buttons is refused: a missing value must never read as a refusal.
+    if decision not in ("accept", "refuse"):
+        messages.error(request, "Choose to accept or to refuse the restriction.")
+        return redirect("office:home")
     try:
         restriction = office.decide_restriction(
             officer=request.user,  # type: ignore[arg-type]
-            public_id=public_id,
-            accept=request.POST.get("decision") == "accept",
+            public_id=str(public_id),
+            accept=decision == "accept",
         )
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -71,7 +87,7 @@ def decide(request: HttpRequest, public_id: str) -> HttpResponse:
 def record_demand(request: HttpRequest) -> HttpResponse:
     form = LegalDemandForm(request.POST, request.FILES)
     if not form.is_valid():
-        flash_form_errors(request, form)
+        _flash_errors(request, form)
         return redirect("office:home")
     data = form.cleaned_data
     member_id = member_by_email(data["member_email"])
@@ -112,7 +128,7 @@ def demand_document(request: HttpRequest, public_id: str) -> HttpResponse:
 def release(request: HttpRequest, public_id: str) -> HttpResponse:
     form = ReleaseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose what information is released.")
+        _flash_errors(request, form)
         return redirect("office:home")
     refs = [ref.strip() for ref in form.cleaned_data["refs"].split(",") if ref.strip()]
     try:
@@ -138,7 +154,7 @@ def release(request: HttpRequest, public_id: str) -> HttpResponse:
 def register_partner(request: HttpRequest) -> HttpResponse:
     form = PartnerForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Complete every field of the partner's agreement.")
+        _flash_errors(request, form)
         return redirect("office:home")
     try:
         office.register_partner(officer=request.user, **form.cleaned_data)  # type: ignore[arg-type]

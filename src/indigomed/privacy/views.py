@@ -12,11 +12,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from indigomed.errors import DomainError
-from indigomed.privacy import queries, services
+from indigomed.privacy import office, queries, services
 from indigomed.privacy.forms import AuthorizationForm, InsuranceForm, ProfileForm, RestrictionForm
 from indigomed.privacy.policy import current_policy
 from indigomed.records import services as records
 from indigomed.security.queries import who_saw
+from indigomed.web.feedback import flash_form_errors
 
 
 def _member_only(request: HttpRequest) -> HttpResponse | None:
@@ -148,17 +149,24 @@ def restrict(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     care_team = queries.care_team_choices(user.pk)
     form = RestrictionForm(request.POST, care_team=care_team)
-    if form.is_valid():
-        data = form.cleaned_data
-        services.request_restriction(
+    if not form.is_valid():
+        flash_form_errors(request, form)
+        return redirect("my_privacy")
+    data = form.cleaned_data
+    try:
+        restriction = office.file_restriction(
             actor=user,
             categories=data["categories"],
             purposes=data["purposes"],
             recipient_ref=data["recipient"],
-            recipient_label=dict(care_team).get(data["recipient"], ""),
+            recipient_label=data["recipient_label"],
             paid_in_full=data["paid_in_full"],
         )
-        messages.success(request, "Your request is sent to the privacy office; it binds once accepted.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
     else:
-        messages.error(request, "Choose at least one kind of information to restrict.")
+        if restriction.status == restriction.Status.ACCEPTED:
+            messages.success(request, "Your restriction is accepted: the law requires it, and it binds from now on.")
+        else:
+            messages.success(request, "Your request is sent to the privacy office; it binds once accepted.")
     return redirect("my_privacy")

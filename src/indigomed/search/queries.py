@@ -191,12 +191,28 @@ def _window(criteria: Criteria, place: Place | None) -> tuple[dt.datetime | None
         return None, None
     zone = ZoneInfo(place.timezone) if place and place.timezone else dt.UTC
     today = timezone.now().astimezone(zone).date()
+    # A day of slack before today: the searcher's own date may lag the searched area's.
+    earliest = today - dt.timedelta(days=1)
+    latest = today + dt.timedelta(days=int(product_setting("SLOT_HORIZON_DAYS")))
+    if (
+        criteria.available_from is not None
+        and criteria.available_to is not None
+        and criteria.available_to < criteria.available_from
+    ):
+        raise Invalid("The end of the availability window comes before its start.", field="available_to")
+    # Checked before any date arithmetic, which overflows at the ends of the calendar.
+    for name, given in (("available_from", criteria.available_from), ("available_to", criteria.available_to)):
+        if given is not None and not earliest <= given <= latest:
+            raise Invalid(
+                f"Open times are shown from {today.isoformat()} to {latest.isoformat()}: choose dates in between.",
+                field=name,
+            )
     first = criteria.available_from or today
     last = criteria.available_to or first + dt.timedelta(days=14)
     if last < first:
-        raise Invalid("The end of the availability window comes before its start.")
+        raise Invalid("The end of the availability window comes before its start.", field="available_to")
     if (last - first).days > MAX_WINDOW_DAYS:
-        raise Invalid(f"Search availability over at most {MAX_WINDOW_DAYS} days.")
+        raise Invalid(f"Search availability over at most {MAX_WINDOW_DAYS} days.", field="available_to")
     start = dt.datetime.combine(first, dt.time(0, 0), tzinfo=zone)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0, 0), tzinfo=zone)
     return max(start, timezone.now()), end

@@ -24,7 +24,13 @@ def results(request: HttpRequest) -> HttpResponse:
         try:
             page = search(form.criteria())
         except DomainError as exc:
-            error, status = exc.message, exc.status
+            status = exc.status
+            field = exc.details.get("field")
+            # A refusal about one field is shown beside that field, like the form's own errors.
+            if field in form.fields:
+                form.add_error(field, exc.message)
+            else:
+                error = exc.message
     else:
         status = 400
     query = request.GET.copy()
