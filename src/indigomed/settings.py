@@ -45,7 +45,11 @@ BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(env("INDIGOMED_VAR_DIR", str(Path.cwd() / "var")))
 
 PRODUCTION = env("INDIGOMED_ENV", "development") == "production"
-DEBUG = envbool("DEBUG", default=not PRODUCTION)
+# Off unless asked for, the demo included: Django's debug pages list every URL pattern and show
+# tracebacks with settings to whoever browses. ``DEBUG=1`` is for a developer's own machine.
+DEBUG = envbool("DEBUG", default=False)
+if DEBUG and PRODUCTION:
+    raise ImproperlyConfigured("DEBUG must be off in production (unset DEBUG)")
 
 SECRET_KEY = envsecret("SECRET_KEY")
 if not SECRET_KEY:
@@ -81,7 +85,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above WhiteNoise, so static files lose the server's version too.
+    "indigomed.web.middleware.PrivateResponseHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "indigomed.web.middleware.ApiErrorsAsJsonMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -234,6 +241,15 @@ STORAGES = {
 # --- Security -------------------------------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("MAX_REQUEST_BYTES", 64 * 1024)
 MAX_REQUEST_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
+# LEGAL-1: the privacy office uploads legal demands of up to 20 MB (privacy.office), plus the
+# form's other fields; every other page and the API keep the small limit above.
+MAX_UPLOAD_REQUEST_BYTES = envint("MAX_UPLOAD_REQUEST_BYTES", 21 * 1024 * 1024)
+OFFICE_UPLOAD_VIEWS = {"office:record_demand"}
+# Browser features the site never uses, off for its pages and anything they embed.
+PERMISSIONS_POLICY = env(
+    "PERMISSIONS_POLICY",
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()",
+)
 # Sessions live in the database (so they can be revoked) and are read through the cache.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
