@@ -168,7 +168,10 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     # NIST SP 800-63B: length and a common-password list, no composition rules.
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 15}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # ... and no repeated or sequential characters, context words or listed passwords.
+    {"NAME": "indigomed.accounts.passwords.PredictablePasswordValidator"},
+    {"NAME": "indigomed.accounts.passwords.ContextWordsValidator"},
+    {"NAME": "indigomed.accounts.passwords.ListedPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
 ]
 LOGIN_URL = "account_login"
