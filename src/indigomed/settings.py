@@ -155,6 +155,17 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache -----------------------------------------------------------------------------------
+# Sign-in rate limits and lock-outs count in the cache, so it must be shared by every app server
+# and survive restarts: Redis when REDIS_URL is set, else a table in the database (made by the
+# accounts migration ``0003_shared_cache_table``, and by ``createcachetable``).
+REDIS_URL = envsecret("REDIS_URL")
+CACHE_TABLE = "indigomed_cache"
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}}
+
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -196,6 +207,12 @@ ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_ADAPTER = "indigomed.accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "IndigoMed: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# Rate limits count the client's address. Behind reverse proxies, the number of them that append to
+# X-Forwarded-For (the client is the address that many from the right), or the one header a
+# trusted proxy sets (e.g. X-Real-IP); by default only the connecting address counts, as a
+# client-set header must never decide whose limit is counted.
+ALLAUTH_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER") or None
 
 # --- E-mail ---------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "IndigoMed <no-reply@indigomed.test>")
@@ -253,8 +270,9 @@ PERMISSIONS_POLICY = env(
     "PERMISSIONS_POLICY",
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()",
 )
-# Sessions live in the database (so they can be revoked) and are read through the cache.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database (so they can be revoked), read through the cache when it is Redis;
+# through a cache that is itself a table they would cost two queries instead of one.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("SESSION_ABSOLUTE_SECONDS", 12 * 3600)
 SECURE_CONTENT_TYPE_NOSNIFF = True
