@@ -5,6 +5,7 @@ With no environment at all this runs the embedded demo (SQLite under ``var/``, c
 """
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -257,6 +258,25 @@ STORAGES = {
         )
     },
 }
+
+# --- Refusing to start in production without what it needs ---------------------------------
+# Each would otherwise fail later and worse: e-mails (reset links included) printed to the logs,
+# a 500 at the first sign-in or page, or links pointing at the development address.
+if PRODUCTION:
+    _needed = {
+        "EMAIL_HOST": (EMAIL_HOST, "an SMTP server to send e-mail through"),
+        "INDIGOMED_KEKS": (envsecret("INDIGOMED_KEKS"), "the key-encryption keys that open members' data"),
+        "INDIGOMED_LOOKUP_KEY": (envsecret("INDIGOMED_LOOKUP_KEY"), "the key every sign-in address is found by"),
+        "SITE_URL": (env("SITE_URL"), "the public address used in links in e-mails"),
+        # collectstatic itself loads these settings, so it is the one command that may run before.
+        "collected static files": (
+            (STATIC_ROOT / "staticfiles.json").exists() or sys.argv[1:2] == ["collectstatic"],
+            f"run 'python -m indigomed collectstatic' to fill {STATIC_ROOT}",
+        ),
+    }
+    _missing = [f"{name} ({why})" for name, (value, why) in _needed.items() if not value]
+    if _missing:
+        raise ImproperlyConfigured("IndigoMed will not start in production without: " + "; ".join(_missing))
 
 # --- Security -------------------------------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("MAX_REQUEST_BYTES", 64 * 1024)

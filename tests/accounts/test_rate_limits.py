@@ -3,10 +3,6 @@ every app server shares (a database table by default, Redis when REDIS_URL is se
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import SESSION_KEY
@@ -61,24 +57,3 @@ def test_the_counts_live_in_the_shared_cache_table() -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(django_settings.CACHE_TABLE)}")
         assert cursor.fetchone()[0] > 0
-
-
-def settings_in_a_fresh_process(**env: str) -> str:
-    clean = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "INDIGOMED_ENV", "DEBUG"}}
-    code = (
-        "import django; django.setup(); from django.conf import settings; "
-        "print(settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE)"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        env={**clean, "DJANGO_SETTINGS_MODULE": "indigomed.settings", **env},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return result.stdout
-
-
-def test_redis_holds_the_cache_when_redis_url_is_set() -> None:
-    assert "RedisCache" in settings_in_a_fresh_process(REDIS_URL="redis://127.0.0.1:6379/0")
-    assert "DatabaseCache" in settings_in_a_fresh_process()
