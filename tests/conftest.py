@@ -41,9 +41,23 @@ TEST_OUTPUT = Path(os.environ.get("TEST_OUTPUT_DIR", "test-output"))
 
 
 @pytest.fixture(autouse=True)
-def _fast_hasher_and_fresh_cache(settings: object) -> None:
+def _fast_hasher_and_fresh_cache(settings: object, request: pytest.FixtureRequest) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+    # The cache is a database table (rate limits shared by every app server): only a test that
+    # uses the database can reach it, and a transactional one keeps its rows unless cleared.
+    uses = set(request.fixturenames)
+    if uses & {"transactional_db", "live_server"} or _marked_transactional(request):
+        request.getfixturevalue("transactional_db")
+    elif "db" in uses or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("db")
+    else:
+        return
     cache.clear()
+
+
+def _marked_transactional(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction"))
 
 
 def address_of(user: User) -> str:

@@ -5,6 +5,7 @@ With no environment at all this runs the embedded demo (SQLite under ``var/``, c
 """
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,11 @@ BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(env("INDIGOMED_VAR_DIR", str(Path.cwd() / "var")))
 
 PRODUCTION = env("INDIGOMED_ENV", "development") == "production"
-DEBUG = envbool("DEBUG", default=not PRODUCTION)
+# Off unless asked for, the demo included: Django's debug pages list every URL pattern and show
+# tracebacks with settings to whoever browses. ``DEBUG=1`` is for a developer's own machine.
+DEBUG = envbool("DEBUG", default=False)
+if DEBUG and PRODUCTION:
+    raise ImproperlyConfigured("DEBUG must be off in production (unset DEBUG)")
 
 SECRET_KEY = envsecret("SECRET_KEY")
 if not SECRET_KEY:
@@ -82,7 +87,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above WhiteNoise, so static files lose the server's version too.
+    "indigomed.web.middleware.PrivateResponseHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "indigomed.web.middleware.ApiErrorsAsJsonMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -149,6 +157,17 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache -----------------------------------------------------------------------------------
+# Sign-in rate limits and lock-outs count in the cache, so it must be shared by every app server
+# and survive restarts: Redis when REDIS_URL is set, else a table in the database (made by the
+# accounts migration ``0003_shared_cache_table``, and by ``createcachetable``).
+REDIS_URL = envsecret("REDIS_URL")
+CACHE_TABLE = "indigomed_cache"
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}}
+
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -162,7 +181,10 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     # NIST SP 800-63B: length and a common-password list, no composition rules.
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 15}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # ... and no repeated or sequential characters, context words or listed passwords.
+    {"NAME": "indigomed.accounts.passwords.PredictablePasswordValidator"},
+    {"NAME": "indigomed.accounts.passwords.ContextWordsValidator"},
+    {"NAME": "indigomed.accounts.passwords.ListedPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
 ]
 LOGIN_URL = "account_login"
@@ -187,6 +209,12 @@ ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_ADAPTER = "indigomed.accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "IndigoMed: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# Rate limits count the client's address. Behind reverse proxies, the number of them that append to
+# X-Forwarded-For (the client is the address that many from the right), or the one header a
+# trusted proxy sets (e.g. X-Real-IP); by default only the connecting address counts, as a
+# client-set header must never decide whose limit is counted.
+ALLAUTH_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER") or None
 
 # --- E-mail ---------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "IndigoMed <no-reply@indigomed.test>")
@@ -232,11 +260,40 @@ STORAGES = {
     },
 }
 
+# --- Refusing to start in production without what it needs ---------------------------------
+# Each would otherwise fail later and worse: e-mails (reset links included) printed to the logs,
+# a 500 at the first sign-in or page, or links pointing at the development address.
+if PRODUCTION:
+    _needed = {
+        "EMAIL_HOST": (EMAIL_HOST, "an SMTP server to send e-mail through"),
+        "INDIGOMED_KEKS": (envsecret("INDIGOMED_KEKS"), "the key-encryption keys that open members' data"),
+        "INDIGOMED_LOOKUP_KEY": (envsecret("INDIGOMED_LOOKUP_KEY"), "the key every sign-in address is found by"),
+        "SITE_URL": (env("SITE_URL"), "the public address used in links in e-mails"),
+        # collectstatic itself loads these settings, so it is the one command that may run before.
+        "collected static files": (
+            (STATIC_ROOT / "staticfiles.json").exists() or sys.argv[1:2] == ["collectstatic"],
+            f"run 'python -m indigomed collectstatic' to fill {STATIC_ROOT}",
+        ),
+    }
+    _missing = [f"{name} ({why})" for name, (value, why) in _needed.items() if not value]
+    if _missing:
+        raise ImproperlyConfigured("IndigoMed will not start in production without: " + "; ".join(_missing))
+
 # --- Security -------------------------------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("MAX_REQUEST_BYTES", 64 * 1024)
 MAX_REQUEST_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
-# Sessions live in the database (so they can be revoked) and are read through the cache.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# LEGAL-1: the privacy office uploads legal demands of up to 20 MB (privacy.office), plus the
+# form's other fields; every other page and the API keep the small limit above.
+MAX_UPLOAD_REQUEST_BYTES = envint("MAX_UPLOAD_REQUEST_BYTES", 21 * 1024 * 1024)
+OFFICE_UPLOAD_VIEWS = {"office:record_demand"}
+# Browser features the site never uses, off for its pages and anything they embed.
+PERMISSIONS_POLICY = env(
+    "PERMISSIONS_POLICY",
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()",
+)
+# Sessions live in the database (so they can be revoked), read through the cache when it is Redis;
+# through a cache that is itself a table they would cost two queries instead of one.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("SESSION_ABSOLUTE_SECONDS", 12 * 3600)
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -9,6 +9,10 @@ from indigomed.privacy import views as privacy_views
 from indigomed.scheduling import connect_views
 from indigomed.scheduling import views as booking_views
 from indigomed.search import views as search_views
+from indigomed.web.admin_sign_in import admin_sign_in
+
+# The admin's own password form has no lock-out: its sign-in is the site's (SEC-1).
+admin.site.login = admin_sign_in  # type: ignore[method-assign]
 
 connect_patterns = (
     [

@@ -121,7 +121,7 @@ def test_a_forgotten_password_is_reset_from_a_link_sent_to_the_address() -> None
     assert message.to == ["front.desk@example.test"]
     link = RESET.search(message.body).group(1)
     form = client.get(link, follow=True)
-    new_password = "a brand new passphrase for the front desk"
+    new_password = "a brand new passphrase for the reception"
     client.post(form.redirect_chain[-1][0], {"password1": new_password, "password2": new_password})
 
     signed_in = Client()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
 from allauth.account.forms import AddEmailForm, LoginForm, SignupForm
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from indigomed.accounts.age import age_on, needs_parental_consent
 from indigomed.accounts.models import Member
+from indigomed.accounts.passwords import refuse_context_words
 from indigomed.accounts.services import create_member_profile
 from indigomed.conf import product_setting
 from indigomed.records.sign_in_keys import (
@@ -114,6 +116,13 @@ class MemberSignupForm(SignupForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        password = cleaned.get("password1")
+        if password and not self.has_error("password1"):
+            # The validators see an unsaved user holding only a sign-in key: the typed words are here.
+            try:
+                refuse_context_words(password, [getattr(self, "sign_in_address", ""), cleaned.get("full_name", "")])
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
         if "parent_email" in self.fields and not self.has_error("date_of_birth"):
             if not cleaned.get("parent_email") or not cleaned.get("own_consent"):
                 self.add_error(None, PARENT_NEEDED)
@@ -127,6 +136,30 @@ class MemberSignupForm(SignupForm):
                 blank[name] = ""
             self.data = blank
         return cleaned
+
+    def try_save(self, request: HttpRequest) -> tuple[Any, Any]:
+        if self.account_already_exists:
+            self._rehearse_sign_up(request)
+        return super().try_save(request)
+
+    def _rehearse_sign_up(self, request: HttpRequest) -> None:
+        """Do a new member's sign-up work for an address that already has an account, then undo it.
+
+        Both answer alike ("check your e-mail"); doing the same hashing, sealing and writes keeps the
+        time taken from telling them apart (SEC-1, no account enumeration). Nothing is kept: the
+        transaction is rolled back, and what it queued for after commit is dropped with it.
+        """
+        decoy = f"{secrets.token_hex(12)}@{SEALED_DOMAIN}"
+        kept = self.cleaned_data["email"], self.sign_in_address
+        self.cleaned_data["email"], self.sign_in_address = sign_in_key(decoy), decoy
+        self.account_already_exists = False
+        try:
+            with transaction.atomic():
+                self.save(request)
+                transaction.set_rollback(True)
+        finally:
+            self.cleaned_data["email"], self.sign_in_address = kept
+            self.account_already_exists = True
 
     def save(self, request: HttpRequest) -> Any:
         with transaction.atomic():

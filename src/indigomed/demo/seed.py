@@ -33,7 +33,7 @@ from indigomed.scheduling import services as scheduling
 from indigomed.scheduling.models import Appointment, AvailabilityRule, Slot, VisitType
 
 # Demo passwords: long enough for the 15-character rule, printed at start, never for production.
-DEMO_PASSWORD = "indigomed-demo-2026"  # noqa: S105
+DEMO_PASSWORD = "lilac-harbour-quietly-folds"  # noqa: S105
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,135 @@
+"""Password rules after NIST SP 800-63B (SEC-1): no composition rules, but no password that is
+predictable (repeated or sequential characters), made of words about the account or the service,
+or on a list of common and breached passwords. Length is Django's ``MinimumLengthValidator``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.password_validation import CommonPasswordValidator
+from django.core.exceptions import ValidationError
+
+from indigomed.records.sign_in import address_for, is_sign_in_key
+
+SERVICE_WORDS = ("indigomed", "indigo med")
+SHIPPED_LIST = Path(__file__).resolve().parent / "data" / "common-passphrases.txt"
+# Runs of keys next to each other, as people type them; the alphabet and digits are sequences too.
+SEQUENCES = ("abcdefghijklmnopqrstuvwxyz", "0123456789", "qwertyuiop", "asdfghjkl", "zxcvbnm", "azertyuiop")
+# Shorter runs are ordinary in words ("abc", "rst", "ee").
+MIN_RUN = 3
+# Words about the account shorter than this ("al", "sam") would refuse too many good passwords.
+MIN_CONTEXT_WORD = 4
+
+
+def _plain(text: str) -> str:
+    """Compared without case, spaces or punctuation, so ``Pass-Word`` cannot slip past ``password``."""
+    return "".join(c for c in text.lower() if c.isalnum())
+
+
+def _follows(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    return any(
+        (i := seq.find(a)) >= 0 and ((i + 1 < len(seq) and seq[i + 1] == b) or (i > 0 and seq[i - 1] == b))
+        for seq in SEQUENCES
+    )
+
+
+def _chars_in_runs(text: str) -> int:
+    """How many characters are in runs of at least ``MIN_RUN`` repeated or sequential characters."""
+    covered, start = 0, 0
+    for i in range(1, len(text) + 1):
+        if i == len(text) or not _follows(text[i - 1], text[i]):
+            if i - start >= MIN_RUN:
+                covered += i - start
+            start = i
+    return covered
+
+
+class PredictablePasswordValidator:
+    """Refuses ``aaaaaaaaaaaaaaa``, ``123456789012345``, ``abababab…``, ``qwertyuiop…``: too few
+    different characters, or mostly runs of repeated or sequential ones."""
+
+    message = (
+        "This password is made mostly of repeated or sequential characters (like “aaaa” or “1234”), "
+        "which are easy to guess. Try a few unrelated words."
+    )
+
+    def __init__(self, min_distinct: int = 5) -> None:
+        self.min_distinct = min_distinct
+
+    def validate(self, password: str, user: Any = None) -> None:
+        text = password.lower()
+        if len(set(text)) < self.min_distinct or 2 * _chars_in_runs(text) >= len(text):
+            raise ValidationError(self.message, code="password_predictable")
+
+    def get_help_text(self) -> str:
+        return "Your password can't be mostly repeated or sequential characters."
+
+
+def words_about(user: Any) -> list[str]:
+    """The words a password must not contain for this account: its address and name, when known.
+
+    A user not yet saved (the sign-up form's) has none here: the form checks what was typed."""
+    if user is None or not getattr(user, "pk", None):
+        return []
+    words = [getattr(user, "display_name", "") or ""]
+    key = getattr(user, "email", "") or ""
+    if is_sign_in_key(key):
+        words.append(address_for(key) or "")
+    return [w for w in words if w]
+
+
+def refuse_context_words(password: str, words: Iterable[str]) -> None:
+    """``ValidationError`` when the password contains the service's name, or one of ``words`` (an
+    address counts whole and by the parts of its name; a name by each of its words)."""
+    plain = _plain(password)
+    candidates: set[str] = set(SERVICE_WORDS)
+    for word in words:
+        local, _, _domain = word.partition("@")
+        candidates.update({word, local})
+        for sep in ".-_+ ":
+            local = local.replace(sep, " ")
+        candidates.update(local.split())
+    for candidate in candidates:
+        if len(_plain(candidate)) >= MIN_CONTEXT_WORD and _plain(candidate) in plain:
+            raise ValidationError(
+                "Your password can't contain your e-mail address, your name or “IndigoMed”.",
+                code="password_context",
+            )
+
+
+class ContextWordsValidator:
+    """NIST SP 800-63B context-specific words: the service's name, the account's address and name."""
+
+    def validate(self, password: str, user: Any = None) -> None:
+        refuse_context_words(password, words_about(user))
+
+    def get_help_text(self) -> str:
+        return "Your password can't contain your e-mail address, your name or “IndigoMed”."
+
+
+@lru_cache(maxsize=1)
+def _listed() -> frozenset[str]:
+    entries = {_plain(entry) for entry in CommonPasswordValidator().passwords}
+    lines = SHIPPED_LIST.read_text(encoding="utf-8").splitlines()
+    entries.update(_plain(line) for line in lines if not line.startswith("#"))
+    entries.discard("")
+    return frozenset(entries)
+
+
+class ListedPasswordValidator:
+    """Common and breached passwords: Django's list and IndigoMed's list of long passphrases."""
+
+    def validate(self, password: str, user: Any = None) -> None:
+        if _plain(password) in _listed():
+            raise ValidationError(
+                "This password is on a list of common or leaked passwords. Please choose another.",
+                code="password_listed",
+            )
+
+    def get_help_text(self) -> str:
+        return "Your password can't be a commonly used or leaked password."

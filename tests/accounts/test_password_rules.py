@@ -1,0 +1,84 @@
+"""SEC-1, NIST SP 800-63B: at least 15 characters, up to 64 accepted, no composition rules, and no
+predictable, context-specific, common or breached password."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.test import Client
+
+from indigomed.accounts.models import User
+from indigomed.demo.seed import DEMO_PASSWORD
+from tests.accounts.test_signup import sign_up, years_ago
+from tests.conftest import PASSWORD, make_user
+
+pytestmark = pytest.mark.django_db
+
+ADDRESS = "robin.quartermaine@example.test"
+
+
+def refused_at_sign_up(password: str) -> str:
+    response = sign_up(Client(), ADDRESS, years_ago(30).isoformat(), password1=password, password2=password)
+    assert response.status_code == 200, "the form is shown again"
+    assert not User.objects.exists() and mail.outbox == [], "nothing is created or sent"
+    return response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("aaaaaaaaaaaaaaa", "repeated or sequential characters"),
+        ("123456789012345", "repeated or sequential characters"),
+        ("abcdefghijklmnopq", "repeated or sequential characters"),
+        ("qwertyuiopasdfgh", "repeated or sequential characters"),
+        ("abababababababab", "repeated or sequential characters"),
+        (ADDRESS, "can&#x27;t contain your e-mail address"),
+        ("my name is robin.quartermaine", "can&#x27;t contain your e-mail address"),
+        ("Sam Example is my long password", "can&#x27;t contain your e-mail address"),
+        ("my indigomed password 2026", "can&#x27;t contain your e-mail address"),
+        ("correct horse battery staple", "list of common or leaked passwords"),
+        ("Correct-Horse-Battery-Staple!", "list of common or leaked passwords"),
+        ("1q2w3e4r5t6y7u8i9o0p", "list of common or leaked passwords"),
+        ("short but ok", "at least 15 characters"),
+    ],
+)
+def test_a_weak_password_is_refused_at_sign_up_with_its_reason(password: str, message: str) -> None:
+    """SEC-1"""
+    assert message in refused_at_sign_up(password)
+
+
+def test_the_demos_printed_password_was_refused_and_the_new_one_passes() -> None:
+    """SEC-1: a published password containing the service's name is refused; the demo's own passes."""
+    assert "can&#x27;t contain your e-mail address" in refused_at_sign_up("indigomed-demo-2026")
+    validate_password(DEMO_PASSWORD)
+
+
+def test_long_unremarkable_passphrases_pass_without_composition_rules() -> None:
+    """SEC-1: 15 lower-case letters and spaces are enough; 64 characters are accepted."""
+    for password in ("plum orbit kettle", "lilac harbour quietly folds over a lantern by the sea under it x"):
+        validate_password(password)
+    assert len("lilac harbour quietly folds over a lantern by the sea under it x") == 64
+    response = sign_up(
+        Client(), ADDRESS, years_ago(30).isoformat(), password1="plum orbit kettle", password2="plum orbit kettle"
+    )
+    assert response.status_code == 302
+    assert User.objects.count() == 1
+
+
+def test_a_password_change_refuses_the_members_own_address(world) -> None:
+    """SEC-1: the saved account's address is opened from its sealed copy to compare."""
+    user = make_user("jordan.whitfield@example.test")
+    with pytest.raises(ValidationError, match="e-mail address"):
+        validate_password("jordan.whitfield@example.test", user)
+    client = Client()
+    client.force_login(user)
+    before = User.objects.get(pk=user.pk).password
+    response = client.post(
+        "/accounts/password/change/",
+        {"oldpassword": PASSWORD, "password1": "jordanwhitfield forever", "password2": "jordanwhitfield forever"},
+    )
+    assert response.status_code == 200
+    assert "can&#x27;t contain your e-mail address" in response.content.decode()
+    assert User.objects.get(pk=user.pk).password == before

@@ -1,0 +1,83 @@
+"""Production refuses to start without a mail transport, its keys, its public address and its
+collected static files, naming what is missing, rather than failing at the first sign-in."""
+
+from __future__ import annotations
+
+import base64
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+KEY = base64.b64encode(b"k" * 32).decode()
+START = "import django; django.setup(); print('started')"
+
+
+def production_env(var_dir: Path, **overrides: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("INDIGOMED_", "EMAIL_", "DATABASE_URL", "DEBUG"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="indigomed.settings",
+        INDIGOMED_ENV="production",
+        INDIGOMED_VAR_DIR=str(var_dir),
+        SECRET_KEY="a-production-secret-for-this-test-only",
+        ALLOWED_HOSTS="care.example.test",
+        EMAIL_HOST="smtp.example.test",
+        INDIGOMED_KEKS=f"k1:{KEY}",
+        INDIGOMED_LOOKUP_KEY=KEY,
+        SITE_URL="https://care.example.test",
+    )
+    for name, value in overrides.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return env
+
+
+def start(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def var_dir(tmp_path: Path) -> Path:
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')
+    return tmp_path
+
+
+def test_production_starts_with_everything_it_needs(var_dir: Path) -> None:
+    result = start(production_env(var_dir), "-c", START)
+    assert result.returncode == 0, result.stderr
+    assert "started" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["EMAIL_HOST", "INDIGOMED_KEKS", "INDIGOMED_LOOKUP_KEY", "SITE_URL"])
+def test_production_refuses_to_start_without(var_dir: Path, missing: str) -> None:
+    """SEC-1: no e-mail (reset links) printed to the logs, no 500 at the first sign-in."""
+    result = start(production_env(var_dir, **{missing: None}), "-c", START)
+    assert result.returncode != 0
+    assert "will not start in production without" in result.stderr
+    assert missing in result.stderr.splitlines()[-1]
+    assert "started" not in result.stdout
+
+
+def test_production_refuses_to_start_without_collected_static_files(var_dir: Path) -> None:
+    (var_dir / "static" / "staticfiles.json").unlink()
+    result = start(production_env(var_dir), "-c", START)
+    assert result.returncode != 0
+    assert "collected static files" in result.stderr.splitlines()[-1]
+
+
+def test_collectstatic_runs_before_static_files_are_collected(tmp_path: Path) -> None:
+    env = production_env(tmp_path)
+    result = start(env, "-m", "indigomed", "collectstatic", "--noinput", "-v", "0")
+    assert result.returncode == 0, result.stderr
+    assert start(env, "-c", START).returncode == 0
+
+
+def test_production_refuses_to_start_with_debug_on(var_dir: Path) -> None:
+    result = start(production_env(var_dir, DEBUG="1"), "-c", START)
+    assert result.returncode != 0
+    assert "DEBUG must be off" in result.stderr
