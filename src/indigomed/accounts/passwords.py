@@ -12,7 +12,8 @@ from typing import Any
 from django.contrib.auth.password_validation import CommonPasswordValidator
 from django.core.exceptions import ValidationError
 
-from indigomed.records.sign_in import address_for, is_sign_in_key
+from indigomed.records.services import own_sign_in_address
+from indigomed.records.sign_in_keys import is_sign_in_key
 
 SERVICE_WORDS = ("indigomed", "indigo med")
 SHIPPED_LIST = Path(__file__).resolve().parent / "data" / "common-passphrases.txt"
@@ -79,7 +80,7 @@ def words_about(user: Any) -> list[str]:
     words = [getattr(user, "display_name", "") or ""]
     key = getattr(user, "email", "") or ""
     if is_sign_in_key(key):
-        words.append(address_for(key) or "")
+        words.append(own_sign_in_address(key=key) or "")
     return [w for w in words if w]
 
 

@@ -170,3 +170,12 @@ def rotate_keys(*, batch: int = 500) -> int:
                     kek_id=new_id, wrapped=rewrapped, rewrapped_at=timezone.now()
                 )
                 moved += 1
+
+
+def own_sign_in_address(*, key: str) -> str | None:
+    """The account holder's own sign-in address, for checks made while they act on their own
+    account (a new password must not contain it). Never for writing to them or showing it to anyone
+    else: that goes through ``messaging`` and ``privacy``. ``None`` for a key no account has."""
+    from indigomed.records.sign_in import address_for  # the opener stays private to records
+
+    return address_for(key)
