@@ -27,6 +27,7 @@ from indigomed.scheduling.queries import (
     next_open_slots,
     roles_managed_by,
 )
+from indigomed.scheduling.reach import check_window_in_horizon
 from indigomed.scheduling.recipients import facility_ref, practitioner_ref
 
 Status = Appointment.Status
@@ -123,6 +124,7 @@ def _check_window(starts_at: dt.datetime, ends_at: dt.datetime, what: str) -> No
         raise Invalid(f"Give the {what} times with a time zone.")
     if ends_at <= starts_at:
         raise Invalid(f"The end of the {what} must come after its start.")
+    check_window_in_horizon(starts_at, ends_at, what)
     if ends_at - starts_at > MAX_EXCEPTION:
         raise Invalid(f"The {what} can span at most a year.")
 
@@ -133,7 +135,8 @@ def add_time_off(
     """Block a window of a role's calendar: its open slots close at once.
 
     Booked appointments in the window stay booked; the practice moves them with the patients.
-    Raises ``NotFound`` for a calendar the actor does not run, ``Invalid`` for a bad window.
+    Raises ``NotFound`` for a calendar the actor does not run, ``Invalid`` for a bad window:
+    one that ends before it starts, is over, spans more than a year or reaches past the horizon.
     """
     _require_runs_role(actor, role)
     _check_window(starts_at, ends_at, "time off")
@@ -152,7 +155,7 @@ def add_extra_hours(
     """Open extra hours on a role's calendar, cut into slots of one of its visit types.
 
     Raises ``NotFound`` for a calendar the actor does not run or a visit type it does not
-    offer, ``Invalid`` for a bad window.
+    offer, ``Invalid`` for a bad window (as for time off).
     """
     _require_runs_role(actor, role)
     _check_window(starts_at, ends_at, "extra hours")
