@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 from django.test import Client
 
 from indigomed.scheduling.models import Appointment, Slot
+from tests.http_clients import signed_in_session
 from tests.scheduling.helpers import calendar_snapshot, open_slot
 
 API = "/api/appointments"
@@ -106,3 +110,26 @@ def test_booking_too_often_is_slowed_down(world, member_client, settings) -> Non
     assert body["code"] == "too_many_attempts"
     assert "Please wait 10 minutes" in body["detail"]
     assert calendar_snapshot() == before
+
+
+def test_one_member_racing_for_many_slots_at_once_still_holds_only_the_limit(
+    transactional_db, world, live_server
+) -> None:
+    """BOOK-2: the limit holds under a burst of simultaneous requests, counted one after the other."""
+    sessions = [signed_in_session(world.member) for _ in range(8)]
+    slot_ids = list(Slot.objects.filter(role=world.heart_role, is_open=True).values_list("pk", flat=True)[5:13])
+    start = threading.Barrier(len(sessions))
+
+    def attempt(index: int) -> int:
+        start.wait()
+        response = sessions[index].post(
+            f"{live_server.url}{API}",
+            json={"slot_id": slot_ids[index], "visit_reason": "chest-pain", "insurance_plan": None},
+            timeout=60,
+        )
+        return response.status_code
+
+    with ThreadPoolExecutor(max_workers=len(sessions)) as pool:
+        statuses = Counter(pool.map(attempt, range(len(sessions))))
+    assert statuses == {201: 3, 409: 5}, statuses
+    assert Appointment.objects.filter(member=world.member, status="booked").count() == 3

@@ -157,3 +157,19 @@ def test_cancelling_outside_time_off_reopens_the_slot(world, member_client) -> N
     slot.refresh_from_db()
     assert slot.is_open is True
     assert book(client_for(world.other_member), slot).status_code == 201
+
+
+def test_moving_an_appointment_into_time_off_is_refused_and_the_booking_stands(world, member_client) -> None:
+    """BOOK-3: the move is refused as a booking would be, and the original time is kept."""
+    first = open_slot(world.heart_role, index=1)
+    public_id = book(member_client, first).json()["id"]
+    closed = open_slot(world.heart_role, index=4)
+    take_time_off(world, closed)
+    before = calendar_snapshot()
+    response = member_client.post(
+        f"{API}/{public_id}/reschedule", json.dumps({"slot_id": closed.pk}), content_type="application/json"
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "slot_closed"
+    assert calendar_snapshot() == before
+    assert Appointment.objects.get(public_id=public_id).status == Appointment.Status.BOOKED
