@@ -325,6 +325,19 @@ INDIGOMED: dict[str, Any] = {
     "NEXT_SLOTS_SHOWN": envint("NEXT_SLOTS_SHOWN", 3),
 }
 
+# --- Booking limits (BOOK-2): one member cannot hold a practitioner's whole calendar ---------
+INDIGOMED.update(
+    {
+        # Upcoming appointments a member may hold with one practitioner, and with all of them.
+        "BOOKING_LIMIT_PER_PRACTITIONER": envint("BOOKING_LIMIT_PER_PRACTITIONER", 3),
+        "BOOKING_LIMIT_TOTAL": envint("BOOKING_LIMIT_TOTAL", 10),
+        # Booking attempts (booking or moving) a member may make in each window of seconds.
+        "BOOKING_RATE_LIMIT": envint("BOOKING_RATE_LIMIT", 10),
+        "BOOKING_RATE_WINDOW_SECONDS": envint("BOOKING_RATE_WINDOW_SECONDS", 600),
+    }
+)
+# --- End of booking limits -------------------------------------------------------------------
+
 # USE-2: the privacy policy as data; the shipped file unless the operator points at their own.
 PRIVACY_POLICY_FILE = env("PRIVACY_POLICY_FILE")
 

@@ -28,3 +28,15 @@ def past_slot(role: PractitionerRole) -> Slot:
     return Slot.objects.create(
         role=role, visit_type=role.visit_types.first(), starts_at=start, ends_at=start + dt.timedelta(minutes=30)
     )
+
+
+def calendar_snapshot() -> tuple:
+    """What a refused request must leave as it was: appointments, closed slots, time off and extra hours."""
+    from indigomed.scheduling.models import Appointment, AvailabilityException
+
+    return (
+        list(Appointment.objects.order_by("pk").values_list("pk", "status", "slot_id")),
+        list(Slot.objects.filter(is_open=False).order_by("pk").values_list("pk", flat=True)),
+        Slot.objects.count(),
+        list(AvailabilityException.objects.order_by("pk").values_list("pk", "kind", "starts_at", "ends_at")),
+    )

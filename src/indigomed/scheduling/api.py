@@ -4,27 +4,32 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from ninja.security import django_auth
+from pydantic import Strict
 
 from indigomed.directory.models import PractitionerRole
-from indigomed.errors import Invalid, NotFound
+from indigomed.errors import Forbidden, Invalid, NotFound
 from indigomed.privacy.services import own_booking_details
 from indigomed.scheduling import queries, services
 from indigomed.scheduling.ics import appointment_ics
 from indigomed.scheduling.models import Appointment
 from indigomed.scheduling.practice_view import patients_for
+from indigomed.scheduling.reach import check_calendar_day, horizon_days, horizon_end
 from indigomed.scheduling.referrals import refer_patient
+from indigomed.scheduling.services import MAX_ID
 
 router = Router(tags=["booking"])
 connect_router = Router(tags=["connect"], auth=django_auth)
 
 MAX_RANGE = dt.timedelta(days=31)
+# Ids in JSON bodies are integers, never booleans, floats or strings that look like one.
+StrictInt = Annotated[int, Strict()]
 
 
 class SlotOut(Schema):
@@ -40,13 +45,13 @@ class SlotRange(Schema):
 
 
 class BookIn(Schema):
-    slot_id: int = Field(..., ge=1, le=2**62)
+    slot_id: StrictInt = Field(..., ge=1, le=MAX_ID)
     visit_reason: str = Field(..., min_length=1, max_length=80)
     insurance_plan: str | None = Field(None, max_length=80, description="Plan slug; omit to pay yourself")
 
 
 class RescheduleIn(Schema):
-    slot_id: int = Field(..., ge=1, le=2**62)
+    slot_id: StrictInt = Field(..., ge=1, le=MAX_ID)
 
 
 class AppointmentOut(Schema):
@@ -91,7 +96,7 @@ class WindowIn(Schema):
 
 
 class ExtraHoursIn(WindowIn):
-    visit_type_id: int = Field(..., ge=1, le=2**62)
+    visit_type_id: StrictInt = Field(..., ge=1, le=MAX_ID)
 
 
 class ExceptionOut(Schema):
@@ -103,7 +108,7 @@ class ExceptionOut(Schema):
 
 class ReferralIn(Schema):
     from_appointment: uuid.UUID
-    slot_id: int = Field(..., ge=1, le=2**62)
+    slot_id: StrictInt = Field(..., ge=1, le=MAX_ID)
     visit_reason: str = Field(..., min_length=1, max_length=80)
 
 
@@ -146,12 +151,18 @@ def appointment_out(a: Appointment, details: Any) -> dict[str, object]:
 def role_slots(request: HttpRequest, role_id: int, window: Query[SlotRange]) -> object:
     if not PractitionerRole.objects.filter(pk=role_id, is_active=True).exists():
         raise NotFound("We could not find that practitioner at that place.")
-    start = window.start or timezone.now()
-    end = window.end or start + dt.timedelta(days=7)
-    if start.tzinfo is None or end.tzinfo is None:
+    now = timezone.now()
+    start = window.start or now
+    if start.tzinfo is None or (window.end is not None and window.end.tzinfo is None):
         raise Invalid("Give times with a time zone, like 2026-12-01T09:00:00Z.")
+    # Checked before any arithmetic: a day added to the year 9999 does not exist.
+    if start > horizon_end(now):
+        raise Invalid(f"Open times are shown up to {horizon_days()} days ahead. Ask for an earlier start.")
+    end = window.end or start + dt.timedelta(days=7)
     if end <= start or end - start > MAX_RANGE:
         raise Invalid("Ask for a range that ends after it starts and spans at most 31 days.")
+    if end <= now:
+        return []  # a range wholly past holds no open time (and may lie before the year 1 in UTC)
     return queries.open_slots_for_role(role_id, start=start, end=end)
 
 
@@ -220,7 +231,11 @@ def practice_appointments_out(user: object, appointments: list[Appointment]) -> 
 
 @connect_router.get("/calendar", response=list[PracticeAppointmentOut], summary="The practice's appointments")
 def calendar(request: HttpRequest, window: Query[CalendarRange]) -> object:
-    day = window.day or timezone.localdate()
+    if not queries.roles_managed_by(request.user).exists():
+        raise Forbidden("Connect is for practices: this account does not run a practitioner's calendar.")
+    today = timezone.localdate()
+    day = window.day or today
+    check_calendar_day(day, today=today)
     start = dt.datetime.combine(day, dt.time(0, 0), tzinfo=dt.UTC)
     end = start + dt.timedelta(days=window.days)
     return practice_appointments_out(request.user, list(queries.practice_calendar(request.user, start=start, end=end)))

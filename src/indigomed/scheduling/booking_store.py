@@ -15,7 +15,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from indigomed import rawsql
@@ -43,7 +45,9 @@ SELECT s.id, s.starts_at, s.ends_at, s.is_open,
        (SELECT COUNT(*) FROM directory_practitioner_plans pp
          WHERE pp.practitioner_id = p.id AND pp.insuranceplan_id = ip.id),
        (SELECT CASE WHEN m.parental_consent_needed AND m.parental_consent_at IS NULL THEN 2 ELSE 1 END
-          FROM accounts_member m WHERE m.user_id = %s)
+          FROM accounts_member m WHERE m.user_id = %s),
+       (SELECT COUNT(*) FROM scheduling_availabilityexception e
+         WHERE e.role_id = s.role_id AND e.kind = 'time_off' AND e.starts_at < s.ends_at AND e.ends_at > s.starts_at)
 FROM scheduling_slot s
 JOIN directory_practitionerrole r ON r.id = s.role_id
 JOIN scheduling_visittype vt ON vt.id = s.visit_type_id
@@ -99,6 +103,17 @@ class BookingContext:
     practitioner_takes_plan: bool
     booker_is_member: bool
     booker_awaits_parental_consent: bool
+    slot_closed_for_time_off: bool
+
+
+@dataclass(frozen=True)
+class Holdings:
+    """What a member already holds: upcoming bookings with one practitioner and in all, and
+    whether any of their appointments overlaps a given time."""
+
+    with_practitioner: int
+    upcoming: int
+    overlapping: bool
 
 
 def load_context(
@@ -112,7 +127,7 @@ def load_context(
      p_id, p_slug, p_title, p_given, p_family,
      f_id, f_slug, f_name, f_street, f_city, f_postal, f_zone, f_cutoff,
      vr_id, vr_slug, vr_name, vr_specialty, vr_tags, seen,
-     ip_id, ip_slug, ip_name, ic_id, ic_name, taken, is_member) = found[0]  # fmt: skip
+     ip_id, ip_slug, ip_name, ic_id, ic_name, taken, is_member, time_off) = found[0]  # fmt: skip
     facility = Facility(
         id=f_id,
         slug=f_slug,
@@ -145,7 +160,32 @@ def load_context(
         if instance is not None:
             instance._state.adding = False
             instance._state.db = connection.alias
-    return BookingContext(slot, reason, bool(seen), plan, bool(taken), is_member is not None, is_member == 2)
+    return BookingContext(
+        slot, reason, bool(seen), plan, bool(taken), is_member is not None, is_member == 2, bool(time_off)
+    )
+
+
+def lock_member(*, member_id: int) -> None:
+    """Serialise one member's bookings until the transaction ends, so that limits counted next hold.
+
+    ``FOR NO KEY UPDATE`` does not block the foreign-key checks of rows that point at the user.
+    SQLite's write transactions are serialised already (``IMMEDIATE``).
+    """
+    list(get_user_model().objects.select_for_update(no_key=True).filter(pk=member_id).values_list("pk", flat=True))
+
+
+def holdings(*, member_id: int, practitioner_id: int, starts_at: dt.datetime, ends_at: dt.datetime) -> Holdings:
+    """Count, in one statement, what limits a new booking of the member (call after ``lock_member``)."""
+    now = timezone.now()
+    upcoming = Q(status=Appointment.Status.BOOKED, starts_at__gt=now)
+    found = Appointment.objects.filter(
+        member_id=member_id, status__in=[Appointment.Status.BOOKED, Appointment.Status.CHECKED_IN], ends_at__gt=now
+    ).aggregate(
+        with_practitioner=Count("pk", filter=upcoming & Q(role__practitioner_id=practitioner_id)),
+        upcoming=Count("pk", filter=upcoming),
+        overlapping=Count("pk", filter=Q(starts_at__lt=ends_at, ends_at__gt=starts_at)),
+    )
+    return Holdings(found["with_practitioner"], found["upcoming"], found["overlapping"] > 0)
 
 
 def write_booking(*, member: Any, context: BookingContext, rescheduled_from: Appointment | None) -> Appointment:

@@ -19,7 +19,9 @@ from indigomed.errors import DomainError
 from indigomed.scheduling import queries, services
 from indigomed.scheduling.forms import AvailabilityChangeForm, VisitStatusForm
 from indigomed.scheduling.practice_view import patients_for
+from indigomed.scheduling.reach import check_calendar_day
 from indigomed.scheduling.referrals import refer_patient
+from indigomed.scheduling.services import MAX_ID
 from indigomed.search.queries import Criteria, search
 from indigomed.web.feedback import flash_form_errors
 
@@ -40,10 +42,16 @@ def calendar(request: HttpRequest) -> HttpResponse:
     if zone is None:
         return render(request, "connect/not_practice.html", status=403)
     view = "week" if request.GET.get("view") == "week" else "day"
+    today = timezone.now().astimezone(zone).date()
+    error = None
     try:
         day = dt.date.fromisoformat(request.GET.get("day", ""))
+        check_calendar_day(day, today=today)
     except ValueError:
-        day = timezone.now().astimezone(zone).date()
+        day = today
+    except DomainError as exc:
+        # A day at the edge of the calendar cannot be paged from: show today, and say why.
+        day, error = today, exc.message
     first = day - dt.timedelta(days=day.weekday()) if view == "week" else day
     span = 7 if view == "week" else 1
     start = dt.datetime.combine(first, dt.time(0, 0), tzinfo=zone)
@@ -67,7 +75,9 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "next": first + dt.timedelta(days=span),
             "status_form": VisitStatusForm(),
             "availability_form": _availability_form(request, None),
+            "error": error,
         },
+        status=400 if error else 200,
     )
 
 
@@ -89,7 +99,8 @@ def _availability_form(request: HttpRequest, data: Any) -> AvailabilityChangeFor
 def change_availability(request: HttpRequest) -> HttpResponse:
     """Time off or extra hours, typed in the facility's local time."""
     try:
-        role = queries.role_run_by(request.user, int(request.POST.get("calendar", "0")))
+        calendar_id = int(request.POST.get("calendar", "0"))
+        role = queries.role_run_by(request.user, calendar_id if 0 < calendar_id <= MAX_ID else 0)
     except (ValueError, DomainError):
         messages.error(request, "Choose one of your calendars.")
         return redirect("connect:calendar")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from indigomed.errors import Conflict, Invalid
+from indigomed.errors import Conflict, DomainError, Invalid
 
 
 class SlotTaken(Conflict):
@@ -21,3 +21,28 @@ class CutoffPassed(Conflict):
 
 class WrongStatus(Conflict):
     code = "wrong_status"
+
+
+class SlotClosed(Conflict):
+    """The practice closed the slot (time off); ``details['next_slots']`` offers the next open ones."""
+
+    code = "slot_closed"
+
+
+class BookingLimitReached(Conflict):
+    """The member already holds as many upcoming appointments as the operator allows."""
+
+    code = "booking_limit"
+
+
+class OverlappingBooking(Conflict):
+    """The member already holds an appointment at that time, with any practitioner."""
+
+    code = "overlapping_booking"
+
+
+class TooManyBookingAttempts(DomainError):
+    """The member tried to book too often in a short time."""
+
+    status = 429
+    code = "too_many_attempts"

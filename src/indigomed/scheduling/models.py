@@ -86,7 +86,8 @@ class Slot(models.Model):
 
     ``is_open`` is a search aid kept by the booking services in the same transaction as the
     appointment; the guarantee that a slot is booked at most once is the partial unique
-    constraint on ``Appointment.slot``.
+    constraint on ``Appointment.slot``, and that a slot inside time off is not booked at all is
+    a trigger on the appointments (migration ``0004_time_off_slots_cannot_be_booked``).
     """
 
     role = models.ForeignKey(PractitionerRole, on_delete=models.CASCADE, related_name="slots")

@@ -34,7 +34,13 @@ def refer_patient(*, actor: Any, from_appointment: str, slot_id: int, visit_reas
     if origin.status not in REFERRABLE:
         raise WrongStatus("Refer from a visit that is booked, checked in or completed.")
     with transaction.atomic():
-        booked = book_appointment(actor=origin.member, slot_id=slot_id, visit_reason=visit_reason, insurance_plan=None)
+        booked = book_appointment(
+            actor=origin.member,
+            slot_id=slot_id,
+            visit_reason=visit_reason,
+            insurance_plan=None,
+            booked_by_practice=True,
+        )
         referral = Referral.objects.create(
             member=origin.member, from_appointment=origin, to_appointment=booked, referred_by=actor
         )

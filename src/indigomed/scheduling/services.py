@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from indigomed.conf import product_setting
@@ -16,7 +17,8 @@ from indigomed.privacy.services import own_booking_details, record_care_relation
 from indigomed.records.services import record_booking_details, record_completed_visit
 from indigomed.scheduling import booking_store
 from indigomed.scheduling.availability import WeeklyRule, Window, slots_between
-from indigomed.scheduling.errors import CutoffPassed, SlotInPast, SlotTaken, WrongStatus
+from indigomed.scheduling.errors import CutoffPassed, SlotClosed, SlotInPast, SlotTaken, WrongStatus
+from indigomed.scheduling.limits import check_member_may_hold, count_booking_attempt
 from indigomed.scheduling.models import Appointment, AvailabilityException, Slot
 from indigomed.scheduling.next_open import refresh_next_open
 from indigomed.scheduling.queries import (
@@ -25,11 +27,14 @@ from indigomed.scheduling.queries import (
     next_open_slots,
     roles_managed_by,
 )
+from indigomed.scheduling.reach import check_window_in_horizon
 from indigomed.scheduling.recipients import facility_ref, practitioner_ref
 
 Status = Appointment.Status
 # PostgreSQL's deadlock and serialization failures: the transaction may simply be tried again.
 TRANSIENT = {"40P01", "40001"}
+# The largest id the database holds (a signed 64-bit integer); anything larger names nothing.
+MAX_ID = 2**63 - 1
 
 
 # --- Slots ------------------------------------------------------------------------------------
@@ -119,6 +124,7 @@ def _check_window(starts_at: dt.datetime, ends_at: dt.datetime, what: str) -> No
         raise Invalid(f"Give the {what} times with a time zone.")
     if ends_at <= starts_at:
         raise Invalid(f"The end of the {what} must come after its start.")
+    check_window_in_horizon(starts_at, ends_at, what)
     if ends_at - starts_at > MAX_EXCEPTION:
         raise Invalid(f"The {what} can span at most a year.")
 
@@ -129,7 +135,8 @@ def add_time_off(
     """Block a window of a role's calendar: its open slots close at once.
 
     Booked appointments in the window stay booked; the practice moves them with the patients.
-    Raises ``NotFound`` for a calendar the actor does not run, ``Invalid`` for a bad window.
+    Raises ``NotFound`` for a calendar the actor does not run, ``Invalid`` for a bad window:
+    one that ends before it starts, is over, spans more than a year or reaches past the horizon.
     """
     _require_runs_role(actor, role)
     _check_window(starts_at, ends_at, "time off")
@@ -148,7 +155,7 @@ def add_extra_hours(
     """Open extra hours on a role's calendar, cut into slots of one of its visit types.
 
     Raises ``NotFound`` for a calendar the actor does not run or a visit type it does not
-    offer, ``Invalid`` for a bad window.
+    offer, ``Invalid`` for a bad window (as for time off).
     """
     _require_runs_role(actor, role)
     _check_window(starts_at, ends_at, "extra hours")
@@ -183,18 +190,29 @@ def book_appointment(
     visit_reason: str,
     insurance_plan: str | None,
     rescheduled_from: Appointment | None = None,
+    booked_by_practice: bool = False,
 ) -> Appointment:
-    """Book an open slot for the signed-in member.
+    """Book an open slot for the signed-in member (or, ``booked_by_practice``, for the member a
+    practice refers).
 
     Guarantees: the slot is booked at most once whoever races for it, because the database's
     partial unique index on the slot decides; the loser gets ``SlotTaken`` carrying the next
-    open slots of the same practitioner. Raises ``NotFound`` for an unknown slot, reason or
-    plan, ``SlotInPast`` for a slot that has started, ``Invalid`` for a reason the practitioner
-    does not see or a plan they do not take, ``Forbidden`` for a caller who is not a member.
+    open slots of the same practitioner. A slot inside the practice's time off is refused by the
+    database too (a trigger); the service says so first with ``SlotClosed``. A member holds no
+    two overlapping appointments (``OverlappingBooking``) and, booking themselves, no more
+    upcoming ones than the operator allows (``BookingLimitReached``) nor more attempts than
+    the rate allows (``TooManyBookingAttempts``). Raises ``NotFound`` for an unknown slot,
+    reason or plan, ``SlotInPast`` for a slot that has started, ``Invalid`` for a reason the
+    practitioner does not see or a plan they do not take, ``Forbidden`` for a caller who is not
+    a member.
     """
     not_member = Forbidden("Only members can book appointments.")
     if not getattr(actor, "is_authenticated", False):
         raise not_member
+    if not 0 < slot_id <= MAX_ID:
+        raise NotFound("We could not find that time slot.")
+    if not booked_by_practice:
+        count_booking_attempt(member_id=actor.pk)
     context = booking_store.load_context(
         booker_id=actor.pk, slot_id=slot_id, visit_reason=visit_reason, insurance_plan=insurance_plan
     )
@@ -212,6 +230,11 @@ def book_appointment(
     slot, practitioner = context.slot, context.slot.role.practitioner
     if slot.starts_at <= timezone.now():
         raise SlotInPast("That time has already passed. Please choose a later time.")
+    if context.slot_closed_for_time_off:
+        raise SlotClosed(
+            "Sorry, the practice is closed at that time. Here are the next open times.",
+            next_slots=next_open_slots([slot.role.pk], per_role=5).get(slot.role.pk, []),
+        )
     if context.reason is None:
         raise NotFound("We do not know that visit reason.")
     if not context.practitioner_sees_reason:
@@ -228,7 +251,7 @@ def book_appointment(
         while True:
             attempts -= 1
             try:
-                return _write_booking(actor, context, rescheduled_from)
+                return _write_booking(actor, context, rescheduled_from, limited=not booked_by_practice)
             except OperationalError as exc:
                 if attempts == 0 or getattr(exc.__cause__, "sqlstate", None) not in TRANSIENT:
                     raise
@@ -240,10 +263,18 @@ def book_appointment(
 
 
 def _write_booking(
-    actor: Any, context: booking_store.BookingContext, rescheduled_from: Appointment | None
+    actor: Any, context: booking_store.BookingContext, rescheduled_from: Appointment | None, *, limited: bool
 ) -> Appointment:
     role = context.slot.role
     with transaction.atomic():
+        check_member_may_hold(
+            member_id=actor.pk,
+            practitioner_id=role.practitioner.pk,
+            practitioner_name=role.practitioner.display_name,
+            starts_at=context.slot.starts_at,
+            ends_at=context.slot.ends_at,
+            limited=limited,
+        )
         appointment = booking_store.write_booking(member=actor, context=context, rescheduled_from=rescheduled_from)
         details = appointment.details  # type: ignore[attr-defined]
         record_booking_details(
@@ -288,7 +319,16 @@ def _cancel(appointment: Appointment) -> None:
     if not changed:
         raise WrongStatus("This appointment was changed meanwhile; please reload.")
     appointment.status = Status.CANCELLED
-    Slot.objects.filter(pk=appointment.slot_id, starts_at__gt=timezone.now()).update(is_open=True)
+    # A slot that time off added since the booking covers stays closed.
+    time_off = AvailabilityException.objects.filter(
+        role_id=OuterRef("role_id"),
+        kind=AvailabilityException.Kind.TIME_OFF,
+        starts_at__lt=OuterRef("ends_at"),
+        ends_at__gt=OuterRef("starts_at"),
+    )
+    Slot.objects.filter(pk=appointment.slot_id, starts_at__gt=timezone.now()).exclude(Exists(time_off)).update(
+        is_open=True
+    )
     refresh_next_open(role_ids=[appointment.role_id])
 
 
@@ -301,6 +341,8 @@ def reschedule_appointment(*, actor: Any, public_id: str, new_slot_id: int) -> A
     if appointment.status != Status.BOOKED:
         raise WrongStatus("Only a booked appointment can be moved.")
     _check_cutoff(appointment)
+    if not 0 < new_slot_id <= MAX_ID:
+        raise NotFound("We could not find that time slot.")
     target = Slot.objects.filter(pk=new_slot_id).values_list("role_id", flat=True).first()
     if target is None:
         raise NotFound("We could not find that time slot.")
@@ -308,6 +350,8 @@ def reschedule_appointment(*, actor: Any, public_id: str, new_slot_id: int) -> A
         raise Invalid("Choose a new time with the same practitioner at the same place.")
     details = own_booking_details(actor=actor, appointments=[appointment])[appointment.public_id]
     with transaction.atomic():
+        # The member's lock comes first, as in a booking, so a move and a booking cannot deadlock.
+        booking_store.lock_member(member_id=actor.pk)
         _cancel(appointment)
         moved = book_appointment(
             actor=actor,

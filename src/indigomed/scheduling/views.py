@@ -23,7 +23,7 @@ from indigomed.privacy.services import (
     sign_authorization,
 )
 from indigomed.scheduling import queries, services
-from indigomed.scheduling.errors import SlotTaken
+from indigomed.scheduling.errors import SlotClosed, SlotTaken
 from indigomed.scheduling.forms import BookForm, RescheduleForm
 from indigomed.scheduling.ics import appointment_ics
 from indigomed.scheduling.models import Appointment, Slot
@@ -78,9 +78,9 @@ def book(request: HttpRequest, slot_id: int) -> HttpResponse:
                         explicit_consent=True,
                         expires_at=slot.starts_at + dt.timedelta(days=365),
                     )
-        except SlotTaken as exc:
+        except (SlotTaken, SlotClosed) as exc:
             context.update(error=exc.message, next_slots=exc.details.get("next_slots", []))
-            return render(request, "scheduling/book.html", context, status=409)
+            return render(request, "scheduling/book.html", context, status=exc.status)
         except DomainError as exc:
             context["error"] = exc.message
             return render(request, "scheduling/book.html", context, status=exc.status)

@@ -1,0 +1,135 @@
+"""BOOK-2: one member cannot hold a practitioner's calendar, be in two places at once, or hammer booking."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+from django.test import Client
+
+from indigomed.scheduling.models import Appointment, Slot
+from tests.http_clients import signed_in_session
+from tests.scheduling.helpers import calendar_snapshot, open_slot
+
+API = "/api/appointments"
+
+
+def book(client: Client, slot: Slot, reason: str = "chest-pain", plan: str | None = None):
+    body = {"slot_id": slot.pk, "visit_reason": reason, "insurance_plan": plan}
+    return client.post(API, json.dumps(body), content_type="application/json")
+
+
+def same_time_slots(world) -> tuple[Slot, Slot]:
+    """A slot of Ada Hart and one of Ben Skinner that start at the same moment, at the same clinic."""
+    skin = Slot.objects.filter(role=world.skin_role, is_open=True).order_by("starts_at")
+    for candidate in skin:
+        heart = Slot.objects.filter(role=world.heart_role, starts_at=candidate.starts_at, is_open=True).first()
+        if heart is not None and candidate.starts_at > open_slot(world.heart_role).starts_at:
+            return heart, candidate
+    raise AssertionError("the world has no two calendars open at one time")
+
+
+def test_a_member_cannot_hold_a_practitioners_whole_calendar(world, member_client) -> None:
+    """BOOK-2: 25 bookings in a row; the member holds only the operator's number with one practitioner."""
+    slots = list(Slot.objects.filter(role=world.heart_role, is_open=True).order_by("starts_at")[5:30])
+    statuses = [book(member_client, slot).status_code for slot in slots]
+    assert statuses[:3] == [201, 201, 201]
+    assert set(statuses[3:]) <= {409, 429}
+    assert Appointment.objects.filter(member=world.member).count() == 3
+
+
+def test_the_booking_past_the_limit_with_one_practitioner_is_refused_clearly(world, member_client, settings) -> None:
+    """BOOK-2"""
+    settings.INDIGOMED = {**settings.INDIGOMED, "BOOKING_LIMIT_PER_PRACTITIONER": 2}
+    for index in (3, 5):
+        assert book(member_client, open_slot(world.heart_role, index=index)).status_code == 201
+    before = calendar_snapshot()
+    response = book(member_client, open_slot(world.heart_role, index=7))
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "booking_limit"
+    assert "2 upcoming appointments with Dr. Ada Hart" in body["detail"]
+    assert calendar_snapshot() == before
+    # Another member is not held back by this one's bookings.
+    other = Client()
+    other.force_login(world.other_member)
+    assert book(other, open_slot(world.heart_role, index=7)).status_code == 201
+
+
+def test_the_booking_past_the_overall_limit_is_refused_clearly(world, member_client, settings) -> None:
+    """BOOK-2"""
+    settings.INDIGOMED = {**settings.INDIGOMED, "BOOKING_LIMIT_TOTAL": 2}
+    assert book(member_client, open_slot(world.heart_role, index=3)).status_code == 201
+    assert book(member_client, open_slot(world.skin_role, index=5), reason="acne").status_code == 201
+    before = calendar_snapshot()
+    response = member_client.post(
+        f"/book/{open_slot(world.paris_role, index=9).pk}/", {"visit_reason": "chest-pain", "insurance_plan": ""}
+    )
+    assert response.status_code == 409
+    assert "You already have 2 upcoming appointments, the most you can hold at once" in response.content.decode()
+    assert calendar_snapshot() == before
+
+
+def test_a_member_cannot_book_two_appointments_at_the_same_time(world, member_client) -> None:
+    """BOOK-2: overlapping appointments are refused, whichever practitioner they are with."""
+    heart, skin = same_time_slots(world)
+    assert book(member_client, heart).status_code == 201
+    before = calendar_snapshot()
+    response = book(member_client, skin, reason="acne")
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "overlapping_booking"
+    assert "already have an appointment at that time" in body["detail"]
+    assert calendar_snapshot() == before
+
+
+def test_moving_an_appointment_does_not_overlap_itself(world, member_client) -> None:
+    """BOOK-3: a move frees the old time first, so moving half an hour later is allowed."""
+    first = open_slot(world.heart_role, index=3)
+    public_id = book(member_client, first).json()["id"]
+    later = open_slot(world.heart_role, index=3)  # the next open one, right after
+    response = member_client.post(
+        f"{API}/{public_id}/reschedule", json.dumps({"slot_id": later.pk}), content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    assert Appointment.objects.filter(member=world.member, status="booked").get().slot_id == later.pk
+
+
+def test_booking_too_often_is_slowed_down(world, member_client, settings) -> None:
+    """BOOK-2: a member's booking attempts are rate-limited, refused ones included."""
+    settings.INDIGOMED = {**settings.INDIGOMED, "BOOKING_RATE_LIMIT": 2}
+    taken = open_slot(world.heart_role, index=3)
+    assert book(member_client, taken).status_code == 201
+    assert book(member_client, taken).status_code == 409
+    before = calendar_snapshot()
+    response = book(member_client, open_slot(world.heart_role, index=6))
+    assert response.status_code == 429
+    body = response.json()
+    assert body["code"] == "too_many_attempts"
+    assert "Please wait 10 minutes" in body["detail"]
+    assert calendar_snapshot() == before
+
+
+def test_one_member_racing_for_many_slots_at_once_still_holds_only_the_limit(
+    transactional_db, world, live_server
+) -> None:
+    """BOOK-2: the limit holds under a burst of simultaneous requests, counted one after the other."""
+    sessions = [signed_in_session(world.member) for _ in range(8)]
+    slot_ids = list(Slot.objects.filter(role=world.heart_role, is_open=True).values_list("pk", flat=True)[5:13])
+    start = threading.Barrier(len(sessions))
+
+    def attempt(index: int) -> int:
+        start.wait()
+        response = sessions[index].post(
+            f"{live_server.url}{API}",
+            json={"slot_id": slot_ids[index], "visit_reason": "chest-pain", "insurance_plan": None},
+            timeout=60,
+        )
+        return response.status_code
+
+    with ThreadPoolExecutor(max_workers=len(sessions)) as pool:
+        statuses = Counter(pool.map(attempt, range(len(sessions))))
+    assert statuses == {201: 3, 409: 5}, statuses
+    assert Appointment.objects.filter(member=world.member, status="booked").count() == 3
