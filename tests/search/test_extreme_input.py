@@ -95,7 +95,7 @@ def test_the_api_refuses_absurd_numbers_and_strings(world, params: dict, message
     """DIR-2: out-of-range points, distances, pages and oversized text are refused by the schema."""
     response = client().get("/api/search", params)
     assert response.status_code == 422
-    assert message in response.json()["detail"][0]["msg"]
+    assert message in response.json()["errors"][0]["msg"]
 
 
 @pytest.mark.parametrize(
