@@ -319,15 +319,27 @@ def _checkpoint_hash(checkpoint: LedgerCheckpoint) -> str:
 
 
 def take_checkpoint(*, now: dt.datetime | None = None) -> LedgerCheckpoint:
-    """Record the digest of every chain head (run periodically by the worker)."""
-    covers_until = (now or timezone.now()) - CHECKPOINT_MARGIN
-    heads_digest, chains, entries = _heads(covers_until)
-    previous = LedgerCheckpoint.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
-    checkpoint = LedgerCheckpoint(
-        covers_until=covers_until, chains=chains, entries=entries, heads_digest=heads_digest, prev_hash=previous
-    )
-    checkpoint.hash = _checkpoint_hash(checkpoint)
-    checkpoint.save()
+    """Record the digest of every chain head (run periodically by the worker, by any number of workers).
+
+    Checkpoint takers queue behind one another: each reads the latest checkpoint only once the
+    one before it has committed, so two workers never chain from the same predecessor. The
+    database refuses a second checkpoint on one predecessor (``checkpoint_chain_never_forks``)
+    should anything bypass this.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Conflicts with itself only: plain reads and ledger appends never wait on it.
+            with connection.cursor() as cursor:
+                cursor.execute("LOCK TABLE privacy_ledgercheckpoint IN SHARE ROW EXCLUSIVE MODE")
+        # SQLite: the transaction is IMMEDIATE, so it already holds the database's write lock here.
+        covers_until = (now or timezone.now()) - CHECKPOINT_MARGIN
+        heads_digest, chains, entries = _heads(covers_until)
+        previous = LedgerCheckpoint.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+        checkpoint = LedgerCheckpoint(
+            covers_until=covers_until, chains=chains, entries=entries, heads_digest=heads_digest, prev_hash=previous
+        )
+        checkpoint.hash = _checkpoint_hash(checkpoint)
+        checkpoint.save()
     return checkpoint
 
 

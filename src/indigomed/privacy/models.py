@@ -193,5 +193,9 @@ class LedgerCheckpoint(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
+    class Meta:
+        # A checkpoint chain is a line: two checkpoints on one predecessor would be a fork.
+        constraints = [models.UniqueConstraint(fields=["prev_hash"], name="checkpoint_chain_never_forks")]
+
     def __str__(self) -> str:
         return f"ledger checkpoint {self.pk}"
