@@ -232,6 +232,20 @@ def disclose_for_care(
     return views
 
 
+def disclose_visit_history(
+    *, actor_user_id: int | None, recipient: Recipient, purpose: str, member_id: int
+) -> list[VisitHistoryItem]:
+    """The member's completed visits this recipient may receive, each decided on its own reason's
+    sensitivity tags (PI-2): a visit whose kind needs a consent the member did not give is left out,
+    and so is its count."""
+    history = visit_history_for(member_id)
+    items = [Item(member_id, frozenset({"medical"}), frozenset(visit.tags), visit.ref) for visit in history]
+    if not items:
+        return []
+    decisions = disclose(actor_user_id=actor_user_id, recipient=recipient, purpose=purpose, items=items)
+    return [visit for visit, decision in zip(history, decisions, strict=True) if decision.allowed]
+
+
 def consent_needed_for(*, member_id: int, tags: Sequence[str]) -> list[str]:
     """Labels of the sensitive tags a practitioner may see only with the member's consent, where they live."""
     policy = current_policy()
