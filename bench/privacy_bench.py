@@ -41,7 +41,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from indigomed.privacy import ledger  # noqa: E402
-from indigomed.privacy.decisions import Block, Grant, Recipient, Subject, decide  # noqa: E402
+from indigomed.privacy.decisions import Binding, Block, Grant, Recipient, Subject, decide  # noqa: E402
 from indigomed.privacy.policy import current_policy  # noqa: E402
 
 CASBIN_MODEL = """
@@ -58,7 +58,10 @@ e = some(where (p.eft == allow)) && !some(where (p.eft == deny))
 m = (p.sub == r.sub || p.sub == "*") && p.mem == r.mem && (p.act == r.act || p.act == "*") && (p.obj == r.obj || p.obj == "*")
 """
 
-RECIPIENTS = ["practitioner:1", "organization:mail", "person:friend"]
+# Each recipient as the policy file grants it: the care team for treatment, IndigoMed's own
+# messages for marketing, a named researcher for research, the court of a recorded demand.
+RECIPIENTS = ["practitioner:1", "indigomed", "researcher:lab", "legal:1"]
+GRANTABLE = {"indigomed": "marketing", "researcher:lab": "research"}
 PURPOSES = ["treatment", "marketing", "research", "required_by_law"]
 CATEGORIES = ["contact", "insurance", "medical"]
 
@@ -76,16 +79,16 @@ def bench_decisions(members: int = 200, asks: int = 20_000) -> None:
     now = timezone.now()
     later = now + dt.timedelta(days=365)
     subjects: dict[int, Subject] = {}
-    casbin_rules: list[list[str]] = [["*", str(m), "required_by_law", "*", "allow"] for m in range(members)]
+    casbin_rules: list[list[str]] = []
     for m in range(members):
-        grants, blocks = [], []
+        grants, blocks, demands = [], [], []
         casbin_rules.append(["practitioner:1", str(m), "treatment", "*", "allow"])
+        if rng.random() < 0.5:
+            demands.append(Binding(1, "legal:1", frozenset({"medical"})))
+            casbin_rules.append(["legal:1", str(m), "required_by_law", "medical", "allow"])
         for g in range(rng.randint(0, 3)):
-            recipient, purpose, category = (
-                rng.choice(RECIPIENTS[1:]),
-                rng.choice(["marketing", "research"]),
-                rng.choice(CATEGORIES),
-            )
+            recipient = rng.choice(sorted(GRANTABLE))
+            purpose, category = GRANTABLE[recipient], rng.choice(CATEGORIES)
             grants.append(
                 Grant(g, recipient, frozenset({purpose}), frozenset({category}), frozenset(), now, later, None)
             )
@@ -94,7 +97,9 @@ def bench_decisions(members: int = 200, asks: int = 20_000) -> None:
             category = rng.choice(CATEGORIES)
             blocks.append(Block(m, frozenset({category}), frozenset(), ""))
             casbin_rules.append(["*", str(m), "*", category, "deny"])
-        subjects[m] = Subject(m, "us", tuple(grants), tuple(blocks), frozenset({"practitioner:1"}))
+        subjects[m] = Subject(
+            m, "us", tuple(grants), tuple(blocks), frozenset({"practitioner:1"}), legal_demands=tuple(demands)
+        )
     import logging
 
     logging.getLogger("casbin").setLevel(logging.WARNING)

@@ -143,6 +143,29 @@ class CareRelationship(models.Model):
         return f"care relationship {self.pk}"
 
 
+class OfficeDecision(models.Model):
+    """A recorded, reasoned decision of the privacy office to disclose some of one member's
+    information to one recipient, for safety, claims or enforcing the terms (HIPAA 164.512(j),
+    notice [I]). What is disclosed under it is a ledger entry that the member's accounting lists."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    member_id = models.BigIntegerField()
+    purpose = models.CharField(max_length=40)
+    recipient_ref = models.CharField(max_length=80)
+    recipient_label = models.CharField(max_length=200)
+    categories = models.JSONField(help_text="Which information it lets out")
+    # Sealed under the member's data key: the reasons speak of the member.
+    reason = models.BinaryField(help_text="Sealed: why the office decided so")
+    decided_by_id = models.BigIntegerField()
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["member_id"], name="office_decision_member")]
+
+    def __str__(self) -> str:
+        return f"office decision {self.public_id}"
+
+
 class Disclosure(models.Model):
     """One entry of the disclosure ledger (LEDGER-1): append-only, hash-chained per member.
 

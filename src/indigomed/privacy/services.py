@@ -21,7 +21,7 @@ from indigomed.accounts.models import User
 from indigomed.errors import Invalid, NotFound
 from indigomed.privacy import ledger, sealed
 from indigomed.privacy.decisions import Decision, PartnerScope, Recipient, decide, rule_for_the_record
-from indigomed.privacy.models import Authorization, BusinessPartner, CareRelationship, Restriction
+from indigomed.privacy.models import Authorization, BusinessPartner, CareRelationship, OfficeDecision, Restriction
 from indigomed.privacy.policy import current_policy
 from indigomed.privacy.queries import authorizations_of
 from indigomed.privacy.subjects import load_subjects, load_subjects_and_vaults
@@ -34,6 +34,7 @@ from indigomed.records.queries import (
     profile_of,
     visit_history_for,
 )
+from indigomed.records.vault import Vault
 from indigomed.security.services import Access, log_accesses
 
 
@@ -64,16 +65,25 @@ def disclose(
     """
     at = at or timezone.now()
     policy = current_policy()
-    subjects, vaults = load_subjects_and_vaults(item.member_id for item in items)
+    bindings = policy.purpose(purpose).receive.values()
+    subjects, vaults = load_subjects_and_vaults((item.member_id for item in items), bindings)
     partner = partner_scope(recipient.ref) if recipient.kind == "partner" else None
     decisions = [
         decide(policy, subjects[item.member_id], recipient, purpose, item.categories, item.tags, at, partner)
         for item in items
     ]
-    permitted: dict[tuple[int, str, bool, int | None, str], list[Item]] = defaultdict(list)
+    permitted: dict[tuple[int, str, bool, int | None, int | None, str], list[Item]] = defaultdict(list)
     for item, decision in zip(items, decisions, strict=True):
         if decision.allowed and decision.rule != "self":
-            key = (item.member_id, decision.rule, decision.in_accounting, decision.authorization_id, decision.basis)
+            demand = decision.legal_demand_id or legal_demand_id
+            key = (
+                item.member_id,
+                decision.rule,
+                decision.in_accounting,
+                decision.authorization_id,
+                demand,
+                decision.basis,
+            )
             permitted[key].append(item)
     with transaction.atomic():
         log_accesses(
@@ -89,7 +99,7 @@ def disclose(
             )
             for item, decision in zip(items, decisions, strict=True)
         )
-        for (member_id, rule, in_accounting, authorization_id, basis), group in permitted.items():
+        for (member_id, rule, in_accounting, authorization_id, demand, basis), group in permitted.items():
             ledger.append(
                 ledger.Entry(
                     member_id=member_id,
@@ -103,13 +113,57 @@ def disclose(
                     rule=rule,
                     in_accounting=in_accounting,
                     authorization_id=authorization_id,
-                    legal_demand_id=legal_demand_id,
+                    legal_demand_id=demand,
                     subject_refs=",".join(i.ref for i in group if i.ref),
                     policy_version=policy.version,
                 ),
                 occurred_at=at,
             )
     return decisions
+
+
+# --- Office decisions: safety, claims, enforcing the terms -------------------------------------------
+
+
+def record_office_decision(
+    *,
+    officer: User,
+    member_id: int,
+    purpose: str,
+    recipient: Recipient,
+    categories: list[str],
+    reason: str,
+) -> OfficeDecision:
+    """The privacy office records, with its reasons, that one recipient may receive some of one
+    member's information for a purpose the policy binds to such a decision (safety, claims,
+    enforcing the terms). Nothing is disclosed by recording it; what ``disclose`` then releases
+    under it is a ledger entry the member's accounting lists.
+
+    Raises ``NotFound`` for anyone but the privacy office, ``PolicyError`` for an unknown purpose,
+    kind or category, and ``Invalid`` when the purpose does not go by office decisions for that kind
+    of recipient, or no reason is given.
+    """
+    if not hasattr(officer, "privacy_officer"):
+        raise NotFound("Only the privacy office records these decisions.")
+    policy = current_policy()
+    chosen = policy.purpose(purpose)
+    policy.check_recipient_kind(recipient.kind)
+    policy.check_categories(categories)
+    if not categories:
+        raise Invalid("Say which information the decision lets out.")
+    if chosen.receive.get(recipient.kind) != "office_decision":
+        raise Invalid(f"{chosen.label}: the privacy office cannot decide a disclosure to this kind of recipient.")
+    if len(reason.split()) < 3:
+        raise Invalid("Give the reasons for the decision.")
+    return OfficeDecision.objects.create(
+        member_id=member_id,
+        purpose=purpose,
+        recipient_ref=recipient.ref,
+        recipient_label=recipient.label,
+        categories=sorted(set(categories)),
+        reason=Vault.open_for(member_id).seal(OfficeDecision, "reason", reason.strip()),
+        decided_by_id=officer.pk,
+    )
 
 
 # --- Business partners (USE-6) --------------------------------------------------------------------
