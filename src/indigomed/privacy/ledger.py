@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -23,6 +24,7 @@ from django.utils import timezone
 from indigomed import rawsql
 from indigomed.privacy.errors import LedgerBroken
 from indigomed.privacy.models import Disclosure, LedgerCheckpoint
+from indigomed.records.keys import key_ring
 
 GENESIS = "0" * 64
 SEPARATOR = "\x1f"
@@ -158,6 +160,40 @@ def _append_in_python(entry: Entry, fields: dict[str, Any], occurred_at: dt.date
         **fields,
     )
     return Appended(created.pk, seq, created.hash)
+
+
+# --- Once per recipient and item version -------------------------------------------------------
+
+
+def fingerprint(member_id: int, recipient_ref: str, purpose: str, categories: str, ref: str, version: str) -> str:
+    """A keyed hash naming one version of one item as received by one recipient for one purpose.
+
+    Keyed (by the look-up key, which never leaves the platform) because a version may be derived
+    from the content itself: an unkeyed digest of, say, a visit reason could be guessed back."""
+    text = SEPARATOR.join([str(member_id), recipient_ref, purpose, categories, ref, version])
+    return hmac.new(key_ring().lookup_key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def claim_first_disclosures(rows: list[tuple[int, str]], at: dt.datetime) -> set[tuple[int, str]]:
+    """Record these (member, fingerprint) pairs as received; return those that were not yet.
+
+    One INSERT … ON CONFLICT DO NOTHING RETURNING on both databases, in the caller's transaction: of
+    two looks racing at the same new item, the second waits for the first and finds it taken, so
+    the item is ledgered once; if the caller's transaction fails, the claim goes with it."""
+    unique = sorted(set(rows))
+    if not unique:
+        return set()
+    values = ", ".join(["(%s, %s, %s)"] * len(unique))
+    params: list[Any] = []
+    when = rawsql.when(at)
+    for member_id, print_ in unique:
+        params += [member_id, print_, when]
+    claimed = rawsql.rows(
+        f"INSERT INTO privacy_discloseditem (member_id, fingerprint, first_at) VALUES {values} "  # noqa: S608 - placeholders only
+        "ON CONFLICT (member_id, fingerprint) DO NOTHING RETURNING member_id, fingerprint",
+        params,
+    )
+    return {(member_id, print_) for member_id, print_ in claimed}
 
 
 # --- Verification -------------------------------------------------------------------------------

@@ -205,6 +205,29 @@ class Disclosure(models.Model):
         return f"disclosure {self.pk}"
 
 
+class DisclosedItem(models.Model):
+    """That a recipient has received one version of one item of a member's information for a purpose
+    (LEDGER-1: a disclosure happens once; a look is an access). ``disclose`` writes a ledger entry
+    only for items it can add here; later looks at the same version are access-log rows only.
+
+    The fingerprint is a keyed hash (``privacy.ledger.fingerprint``) of the recipient, purpose,
+    categories, item reference and version, so this table shows neither what was disclosed nor to
+    whom; losing a row costs one more ledger entry, never a missing one.
+    """
+
+    member_id = models.BigIntegerField()
+    fingerprint = models.CharField(max_length=64)
+    first_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member_id", "fingerprint"], name="disclosed_once_per_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"disclosed item {self.pk}"
+
+
 class LedgerCheckpoint(models.Model):
     """A hash over every chain head at a moment, so that dropping a whole chain is detected too."""
 

@@ -40,12 +40,23 @@ from indigomed.security.services import Access, log_accesses
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """One piece of a member's information someone asks for: which categories, which tags, a reference."""
+    """One piece of a member's information someone asks for: which categories, which tags, a reference.
+
+    ``version`` says which state of the item this is (for a calendar row, what its reason, plan and
+    name read; for a record, its revision): a referenced item reaches a recipient once per version
+    and purpose, and only that first time is a ledger entry (LEDGER-1). It is kept nowhere but in a
+    keyed fingerprint. An item without a reference is ledgered every time it is disclosed.
+    """
 
     member_id: int
     categories: frozenset[str]
     tags: frozenset[str] = field(default_factory=frozenset)
     ref: str = ""
+    version: str = ""
+
+
+# What one ledger entry covers: member, rule, accounted, authorization, legal demand, basis.
+_Group = tuple[int, str, bool, int | None, int | None, str]
 
 
 def disclose(
@@ -57,11 +68,12 @@ def disclose(
     legal_demand_id: int | None = None,
     at: dt.datetime | None = None,
 ) -> list[Decision]:
-    """Decide each item; log every decision; ledger the permitted ones (not a member's own reads).
+    """Decide each item; log every decision; ledger the permitted ones (not a member's own reads)
+    that this recipient has not yet received in this version for this purpose.
 
     Returns one decision per item, in order: the caller shows only the allowed items, and
-    counts only them. Raises ``PolicyError`` for an unknown purpose, category or tag, before
-    anything is written.
+    counts only them. Raises ``PolicyError`` for an unknown purpose, category, tag or kind of
+    recipient, before anything is written.
     """
     at = at or timezone.now()
     policy = current_policy()
@@ -72,7 +84,7 @@ def disclose(
         decide(policy, subjects[item.member_id], recipient, purpose, item.categories, item.tags, at, partner)
         for item in items
     ]
-    permitted: dict[tuple[int, str, bool, int | None, int | None, str], list[Item]] = defaultdict(list)
+    permitted: dict[_Group, list[Item]] = defaultdict(list)
     for item, decision in zip(items, decisions, strict=True):
         if decision.allowed and decision.rule != "self":
             demand = decision.legal_demand_id or legal_demand_id
@@ -86,6 +98,7 @@ def disclose(
             )
             permitted[key].append(item)
     with transaction.atomic():
+        permitted = _first_disclosures(permitted, recipient, purpose, at)
         log_accesses(
             Access(
                 member_id=item.member_id,
@@ -120,6 +133,39 @@ def disclose(
                 occurred_at=at,
             )
     return decisions
+
+
+def _first_disclosures(
+    permitted: dict[_Group, list[Item]], recipient: Recipient, purpose: str, at: dt.datetime
+) -> dict[_Group, list[Item]]:
+    """The permitted items that reach this recipient for the first time in this version and purpose:
+    the others were ledgered when they first did, and this look is an access-log row only."""
+    prints = {
+        id(item): ledger.fingerprint(
+            item.member_id, recipient.ref, purpose, ",".join(sorted(item.categories)), item.ref, item.version
+        )
+        for group in permitted.values()
+        for item in group
+        if item.ref
+    }
+    if not prints:
+        return permitted
+    items = {id(item): item for group in permitted.values() for item in group}
+    new = ledger.claim_first_disclosures([(items[key].member_id, p) for key, p in prints.items()], at)
+    first: dict[_Group, list[Item]] = {}
+    for key, group in permitted.items():
+        # Two items of one call with one fingerprint are one disclosure: the first carries it.
+        kept = []
+        for item in group:
+            print_ = prints.get(id(item))
+            if print_ is None:
+                kept.append(item)
+            elif (item.member_id, print_) in new:
+                new.discard((item.member_id, print_))
+                kept.append(item)
+        if kept:
+            first[key] = kept
+    return first
 
 
 # --- Office decisions: safety, claims, enforcing the terms -------------------------------------------
@@ -253,25 +299,28 @@ def disclose_for_care(
     """What treatment needs of each (member, appointment id): name, reason, insurance, each decided.
 
     The reason's sensitivity tags are read from the sealed booking details before deciding, so a
-    missing consent or a restriction withholds exactly what it must.
+    missing consent or a restriction withholds exactly what it must. Each row is an item whose
+    version is what it reads (name, reason and its kinds, plan): a calendar refreshed ten times is
+    ten access-log rows and one ledger entry, and a changed name is ledgered again (LEDGER-1).
     """
     booked = booking_details({public_id: member_id for member_id, public_id in appointments})
+    # Read with the booking details, to version the rows; a name is shown only where allowed.
+    names = names_of(sorted({member_id for member_id, _ in appointments}))
     asked: list[tuple[Any, str]] = []
     items: list[Item] = []
     for member_id, public_id in appointments:
         details = booked.get(public_id)
         ref = f"appointment:{public_id}"
-        wanted = [("contact", frozenset[str]())]
+        wanted = [("contact", frozenset[str](), names.get(member_id, ""))]
         if details is not None:
-            wanted.append(("medical", frozenset(details.tags)))
+            reason_version = ",".join([details.reason_slug, *sorted(details.tags)])
+            wanted.append(("medical", frozenset(details.tags), reason_version))
             if details.plan_slug:
-                wanted.append(("insurance", frozenset()))
-        for category, tags in wanted:
-            items.append(Item(member_id, frozenset({category}), tags, ref))
+                wanted.append(("insurance", frozenset(), details.plan_slug))
+        for category, tags, version in wanted:
+            items.append(Item(member_id, frozenset({category}), tags, ref, version))
             asked.append((public_id, category))
-    decisions, names = disclose_names(
-        actor_user_id=actor_user_id, recipient=recipient, purpose="treatment", items=items
-    )
+    decisions = disclose(actor_user_id=actor_user_id, recipient=recipient, purpose="treatment", items=items)
     views: dict[Any, CareView] = {public_id: CareView() for _, public_id in appointments}
     for (public_id, category), item, decision in zip(asked, items, decisions, strict=True):
         view = views[public_id]
