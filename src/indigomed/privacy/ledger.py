@@ -32,6 +32,7 @@ SEPARATOR = "\x1f"
 # transaction still in flight when the checkpoint is taken cannot make it disagree later.
 CHECKPOINT_MARGIN = dt.timedelta(minutes=5)
 APPEND_ATTEMPTS = 8
+CLAIM_BATCH = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,13 +166,21 @@ def _append_in_python(entry: Entry, fields: dict[str, Any], occurred_at: dt.date
 # --- Once per recipient and item version -------------------------------------------------------
 
 
-def fingerprint(member_id: int, recipient_ref: str, purpose: str, categories: str, ref: str, version: str) -> str:
+def fingerprint_key() -> bytes:
+    """The key of the fingerprints: the look-up key, which never leaves the platform. Fetch it once
+    per batch (outside production it is read from a file)."""
+    return key_ring().lookup_key
+
+
+def fingerprint(
+    key: bytes, member_id: int, recipient_ref: str, purpose: str, categories: str, ref: str, version: str
+) -> str:
     """A keyed hash naming one version of one item as received by one recipient for one purpose.
 
-    Keyed (by the look-up key, which never leaves the platform) because a version may be derived
-    from the content itself: an unkeyed digest of, say, a visit reason could be guessed back."""
+    Keyed because a version may be derived from the content itself: an unkeyed digest of, say, a
+    visit reason could be guessed back."""
     text = SEPARATOR.join([str(member_id), recipient_ref, purpose, categories, ref, version])
-    return hmac.new(key_ring().lookup_key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def claim_first_disclosures(rows: list[tuple[int, str]], at: dt.datetime) -> set[tuple[int, str]]:
@@ -181,19 +190,22 @@ def claim_first_disclosures(rows: list[tuple[int, str]], at: dt.datetime) -> set
     two looks racing at the same new item, the second waits for the first and finds it taken, so
     the item is ledgered once; if the caller's transaction fails, the claim goes with it."""
     unique = sorted(set(rows))
-    if not unique:
-        return set()
-    values = ", ".join(["(%s, %s, %s)"] * len(unique))
-    params: list[Any] = []
     when = rawsql.when(at)
-    for member_id, print_ in unique:
-        params += [member_id, print_, when]
-    claimed = rawsql.rows(
-        f"INSERT INTO privacy_discloseditem (member_id, fingerprint, first_at) VALUES {values} "  # noqa: S608 - placeholders only
-        "ON CONFLICT (member_id, fingerprint) DO NOTHING RETURNING member_id, fingerprint",
-        params,
-    )
-    return {(member_id, print_) for member_id, print_ in claimed}
+    claimed: set[tuple[int, str]] = set()
+    # In batches that stay well under SQLite's limit on parameters per statement.
+    for start in range(0, len(unique), CLAIM_BATCH):
+        batch = unique[start : start + CLAIM_BATCH]
+        values = ", ".join(["(%s, %s, %s)"] * len(batch))
+        params: list[Any] = []
+        for member_id, print_ in batch:
+            params += [member_id, print_, when]
+        rows_claimed = rawsql.rows(
+            f"INSERT INTO privacy_discloseditem (member_id, fingerprint, first_at) VALUES {values} "  # noqa: S608 - placeholders only
+            "ON CONFLICT (member_id, fingerprint) DO NOTHING RETURNING member_id, fingerprint",
+            params,
+        )
+        claimed.update((member_id, print_) for member_id, print_ in rows_claimed)
+    return claimed
 
 
 # --- Verification -------------------------------------------------------------------------------

@@ -140,9 +140,10 @@ def _first_disclosures(
 ) -> dict[_Group, list[Item]]:
     """The permitted items that reach this recipient for the first time in this version and purpose:
     the others were ledgered when they first did, and this look is an access-log row only."""
+    secret = ledger.fingerprint_key()
     prints = {
         id(item): ledger.fingerprint(
-            item.member_id, recipient.ref, purpose, ",".join(sorted(item.categories)), item.ref, item.version
+            secret, item.member_id, recipient.ref, purpose, ",".join(sorted(item.categories)), item.ref, item.version
         )
         for group in permitted.values()
         for item in group
