@@ -48,7 +48,8 @@ operation = st.one_of(
     st.tuples(
         st.just("restrict"), st.integers(0, 1), categories, st.sets(st.sampled_from(PURPOSES)), st.integers(-1, 2)
     ),
-    st.tuples(st.just("read"), st.integers(0, 1), st.integers(0, COURT), st.sampled_from(PURPOSES), categories),
+    # Reads are what is checked, so there are as many of them as of everything else together.
+    *[st.tuples(st.just("read"), st.integers(0, 1), st.integers(0, COURT), st.sampled_from(PURPOSES), categories)] * 3,
 )
 
 
