@@ -154,7 +154,7 @@ class Decision:
     legal_demand_id: int | None = None
 
 
-# Purposes that only someone caring for the member may receive for.
+# What a reason says instead of naming a sensitive tag (the reason goes to whoever asked).
 PROTECTED_KIND = "Information of a specially protected kind"
 
 

@@ -264,15 +264,6 @@ def own_profile(*, actor: User) -> Profile:
     return profile_of(actor.pk)
 
 
-def disclose_names(
-    *, actor_user_id: int | None, recipient: Recipient, purpose: str, items: Sequence[Item]
-) -> tuple[list[Decision], dict[int, str]]:
-    """Decide, read and ledger members' names in one go: the decisions, and the names allowed."""
-    decisions = disclose(actor_user_id=actor_user_id, recipient=recipient, purpose=purpose, items=items)
-    allowed = sorted({item.member_id for item, d in zip(items, decisions, strict=True) if d.allowed})
-    return decisions, names_of(allowed)
-
-
 def own_booking_details(*, actor: Any, appointments: Sequence[Any]) -> dict[Any, Booked]:
     """Why and how the member booked these appointments of theirs (their own read, logged)."""
     mine = {a.public_id: actor.pk for a in appointments if a.member_id == actor.pk}
