@@ -11,13 +11,29 @@ from django.utils import timezone
 from indigomed.accounts.models import PrivacyOfficer, User
 from indigomed.privacy.decisions import Decision, Recipient
 from indigomed.privacy.services import Item, disclose, record_care_relationship
+from indigomed.security.models import LegalDemand
 from tests.conftest import make_user
 
-DOCTOR = Recipient("practitioner", "practitioner:1", "Dr. Ada Hart, Hudson Clinic")
-OTHER_DOCTOR = Recipient("practitioner", "practitioner:2", "Dr. Ben Skinner")
-FAMILY = Recipient("person", "person:sister", "The member's sister")
-ADVERTISER = Recipient("organization", "organization:ads", "An advertising network")
-COURT = Recipient("legal", "legal:court-1", "Superior Court, County of Example")
+DOCTOR = Recipient.practitioner(1, "Dr. Ada Hart, Hudson Clinic")
+OTHER_DOCTOR = Recipient.practitioner(2, "Dr. Ben Skinner")
+FAMILY = Recipient.person("sister", "The member's sister")
+ADVERTISER = Recipient.advertiser("adnet", "AdNet Inc.")
+INDIGOMED = Recipient.indigomed()
+RESEARCHERS = Recipient.researcher("study", "Example Research Institute")
+
+
+def court(member: User, categories: tuple[str, ...] | None = ("medical",)) -> Recipient:
+    """The court behind a legal demand about ``member``, recorded by the privacy office for these categories."""
+    demand = LegalDemand.objects.create(
+        member_id=member.pk,
+        kind=LegalDemand.Kind.COURT_ORDER,
+        reference="2026-CV-0113",
+        issued_by="Superior Court, County of Example",
+        document="legal-demands/test.sealed",
+        recorded_by_id=member.pk,
+        categories=None if categories is None else list(categories),
+    )
+    return Recipient.under_legal_demand(demand.pk, "Superior Court, County of Example")
 
 
 @dataclass

@@ -12,13 +12,13 @@ from django.utils import timezone
 from indigomed.privacy.ledger import GENESIS, take_checkpoint, verify
 from indigomed.privacy.models import Disclosure, LedgerCheckpoint
 from tests.conftest import address_of
-from tests.privacy.conftest import COURT, DOCTOR, ask
+from tests.privacy.conftest import DOCTOR, ask, court
 
 
 def some_history(people) -> None:
     for n in range(3):
         ask(people.new_york, DOCTOR, "treatment", {"contact"}, ref=f"appointment:{n}")
-        ask(people.ohio, COURT, "required_by_law", {"medical"}, ref=f"visit:{n}")
+        ask(people.ohio, court(people.ohio), "required_by_law", {"medical"}, ref=f"visit:{n}")
 
 
 def without_triggers(sql: str, params: list[object]) -> None:

@@ -80,6 +80,59 @@ def test_a_mistake_in_the_policy_names_its_line(change, needle, message) -> None
     assert f"line {line_of(text, needle)}:" in caught.value.message
 
 
+@pytest.mark.parametrize(
+    ("change", "needle", "message"),
+    [
+        (
+            ("deidentified = true   # AGG-1", 'deidentified = true\nreceive = { advertiser = "kind" }   # AGG-1'),
+            'receive = { advertiser = "kind" }',
+            "purpose 'aggregate' is de-identified: no recipient may receive identifiable data under it",
+        ),
+        (
+            ("deidentified = true   # AGG-1", 'receive = { researcher = "kind" }   # AGG-1'),
+            'receive = { researcher = "kind" }',
+            "purpose 'aggregate' must be marked deidentified = true",
+        ),
+        (
+            (
+                'receive = { indigomed = "kind" }   # notice [I]',
+                'receive = { indigomed = "kind", advertiser = "kind" }   # notice [I]',
+            ),
+            'receive = { indigomed = "kind", advertiser = "kind" }',
+            "purpose 'marketing' is promotional: IndigoMed never shares for promotion with a third party "
+            "(grants advertiser)",
+        ),
+        (
+            ("promotional = true\nreceive", "receive"),
+            'receive = { indigomed = "kind" }   # notice [I]',
+            "purpose 'marketing' must be marked promotional = true",
+        ),
+        (
+            ('receive = { legal = "legal_demand" }', 'receive = { legal = "a_phone_call" }'),
+            'receive = { legal = "a_phone_call" }',
+            "binds 'legal' by unknown rule 'a_phone_call'",
+        ),
+        (
+            ('receive = { legal = "legal_demand" }', 'receive = { journalist = "legal_demand" }'),
+            'receive = { journalist = "legal_demand" }',
+            "grants unknown kind of recipient 'journalist'",
+        ),
+    ],
+)
+def test_the_start_up_check_refuses_identifiable_aggregates_and_promotion_to_third_parties(
+    change, needle, message
+) -> None:
+    """USE-6, AGG-1: whatever an operator writes, nothing identifiable leaves as an aggregate and
+    nothing goes to a third party for promotion; the check names the file and the line."""
+    old, new = change
+    assert old in SHIPPED
+    text = SHIPPED.replace(old, new, 1)
+    with pytest.raises(PolicyError) as caught:
+        parse_policy(text, "operator-policy.toml")
+    assert message in caught.value.message
+    assert f"operator-policy.toml, line {line_of(text, needle)}:" in caught.value.message
+
+
 def test_broken_toml_is_reported_with_its_position() -> None:
     with pytest.raises(PolicyError, match=r"policy.toml: .*line 3"):
         parse_policy('version = "x"\n[notice]\neffective = \n', "policy.toml")

@@ -13,7 +13,8 @@ from indigomed.privacy.office import HEALTH_PLAN_REF
 from indigomed.privacy.services import record_care_relationship, request_restriction
 from tests.privacy.conftest import ask
 
-HEALTH_PLAN = Recipient("health_plan", HEALTH_PLAN_REF, "The member's health plan")
+# Any carrier of the member's plans is "my health plan" to a restriction.
+HEALTH_PLAN = Recipient.carrier("aetna", "Aetna")
 ONLY_FOR_HEALTH_PLAN = "“Paid in full” applies only to keeping care you paid for yourself from your health plan"
 
 

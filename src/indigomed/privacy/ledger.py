@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -23,6 +24,7 @@ from django.utils import timezone
 from indigomed import rawsql
 from indigomed.privacy.errors import LedgerBroken
 from indigomed.privacy.models import Disclosure, LedgerCheckpoint
+from indigomed.records.keys import key_ring
 
 GENESIS = "0" * 64
 SEPARATOR = "\x1f"
@@ -30,6 +32,7 @@ SEPARATOR = "\x1f"
 # transaction still in flight when the checkpoint is taken cannot make it disagree later.
 CHECKPOINT_MARGIN = dt.timedelta(minutes=5)
 APPEND_ATTEMPTS = 8
+CLAIM_BATCH = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +161,51 @@ def _append_in_python(entry: Entry, fields: dict[str, Any], occurred_at: dt.date
         **fields,
     )
     return Appended(created.pk, seq, created.hash)
+
+
+# --- Once per recipient and item version -------------------------------------------------------
+
+
+def fingerprint_key() -> bytes:
+    """The key of the fingerprints: the look-up key, which never leaves the platform. Fetch it once
+    per batch (outside production it is read from a file)."""
+    return key_ring().lookup_key
+
+
+def fingerprint(
+    key: bytes, member_id: int, recipient_ref: str, purpose: str, categories: str, ref: str, version: str
+) -> str:
+    """A keyed hash naming one version of one item as received by one recipient for one purpose.
+
+    Keyed because a version may be derived from the content itself: an unkeyed digest of, say, a
+    visit reason could be guessed back."""
+    text = SEPARATOR.join([str(member_id), recipient_ref, purpose, categories, ref, version])
+    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def claim_first_disclosures(rows: list[tuple[int, str]], at: dt.datetime) -> set[tuple[int, str]]:
+    """Record these (member, fingerprint) pairs as received; return those that were not yet.
+
+    One INSERT … ON CONFLICT DO NOTHING RETURNING on both databases, in the caller's transaction: of
+    two looks racing at the same new item, the second waits for the first and finds it taken, so
+    the item is ledgered once; if the caller's transaction fails, the claim goes with it."""
+    unique = sorted(set(rows))
+    when = rawsql.when(at)
+    claimed: set[tuple[int, str]] = set()
+    # In batches that stay well under SQLite's limit on parameters per statement.
+    for start in range(0, len(unique), CLAIM_BATCH):
+        batch = unique[start : start + CLAIM_BATCH]
+        values = ", ".join(["(%s, %s, %s)"] * len(batch))
+        params: list[Any] = []
+        for member_id, print_ in batch:
+            params += [member_id, print_, when]
+        rows_claimed = rawsql.rows(
+            f"INSERT INTO privacy_discloseditem (member_id, fingerprint, first_at) VALUES {values} "  # noqa: S608 - placeholders only
+            "ON CONFLICT (member_id, fingerprint) DO NOTHING RETURNING member_id, fingerprint",
+            params,
+        )
+        claimed.update((member_id, print_) for member_id, print_ in rows_claimed)
+    return claimed
 
 
 # --- Verification -------------------------------------------------------------------------------
@@ -319,15 +367,27 @@ def _checkpoint_hash(checkpoint: LedgerCheckpoint) -> str:
 
 
 def take_checkpoint(*, now: dt.datetime | None = None) -> LedgerCheckpoint:
-    """Record the digest of every chain head (run periodically by the worker)."""
-    covers_until = (now or timezone.now()) - CHECKPOINT_MARGIN
-    heads_digest, chains, entries = _heads(covers_until)
-    previous = LedgerCheckpoint.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
-    checkpoint = LedgerCheckpoint(
-        covers_until=covers_until, chains=chains, entries=entries, heads_digest=heads_digest, prev_hash=previous
-    )
-    checkpoint.hash = _checkpoint_hash(checkpoint)
-    checkpoint.save()
+    """Record the digest of every chain head (run periodically by the worker, by any number of workers).
+
+    Checkpoint takers queue behind one another: each reads the latest checkpoint only once the
+    one before it has committed, so two workers never chain from the same predecessor. The
+    database refuses a second checkpoint on one predecessor (``checkpoint_chain_never_forks``)
+    should anything bypass this.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Conflicts with itself only: plain reads and ledger appends never wait on it.
+            with connection.cursor() as cursor:
+                cursor.execute("LOCK TABLE privacy_ledgercheckpoint IN SHARE ROW EXCLUSIVE MODE")
+        # SQLite: the transaction is IMMEDIATE, so it already holds the database's write lock here.
+        covers_until = (now or timezone.now()) - CHECKPOINT_MARGIN
+        heads_digest, chains, entries = _heads(covers_until)
+        previous = LedgerCheckpoint.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+        checkpoint = LedgerCheckpoint(
+            covers_until=covers_until, chains=chains, entries=entries, heads_digest=heads_digest, prev_hash=previous
+        )
+        checkpoint.hash = _checkpoint_hash(checkpoint)
+        checkpoint.save()
     return checkpoint
 
 

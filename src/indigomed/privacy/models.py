@@ -143,6 +143,29 @@ class CareRelationship(models.Model):
         return f"care relationship {self.pk}"
 
 
+class OfficeDecision(models.Model):
+    """A recorded, reasoned decision of the privacy office to disclose some of one member's
+    information to one recipient, for safety, claims or enforcing the terms (HIPAA 164.512(j),
+    notice [I]). What is disclosed under it is a ledger entry that the member's accounting lists."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    member_id = models.BigIntegerField()
+    purpose = models.CharField(max_length=40)
+    recipient_ref = models.CharField(max_length=80)
+    recipient_label = models.CharField(max_length=200)
+    categories = models.JSONField(help_text="Which information it lets out")
+    # Sealed under the member's data key: the reasons speak of the member.
+    reason = models.BinaryField(help_text="Sealed: why the office decided so")
+    decided_by_id = models.BigIntegerField()
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["member_id"], name="office_decision_member")]
+
+    def __str__(self) -> str:
+        return f"office decision {self.public_id}"
+
+
 class Disclosure(models.Model):
     """One entry of the disclosure ledger (LEDGER-1): append-only, hash-chained per member.
 
@@ -182,6 +205,29 @@ class Disclosure(models.Model):
         return f"disclosure {self.pk}"
 
 
+class DisclosedItem(models.Model):
+    """That a recipient has received one version of one item of a member's information for a purpose
+    (LEDGER-1: a disclosure happens once; a look is an access). ``disclose`` writes a ledger entry
+    only for items it can add here; later looks at the same version are access-log rows only.
+
+    The fingerprint is a keyed hash (``privacy.ledger.fingerprint``) of the recipient, purpose,
+    categories, item reference and version, so this table shows neither what was disclosed nor to
+    whom; losing a row costs one more ledger entry, never a missing one.
+    """
+
+    member_id = models.BigIntegerField()
+    fingerprint = models.CharField(max_length=64)
+    first_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member_id", "fingerprint"], name="disclosed_once_per_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"disclosed item {self.pk}"
+
+
 class LedgerCheckpoint(models.Model):
     """A hash over every chain head at a moment, so that dropping a whole chain is detected too."""
 
@@ -192,6 +238,10 @@ class LedgerCheckpoint(models.Model):
     heads_digest = models.CharField(max_length=64)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+
+    class Meta:
+        # A checkpoint chain is a line: two checkpoints on one predecessor would be a fork.
+        constraints = [models.UniqueConstraint(fields=["prev_hash"], name="checkpoint_chain_never_forks")]
 
     def __str__(self) -> str:
         return f"ledger checkpoint {self.pk}"

@@ -14,7 +14,7 @@ from django.utils import timezone
 from indigomed.accounts.models import Member, User
 from indigomed.errors import Invalid, NotFound
 from indigomed.messaging.services import send_to_members
-from indigomed.privacy.decisions import Decision, Recipient
+from indigomed.privacy.decisions import ANY_HEALTH_PLAN, Decision, Recipient
 from indigomed.privacy.models import BusinessPartner, Disclosure, Restriction, TransferNotice, TransferNotification
 from indigomed.privacy.policy import current_policy
 from indigomed.privacy.services import Item, disclose, request_restriction
@@ -31,7 +31,7 @@ def is_privacy_officer(user: object) -> bool:
 
 # The recipient a restriction names for the member's health plan (their insurance carrier), and the
 # purposes for which a plan receives: HIPAA 164.522(a)(1)(vi) binds the office only for these.
-HEALTH_PLAN_REF = "health-plan"
+HEALTH_PLAN_REF = ANY_HEALTH_PLAN
 HEALTH_PLAN_LABEL = "The member's health plan"
 HEALTH_PLAN_PURPOSES = frozenset({"payment", "operations"})
 PAID_IN_FULL_ONLY_FOR_HEALTH_PLAN = (

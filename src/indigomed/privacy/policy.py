@@ -37,7 +37,35 @@ FLOOR_DIRECTION = {
     "minimum_member_age": "at_least",
     "ledger_retention_days": "at_least",
 }
-PURPOSE_KEYS = {"label": str, "basis": str, "authorization": bool, "accounting": bool, "tpo": bool, "forbidden": bool}
+PURPOSE_KEYS = {
+    "label": str,
+    "basis": str,
+    "authorization": bool,
+    "accounting": bool,
+    "tpo": bool,
+    "forbidden": bool,
+    "promotional": bool,
+    "deidentified": bool,
+    "receive": dict,
+}
+RECIPIENT_KEYS = {"first_party": list, "staff_roles": list, "kinds": dict}
+# What can bind a recipient to a member; each is checked by ``privacy.decisions.decide``.
+BINDINGS = frozenset(
+    {
+        "care_team",
+        "plan_carrier",
+        "partner_agreement",
+        "staff_role",
+        "legal_demand",
+        "office_decision",
+        "named_in_authorization",
+        "announced_transfer",
+        "kind",
+    }
+)
+# Purposes whose nature the notice fixes, whatever an operator's file says of them: nothing
+# identifiable leaves as an aggregate (AGG-1), and promotion never reaches a third party [I].
+REQUIRED_FLAGS = {"aggregate": "deidentified", "marketing": "promotional", "sale": "promotional"}
 JURISDICTION_KEYS = {
     "label": str,
     "parent": str,
@@ -46,7 +74,7 @@ JURISDICTION_KEYS = {
     "consent_purposes": list,
     "floors": dict,
 }
-TOP_KEYS = {"version", "notice", "categories", "tags", "purposes", "jurisdictions"}
+TOP_KEYS = {"version", "notice", "categories", "tags", "recipients", "purposes", "jurisdictions"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +86,10 @@ class Purpose:
     accounting: bool
     tpo: bool
     forbidden: bool
+    promotional: bool = False
+    deidentified: bool = False
+    # Recipient kind -> what must bind a recipient of that kind; kinds not here are refused.
+    receive: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +115,13 @@ class Policy:
     purposes: dict[str, Purpose]
     jurisdictions: dict[str, Jurisdiction]
     accounted_purposes: frozenset[str] = field(default_factory=frozenset)
+    recipient_kinds: dict[str, str] = field(default_factory=dict)
+    first_party: frozenset[str] = field(default_factory=frozenset)
+    staff_roles: frozenset[str] = field(default_factory=frozenset)
+
+    def check_recipient_kind(self, kind: str) -> None:
+        if kind not in self.recipient_kinds:
+            raise PolicyError(f"The policy knows no kind of recipient {kind!r}.")
 
     def purpose(self, name: str) -> Purpose:
         try:
@@ -189,6 +228,16 @@ def parse_policy(text: str, source: str) -> Policy:
     _check_keys(source, lines, "notice", raw["notice"], NOTICE_KEYS, set(NOTICE_KEYS))
     categories = {str(k): str(v) for k, v in raw["categories"].items()}
     tags = {str(k): str(v) for k, v in raw["tags"].items()}
+    recipients = raw["recipients"]
+    _check_keys(source, lines, "recipients", recipients, RECIPIENT_KEYS, set(RECIPIENT_KEYS))
+    kinds = {str(k): str(v) for k, v in recipients["kinds"].items()}
+    for key in ("first_party", "staff_roles"):
+        if not all(isinstance(item, str) for item in recipients[key]):
+            raise _fail(source, lines.of("recipients", key), f"{key!r} must list names")
+    for kind in recipients["first_party"]:
+        if kind not in kinds:
+            raise _fail(source, lines.of("recipients", "first_party"), f"first_party names unknown kind {kind!r}")
+    first_party = frozenset(recipients["first_party"])
 
     purposes: dict[str, Purpose] = {}
     for name, spec in raw["purposes"].items():
@@ -196,6 +245,8 @@ def parse_policy(text: str, source: str) -> Policy:
         if not isinstance(spec, dict):
             raise _fail(source, lines.of(table), f"purpose {name!r} must be a table")
         _check_keys(source, lines, table, spec, PURPOSE_KEYS, {"label", "basis"})
+        receive = {str(kind): binding for kind, binding in spec.get("receive", {}).items()}
+        _check_receive(source, lines.of(table, "receive"), name, spec, receive, kinds, first_party)
         purposes[name] = Purpose(
             name=name,
             label=spec["label"],
@@ -204,6 +255,9 @@ def parse_policy(text: str, source: str) -> Policy:
             accounting=spec.get("accounting", False),
             tpo=spec.get("tpo", False),
             forbidden=spec.get("forbidden", False),
+            promotional=spec.get("promotional", False),
+            deidentified=spec.get("deidentified", False),
+            receive=receive,
         )
 
     specs: dict[str, dict[str, Any]] = raw["jurisdictions"]
@@ -238,7 +292,46 @@ def parse_policy(text: str, source: str) -> Policy:
         purposes=purposes,
         jurisdictions=jurisdictions,
         accounted_purposes=frozenset(p.name for p in purposes.values() if p.accounting),
+        recipient_kinds=kinds,
+        first_party=first_party,
+        staff_roles=frozenset(recipients["staff_roles"]),
     )
+
+
+def _check_receive(
+    source: str,
+    line: int,
+    name: str,
+    spec: dict[str, Any],
+    receive: dict[str, Any],
+    kinds: dict[str, str],
+    first_party: frozenset[str],
+) -> None:
+    """Who a purpose grants: known kinds and bindings; nobody under a de-identified purpose; no
+    third party under a promotional one."""
+    flag = REQUIRED_FLAGS.get(name)
+    if flag and not spec.get(flag, False):
+        raise _fail(source, line, f"purpose {name!r} must be marked {flag} = true")
+    for kind, binding in receive.items():
+        if kind not in kinds:
+            raise _fail(source, line, f"purpose {name!r} grants unknown kind of recipient {kind!r}")
+        if binding not in BINDINGS:
+            raise _fail(source, line, f"purpose {name!r} binds {kind!r} by unknown rule {binding!r}")
+    if receive and spec.get("deidentified", False):
+        raise _fail(
+            source,
+            line,
+            f"purpose {name!r} is de-identified: no recipient may receive identifiable data under it "
+            f"(grants {', '.join(sorted(receive))})",
+        )
+    third_parties = sorted(set(receive) - first_party)
+    if third_parties and spec.get("promotional", False):
+        raise _fail(
+            source,
+            line,
+            f"purpose {name!r} is promotional: IndigoMed never shares for promotion with a third party "
+            f"(grants {', '.join(third_parties)})",
+        )
 
 
 def _fold(code: str, specs: dict[str, dict[str, Any]], source: str, lines: _Lines) -> Jurisdiction:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -11,6 +12,8 @@ from indigomed.directory.models import Facility, Practitioner
 from indigomed.privacy.models import Authorization, CareRelationship, Disclosure, Restriction
 from indigomed.privacy.policy import current_policy
 from indigomed.privacy.subjects import load_subjects
+from indigomed.records.queries import residences
+from indigomed.records.vault import Vault
 
 
 def accounting_window(member_id: int, start: dt.datetime, end: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
@@ -49,3 +52,25 @@ def authorizations_of(member_id: int) -> QuerySet[Authorization]:
 
 def restrictions_of(member_id: int) -> QuerySet[Restriction]:
     return Restriction.objects.filter(member_id=member_id).order_by("-requested_at")
+
+
+# Where a member lives, as the clock they read: a country's zone, or a US state's main one.
+_STATE_ZONES = {
+    "America/New_York": "CT DE DC FL GA IN KY ME MD MA MI NH NJ NY NC OH PA RI SC VT VA WV",
+    "America/Chicago": "AL AR IL IA KS LA MN MS MO NE ND OK SD TN TX WI",
+    "America/Denver": "CO ID MT NM UT WY",
+    "America/Phoenix": "AZ",
+    "America/Los_Angeles": "CA NV OR WA",
+    "America/Anchorage": "AK",
+    "Pacific/Honolulu": "HI",
+    "America/Puerto_Rico": "PR",
+}
+_ZONE_OF_STATE = {state: zone for zone, states in _STATE_ZONES.items() for state in states.split()}
+_ZONE_OF_COUNTRY = {"FR": "Europe/Paris", "US": "America/New_York"}
+
+
+def member_zone(member_id: int) -> ZoneInfo:
+    """The time zone a member's own pages show times in, from where they live."""
+    country, region = residences([member_id], Vault.open_many([member_id])).get(member_id, ("US", ""))
+    name = _ZONE_OF_STATE.get(region.upper()) if country == "US" else None
+    return ZoneInfo(name or _ZONE_OF_COUNTRY.get(country) or str(timezone.get_default_timezone()))

@@ -21,7 +21,7 @@ from indigomed.accounts.models import User
 from indigomed.errors import Invalid, NotFound
 from indigomed.privacy import ledger, sealed
 from indigomed.privacy.decisions import Decision, PartnerScope, Recipient, decide, rule_for_the_record
-from indigomed.privacy.models import Authorization, BusinessPartner, CareRelationship, Restriction
+from indigomed.privacy.models import Authorization, BusinessPartner, CareRelationship, OfficeDecision, Restriction
 from indigomed.privacy.policy import current_policy
 from indigomed.privacy.queries import authorizations_of
 from indigomed.privacy.subjects import load_subjects, load_subjects_and_vaults
@@ -34,17 +34,29 @@ from indigomed.records.queries import (
     profile_of,
     visit_history_for,
 )
+from indigomed.records.vault import Vault
 from indigomed.security.services import Access, log_accesses
 
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """One piece of a member's information someone asks for: which categories, which tags, a reference."""
+    """One piece of a member's information someone asks for: which categories, which tags, a reference.
+
+    ``version`` says which state of the item this is (for a calendar row, what its reason, plan and
+    name read; for a record, its revision): a referenced item reaches a recipient once per version
+    and purpose, and only that first time is a ledger entry (LEDGER-1). It is kept nowhere but in a
+    keyed fingerprint. An item without a reference is ledgered every time it is disclosed.
+    """
 
     member_id: int
     categories: frozenset[str]
     tags: frozenset[str] = field(default_factory=frozenset)
     ref: str = ""
+    version: str = ""
+
+
+# What one ledger entry covers: member, rule, accounted, authorization, legal demand, basis.
+_Group = tuple[int, str, bool, int | None, int | None, str]
 
 
 def disclose(
@@ -56,26 +68,37 @@ def disclose(
     legal_demand_id: int | None = None,
     at: dt.datetime | None = None,
 ) -> list[Decision]:
-    """Decide each item; log every decision; ledger the permitted ones (not a member's own reads).
+    """Decide each item; log every decision; ledger the permitted ones (not a member's own reads)
+    that this recipient has not yet received in this version for this purpose.
 
     Returns one decision per item, in order: the caller shows only the allowed items, and
-    counts only them. Raises ``PolicyError`` for an unknown purpose, category or tag, before
-    anything is written.
+    counts only them. Raises ``PolicyError`` for an unknown purpose, category, tag or kind of
+    recipient, before anything is written.
     """
     at = at or timezone.now()
     policy = current_policy()
-    subjects, vaults = load_subjects_and_vaults(item.member_id for item in items)
+    bindings = policy.purpose(purpose).receive.values()
+    subjects, vaults = load_subjects_and_vaults((item.member_id for item in items), bindings)
     partner = partner_scope(recipient.ref) if recipient.kind == "partner" else None
     decisions = [
         decide(policy, subjects[item.member_id], recipient, purpose, item.categories, item.tags, at, partner)
         for item in items
     ]
-    permitted: dict[tuple[int, str, bool, int | None, str], list[Item]] = defaultdict(list)
+    permitted: dict[_Group, list[Item]] = defaultdict(list)
     for item, decision in zip(items, decisions, strict=True):
         if decision.allowed and decision.rule != "self":
-            key = (item.member_id, decision.rule, decision.in_accounting, decision.authorization_id, decision.basis)
+            demand = decision.legal_demand_id or legal_demand_id
+            key = (
+                item.member_id,
+                decision.rule,
+                decision.in_accounting,
+                decision.authorization_id,
+                demand,
+                decision.basis,
+            )
             permitted[key].append(item)
     with transaction.atomic():
+        permitted = _first_disclosures(permitted, recipient, purpose, at)
         log_accesses(
             Access(
                 member_id=item.member_id,
@@ -89,7 +112,7 @@ def disclose(
             )
             for item, decision in zip(items, decisions, strict=True)
         )
-        for (member_id, rule, in_accounting, authorization_id, basis), group in permitted.items():
+        for (member_id, rule, in_accounting, authorization_id, demand, basis), group in permitted.items():
             ledger.append(
                 ledger.Entry(
                     member_id=member_id,
@@ -103,13 +126,91 @@ def disclose(
                     rule=rule,
                     in_accounting=in_accounting,
                     authorization_id=authorization_id,
-                    legal_demand_id=legal_demand_id,
+                    legal_demand_id=demand,
                     subject_refs=",".join(i.ref for i in group if i.ref),
                     policy_version=policy.version,
                 ),
                 occurred_at=at,
             )
     return decisions
+
+
+def _first_disclosures(
+    permitted: dict[_Group, list[Item]], recipient: Recipient, purpose: str, at: dt.datetime
+) -> dict[_Group, list[Item]]:
+    """The permitted items that reach this recipient for the first time in this version and purpose:
+    the others were ledgered when they first did, and this look is an access-log row only."""
+    secret = ledger.fingerprint_key()
+    prints = {
+        id(item): ledger.fingerprint(
+            secret, item.member_id, recipient.ref, purpose, ",".join(sorted(item.categories)), item.ref, item.version
+        )
+        for group in permitted.values()
+        for item in group
+        if item.ref
+    }
+    if not prints:
+        return permitted
+    items = {id(item): item for group in permitted.values() for item in group}
+    new = ledger.claim_first_disclosures([(items[key].member_id, p) for key, p in prints.items()], at)
+    first: dict[_Group, list[Item]] = {}
+    for key, group in permitted.items():
+        # Two items of one call with one fingerprint are one disclosure: the first carries it.
+        kept = []
+        for item in group:
+            print_ = prints.get(id(item))
+            if print_ is None:
+                kept.append(item)
+            elif (item.member_id, print_) in new:
+                new.discard((item.member_id, print_))
+                kept.append(item)
+        if kept:
+            first[key] = kept
+    return first
+
+
+# --- Office decisions: safety, claims, enforcing the terms -------------------------------------------
+
+
+def record_office_decision(
+    *,
+    officer: User,
+    member_id: int,
+    purpose: str,
+    recipient: Recipient,
+    categories: list[str],
+    reason: str,
+) -> OfficeDecision:
+    """The privacy office records, with its reasons, that one recipient may receive some of one
+    member's information for a purpose the policy binds to such a decision (safety, claims,
+    enforcing the terms). Nothing is disclosed by recording it; what ``disclose`` then releases
+    under it is a ledger entry the member's accounting lists.
+
+    Raises ``NotFound`` for anyone but the privacy office, ``PolicyError`` for an unknown purpose,
+    kind or category, and ``Invalid`` when the purpose does not go by office decisions for that kind
+    of recipient, or no reason is given.
+    """
+    if not hasattr(officer, "privacy_officer"):
+        raise NotFound("Only the privacy office records these decisions.")
+    policy = current_policy()
+    chosen = policy.purpose(purpose)
+    policy.check_recipient_kind(recipient.kind)
+    policy.check_categories(categories)
+    if not categories:
+        raise Invalid("Say which information the decision lets out.")
+    if chosen.receive.get(recipient.kind) != "office_decision":
+        raise Invalid(f"{chosen.label}: the privacy office cannot decide a disclosure to this kind of recipient.")
+    if len(reason.split()) < 3:
+        raise Invalid("Give the reasons for the decision.")
+    return OfficeDecision.objects.create(
+        member_id=member_id,
+        purpose=purpose,
+        recipient_ref=recipient.ref,
+        recipient_label=recipient.label,
+        categories=sorted(set(categories)),
+        reason=Vault.open_for(member_id).seal(OfficeDecision, "reason", reason.strip()),
+        decided_by_id=officer.pk,
+    )
 
 
 # --- Business partners (USE-6) --------------------------------------------------------------------
@@ -163,15 +264,6 @@ def own_profile(*, actor: User) -> Profile:
     return profile_of(actor.pk)
 
 
-def disclose_names(
-    *, actor_user_id: int | None, recipient: Recipient, purpose: str, items: Sequence[Item]
-) -> tuple[list[Decision], dict[int, str]]:
-    """Decide, read and ledger members' names in one go: the decisions, and the names allowed."""
-    decisions = disclose(actor_user_id=actor_user_id, recipient=recipient, purpose=purpose, items=items)
-    allowed = sorted({item.member_id for item, d in zip(items, decisions, strict=True) if d.allowed})
-    return decisions, names_of(allowed)
-
-
 def own_booking_details(*, actor: Any, appointments: Sequence[Any]) -> dict[Any, Booked]:
     """Why and how the member booked these appointments of theirs (their own read, logged)."""
     mine = {a.public_id: actor.pk for a in appointments if a.member_id == actor.pk}
@@ -199,25 +291,28 @@ def disclose_for_care(
     """What treatment needs of each (member, appointment id): name, reason, insurance, each decided.
 
     The reason's sensitivity tags are read from the sealed booking details before deciding, so a
-    missing consent or a restriction withholds exactly what it must.
+    missing consent or a restriction withholds exactly what it must. Each row is an item whose
+    version is what it reads (name, reason and its kinds, plan): a calendar refreshed ten times is
+    ten access-log rows and one ledger entry, and a changed name is ledgered again (LEDGER-1).
     """
     booked = booking_details({public_id: member_id for member_id, public_id in appointments})
+    # Read with the booking details, to version the rows; a name is shown only where allowed.
+    names = names_of(sorted({member_id for member_id, _ in appointments}))
     asked: list[tuple[Any, str]] = []
     items: list[Item] = []
     for member_id, public_id in appointments:
         details = booked.get(public_id)
         ref = f"appointment:{public_id}"
-        wanted = [("contact", frozenset[str]())]
+        wanted = [("contact", frozenset[str](), names.get(member_id, ""))]
         if details is not None:
-            wanted.append(("medical", frozenset(details.tags)))
+            reason_version = ",".join([details.reason_slug, *sorted(details.tags)])
+            wanted.append(("medical", frozenset(details.tags), reason_version))
             if details.plan_slug:
-                wanted.append(("insurance", frozenset()))
-        for category, tags in wanted:
-            items.append(Item(member_id, frozenset({category}), tags, ref))
+                wanted.append(("insurance", frozenset(), details.plan_slug))
+        for category, tags, version in wanted:
+            items.append(Item(member_id, frozenset({category}), tags, ref, version))
             asked.append((public_id, category))
-    decisions, names = disclose_names(
-        actor_user_id=actor_user_id, recipient=recipient, purpose="treatment", items=items
-    )
+    decisions = disclose(actor_user_id=actor_user_id, recipient=recipient, purpose="treatment", items=items)
     views: dict[Any, CareView] = {public_id: CareView() for _, public_id in appointments}
     for (public_id, category), item, decision in zip(asked, items, decisions, strict=True):
         view = views[public_id]
@@ -230,6 +325,20 @@ def disclose_for_care(
         else:
             view.insurance = booked[public_id].plan_name
     return views
+
+
+def disclose_visit_history(
+    *, actor_user_id: int | None, recipient: Recipient, purpose: str, member_id: int
+) -> list[VisitHistoryItem]:
+    """The member's completed visits this recipient may receive, each decided on its own reason's
+    sensitivity tags (PI-2): a visit whose kind needs a consent the member did not give is left out,
+    and so is its count."""
+    history = visit_history_for(member_id)
+    items = [Item(member_id, frozenset({"medical"}), frozenset(visit.tags), visit.ref) for visit in history]
+    if not items:
+        return []
+    decisions = disclose(actor_user_id=actor_user_id, recipient=recipient, purpose=purpose, items=items)
+    return [visit for visit, decision in zip(history, decisions, strict=True) if decision.allowed]
 
 
 def consent_needed_for(*, member_id: int, tags: Sequence[str]) -> list[str]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -16,8 +17,10 @@ from indigomed.privacy import office, queries, services
 from indigomed.privacy.forms import AuthorizationForm, InsuranceForm, ProfileForm, RestrictionForm
 from indigomed.privacy.policy import current_policy
 from indigomed.records import services as records
-from indigomed.security.queries import who_saw
+from indigomed.security.queries import seen_rows, who_saw_grouped
 from indigomed.web.feedback import flash_form_errors
+
+SEEN_PER_PAGE = 25
 
 
 def _member_only(request: HttpRequest) -> HttpResponse | None:
@@ -76,19 +79,27 @@ def privacy(request: HttpRequest) -> HttpResponse:
     member_id = request.user.pk or 0
     care_team = queries.care_team_choices(member_id)
     policy = current_policy()
+    # One row per recipient and purpose (first and last look, how many), newest first, paged; in
+    # the member's own time zone.
+    page = Paginator(who_saw_grouped(member_id), SEEN_PER_PAGE).get_page(request.GET.get("seen"))
+    zone = queries.member_zone(member_id)
     return render(
         request,
         "privacy/privacy.html",
         {
             "seen": [
                 {
-                    "at": s.at,
-                    "who": s.recipient_label,
+                    "who": s.who,
                     "why": policy.purposes[s.purpose].label if s.purpose in policy.purposes else s.purpose,
-                    "what": s.categories.replace(",", ", "),
+                    "what": ", ".join(s.categories),
+                    "first": s.first,
+                    "last": s.last,
+                    "times": s.times,
                 }
-                for s in who_saw(member_id)[:100]
+                for s in seen_rows(member_id, page.object_list)
             ],
+            "seen_page": page,
+            "zone": zone.key,
             "authorizations": services.own_authorizations(actor=request.user),  # type: ignore[arg-type]
             "restrictions": queries.restrictions_of(member_id),
             "restriction_form": RestrictionForm(care_team=care_team),

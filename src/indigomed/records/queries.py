@@ -20,6 +20,9 @@ class VisitHistoryItem:
     practitioner_name: str
     facility_name: str
     reason: str
+    # The reason's sensitivity tags (PI-2) and the entry's reference, for deciding its disclosure.
+    tags: tuple[str, ...] = ()
+    ref: str = ""
 
 
 def visit_history_for(member_id: int) -> list[VisitHistoryItem]:
@@ -37,6 +40,8 @@ def visit_history_for(member_id: int) -> list[VisitHistoryItem]:
                 practitioner_name=body["practitioner"],
                 facility_name=body["facility"],
                 reason=body["reason"],
+                tags=tuple(json.loads(vault.open(MedicalEntry, "tags", entry.tags) or "[]")),
+                ref=f"visit:{entry.pk}",
             )
         )
     return sorted(items, key=lambda item: item.visit_date, reverse=True)

@@ -130,7 +130,8 @@ def record_completed_visit(
 ) -> MedicalEntry:
     """A completed visit becomes medical history: previous doctor, facility, reason, date (BOOK-4).
 
-    The reason comes from the appointment's sealed booking details.
+    The reason and its sensitivity tags come from the appointment's sealed booking details: the
+    history entry keeps the tags (sealed), so every later disclosure of it is decided on them (PI-2).
     """
     details = booking_details({appointment_public_id: member_id}).get(appointment_public_id)
     reason = details.reason_name if details else ""
@@ -139,7 +140,7 @@ def record_completed_visit(
         kind=MedicalEntry.Kind.VISIT,
         source_ref=f"appointment:{appointment_public_id}",
         body={"practitioner": practitioner_name, "facility": facility_name, "reason": reason},
-        tags=[],
+        tags=list(details.tags) if details else [],
         occurred_on=visit_date,
     )
 

@@ -49,6 +49,9 @@ class LegalDemand(models.Model):
     document = models.FileField(upload_to="legal-demands/%Y/%m/")
     document_type = models.CharField(max_length=100, default="application/octet-stream")
     recorded_by_id = models.BigIntegerField()
+    # What the demand asks for; only these categories can be released under it. Demands recorded
+    # before the office named them hold none, and the release itself says what goes.
+    categories = models.JSONField(null=True, blank=True, help_text="Categories the demand covers")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.reference}"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from indigomed.security.models import AccessLogEntry
 
 
@@ -21,9 +23,12 @@ class Access:
 
 
 def log_accesses(accesses: Iterable[Access]) -> None:
-    """Record decisions, allowed and refused, in one insert."""
+    """Record decisions, allowed and refused, in one insert, at one instant: the decisions of one
+    look share their time, so a member's page counts looks, not items (``who_saw_grouped``)."""
+    at = timezone.now()
     AccessLogEntry.objects.bulk_create(
         AccessLogEntry(
+            at=at,
             member_id=a.member_id,
             actor_user_id=a.actor_user_id,
             recipient_ref=a.recipient_ref,
