@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from indigomed.privacy.errors import PolicyError
 from indigomed.privacy.policy import Policy
 
-
 # What a restriction names for "my health plan": whichever carrier of the member's plans asks.
 ANY_HEALTH_PLAN = "health-plan"
 
