@@ -66,8 +66,8 @@ AUDIT_ACTIONS: dict[str, str] = {
     "parental_consent.given": "Parental consent given",
 }
 
-# References and codes only: lower-case, no spaces, short. A name, an address or a sentence cannot
-# pass, so a caller cannot put a personal value in an event by mistake.
+# References and codes only: lower-case, no spaces, short. A sentence, an address or a name as typed
+# cannot pass; a lone lower-case word could, so the tests also sweep every event for typed values.
 _CODE = re.compile(r"[a-z0-9][a-z0-9_.:-]{0,79}")
 _KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _MAX_DETAILS = 12
