@@ -4,7 +4,7 @@ from django.urls import include, path
 from indigomed.accounts import views as account_views
 from indigomed.api import api
 from indigomed.directory import views as directory_views
-from indigomed.privacy import office_views
+from indigomed.privacy import office_events, office_views
 from indigomed.privacy import views as privacy_views
 from indigomed.scheduling import connect_views
 from indigomed.scheduling import views as booking_views
@@ -32,6 +32,7 @@ office_patterns = (
         path("legal-demands/<uuid:public_id>/release", office_views.release, name="release"),
         path("legal-demands/<uuid:public_id>/document", office_views.demand_document, name="demand_document"),
         path("partners", office_views.register_partner, name="register_partner"),
+        path("events/", office_events.events, name="events"),
     ],
     "office",
 )

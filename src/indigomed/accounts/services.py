@@ -16,6 +16,7 @@ from indigomed.conf import product_setting
 from indigomed.errors import Invalid, NotFound
 from indigomed.messaging.services import MEMBER_NAME, send_to_address
 from indigomed.records.services import create_personal_profile
+from indigomed.security.services import record_event
 
 _CONSENT_SALT = "indigomed.parental-consent"
 
@@ -97,6 +98,17 @@ def member_for_consent_token(token: str) -> Member:
 def give_parental_consent(*, token: str) -> Member:
     """Record the parent's consent from their link; giving it twice keeps the first date."""
     member = member_for_consent_token(token)
-    Member.objects.filter(pk=member.pk, parental_consent_at__isnull=True).update(parental_consent_at=timezone.now())
+    with transaction.atomic():
+        given = Member.objects.filter(pk=member.pk, parental_consent_at__isnull=True).update(
+            parental_consent_at=timezone.now()
+        )
+        if given:
+            # The parent acts through their link, without an account: no actor, the member by reference.
+            record_event(
+                actor=None,
+                action="parental_consent.given",
+                member_id=member.user_id,
+                subject_ref=f"member:{member.user_id}",
+            )
     member.refresh_from_db(fields=["parental_consent_at"])
     return member

@@ -20,7 +20,7 @@ from indigomed.privacy.policy import current_policy
 from indigomed.privacy.services import Item, disclose, request_restriction
 from indigomed.records.vault import Vault
 from indigomed.security.models import LegalDemand
-from indigomed.security.services import Access, log_accesses
+from indigomed.security.services import Access, log_accesses, record_event
 
 
 def is_privacy_officer(user: object) -> bool:
@@ -93,6 +93,13 @@ def file_restriction(
             restriction.status = Restriction.Status.ACCEPTED
             restriction.decided_at = timezone.now()
             restriction.save(update_fields=["status", "decided_at"])
+            record_event(
+                actor=None,
+                action="restriction.decided",
+                member_id=actor.pk,
+                subject_ref=f"restriction:{restriction.public_id}",
+                details={"status": restriction.status, "by_rule": "paid-in-full"},
+            )
     return restriction
 
 
@@ -111,11 +118,19 @@ def decide_restriction(*, officer: User, public_id: str, accept: bool) -> Restri
     if not accept and must_be_accepted(restriction):
         raise Invalid("A restriction on telling a health plan about care paid in full must be accepted.")
     status = Restriction.Status.ACCEPTED if accept else Restriction.Status.REFUSED
-    changed = Restriction.objects.filter(pk=restriction.pk, status=Restriction.Status.REQUESTED).update(
-        status=status, decided_at=timezone.now(), decided_by=officer
-    )
-    if not changed:
-        raise Invalid("This restriction was already decided.")
+    with transaction.atomic():
+        changed = Restriction.objects.filter(pk=restriction.pk, status=Restriction.Status.REQUESTED).update(
+            status=status, decided_at=timezone.now(), decided_by=officer
+        )
+        if not changed:
+            raise Invalid("This restriction was already decided.")
+        record_event(
+            actor=officer,
+            action="restriction.decided",
+            member_id=restriction.member_id,
+            subject_ref=f"restriction:{restriction.public_id}",
+            details={"status": status.value},
+        )
     restriction.refresh_from_db()
     return restriction
 
@@ -154,7 +169,7 @@ def register_partner(
     try:
         # A savepoint, so that losing a race for the slug leaves the caller's transaction usable.
         with transaction.atomic():
-            return BusinessPartner.objects.create(
+            partner = BusinessPartner.objects.create(
                 slug=slug,
                 name=name.strip(),
                 agreement_reference=agreement_reference.strip(),
@@ -162,6 +177,13 @@ def register_partner(
                 purposes=sorted(set(purposes)),
                 categories=sorted(set(categories)),
             )
+            record_event(
+                actor=officer,
+                action="partner.registered",
+                subject_ref=f"partner:{partner.pk}",
+                details={"purposes": partner.purposes, "categories": partner.categories},
+            )
+            return partner
     except IntegrityError as exc:
         raise Invalid(f"A business partner is already registered as “{slug}”; nothing was changed.") from exc
 
@@ -220,7 +242,15 @@ def record_legal_demand(
     # A demand names the member and what it wants of their records: it is kept sealed like them.
     sealed = Vault.open_for(member_id).seal_document(LegalDemand, "document", document.read())
     demand.document.save(f"{demand.public_id}.sealed", ContentFile(sealed), save=False)
-    demand.save()
+    with transaction.atomic():
+        demand.save()
+        record_event(
+            actor=officer,
+            action="legal_demand.recorded",
+            member_id=member_id,
+            subject_ref=f"legal_demand:{demand.public_id}",
+            details={"kind": kind},
+        )
     return demand
 
 
@@ -282,9 +312,25 @@ def release_under_legal_demand(
         raise Invalid("This was already released under this demand; nothing was released again.")
     recipient = Recipient("legal", f"legal:{demand.pk}", demand_label(demand))
     items = [Item(demand.member_id, frozenset(categories), frozenset(), ref) for ref in refs or [""]]
-    return disclose(
-        actor_user_id=officer.pk, recipient=recipient, purpose="required_by_law", items=items, legal_demand_id=demand.pk
-    )
+    with transaction.atomic():
+        decisions = disclose(
+            actor_user_id=officer.pk,
+            recipient=recipient,
+            purpose="required_by_law",
+            items=items,
+            legal_demand_id=demand.pk,
+        )
+        released = sum(d.allowed for d in decisions)
+        # A release the decision point refused entirely changed nothing (its refusals are in the access log).
+        if released:
+            record_event(
+                actor=officer,
+                action="legal_demand.released",
+                member_id=demand.member_id,
+                subject_ref=f"legal_demand:{demand.public_id}",
+                details={"categories": sorted(set(categories)), "released": released},
+            )
+    return decisions
 
 
 def demand_label(demand: LegalDemand) -> str:
@@ -316,14 +362,23 @@ def announce_transfer(*, officer: User, acquirer: str, effective_on: dt.date, te
         raise Invalid("Announce a transfer before it takes effect.")
     if not acquirer.strip() or not text.strip():
         raise Invalid("Say who acquires the information and what members should know.")
-    notice = TransferNotice.objects.create(
-        acquirer=acquirer.strip(), effective_on=effective_on, text=text.strip(), announced_by_id=officer.pk
-    )
-    members = list(Member.objects.values_list("user_id", flat=True))
-    TransferNotification.objects.bulk_create(
-        [TransferNotification(notice=notice, member_id=member_id) for member_id in members], batch_size=1000
-    )
-    subject = "IndigoMed: an important notice about your information"
-    body = f"{notice.text}\n\nThe transfer to {notice.acquirer} takes effect on {notice.effective_on:%d %B %Y}.\n"
-    send_to_members(member_ids=members, subject=subject, body=body, reason="transfer-notice", actor_user_id=officer.pk)
+    with transaction.atomic():
+        notice = TransferNotice.objects.create(
+            acquirer=acquirer.strip(), effective_on=effective_on, text=text.strip(), announced_by_id=officer.pk
+        )
+        members = list(Member.objects.values_list("user_id", flat=True))
+        TransferNotification.objects.bulk_create(
+            [TransferNotification(notice=notice, member_id=member_id) for member_id in members], batch_size=1000
+        )
+        subject = "IndigoMed: an important notice about your information"
+        body = f"{notice.text}\n\nThe transfer to {notice.acquirer} takes effect on {notice.effective_on:%d %B %Y}.\n"
+        send_to_members(
+            member_ids=members, subject=subject, body=body, reason="transfer-notice", actor_user_id=officer.pk
+        )
+        record_event(
+            actor=officer,
+            action="transfer.announced",
+            subject_ref=f"transfer:{notice.public_id}",
+            details={"members_told": len(members)},
+        )
     return notice

@@ -35,7 +35,7 @@ from indigomed.records.queries import (
     visit_history_for,
 )
 from indigomed.records.vault import Vault
-from indigomed.security.services import Access, log_accesses
+from indigomed.security.services import Access, log_accesses, record_event
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,17 +398,28 @@ def sign_authorization(
         raise Invalid("The authorization must end in the future.")
     if not recipient_ref or not recipient_label.strip():
         raise Invalid("Say who may receive the information.")
-    return Authorization.objects.create(
-        member=actor,
-        recipient_ref=recipient_ref,
-        recipient_label=recipient_label.strip(),
-        purposes=sorted(set(purposes)),
-        categories=sorted(set(categories)),
-        **sealed.seal(member_id=actor.pk, tags=tags, information=information.strip(), signed_name=signed_name.strip()),
-        signed_at=now,
-        explicit_consent=True,
-        expires_at=expires_at,
-    )
+    with transaction.atomic():
+        authorization = Authorization.objects.create(
+            member=actor,
+            recipient_ref=recipient_ref,
+            recipient_label=recipient_label.strip(),
+            purposes=sorted(set(purposes)),
+            categories=sorted(set(categories)),
+            **sealed.seal(
+                member_id=actor.pk, tags=tags, information=information.strip(), signed_name=signed_name.strip()
+            ),
+            signed_at=now,
+            explicit_consent=True,
+            expires_at=expires_at,
+        )
+        # The sensitive kinds it covers stay sealed: the event names only the authorization.
+        record_event(
+            actor=actor,
+            action="authorization.signed",
+            member_id=actor.pk,
+            subject_ref=f"authorization:{authorization.public_id}",
+        )
+    return authorization
 
 
 def revoke_authorization(*, actor: User, public_id: str) -> Authorization:
@@ -416,7 +427,17 @@ def revoke_authorization(*, actor: User, public_id: str) -> Authorization:
     authorization = Authorization.objects.filter(member=actor, public_id=public_id).first()
     if authorization is None:
         raise NotFound("We could not find that authorization.")
-    Authorization.objects.filter(pk=authorization.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    with transaction.atomic():
+        revoked = Authorization.objects.filter(pk=authorization.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        if revoked:
+            record_event(
+                actor=actor,
+                action="authorization.revoked",
+                member_id=actor.pk,
+                subject_ref=f"authorization:{authorization.public_id}",
+            )
     authorization.refresh_from_db(fields=["revoked_at"])
     return authorization
 
@@ -438,11 +459,19 @@ def request_restriction(
     policy.check_categories(categories)
     for name in purposes:
         policy.purpose(name)
-    return Restriction.objects.create(
-        member=actor,
-        categories=sorted(set(categories)),
-        purposes=sorted(set(purposes)),
-        recipient_ref=recipient_ref,
-        recipient_label=recipient_label,
-        paid_in_full=paid_in_full,
-    )
+    with transaction.atomic():
+        restriction = Restriction.objects.create(
+            member=actor,
+            categories=sorted(set(categories)),
+            purposes=sorted(set(purposes)),
+            recipient_ref=recipient_ref,
+            recipient_label=recipient_label,
+            paid_in_full=paid_in_full,
+        )
+        record_event(
+            actor=actor,
+            action="restriction.requested",
+            member_id=actor.pk,
+            subject_ref=f"restriction:{restriction.public_id}",
+        )
+    return restriction

@@ -16,7 +16,7 @@ from indigomed.errors import DomainError
 from indigomed.privacy import office, queries, services
 from indigomed.privacy.forms import AuthorizationForm, InsuranceForm, ProfileForm, RestrictionForm
 from indigomed.privacy.policy import current_policy
-from indigomed.records import services as records
+from indigomed.privacy.profile import add_own_insurance, edit_own_profile
 from indigomed.security.queries import seen_rows, who_saw_grouped
 from indigomed.web.feedback import flash_form_errors
 
@@ -37,9 +37,13 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        records.update_contact(member_id=user.pk, phone=data["phone"] or None, name=data["name"].strip())
-        records.update_demographics(
-            member_id=user.pk, gender=data["gender"], postal_code=data["postal_code"], region=data["region"]
+        edit_own_profile(
+            actor=user,
+            name=data["name"].strip(),
+            phone=data["phone"] or None,
+            gender=data["gender"],
+            postal_code=data["postal_code"],
+            region=data["region"],
         )
         messages.success(request, "Your profile is saved.")
         return redirect("my_profile")
@@ -64,7 +68,7 @@ def add_insurance(request: HttpRequest) -> HttpResponse:
         return refused
     form = InsuranceForm(request.POST)
     if form.is_valid():
-        records.add_insurance(member_id=request.user.pk or 0, **form.cleaned_data)
+        add_own_insurance(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
         messages.success(request, "Your insurance is saved.")
     else:
         messages.error(request, "Give the carrier and the plan.")

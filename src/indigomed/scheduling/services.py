@@ -29,6 +29,7 @@ from indigomed.scheduling.queries import (
 )
 from indigomed.scheduling.reach import check_window_in_horizon
 from indigomed.scheduling.recipients import facility_ref, practitioner_ref
+from indigomed.security.services import record_event
 
 Status = Appointment.Status
 # PostgreSQL's deadlock and serialization failures: the transaction may simply be tried again.
@@ -146,6 +147,12 @@ def add_time_off(
         )
         Slot.objects.filter(role=role, is_open=True, starts_at__lt=ends_at, ends_at__gt=starts_at).update(is_open=False)
         refresh_next_open(role_ids=[role.pk])
+        record_event(
+            actor=actor,
+            action="calendar.time_off_added",
+            subject_ref=f"calendar:{role.pk}",
+            details={"exception": exception.pk},
+        )
     return exception
 
 
@@ -172,6 +179,12 @@ def add_extra_hours(
             visit_type=visit_type,
         )
         generate_slots(role=role, first_day=starts_at.astimezone(zone).date(), last_day=ends_at.astimezone(zone).date())
+        record_event(
+            actor=actor,
+            action="calendar.extra_hours_added",
+            subject_ref=f"calendar:{role.pk}",
+            details={"exception": exception.pk, "visit_type": visit_type.pk},
+        )
     return exception
 
 
@@ -289,6 +302,15 @@ def _write_booking(
             recipient_refs=[practitioner_ref(role.practitioner.pk), facility_ref(role.facility.pk)],
             source_ref=f"appointment:{appointment.public_id}",
         )
+        # A move is one change: the new appointment names the one it replaces.
+        record_event(
+            actor=actor,
+            action="appointment.rescheduled" if rescheduled_from else "booking.created",
+            member_id=actor.pk,
+            subject_ref=f"appointment:{appointment.public_id}",
+            details={"slot": context.slot.pk}
+            | ({"moved_from": rescheduled_from.public_id} if rescheduled_from else {}),
+        )
         return appointment
 
 
@@ -309,6 +331,12 @@ def cancel_appointment(*, actor: Any, public_id: str) -> Appointment:
     _check_cutoff(appointment)
     with transaction.atomic():
         _cancel(appointment)
+        record_event(
+            actor=actor,
+            action="appointment.cancelled",
+            member_id=appointment.member_id,
+            subject_ref=f"appointment:{appointment.public_id}",
+        )
     return appointment
 
 
@@ -407,4 +435,11 @@ def set_visit_status(*, actor: Any, public_id: str, status: str) -> Appointment:
                 facility_name=appointment.role.facility.name,
                 visit_date=local.date(),
             )
+        record_event(
+            actor=actor,
+            action="appointment.status_changed",
+            member_id=appointment.member_id,
+            subject_ref=f"appointment:{appointment.public_id}",
+            details={"status": target.value},
+        )
     return appointment

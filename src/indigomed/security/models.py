@@ -55,3 +55,27 @@ class LegalDemand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.reference}"
+
+
+class AuditEvent(models.Model):
+    """One change to the platform (invariant 2c): who made it, what it was, when, and references to
+    what it touched. Never a personal value: a member's data can be crypto-shredded while their
+    events stay, because the events hold nothing of theirs to shred. Append-only at the database
+    (migration ``0005_audit_events``)."""
+
+    at = models.DateTimeField(default=timezone.now)
+    actor_user_id = models.BigIntegerField(null=True, blank=True, help_text="Who made the change; empty for IndigoMed")
+    action = models.CharField(max_length=40)
+    member_id = models.BigIntegerField(null=True, blank=True, help_text="The member the change concerns, if any")
+    subject_ref = models.CharField(max_length=80, help_text="What changed, as a reference: appointment:<id>")
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-at", "-id"], name="audit_event_newest"),
+            models.Index(fields=["member_id", "-at"], name="audit_event_member_newest"),
+            models.Index(fields=["action", "-at"], name="audit_event_action_newest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.subject_ref}"

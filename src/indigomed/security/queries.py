@@ -1,4 +1,4 @@
-"""Reads of the access log."""
+"""Reads of the access log and of the audit events."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any, cast
 
 from django.db.models import Count, Max, Min, QuerySet
 
-from indigomed.security.models import AccessLogEntry
+from indigomed.security.models import AccessLogEntry, AuditEvent
 
 
 def who_saw(member_id: int) -> QuerySet[AccessLogEntry]:
@@ -59,3 +59,13 @@ def seen_rows(member_id: int, groups: Iterable[dict[str, Any]]) -> list[Seen]:
         first, last = cast(dt.datetime, group["first"]), cast(dt.datetime, group["last"])
         rows.append(Seen(str(key[1]), str(key[2]), sorted(seen[key]), first, last, cast(int, group["times"])))
     return rows
+
+
+def audit_events(*, action: str | None = None, member_id: int | None = None) -> QuerySet[AuditEvent]:
+    """Every change recorded, newest first; narrowed to one kind of change or one member (2c)."""
+    events = AuditEvent.objects.order_by("-at", "-pk")
+    if action:
+        events = events.filter(action=action)
+    if member_id is not None:
+        events = events.filter(member_id=member_id)
+    return events
