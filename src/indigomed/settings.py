@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -45,7 +46,11 @@ def envsecret(name: str) -> str:
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(env("INDIGOMED_VAR_DIR", str(Path.cwd() / "var")))
 
-PRODUCTION = env("INDIGOMED_ENV", "development") == "production"
+# A mistyped mode ("prod", "Production") must not quietly run with the development key.
+INDIGOMED_ENV = env("INDIGOMED_ENV", "development")
+if INDIGOMED_ENV not in ("development", "production"):
+    raise ImproperlyConfigured(f"INDIGOMED_ENV must be 'development' or 'production', not {INDIGOMED_ENV!r}")
+PRODUCTION = INDIGOMED_ENV == "production"
 # Off unless asked for, the demo included: Django's debug pages list every URL pattern and show
 # tracebacks with settings to whoever browses. ``DEBUG=1`` is for a developer's own machine.
 DEBUG = envbool("DEBUG", default=False)
@@ -275,9 +280,25 @@ if PRODUCTION:
             f"run 'python -m indigomed collectstatic' to fill {STATIC_ROOT}",
         ),
     }
-    _missing = [f"{name} ({why})" for name, (value, why) in _needed.items() if not value]
+    # A value of spaces is as missing as no value.
+    _missing = [
+        f"{name} ({why})"
+        for name, (value, why) in _needed.items()
+        if not (value.strip() if isinstance(value, str) else value)
+    ]
     if _missing:
         raise ImproperlyConfigured("IndigoMed will not start in production without: " + "; ".join(_missing))
+    # Present is not enough: a key that cannot be read would fail at the first sign-in instead.
+    from indigomed.records.keys import check_keys
+
+    _unusable = check_keys(envsecret("INDIGOMED_KEKS"), envsecret("INDIGOMED_LOOKUP_KEY"))
+    if len(SECRET_KEY.strip()) < 50 or len(set(SECRET_KEY)) < 5:
+        _unusable.append("SECRET_KEY must be at least 50 random characters")
+    _site = urlsplit(SITE_URL.strip())
+    if _site.scheme != "https" or not _site.hostname:
+        _unusable.append(f"SITE_URL must be the site's https:// address, not {SITE_URL!r}")
+    if _unusable:
+        raise ImproperlyConfigured("IndigoMed will not start in production: " + "; ".join(_unusable))
 
 # --- Security -------------------------------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("MAX_REQUEST_BYTES", 64 * 1024)

@@ -49,10 +49,24 @@ def test_a_weak_password_is_refused_at_sign_up_with_its_reason(password: str, me
     assert message in refused_at_sign_up(password)
 
 
-def test_the_demos_printed_password_was_refused_and_the_new_one_passes() -> None:
-    """SEC-1: a published password containing the service's name is refused; the demo's own passes."""
+def test_the_demos_printed_passwords_old_and_new_are_refused_for_real_accounts() -> None:
+    """SEC-1: a password printed to everyone who runs the demo is no one's secret."""
     assert "can&#x27;t contain your e-mail address" in refused_at_sign_up("indigomed-demo-2026")
-    validate_password(DEMO_PASSWORD)
+    assert "list of common or leaked passwords" in refused_at_sign_up(DEMO_PASSWORD)
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("indig0med-password", "can&#x27;t contain your e-mail address"),
+        ("r0b1n quartermaine rules", "can&#x27;t contain your e-mail address"),
+        ("passwordpassword123", "list of common or leaked passwords"),
+        ("p@ssw0rdp@ssw0rdp@ssw0rd", "list of common or leaked passwords"),
+    ],
+)
+def test_look_alike_spellings_and_repeats_of_a_refused_password_are_refused(password: str, message: str) -> None:
+    """SEC-1: "0" for "o" or a word said twice does not make a guessable password safe."""
+    assert message in refused_at_sign_up(password)
 
 
 def test_long_unremarkable_passphrases_pass_without_composition_rules() -> None:

@@ -127,6 +127,16 @@ def test_a_second_partner_with_the_same_slug_is_refused_and_the_first_is_unchang
     assert partners() == before
 
 
+def test_a_slug_differing_only_in_case_is_the_same_partner(people) -> None:
+    """USE-6: "MailCo" after "mailco" is a second registration of one partner, refused."""
+    office = signed_in(people.officer)
+    office.post("/office/partners", PARTNER)
+    before = partners()
+    response = office.post("/office/partners", {**PARTNER, "slug": "MailCo"}, follow=True)
+    assert "A business partner is already registered as “mailco”; nothing was changed." in response.content.decode()
+    assert partners() == before
+
+
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
@@ -136,6 +146,7 @@ def test_a_second_partner_with_the_same_slug_is_refused_and_the_first_is_unchang
         ({"agreement_reference": "B" * 121}, "Agreement reference: Ensure this value has at most 120"),
         ({"agreement_signed_on": "9999-12-31"}, "The agreement&#x27;s signing date is in the future"),
         ({"agreement_signed_on": "0001-01-00"}, "Agreement signed on: Enter a valid date."),
+        ({"agreement_signed_on": "0001-01-01"}, "No agreement under which IndigoMed shares information was signed"),
         ({"purposes": ["sale"]}, "IndigoMed never does this, for anyone."),
         ({"categories": ["horoscope"]}, "Categories: Select a valid choice."),
         ({"name": "   "}, "Name: This field is required."),

@@ -23,6 +23,12 @@ def test_an_unknown_api_address_answers_json_404() -> None:
     assert_json_error(Client().get("/api/appointments/not-a-uuid/ics/extra"), 404, "nothing at this address")
 
 
+def test_the_api_root_answers_json_404_and_logs_no_error(caplog) -> None:
+    """The root says "nothing here" (the docs are at /api/docs); that is no crash to log."""
+    assert_json_error(Client().get("/api/"), 404, "nothing at this address")
+    assert not [r for r in caplog.records if r.levelname == "ERROR" and "Unhandled" in r.getMessage()]
+
+
 def test_a_wrong_method_answers_json_405() -> None:
     response = Client().delete("/api/search")
     assert_json_error(response, 405, "does not accept that method")

@@ -21,7 +21,7 @@ def production_env(var_dir: Path, **overrides: str | None) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="indigomed.settings",
         INDIGOMED_ENV="production",
         INDIGOMED_VAR_DIR=str(var_dir),
-        SECRET_KEY="a-production-secret-for-this-test-only",
+        SECRET_KEY="a-production-secret-for-this-test-only-q8Zr1vXk2LwP9sTn4",
         ALLOWED_HOSTS="care.example.test",
         EMAIL_HOST="smtp.example.test",
         INDIGOMED_KEKS=f"k1:{KEY}",
@@ -81,3 +81,32 @@ def test_production_refuses_to_start_with_debug_on(var_dir: Path) -> None:
     result = start(production_env(var_dir, DEBUG="1"), "-c", START)
     assert result.returncode != 0
     assert "DEBUG must be off" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [
+        ("INDIGOMED_KEKS", "garbage", "INDIGOMED_KEKS must read"),
+        ("INDIGOMED_KEKS", f"k1:{base64.b64encode(b'short').decode()}", "must decode to 32 bytes"),
+        ("INDIGOMED_LOOKUP_KEY", "a", "INDIGOMED_LOOKUP_KEY must be base64"),
+        ("SITE_URL", "notaurl", "SITE_URL must be the site's https:// address"),
+        ("SITE_URL", "http://care.example.test", "SITE_URL must be the site's https:// address"),
+        ("SECRET_KEY", "a", "SECRET_KEY must be at least 50 random characters"),
+        ("EMAIL_HOST", "   ", "will not start in production without: EMAIL_HOST"),
+    ],
+)
+def test_production_refuses_to_start_with_a_value_it_cannot_use(
+    var_dir: Path, name: str, value: str, said: str
+) -> None:
+    """SEC-1: a key or address present but unusable stops the start, not the first sign-in."""
+    result = start(production_env(var_dir, **{name: value}), "-c", START)
+    assert result.returncode != 0
+    assert said in result.stderr.splitlines()[-1]
+    assert "started" not in result.stdout
+
+
+@pytest.mark.parametrize("mode", ["prod", "Production", "staging"])
+def test_a_mistyped_mode_refuses_to_start_rather_than_run_as_development(var_dir: Path, mode: str) -> None:
+    result = start(production_env(var_dir, INDIGOMED_ENV=mode), "-c", START)
+    assert result.returncode != 0
+    assert "INDIGOMED_ENV must be 'development' or 'production'" in result.stderr.splitlines()[-1]

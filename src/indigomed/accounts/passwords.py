@@ -30,6 +30,23 @@ def _plain(text: str) -> str:
     return "".join(c for c in text.lower() if c.isalnum())
 
 
+# The usual look-alike spellings ("indig0med", "p@ssw0rd") read as the letters they stand for.
+LOOK_ALIKES = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"})
+
+
+def _letters(text: str) -> str:
+    return _plain(text.lower().translate(LOOK_ALIKES))
+
+
+def _base(text: str) -> str:
+    """The part a password repeats ("passwordpassword" is "password" twice), without digits around it."""
+    core = text.strip("0123456789") or text
+    for period in range(1, len(core) // 2 + 1):
+        if len(core) % period == 0 and core[:period] * (len(core) // period) == core:
+            return core[:period]
+    return core
+
+
 def _follows(a: str, b: str) -> bool:
     if a == b:
         return True
@@ -87,7 +104,7 @@ def words_about(user: Any) -> list[str]:
 def refuse_context_words(password: str, words: Iterable[str]) -> None:
     """``ValidationError`` when the password contains the service's name, or one of ``words`` (an
     address counts whole and by the parts of its name; a name by each of its words)."""
-    plain = _plain(password)
+    plain = _letters(password)
     candidates: set[str] = set(SERVICE_WORDS)
     for word in words:
         local, _, _domain = word.partition("@")
@@ -96,7 +113,7 @@ def refuse_context_words(password: str, words: Iterable[str]) -> None:
             local = local.replace(sep, " ")
         candidates.update(local.split())
     for candidate in candidates:
-        if len(_plain(candidate)) >= MIN_CONTEXT_WORD and _plain(candidate) in plain:
+        if len(_letters(candidate)) >= MIN_CONTEXT_WORD and _letters(candidate) in plain:
             raise ValidationError(
                 "Your password can't contain your e-mail address, your name or “IndigoMed”.",
                 code="password_context",
@@ -126,7 +143,9 @@ class ListedPasswordValidator:
     """Common and breached passwords: Django's list and IndigoMed's list of long passphrases."""
 
     def validate(self, password: str, user: Any = None) -> None:
-        if _plain(password) in _listed():
+        listed = _listed()
+        plain = _plain(password)
+        if plain in listed or _base(plain) in listed or _base(_letters(password)) in listed:
             raise ValidationError(
                 "This password is on a list of common or leaked passwords. Please choose another.",
                 code="password_listed",

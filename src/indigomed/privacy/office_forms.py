@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -9,6 +10,9 @@ from django import forms
 from indigomed.privacy.office import DEMAND_ISSUER_MAX, DEMAND_REFERENCE_MAX
 from indigomed.privacy.policy import current_policy
 from indigomed.security.models import LegalDemand
+
+# HIPAA's business associate agreements date from its Privacy Rule (2000); nothing older binds a partner.
+EARLIEST_AGREEMENT = dt.date(2000, 1, 1)
 
 
 def _categories() -> list[tuple[str, str]]:
@@ -57,3 +61,16 @@ class PartnerForm(forms.Form):
         assert isinstance(purposes, forms.ChoiceField) and isinstance(categories, forms.ChoiceField)
         purposes.choices = [(p.name, p.label) for p in current_policy().purposes.values()]
         categories.choices = _categories()
+
+    def clean_slug(self) -> str:
+        # One partner, one name: "HostCo" and "hostco" would be two partners with one agreement.
+        return str(self.cleaned_data["slug"]).lower()
+
+    def clean_agreement_signed_on(self) -> dt.date:
+        signed_on: dt.date = self.cleaned_data["agreement_signed_on"]
+        if signed_on < EARLIEST_AGREEMENT:
+            raise forms.ValidationError(
+                f"No agreement under which IndigoMed shares information was signed before "
+                f"{EARLIEST_AGREEMENT:%Y}: give the date it was signed."
+            )
+        return signed_on

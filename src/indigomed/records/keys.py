@@ -73,6 +73,15 @@ def _ring(keks_value: str, lookup_value: str) -> KeyRing:
     return KeyRing(current, keks, _decode("INDIGOMED_LOOKUP_KEY", lookup_value))
 
 
+def check_keys(keks_value: str, lookup_value: str) -> list[str]:
+    """What is wrong with these keys as production would read them; empty when they are usable."""
+    try:
+        _ring(keks_value.strip(), lookup_value.strip())
+    except ImproperlyConfigured as exc:
+        return [str(exc)]
+    return []
+
+
 def key_ring() -> KeyRing:
     keks, lookup = _from_env("INDIGOMED_KEKS"), _from_env("INDIGOMED_LOOKUP_KEY")
     if settings.PRODUCTION and (not keks or not lookup):

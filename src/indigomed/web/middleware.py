@@ -7,7 +7,7 @@ from collections.abc import Callable
 from http import HTTPStatus
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
 
 from indigomed.privacy.office import is_privacy_officer
@@ -54,6 +54,9 @@ class ApiErrorsAsJsonMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not request.path.startswith(API_PREFIX):
             return None
+        # A view outside the routers (ninja's own /api/ root) may still say "nothing here".
+        if isinstance(exception, Http404):
+            return api_error(404)
         log.exception("Unhandled error answering %s %s", request.method, request.path, exc_info=exception)
         return api_error(500)
 
