@@ -95,6 +95,32 @@ def test_a_member_signs_an_authorization_online_and_revokes_it(people, doctor) -
     assert grant.revoked_at is not None  # revoked by its member, untouched by the other
 
 
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"expires_on": "9999-12-31"}, "Choose a date within 10 years"),
+        ({"expires_on": "0001-01-01"}, "Choose a date in the future."),
+        ({"signed_name": "Pat \u202eelpmaxE"}, "Remove the invisible characters"),
+        ({"recipient": "*", "recipient_name": "Dr\u200b Smith"}, "Remove the invisible characters"),
+    ],
+)
+def test_an_authorization_that_never_ends_or_hides_characters_is_refused(people, doctor, change, message) -> None:
+    """USE-4: an authorization has a real end and reads as it was typed; nothing is stored otherwise."""
+    form = {
+        "recipient": doctor.ref,
+        "purposes": ["research"],
+        "categories": ["medical"],
+        "information": "My visit history",
+        "expires_on": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
+        "signed_name": "Pat Example Member",
+        "explicit_consent": "on",
+    }
+    response = signed_in(people.new_york).post("/me/privacy/authorize/", {**form, **change})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Authorization.objects.exists()
+
+
 def test_a_member_asks_for_a_restriction_and_sees_who_saw_their_data(people, doctor) -> None:
     client = signed_in(people.new_york)
     client.post(

@@ -15,6 +15,7 @@ from indigomed.privacy.office import (
     is_health_plan_paid_in_full,
 )
 from indigomed.privacy.policy import current_policy
+from indigomed.text import PlainTextField
 
 US_STATES = [
     "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA",
@@ -24,7 +25,7 @@ US_STATES = [
 
 
 class ProfileForm(forms.Form):
-    name = forms.CharField(max_length=200, label="Full name")
+    name = PlainTextField(max_length=200, label="Full name")
     phone = forms.RegexField(
         regex=r"^\+?[0-9 ().-]{6,20}$",
         required=False,
@@ -50,9 +51,9 @@ class ProfileForm(forms.Form):
 
 
 class InsuranceForm(forms.Form):
-    carrier = forms.CharField(max_length=120)
-    plan = forms.CharField(max_length=120)
-    member_number = forms.CharField(max_length=40, required=False, label="Member ID")
+    carrier = PlainTextField(max_length=120)
+    plan = PlainTextField(max_length=120)
+    member_number = PlainTextField(max_length=40, required=False, label="Member ID")
 
 
 def _set_choices(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> None:
@@ -65,11 +66,14 @@ def _choices(mapping: dict[str, str]) -> list[tuple[str, str]]:
     return sorted(mapping.items(), key=lambda kv: kv[1])
 
 
+AUTHORIZATION_MAX_DAYS = 10 * 365
+
+
 class AuthorizationForm(forms.Form):
     """USE-4: what, to whom, for what purpose, until when; signed with a typed full name."""
 
     recipient = forms.ChoiceField(label="Who may receive it")
-    recipient_name = forms.CharField(
+    recipient_name = PlainTextField(
         max_length=200, required=False, label="Their name", help_text="Needed when you name someone yourself."
     )
     purposes = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, label="For what")
@@ -77,9 +81,9 @@ class AuthorizationForm(forms.Form):
     tags = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple, required=False, label="Including these sensitive kinds of information"
     )
-    information = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What information, in your words")
+    information = PlainTextField(widget=forms.Textarea(attrs={"rows": 3}), label="What information, in your words")
     expires_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Until")
-    signed_name = forms.CharField(max_length=200, label="Type your full name to sign")
+    signed_name = PlainTextField(max_length=200, label="Type your full name to sign")
     explicit_consent = forms.BooleanField(
         label="I agree. I know I can revoke this at any time, that my care does not depend on it, and that "
         "what was shared before I revoke it stays shared."
@@ -95,8 +99,14 @@ class AuthorizationForm(forms.Form):
 
     def clean_expires_on(self) -> dt.date:
         value: dt.date = self.cleaned_data["expires_on"]
-        if value <= timezone.localdate():
+        today = timezone.localdate()
+        if value <= today:
             raise forms.ValidationError("Choose a date in the future.")
+        # An authorization that outlives any reason to give it is one the member forgets they gave.
+        if value > today + dt.timedelta(days=AUTHORIZATION_MAX_DAYS):
+            raise forms.ValidationError(
+                f"Choose a date within {AUTHORIZATION_MAX_DAYS // 365} years; you can sign a new one then."
+            )
         return value
 
     def clean(self) -> dict[str, Any]:

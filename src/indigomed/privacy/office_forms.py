@@ -10,6 +10,7 @@ from django import forms
 from indigomed.privacy.office import DEMAND_ISSUER_MAX, DEMAND_REFERENCE_MAX
 from indigomed.privacy.policy import current_policy
 from indigomed.security.models import LegalDemand
+from indigomed.text import PlainTextField
 
 # HIPAA's business associate agreements date from its Privacy Rule (2000); nothing older binds a partner.
 EARLIEST_AGREEMENT = dt.date(2000, 1, 1)
@@ -22,8 +23,8 @@ def _categories() -> list[tuple[str, str]]:
 class LegalDemandForm(forms.Form):
     member_email = forms.EmailField(label="The member's e-mail address")
     kind = forms.ChoiceField(choices=LegalDemand.Kind.choices)
-    reference = forms.CharField(max_length=DEMAND_REFERENCE_MAX, label="Docket or case number")
-    issued_by = forms.CharField(max_length=DEMAND_ISSUER_MAX, label="Court or authority")
+    reference = PlainTextField(max_length=DEMAND_REFERENCE_MAX, label="Docket or case number")
+    issued_by = PlainTextField(max_length=DEMAND_ISSUER_MAX, label="Court or authority")
     document = forms.FileField(label="The demand (PDF or image)")
 
 
@@ -33,7 +34,7 @@ class ReleaseForm(forms.Form):
         label="Information released",
         error_messages={"required": "Choose what information is released."},
     )
-    refs = forms.CharField(
+    refs = PlainTextField(
         required=False,
         max_length=500,
         label="References of what is released (comma-separated)",
@@ -49,8 +50,8 @@ class ReleaseForm(forms.Form):
 
 class PartnerForm(forms.Form):
     slug = forms.SlugField(max_length=50)
-    name = forms.CharField(max_length=160)
-    agreement_reference = forms.CharField(max_length=120)
+    name = PlainTextField(max_length=160)
+    agreement_reference = PlainTextField(max_length=120)
     agreement_signed_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     purposes = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple)
     categories = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple)
