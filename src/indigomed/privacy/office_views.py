@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from indigomed.accounts.roles import actor_of
 from indigomed.errors import DomainError
 from indigomed.privacy import office
 from indigomed.privacy.models import BusinessPartner, Restriction
@@ -35,7 +36,7 @@ def officers_only(view: View) -> View:
     @login_required
     @wraps(view)
     def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not office.is_privacy_officer(request.user):
+        if not actor_of(request).is_privacy_officer:
             return render(request, "privacy/office/officers_only.html", status=403)
         return view(request, *args, **kwargs)
 

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from indigomed.accounts.roles import actor_of
 from indigomed.errors import DomainError
 from indigomed.privacy import office, queries, services
 from indigomed.privacy.forms import AuthorizationForm, InsuranceForm, ProfileForm, RestrictionForm
@@ -24,7 +25,7 @@ SEEN_PER_PAGE = 25
 
 
 def _member_only(request: HttpRequest) -> HttpResponse | None:
-    if not hasattr(request.user, "member"):
+    if not actor_of(request).is_member:
         return render(request, "privacy/members_only.html", status=403)
     return None
 

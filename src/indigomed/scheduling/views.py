@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from indigomed.accounts.roles import actor_of
 from indigomed.directory.models import VisitReason
 from indigomed.errors import DomainError, NotFound
 from indigomed.privacy.services import (
@@ -47,7 +48,7 @@ def book(request: HttpRequest, slot_id: int) -> HttpResponse:
     plans = [(p.slug, str(p)) for p in practitioner.plans.select_related("carrier")]
     form = BookForm(request.POST or None, reasons=reasons, plans=plans)
     context: dict[str, Any] = {"slot": slot, "zone": ZoneInfo(slot.role.facility.timezone), "form": form}
-    if not hasattr(request.user, "member"):
+    if not actor_of(request).is_member:
         context["not_member"] = True
         return render(request, "scheduling/book.html", context, status=403)
     # USE-5: where the member's law asks consent for some reasons, say so and let them give it here.
