@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from indigomed.errors import Conflict, Forbidden, Invalid
+from indigomed.errors import Conflict, Invalid
 
 
 class PolicyError(Invalid):
     """The policy file is wrong, or a request names something the policy does not know."""
 
     code = "policy_error"
-
-
-class Denied(Forbidden):
-    """The decision point said no; ``details['rule']`` names the rule that decided."""
-
-    code = "denied"
 
 
 class LedgerBroken(Conflict):
