@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from indigomed.errors import Conflict, Invalid
-
-
-class PolicyError(Invalid):
-    """The policy file is wrong, or a request names something the policy does not know."""
-
-    code = "policy_error"
+from indigomed.errors import Conflict
+from indigomed.errors import PolicyError as PolicyError  # the policy file's own module sits below privacy
 
 
 class LedgerBroken(Conflict):
