@@ -37,3 +37,9 @@ class Forbidden(DomainError):
 class Conflict(DomainError):
     status = 409
     code = "conflict"
+
+
+class PolicyError(Invalid):
+    """The policy file is wrong, or a request names something the policy does not know."""
+
+    code = "policy_error"

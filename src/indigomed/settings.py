@@ -335,11 +335,7 @@ INDIGOMED: dict[str, Any] = {
     "DEFAULT_CANCEL_CUTOFF_HOURS": envint("DEFAULT_CANCEL_CUTOFF_HOURS", 24),
     # BOOK-1: how far ahead open slots are generated from the weekly rules.
     "SLOT_HORIZON_DAYS": envint("SLOT_HORIZON_DAYS", 28),
-    # CHILD-1 / COPPA: the youngest age that may hold an account.
-    "MINIMUM_MEMBER_AGE": envint("MINIMUM_MEMBER_AGE", 13),
-    # CHILD-1, France: below this age a parent's consent is needed alongside the child's
-    # (Loi Informatique et Libertés, art. 45). Keyed by country of residence.
-    "PARENTAL_CONSENT_AGE": {"FR": envint("FR_PARENTAL_CONSENT_AGE", 15)},
+    # CHILD-1: the ages of the sign-up gate are in the policy file, per jurisdiction.
     "PARENTAL_CONSENT_LINK_DAYS": envint("PARENTAL_CONSENT_LINK_DAYS", 30),
     "SEARCH_PAGE_SIZE": envint("SEARCH_PAGE_SIZE", 10),
     "SEARCH_DEFAULT_RADIUS_KM": envint("SEARCH_DEFAULT_RADIUS_KM", 40),

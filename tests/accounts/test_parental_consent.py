@@ -36,7 +36,7 @@ def test_no_parent_is_asked_of_others(age: int, country: str) -> None:
     assert response.status_code == 302
     member = Member.objects.get()
     assert profile_of(member.user_id).country == country
-    assert member.parental_consent_needed is False and member.may_book
+    assert member.parental_consent_needed is False and member.parental_consent_at is None
 
 
 @pytest.mark.django_db

@@ -11,6 +11,8 @@ from django.core.management import call_command
 
 from indigomed.privacy.errors import PolicyError
 from indigomed.privacy.policy import DEFAULT_POLICY, current_policy, parse_policy
+from indigomed.privacy.subjects import load_subjects
+from tests.conftest import make_user
 
 SHIPPED = DEFAULT_POLICY.read_text(encoding="utf-8")
 
@@ -154,3 +156,66 @@ def test_the_notice_check_reports_the_two_year_look_back_against_hipaas_six(caps
     )
     assert "France (EU) (fr): access_answer_days is 30 in the notice; the law asks at most 8" in out
     assert "accounting_answer_days" not in out, "the notice's 20 days beat HIPAA's 60 and GDPR's 30"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("country", "region", "shipped", "with_new_york"),
+    [
+        ("FR", "", "fr", "fr"),
+        ("US", "OH", "us-oh", "us-oh"),
+        ("US", "FL", "us-fl", "us-fl"),
+        ("US", "NY", "us", "us-ny"),
+    ],
+)
+def test_where_a_member_lives_maps_to_a_jurisdiction_through_the_file(
+    settings, tmp_path: Path, country: str, region: str, shipped: str, with_new_york: str
+) -> None:
+    """USE-2: which country or state falls under which rules is the policy file's [places]; an
+    operator who adds a New York overlay moves New Yorkers to it and nobody else."""
+    member = make_user(f"{country}.{region}@example.test".lower(), member=True, country=country, region=region)
+    assert load_subjects([member.pk])[member.pk].jurisdiction == shipped
+
+    edited = SHIPPED.replace(
+        'regions = { OH = "us-oh", FL = "us-fl" }', 'regions = { OH = "us-oh", FL = "us-fl", NY = "us-ny" }'
+    )
+    edited += '\n[jurisdictions.us-ny]\nlabel = "New York"\nparent = "us"\n'
+    operator = tmp_path / "operator-policy.toml"
+    operator.write_text(edited, encoding="utf-8")
+    settings.PRIVACY_POLICY_FILE = str(operator)
+    assert load_subjects([member.pk])[member.pk].jurisdiction == with_new_york
+
+
+@pytest.mark.parametrize(
+    ("change", "needle", "message"),
+    [
+        (
+            ('regions = { OH = "us-oh", FL = "us-fl" }', 'regions = { OH = "us-oh", FL = "us-fla" }'),
+            'FL = "us-fla"',
+            "places names unknown jurisdiction 'us-fla'",
+        ),
+        (('[places.FR]\njurisdiction = "fr"', '[places.FR]\njurisdiction = "eu"'), 'jurisdiction = "eu"', "'eu'"),
+        (('default = "us"  ', 'default = "usa"  '), 'default = "usa"', "places names unknown jurisdiction 'usa'"),
+        (("[places.FR]", "[places.France]"), "[places.France]", "'France' is not a country table like [places.US]"),
+        (
+            ("parental_consent_age = 15", 'parental_consent_age = "quinze"'),
+            'parental_consent_age = "quinze"',
+            "floor 'parental_consent_age' must be a whole number",
+        ),
+    ],
+)
+def test_a_place_or_age_the_policy_cannot_apply_stops_the_platform_at_its_line(
+    settings, tmp_path: Path, change, needle, message
+) -> None:
+    """USE-2, CHILD-1: a place naming an unknown jurisdiction, or an age that is not a number, is
+    refused at start-up with the file and the line."""
+    old, new = change
+    assert old in SHIPPED
+    text = SHIPPED.replace(old, new, 1)
+    bad = tmp_path / "operator-policy.toml"
+    bad.write_text(text, encoding="utf-8")
+    settings.PRIVACY_POLICY_FILE = str(bad)
+    with pytest.raises(ImproperlyConfigured) as caught:
+        apps.get_app_config("privacy").ready()
+    assert message in str(caught.value)
+    assert f"operator-policy.toml, line {line_of(text, needle)}:" in str(caught.value)

@@ -15,6 +15,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 from django.urls import reverse
 
+from indigomed.accounts.roles import actor_of
 from indigomed.messaging.services import write_to_sign_in_address
 from indigomed.records.sign_in_keys import is_sign_in_key, sign_in_key
 
@@ -44,9 +45,7 @@ class AccountAdapter(DefaultAccountAdapter):
         return getattr(user, "display_name", "") or "IndigoMed member"
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
-        user = request.user
-        staff = getattr(user, "facility_staff", None)
-        runs_a_practice = hasattr(user, "practitioner") or (staff is not None and staff.exists())
-        if getattr(user, "is_authenticated", False) and not hasattr(user, "member") and runs_a_practice:
+        actor = actor_of(request)
+        if actor.runs_practice and not actor.is_member:
             return reverse("connect:calendar")
         return super().get_login_redirect_url(request)

@@ -13,11 +13,10 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from indigomed.accounts.age import age_on, needs_parental_consent
+from indigomed.accounts.age import age_on, needs_parental_consent, too_young
 from indigomed.accounts.models import Member
 from indigomed.accounts.passwords import refuse_context_words
 from indigomed.accounts.services import create_member_profile
-from indigomed.conf import product_setting
 from indigomed.records.sign_in_keys import (
     SEALED_DOMAIN,
     normalize_address,
@@ -95,8 +94,7 @@ class MemberSignupForm(SignupForm):
             dob = dt.date.fromisoformat(str(self.data.get("date_of_birth", "")))
         except ValueError:
             return False
-        ages = product_setting("PARENTAL_CONSENT_AGE")
-        return needs_parental_consent(dob, str(self.data.get("country", "")), timezone.localdate(), ages)
+        return needs_parental_consent(dob, str(self.data.get("country", "")), timezone.localdate())
 
     def clean_email(self) -> str:
         # Kept to be sealed at save; the cleaned value becomes the sign-in key (the adapter).
@@ -110,7 +108,7 @@ class MemberSignupForm(SignupForm):
             raise forms.ValidationError("A date of birth cannot be in the future.")
         if age_on(dob, today) > 130:
             raise forms.ValidationError("Please check the year of your date of birth.")
-        if age_on(dob, today) < int(product_setting("MINIMUM_MEMBER_AGE")):
+        if too_young(dob, str(self.data.get("country", "")), today):
             raise forms.ValidationError(REFUSAL, code="under_age")
         return dob
 

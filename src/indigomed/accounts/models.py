@@ -56,10 +56,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.display_name or f"user {self.public_id}"
 
-    @property
-    def is_member(self) -> bool:
-        return hasattr(self, "member")
-
 
 class Member(models.Model):
     """A patient account holder, 13 or over at sign-up (CHILD-1). Their personal information
@@ -81,10 +77,6 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return f"member {self.pk}"
-
-    @property
-    def may_book(self) -> bool:
-        return not self.parental_consent_needed or self.parental_consent_at is not None
 
 
 class PrivacyOfficer(models.Model):

@@ -29,8 +29,7 @@ def create_member_profile(
     A member who needs a parent's consent (CHILD-1, France under 15) gets it asked for by
     e-mail once the sign-up commits; ``Invalid`` if no parent address was given.
     """
-    ages = product_setting("PARENTAL_CONSENT_AGE")
-    needed = needs_parental_consent(date_of_birth, country, timezone.localdate(), ages)
+    needed = needs_parental_consent(date_of_birth, country, timezone.localdate())
     if needed and not parent_email:
         raise Invalid("A parent or guardian's e-mail address is needed.")
     member = Member.objects.create(

@@ -6,14 +6,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from indigomed.accounts.services import give_parental_consent, member_for_consent_token
-from indigomed.errors import NotFound
+from indigomed.web.feedback import caught
 
 
 def parental_consent(request: HttpRequest, token: str) -> HttpResponse:
-    try:
+    with caught() as attempt:
         member = member_for_consent_token(token)
-    except NotFound as exc:
-        return render(request, "accounts/parental_consent.html", {"error": exc.message}, status=404)
+    if refusal := attempt.refusal:
+        # Said on the parent's own page: they followed a link from an e-mail, not a site address.
+        return render(request, "accounts/parental_consent.html", {"error": refusal.message}, status=refusal.status)
     if request.method == "POST":
         member = give_parental_consent(token=token)
         return render(request, "accounts/parental_consent.html", {"member": member, "done": True})

@@ -6,13 +6,13 @@ import datetime as dt
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from indigomed.directory.queries import facility_profile, practitioner_profile
-from indigomed.errors import NotFound
 from indigomed.scheduling.queries import OpenSlot, open_slots_for_role
+from indigomed.web.feedback import refusals_as_pages
 
 
 def _by_local_day(slots: list[OpenSlot], zone: ZoneInfo) -> list[tuple[dt.date, list[OpenSlot]]]:
@@ -22,11 +22,9 @@ def _by_local_day(slots: list[OpenSlot], zone: ZoneInfo) -> list[tuple[dt.date, 
     return sorted(days.items())
 
 
+@refusals_as_pages
 def practitioner(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        p = practitioner_profile(slug)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    p = practitioner_profile(slug)
     now = timezone.now()
     locations = []
     for role in p.active_roles:  # type: ignore[attr-defined]
@@ -46,9 +44,7 @@ def practitioner(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@refusals_as_pages
 def facility(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        f = facility_profile(slug)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    f = facility_profile(slug)
     return render(request, "directory/facility.html", {"facility": f, "roles": f.active_roles})  # type: ignore[attr-defined]

@@ -2,19 +2,8 @@
 
 from __future__ import annotations
 
-from indigomed.errors import Conflict, Forbidden, Invalid
-
-
-class PolicyError(Invalid):
-    """The policy file is wrong, or a request names something the policy does not know."""
-
-    code = "policy_error"
-
-
-class Denied(Forbidden):
-    """The decision point said no; ``details['rule']`` names the rule that decided."""
-
-    code = "denied"
+from indigomed.errors import Conflict
+from indigomed.errors import PolicyError as PolicyError  # the policy file's own module sits below privacy
 
 
 class LedgerBroken(Conflict):

@@ -12,6 +12,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from indigomed.accounts.models import Member, User
+from indigomed.accounts.roles import load_actor
 from indigomed.errors import Invalid, NotFound
 from indigomed.messaging.services import send_to_members
 from indigomed.privacy.decisions import ANY_HEALTH_PLAN, Decision, Recipient
@@ -21,11 +22,6 @@ from indigomed.privacy.services import Item, disclose, request_restriction
 from indigomed.records.vault import Vault
 from indigomed.security.models import LegalDemand
 from indigomed.security.services import Access, log_accesses, record_event
-
-
-def is_privacy_officer(user: object) -> bool:
-    return hasattr(user, "privacy_officer")
-
 
 # --- Restrictions --------------------------------------------------------------------------------
 
@@ -110,7 +106,7 @@ def decide_restriction(*, officer: User, public_id: str, accept: bool) -> Restri
     164.522(a)(1)(vi)); refusing one raises ``Invalid``. "Paid in full" on any other restriction
     binds nobody: the office decides it like the rest.
     """
-    if not hasattr(officer, "privacy_officer"):
+    if not load_actor(officer).is_privacy_officer:
         raise NotFound("We could not find that restriction.")
     restriction = Restriction.objects.filter(public_id=public_id).first()
     if restriction is None:
@@ -152,7 +148,7 @@ def register_partner(
 
     A scope naming a purpose the policy forbids (sale) is refused, whatever else is configured.
     """
-    if not hasattr(officer, "privacy_officer"):
+    if not load_actor(officer).is_privacy_officer:
         raise NotFound("Only the privacy office registers business partners.")
     policy = current_policy()
     for name_ in purposes:
@@ -213,7 +209,7 @@ def record_legal_demand(
     *, officer: User, member_id: int, kind: str, reference: str, issued_by: str, document: File
 ) -> LegalDemand:
     """The privacy office records a demand with its document; nothing is released by recording it."""
-    if not hasattr(officer, "privacy_officer"):
+    if not load_actor(officer).is_privacy_officer:
         raise NotFound("Only the privacy office records legal demands.")
     if kind not in LegalDemand.Kind.values:
         raise Invalid("Choose court order, subpoena or warrant.")
@@ -268,7 +264,7 @@ class DemandDocument:
 
 def open_legal_demand_document(*, officer: User, demand_public_id: str) -> DemandDocument:
     """The privacy office reads a demand's document; the read is in the access log like any other."""
-    if not is_privacy_officer(officer):
+    if not load_actor(officer).is_privacy_officer:
         raise NotFound("We could not find that legal demand.")
     demand = LegalDemand.objects.filter(public_id=demand_public_id).first()
     if demand is None:
@@ -297,7 +293,7 @@ def release_under_legal_demand(
     *, officer: User, demand_public_id: str, categories: list[str], refs: list[str]
 ) -> list[Decision]:
     """Release what a demand asks for; the release is a ledger entry an accounting lists."""
-    if not hasattr(officer, "privacy_officer"):
+    if not load_actor(officer).is_privacy_officer:
         raise NotFound("We could not find that legal demand.")
     demand = LegalDemand.objects.filter(public_id=demand_public_id).first()
     if demand is None:
@@ -356,7 +352,7 @@ def announce_transfer(*, officer: User, acquirer: str, effective_on: dt.date, te
 
     Until a member has been told, the decision point refuses every ``merger`` disclosure about them.
     """
-    if not is_privacy_officer(officer):
+    if not load_actor(officer).is_privacy_officer:
         raise NotFound("Only the privacy office announces transfers.")
     if effective_on <= timezone.localdate():
         raise Invalid("Announce a transfer before it takes effect.")

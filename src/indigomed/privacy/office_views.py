@@ -6,36 +6,28 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from indigomed.errors import DomainError
+from indigomed.accounts.roles import actor_of
 from indigomed.privacy import office
 from indigomed.privacy.models import BusinessPartner, Restriction
 from indigomed.privacy.office_forms import LegalDemandForm, PartnerForm, ReleaseForm
 from indigomed.records.queries import member_by_email
 from indigomed.security.models import LegalDemand
+from indigomed.web.feedback import flash_form_errors, flashed
 
 View = Callable[..., HttpResponse]
-
-
-def _flash_errors(request: HttpRequest, form: forms.Form) -> None:
-    """Each refused field by its label, so the officer knows which one to correct."""
-    for name, errors in form.errors.items():
-        label = form[name].label if name in form.fields else None
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else str(error))
 
 
 def officers_only(view: View) -> View:
     @login_required
     @wraps(view)
     def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not office.is_privacy_officer(request.user):
+        if not actor_of(request).is_privacy_officer:
             return render(request, "privacy/office/officers_only.html", status=403)
         return view(request, *args, **kwargs)
 
@@ -69,15 +61,12 @@ def decide(request: HttpRequest, public_id: str) -> HttpResponse:
     if decision not in ("accept", "refuse"):
         messages.error(request, "Choose to accept or to refuse the restriction.")
         return redirect("office:home")
-    try:
+    with flashed(request):
         restriction = office.decide_restriction(
             officer=request.user,  # type: ignore[arg-type]
             public_id=str(public_id),
             accept=decision == "accept",
         )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, f"Restriction {restriction.get_status_display().lower()}.")
     return redirect("office:home")
 
@@ -87,14 +76,15 @@ def decide(request: HttpRequest, public_id: str) -> HttpResponse:
 def record_demand(request: HttpRequest) -> HttpResponse:
     form = LegalDemandForm(request.POST, request.FILES)
     if not form.is_valid():
-        _flash_errors(request, form)
+        # Each refused field by its label, so the officer knows which of the page's forms to correct.
+        flash_form_errors(request, form, labelled=True)
         return redirect("office:home")
     data = form.cleaned_data
     member_id = member_by_email(data["member_email"])
     if member_id is None:
         messages.error(request, "No member has that e-mail address.")
         return redirect("office:home")
-    try:
+    with flashed(request):
         office.record_legal_demand(
             officer=request.user,  # type: ignore[arg-type]
             member_id=member_id,
@@ -103,19 +93,15 @@ def record_demand(request: HttpRequest) -> HttpResponse:
             issued_by=data["issued_by"],
             document=data["document"],
         )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, "The demand is recorded. Nothing is released until you release it.")
     return redirect("office:home")
 
 
 @officers_only
 def demand_document(request: HttpRequest, public_id: str) -> HttpResponse:
-    try:
+    with flashed(request) as attempt:
         document = office.open_legal_demand_document(officer=request.user, demand_public_id=str(public_id))  # type: ignore[arg-type]
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    if attempt.refusal:
         return redirect("office:home")
     response = HttpResponse(document.content, content_type=document.content_type)
     response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
@@ -128,19 +114,17 @@ def demand_document(request: HttpRequest, public_id: str) -> HttpResponse:
 def release(request: HttpRequest, public_id: str) -> HttpResponse:
     form = ReleaseForm(request.POST)
     if not form.is_valid():
-        _flash_errors(request, form)
+        # Each refused field by its label, so the officer knows which of the page's forms to correct.
+        flash_form_errors(request, form, labelled=True)
         return redirect("office:home")
     refs = [ref.strip() for ref in form.cleaned_data["refs"].split(",") if ref.strip()]
-    try:
+    with flashed(request):
         decisions = office.release_under_legal_demand(
             officer=request.user,  # type: ignore[arg-type]
             demand_public_id=public_id,
             categories=form.cleaned_data["categories"],
             refs=refs,
         )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
         refused = [d.reason for d in decisions if not d.allowed]
         if refused:
             messages.error(request, f"Not released: {refused[0]}")
@@ -154,12 +138,10 @@ def release(request: HttpRequest, public_id: str) -> HttpResponse:
 def register_partner(request: HttpRequest) -> HttpResponse:
     form = PartnerForm(request.POST)
     if not form.is_valid():
-        _flash_errors(request, form)
+        # Each refused field by its label, so the officer knows which of the page's forms to correct.
+        flash_form_errors(request, form, labelled=True)
         return redirect("office:home")
-    try:
+    with flashed(request):
         office.register_partner(officer=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, "Partner registered.")
     return redirect("office:home")

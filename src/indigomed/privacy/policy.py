@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -11,11 +10,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-
+from indigomed.policy_file import DEFAULT_POLICY as DEFAULT_POLICY
+from indigomed.policy_file import MEMBER_SECTIONS, jurisdiction_chain, parse_member_rules, policy_path
+from indigomed.policy_file import Lines as _Lines
+from indigomed.policy_file import check_keys as _check_keys
+from indigomed.policy_file import fail as _fail
 from indigomed.privacy.errors import PolicyError
-
-DEFAULT_POLICY = Path(__file__).resolve().parent / "data" / "policy.toml"
 
 NOTICE_KEYS = {
     "effective": str,
@@ -35,6 +35,7 @@ FLOOR_DIRECTION = {
     "amendment_answer_days": "at_most",
     "access_answer_days": "at_most",
     "minimum_member_age": "at_least",
+    "parental_consent_age": "at_least",
     "ledger_retention_days": "at_least",
 }
 PURPOSE_KEYS = {
@@ -167,47 +168,6 @@ class Policy:
         return found
 
 
-class _Lines:
-    """Finds the line of a table or key in the raw text, for error messages."""
-
-    def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
-
-    def of(self, table: str, key: str | None = None) -> int:
-        header = re.compile(rf"^\s*\[{re.escape(table)}\]\s*(#.*)?$")
-        start = next((i for i, line in enumerate(self.lines) if header.match(line)), None)
-        if start is None:
-            return 1
-        if key is None:
-            return start + 1
-        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
-        for i in range(start + 1, len(self.lines)):
-            if self.lines[i].lstrip().startswith("["):
-                break
-            if pattern.match(self.lines[i]):
-                return i + 1
-        return start + 1
-
-
-def _fail(source: str, line: int, message: str) -> PolicyError:
-    return PolicyError(f"{source}, line {line}: {message}")
-
-
-def _check_keys(
-    source: str, lines: _Lines, table: str, data: dict[str, Any], allowed: Mapping[str, type], required: set[str]
-) -> None:
-    for key, value in data.items():
-        if key not in allowed:
-            raise _fail(source, lines.of(table, key), f"unknown setting {key!r} in [{table}]")
-        expected = allowed[key]
-        if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
-            raise _fail(source, lines.of(table, key), f"{key!r} must be a whole number")
-        if expected is not int and not isinstance(value, expected):
-            raise _fail(source, lines.of(table, key), f"{key!r} must be a {expected.__name__}")
-    for key in sorted(required - data.keys()):
-        raise _fail(source, lines.of(table), f"[{table}] lacks {key!r}")
-
-
 def parse_policy(text: str, source: str) -> Policy:
     """Validate and compile policy text. Raises ``PolicyError`` naming the file and the line."""
     try:
@@ -216,7 +176,7 @@ def parse_policy(text: str, source: str) -> Policy:
         raise PolicyError(f"{source}: {exc}") from exc
     lines = _Lines(text)
     for key in raw:
-        if key not in TOP_KEYS:
+        if key not in TOP_KEYS | MEMBER_SECTIONS:
             raise _fail(
                 source,
                 next((i + 1 for i, ln in enumerate(lines.lines) if ln.startswith(key)), 1),
@@ -283,6 +243,8 @@ def parse_policy(text: str, source: str) -> Policy:
                 raise _fail(source, lines.of(f"{table}.floors", key), f"floor {key!r} must be a whole number")
 
     jurisdictions = {code: _fold(code, specs, source, lines) for code in specs}
+    # Checked here with the rest, so that a wrong age or place also stops the platform.
+    parse_member_rules(raw, lines, source)
     return Policy(
         version=str(raw["version"]),
         source=source,
@@ -335,16 +297,7 @@ def _check_receive(
 
 
 def _fold(code: str, specs: dict[str, dict[str, Any]], source: str, lines: _Lines) -> Jurisdiction:
-    chain: list[str] = []
-    current: str | None = code
-    while current is not None:
-        if current in chain:
-            raise _fail(
-                source, lines.of(f"jurisdictions.{code}", "parent"), f"jurisdiction {code!r} is its own ancestor"
-            )
-        chain.append(current)
-        current = specs[current].get("parent")
-    chain.reverse()  # federal first, so the state's floors override
+    chain = jurisdiction_chain(code, specs, source, lines)  # federal first, so the state's floors override
     floors: dict[str, int] = {}
     consent_tags: set[str] = set()
     authorization_tags: set[str] = set()
@@ -364,10 +317,6 @@ def _fold(code: str, specs: dict[str, dict[str, Any]], source: str, lines: _Line
         consent_purposes=frozenset(consent_purposes),
         floors=floors,
     )
-
-
-def policy_path() -> Path:
-    return Path(getattr(settings, "PRIVACY_POLICY_FILE", "") or DEFAULT_POLICY)
 
 
 @lru_cache(maxsize=4)

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from indigomed.accounts.models import User
+from indigomed.accounts.roles import load_actor
 from indigomed.errors import Invalid, NotFound
 from indigomed.privacy import ledger, sealed
 from indigomed.privacy.decisions import Decision, PartnerScope, Recipient, decide, rule_for_the_record
@@ -190,7 +191,7 @@ def record_office_decision(
     kind or category, and ``Invalid`` when the purpose does not go by office decisions for that kind
     of recipient, or no reason is given.
     """
-    if not hasattr(officer, "privacy_officer"):
+    if not load_actor(officer).is_privacy_officer:
         raise NotFound("Only the privacy office records these decisions.")
     policy = current_policy()
     chosen = policy.purpose(purpose)

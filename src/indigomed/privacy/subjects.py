@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from django.db.models import Min
 
 from indigomed.directory.models import InsurancePlan
+from indigomed.policy_file import member_rules
 from indigomed.privacy.decisions import Binding, Block, Grant, Subject
 from indigomed.privacy.models import (
     Authorization,
@@ -29,14 +30,10 @@ from indigomed.records.queries import residences
 from indigomed.records.vault import Vault
 from indigomed.security.models import LegalDemand
 
-# The jurisdictions whose overlays the policy file holds, by (country, region).
-_REGIONAL = {("US", "OH"): "us-oh", ("US", "FL"): "us-fl"}
-_NATIONAL = {"US": "us", "FR": "fr"}
-
 
 def jurisdiction_of(country: str, region: str) -> str:
-    """The policy jurisdiction of an address; the federal US rules where no overlay applies."""
-    return _REGIONAL.get((country, region.upper())) or _NATIONAL.get(country, "us")
+    """The policy jurisdiction of an address, as the policy file's ``[places]`` maps it."""
+    return member_rules().places.jurisdiction_of(country, region)
 
 
 def load_subjects(member_ids: Iterable[int]) -> dict[int, Subject]:

@@ -12,19 +12,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from indigomed.errors import DomainError
+from indigomed.accounts.roles import actor_of
 from indigomed.privacy import office, queries, services
 from indigomed.privacy.forms import AuthorizationForm, InsuranceForm, ProfileForm, RestrictionForm
 from indigomed.privacy.policy import current_policy
 from indigomed.privacy.profile import add_own_insurance, edit_own_profile
 from indigomed.security.queries import seen_rows, who_saw_grouped
-from indigomed.web.feedback import flash_form_errors
+from indigomed.web.feedback import flash_form_errors, flashed, on_form
 
 SEEN_PER_PAGE = 25
 
 
 def _member_only(request: HttpRequest) -> HttpResponse | None:
-    if not hasattr(request.user, "member"):
+    if not actor_of(request).is_member:
         return render(request, "privacy/members_only.html", status=403)
     return None
 
@@ -123,7 +123,7 @@ def authorize(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         labels = dict(care_team)
         recipient = data["recipient"]
-        try:
+        with on_form(form) as attempt:
             services.sign_authorization(
                 actor=user,
                 recipient_ref=recipient,
@@ -136,9 +136,7 @@ def authorize(request: HttpRequest) -> HttpResponse:
                 explicit_consent=data["explicit_consent"],
                 expires_at=dt.datetime.combine(data["expires_on"], dt.time(23, 59), tzinfo=dt.UTC),
             )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if not attempt.refusal:
             messages.success(request, "Your authorization is signed. You can revoke it here at any time.")
             return redirect("my_privacy")
     return render(request, "privacy/authorize.html", {"form": form}, status=400 if form.errors else 200)
@@ -147,11 +145,8 @@ def authorize(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def revoke(request: HttpRequest, public_id: str) -> HttpResponse:
-    try:
+    with flashed(request):
         services.revoke_authorization(actor=request.user, public_id=public_id)  # type: ignore[arg-type]
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, "Revoked. Nothing more will be shared under it.")
     return redirect("my_privacy")
 
@@ -168,7 +163,7 @@ def restrict(request: HttpRequest) -> HttpResponse:
         flash_form_errors(request, form)
         return redirect("my_privacy")
     data = form.cleaned_data
-    try:
+    with flashed(request):
         restriction = office.file_restriction(
             actor=user,
             categories=data["categories"],
@@ -177,9 +172,6 @@ def restrict(request: HttpRequest) -> HttpResponse:
             recipient_label=data["recipient_label"],
             paid_in_full=data["paid_in_full"],
         )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
         if restriction.status == restriction.Status.ACCEPTED:
             messages.success(request, "Your restriction is accepted: the law requires it, and it binds from now on.")
         else:

@@ -120,9 +120,6 @@ class Appointment(models.Model):
         CANCELLED = "cancelled", "Cancelled"
         NO_SHOW = "no_show", "No-show"
 
-    # Statuses that hold their slot; a cancelled appointment frees it for someone else.
-    HOLDING = (Status.BOOKED, Status.CHECKED_IN, Status.COMPLETED, Status.NO_SHOW)
-
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appointments")
     slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="appointments")

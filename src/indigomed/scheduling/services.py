@@ -10,6 +10,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from indigomed.accounts.roles import load_actor
 from indigomed.conf import product_setting
 from indigomed.directory.models import PractitionerRole
 from indigomed.errors import Forbidden, Invalid, NotFound
@@ -230,7 +231,7 @@ def book_appointment(
         booker_id=actor.pk, slot_id=slot_id, visit_reason=visit_reason, insurance_plan=insurance_plan
     )
     if context is None:
-        raise not_member if not hasattr(actor, "member") else NotFound("We could not find that time slot.")
+        raise not_member if not load_actor(actor).is_member else NotFound("We could not find that time slot.")
     if not context.booker_is_member:
         raise not_member
     if context.booker_awaits_parental_consent:

@@ -14,8 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from indigomed.accounts.roles import actor_of
 from indigomed.directory.models import VisitReason
-from indigomed.errors import DomainError, NotFound
 from indigomed.privacy.services import (
     consent_needed_for,
     own_booking_details,
@@ -23,11 +23,11 @@ from indigomed.privacy.services import (
     sign_authorization,
 )
 from indigomed.scheduling import queries, services
-from indigomed.scheduling.errors import SlotClosed, SlotTaken
 from indigomed.scheduling.forms import BookForm, RescheduleForm
 from indigomed.scheduling.ics import appointment_ics
 from indigomed.scheduling.models import Appointment, Slot
 from indigomed.scheduling.recipients import practitioner_ref
+from indigomed.web.feedback import caught, flashed, refusals_as_pages
 
 
 def _slot_or_404(slot_id: int) -> Slot:
@@ -47,7 +47,7 @@ def book(request: HttpRequest, slot_id: int) -> HttpResponse:
     plans = [(p.slug, str(p)) for p in practitioner.plans.select_related("carrier")]
     form = BookForm(request.POST or None, reasons=reasons, plans=plans)
     context: dict[str, Any] = {"slot": slot, "zone": ZoneInfo(slot.role.facility.timezone), "form": form}
-    if not hasattr(request.user, "member"):
+    if not actor_of(request).is_member:
         context["not_member"] = True
         return render(request, "scheduling/book.html", context, status=403)
     # USE-5: where the member's law asks consent for some reasons, say so and let them give it here.
@@ -56,34 +56,31 @@ def book(request: HttpRequest, slot_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         chosen_tags = sensitive.get(form.cleaned_data["visit_reason"], [])
-        try:
-            # The booking and the consent given with it commit together, or neither does.
-            with transaction.atomic():
-                appointment = services.book_appointment(
-                    actor=request.user,
-                    slot_id=slot.pk,
-                    visit_reason=form.cleaned_data["visit_reason"],
-                    insurance_plan=form.cleaned_data["insurance_plan"] or None,
+        # The booking and the consent given with it commit together, or neither does.
+        with caught() as attempt, transaction.atomic():
+            appointment = services.book_appointment(
+                actor=request.user,
+                slot_id=slot.pk,
+                visit_reason=form.cleaned_data["visit_reason"],
+                insurance_plan=form.cleaned_data["insurance_plan"] or None,
+            )
+            if chosen_tags and form.cleaned_data["consent"]:
+                sign_authorization(
+                    actor=request.user,  # type: ignore[arg-type]
+                    recipient_ref=practitioner_ref(practitioner.pk),
+                    recipient_label=practitioner.display_name,
+                    purposes=["treatment"],
+                    categories=["medical"],
+                    tags=list(chosen_tags),
+                    information=f"The reason for my visit of {slot.starts_at:%Y-%m-%d} and related information",
+                    signed_name=form.cleaned_data["signed_name"],
+                    explicit_consent=True,
+                    expires_at=slot.starts_at + dt.timedelta(days=365),
                 )
-                if chosen_tags and form.cleaned_data["consent"]:
-                    sign_authorization(
-                        actor=request.user,  # type: ignore[arg-type]
-                        recipient_ref=practitioner_ref(practitioner.pk),
-                        recipient_label=practitioner.display_name,
-                        purposes=["treatment"],
-                        categories=["medical"],
-                        tags=list(chosen_tags),
-                        information=f"The reason for my visit of {slot.starts_at:%Y-%m-%d} and related information",
-                        signed_name=form.cleaned_data["signed_name"],
-                        explicit_consent=True,
-                        expires_at=slot.starts_at + dt.timedelta(days=365),
-                    )
-        except (SlotTaken, SlotClosed) as exc:
-            context.update(error=exc.message, next_slots=exc.details.get("next_slots", []))
-            return render(request, "scheduling/book.html", context, status=exc.status)
-        except DomainError as exc:
-            context["error"] = exc.message
-            return render(request, "scheduling/book.html", context, status=exc.status)
+        if refusal := attempt.refusal:
+            # A taken or closed time comes with the next open ones to choose from instead.
+            context.update(error=refusal.message, next_slots=refusal.details.get("next_slots", []))
+            return render(request, "scheduling/book.html", context, status=refusal.status)
         messages.success(request, "Your appointment is booked.")
         return redirect("appointment", public_id=appointment.public_id)
     return render(request, "scheduling/book.html", context, status=400 if request.method == "POST" else 200)
@@ -108,13 +105,12 @@ def my_appointments(request: HttpRequest) -> HttpResponse:
 
 
 def _member_appointment(request: HttpRequest, public_id: str) -> Appointment:
-    try:
-        return queries.appointment_for_member(request.user, public_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    """The member's own appointment; anyone else's is "not found" (``refusals_as_pages``)."""
+    return queries.appointment_for_member(request.user, public_id)
 
 
 @login_required
+@refusals_as_pages
 def appointment(request: HttpRequest, public_id: str) -> HttpResponse:
     a = _member_appointment(request, public_id)
     zone = ZoneInfo(a.role.facility.timezone)
@@ -130,36 +126,34 @@ def appointment(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@refusals_as_pages
 def cancel(request: HttpRequest, public_id: str) -> HttpResponse:
     _member_appointment(request, public_id)
-    try:
+    with flashed(request):
         services.cancel_appointment(actor=request.user, public_id=public_id)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, "Your appointment is cancelled.")
     return redirect("appointment", public_id=public_id)
 
 
 @login_required
 @require_POST
+@refusals_as_pages
 def reschedule(request: HttpRequest, public_id: str) -> HttpResponse:
     _member_appointment(request, public_id)
     form = RescheduleForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a new time from the list.")
         return redirect("appointment", public_id=public_id)
-    try:
+    with flashed(request):
         moved = services.reschedule_appointment(
             actor=request.user, public_id=public_id, new_slot_id=form.cleaned_data["slot_id"]
         )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("appointment", public_id=public_id)
-    messages.success(request, "Your appointment has been moved.")
-    return redirect("appointment", public_id=moved.public_id)
+        messages.success(request, "Your appointment has been moved.")
+        return redirect("appointment", public_id=moved.public_id)
+    return redirect("appointment", public_id=public_id)
 
 
 @login_required
+@refusals_as_pages
 def ics(request: HttpRequest, public_id: str) -> HttpResponse:
     return appointment_ics(_member_appointment(request, public_id))

@@ -6,16 +6,13 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from indigomed.accounts.models import User
-from indigomed.directory.models import FacilityStaff
+from indigomed.accounts.roles import actor_of
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
-    user = request.user
-    if not isinstance(user, User):
-        return {"is_member": False, "is_practice": False, "is_privacy_officer": False}
+    actor = actor_of(request)
     return {
-        "is_member": hasattr(user, "member"),
-        "is_practice": hasattr(user, "practitioner") or FacilityStaff.objects.filter(user=user).exists(),
-        "is_privacy_officer": hasattr(user, "privacy_officer"),
+        "is_member": actor.is_member,
+        "is_practice": actor.runs_practice,
+        "is_privacy_officer": actor.is_privacy_officer,
     }

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
 
-from indigomed.privacy.office import is_privacy_officer
+from indigomed.accounts.roles import actor_of
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def _upload_limit(request: HttpRequest) -> int:
         match = resolve(request.path_info)
     except Resolver404:
         return 0
-    if match.view_name not in settings.OFFICE_UPLOAD_VIEWS or not is_privacy_officer(getattr(request, "user", None)):
+    if match.view_name not in settings.OFFICE_UPLOAD_VIEWS or not actor_of(request).is_privacy_officer:
         return 0
     return int(settings.MAX_UPLOAD_REQUEST_BYTES)
 

@@ -1,0 +1,83 @@
+"""SEC-1, roles: one typed actor says what a signed-in person is, and every portal asks it."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client, RequestFactory
+
+from indigomed.accounts.models import PrivacyOfficer
+from indigomed.accounts.roles import NOBODY, StaffMembership, actor_of, load_actor
+from indigomed.directory.models import FacilityStaff
+from tests.conftest import PASSWORD, address_of, make_user
+
+
+@pytest.mark.django_db
+def test_each_persona_is_what_the_platform_made_them(world) -> None:
+    """A member, a practitioner, the front desk, a privacy officer and an outsider, as the actor says."""
+    member = load_actor(world.member)
+    assert (member.is_member, member.runs_practice, member.is_privacy_officer) == (True, False, False)
+
+    doctor = load_actor(world.doctor_user)
+    assert doctor.practitioner_id == world.heart_doctor.pk and doctor.runs_practice and not doctor.is_member
+
+    desk = load_actor(world.staff_user)
+    assert desk.staff == (StaffMembership(world.ny_clinic.pk, FacilityStaff.Role.STAFF),)
+    assert desk.runs_practice and not desk.is_practitioner
+    assert desk.staff_role_at(world.ny_clinic.pk) == "staff" and desk.staff_role_at(world.paris_clinic.pk) is None
+    assert not desk.administers(world.ny_clinic.pk)
+
+    PrivacyOfficer.objects.create(user=world.outsider)
+    officer = load_actor(world.outsider)
+    assert officer.is_privacy_officer and not officer.runs_practice and not officer.is_member
+
+    assert load_actor(AnonymousUser()) == NOBODY and not NOBODY.is_signed_in
+
+
+@pytest.mark.django_db
+def test_an_account_can_be_several_things_at_once(world) -> None:
+    """An HCF admin at one facility and front desk at another, who also books care as a member."""
+    both = make_user("two.hats@example.test", member=True)
+    FacilityStaff.objects.create(user=both, facility=world.paris_clinic, role=FacilityStaff.Role.ADMIN)
+    FacilityStaff.objects.create(user=both, facility=world.ny_clinic)
+    actor = load_actor(both)
+    assert actor.is_member and actor.runs_practice
+    assert actor.administers(world.paris_clinic.pk) and not actor.administers(world.ny_clinic.pk)
+    assert len(actor.staff) == 2
+
+
+@pytest.mark.django_db
+def test_the_actor_is_loaded_once_per_request_and_follows_a_sign_in(world, django_assert_num_queries) -> None:
+    request = RequestFactory().get("/")
+    request.user = world.member
+    with django_assert_num_queries(1):
+        first = actor_of(request)
+        assert actor_of(request) is first
+    request.user = world.doctor_user  # signed in as someone else within the same request
+    assert actor_of(request).practitioner_id == world.heart_doctor.pk
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("who", "shown", "hidden"),
+    [
+        ("member", "My appointments", "Privacy office"),
+        ("doctor_user", 'href="/connect/"', "My appointments"),
+        ("staff_user", 'href="/connect/"', "My privacy"),
+    ],
+)
+def test_the_menu_offers_each_person_their_own_portals(world, who: str, shown: str, hidden: str) -> None:
+    client = Client()
+    assert client.login(email=address_of(getattr(world, who)), password=PASSWORD)
+    page = client.get("/").content.decode()
+    assert shown in page
+    assert hidden not in page
+
+
+@pytest.mark.django_db
+def test_a_practitioner_lands_in_connect_and_a_member_does_not(world) -> None:
+    doctor = Client().post("/accounts/login/", {"login": address_of(world.doctor_user), "password": PASSWORD})
+    member = Client().post("/accounts/login/", {"login": address_of(world.member), "password": PASSWORD})
+    assert doctor.status_code == member.status_code == 302
+    assert doctor["Location"].startswith("/connect/")
+    assert not member["Location"].startswith("/connect/")
