@@ -104,3 +104,15 @@ def test_the_verification_link_confirms_the_address_and_the_member_signs_in() ->
     assert EmailAddress.objects.get(email=sign_in_key("new.person@example.test")).verified
     assert client.post("/accounts/login/", credentials).status_code == 302
     assert client.session["_auth_user_id"] == str(User.objects.get(email=sign_in_key("new.person@example.test")).pk)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("address", ["b" * 65 + "@example.test", "a@" + "d" * 250 + ".test"])
+def test_an_address_no_mail_server_would_take_is_refused_and_nothing_is_sent(address: str) -> None:
+    """SEC-1: a name part over 64 or an address over 254 characters could never be confirmed."""
+    response = sign_up(Client(), address, years_ago(30).isoformat())
+    assert response.status_code == 200
+    page = response.content.decode()
+    # Django's own address check may speak first for the longest addresses.
+    assert "Enter an address you can receive e-mail at" in page or "Enter a valid email address." in page
+    assert not User.objects.exists() and mail.outbox == []

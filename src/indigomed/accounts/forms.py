@@ -49,6 +49,10 @@ def _deliverable(address: str) -> str:
     address = normalize_address(address)
     if address.endswith(f"@{SEALED_DOMAIN}"):
         raise forms.ValidationError("Enter an address you can receive e-mail at.")
+    local, _, _domain = address.rpartition("@")
+    # RFC 5321: no mail server takes a longer name or address, so the confirmation could never arrive.
+    if len(local) > 64 or len(address) > 254:
+        raise forms.ValidationError("Enter an address you can receive e-mail at: this one is too long.")
     return address
 
 
