@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from indigomed.errors import Invalid, NotFound
+from indigomed.privacy.models import Disclosure
 from indigomed.privacy.office import (
     DEMAND_ISSUER_MAX,
     DEMAND_REFERENCE_MAX,
@@ -40,6 +41,7 @@ def recorded_demand(people, kind: str = "court_order") -> LegalDemand:
         kind=kind,
         reference="2026-CV-0113",
         issued_by="Superior Court of Example County",
+        categories=["medical"],
         document=order_document(),
     )
 
@@ -69,6 +71,7 @@ def test_a_demand_without_its_document_or_reference_is_refused(people, private_f
             kind="subpoena",
             reference="S-1",
             issued_by="Court",
+            categories=["medical"],
             document=SimpleUploadedFile("empty.pdf", b""),
         )
     with pytest.raises(Invalid, match="reference"):
@@ -78,6 +81,7 @@ def test_a_demand_without_its_document_or_reference_is_refused(people, private_f
             kind="subpoena",
             reference=" ",
             issued_by="Court",
+            categories=["medical"],
             document=order_document(),
         )
     assert not LegalDemand.objects.exists()
@@ -91,6 +95,7 @@ def test_only_the_privacy_office_records_and_releases(people, private_files) -> 
             kind="subpoena",
             reference="S-1",
             issued_by="Court",
+            categories=["medical"],
             document=order_document(),
         )
     with pytest.raises(NotFound):
@@ -128,6 +133,7 @@ def demand_form(people, **fields: object) -> dict[str, object]:
         "kind": "subpoena",
         "reference": "SUB-77",
         "issued_by": "District Court of Example",
+        "categories": ["medical", "insurance"],
         "document": order_document(),
         **fields,
     }
@@ -141,6 +147,8 @@ def demand_form(people, **fields: object) -> dict[str, object]:
         ({"member_email": "x" * 10_000}, "The member&#x27;s e-mail address: Enter a valid email address."),
         ({"kind": "ransom_note"}, "Select a valid choice"),
         ({"document": ""}, "This field is required"),
+        ({"categories": []}, "Choose the information the demand asks for."),
+        ({"categories": ["horoscope"]}, "Select a valid choice. horoscope"),
     ],
 )
 def test_the_office_is_told_why_a_demand_is_refused_and_nothing_is_recorded(
@@ -156,7 +164,7 @@ def test_the_office_is_told_why_a_demand_is_refused_and_nothing_is_recorded(
 
 def test_the_service_refuses_an_issuer_or_reference_that_would_not_fit_the_accounting(people, private_files) -> None:
     """LEGAL-1: the limits hold for any caller of the service, not only the form."""
-    base = {"officer": people.officer, "member_id": people.new_york.pk, "kind": "warrant"}
+    base = {"officer": people.officer, "member_id": people.new_york.pk, "kind": "warrant", "categories": ["medical"]}
     with pytest.raises(Invalid, match=f"at most {DEMAND_ISSUER_MAX} characters"):
         record_legal_demand(**base, reference="W-1", issued_by="C" * 121, document=order_document())
     with pytest.raises(Invalid, match=f"at most {DEMAND_REFERENCE_MAX} characters"):
@@ -247,3 +255,23 @@ def test_a_second_submit_records_and_releases_nothing_more(people, private_files
         f"/office/legal-demands/{demand.public_id}/release", {"categories": ["medical"], "refs": "visit:3"}, follow=True
     )
     assert "Released; the member&#x27;s accounting lists it." in response.content.decode()
+
+
+def test_a_demand_releases_only_the_categories_it_asks_for(people, private_files) -> None:
+    """LEGAL-1, USE-3: a subpoena for medical records releases no contact data under it."""
+    demand = record_legal_demand(
+        officer=people.officer,
+        member_id=people.new_york.pk,
+        kind="subpoena",
+        reference="S-9",
+        issued_by="Court",
+        categories=["medical"],
+        document=order_document(),
+    )
+    assert demand.categories == ["medical"]
+    response = officer_client(people).post(
+        f"/office/legal-demands/{demand.public_id}/release", {"categories": ["contact"], "refs": ""}, follow=True
+    )
+    assert response.status_code == 200
+    assert "The legal demand does not cover this information." in response.content.decode()
+    assert not Disclosure.objects.exists()

@@ -43,6 +43,7 @@ def test_the_office_records_a_subpoena_and_releases_under_it(people, settings, t
             "kind": "subpoena",
             "reference": "SUB-77",
             "issued_by": "District Court of Example",
+            "categories": ["medical"],
             "document": document,
         },
     )
@@ -66,6 +67,7 @@ def test_an_unknown_member_address_records_nothing(people, settings, tmp_path) -
             "kind": "subpoena",
             "reference": "SUB-1",
             "issued_by": "Court",
+            "categories": ["medical"],
             "document": SimpleUploadedFile("s.pdf", b"%PDF"),
         },
     )

@@ -122,6 +122,7 @@ def make_every_change(world, officer: User) -> User:
         kind="subpoena",
         reference="2026-CV-0113",
         issued_by="Superior Court of Example County",
+        categories=["contact"],
         document=SimpleUploadedFile("order.pdf", b"%PDF-1.4 Zephyrine Quackenbush", content_type="application/pdf"),
     )
     office.release_under_legal_demand(

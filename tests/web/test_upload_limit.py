@@ -31,6 +31,7 @@ def demand(member, size: int) -> dict[str, object]:
         "kind": "court_order",
         "reference": "2026-CV-0113",
         "issued_by": "Superior Court of Example County",
+        "categories": ["medical"],
         "document": SimpleUploadedFile("order.pdf", b"%PDF-1.4 " + b"0" * size, content_type="application/pdf"),
     }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import mimetypes
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.files import File
@@ -206,9 +207,18 @@ DEMAND_REFERENCE_MAX = _LABEL_MAX - DEMAND_ISSUER_MAX - _LONGEST_KIND - len(" ( 
 
 
 def record_legal_demand(
-    *, officer: User, member_id: int, kind: str, reference: str, issued_by: str, document: File
+    *,
+    officer: User,
+    member_id: int,
+    kind: str,
+    reference: str,
+    issued_by: str,
+    categories: Sequence[str],
+    document: File,
 ) -> LegalDemand:
-    """The privacy office records a demand with its document; nothing is released by recording it."""
+    """The privacy office records a demand with its document and the categories of information it
+    asks for; nothing is released by recording it, and only those categories can be released under it
+    (USE-3, LEGAL-1). ``Invalid`` for a demand without categories or with one the policy does not know."""
     if not load_actor(officer).is_privacy_officer:
         raise NotFound("Only the privacy office records legal demands.")
     if kind not in LegalDemand.Kind.values:
@@ -219,6 +229,9 @@ def record_legal_demand(
         raise Invalid(f"Name the court or authority in at most {DEMAND_ISSUER_MAX} characters.")
     if len(reference.strip()) > DEMAND_REFERENCE_MAX:
         raise Invalid(f"Give the docket or case number in at most {DEMAND_REFERENCE_MAX} characters.")
+    if not categories:
+        raise Invalid("Choose the information the demand asks for.")
+    current_policy().check_categories(categories)  # a PolicyError is an Invalid, with its message
     if not document or document.size is None or document.size == 0:
         raise Invalid("Attach the demand's document.")
     if document.size > MAX_DOCUMENT_BYTES:
@@ -232,6 +245,7 @@ def record_legal_demand(
         kind=kind,
         reference=reference.strip(),
         issued_by=issued_by.strip(),
+        categories=sorted(set(categories)),
         document_type=_document_type(document),
         recorded_by_id=officer.pk,
     )

@@ -25,7 +25,18 @@ class LegalDemandForm(forms.Form):
     kind = forms.ChoiceField(choices=LegalDemand.Kind.choices)
     reference = PlainTextField(max_length=DEMAND_REFERENCE_MAX, label="Docket or case number")
     issued_by = PlainTextField(max_length=DEMAND_ISSUER_MAX, label="Court or authority")
+    categories = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        label="Information the demand asks for",
+        error_messages={"required": "Choose the information the demand asks for."},
+    )
     document = forms.FileField(label="The demand (PDF or image)")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["categories"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = _categories()
 
 
 class ReleaseForm(forms.Form):

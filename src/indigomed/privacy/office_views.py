@@ -91,6 +91,7 @@ def record_demand(request: HttpRequest) -> HttpResponse:
             kind=data["kind"],
             reference=data["reference"],
             issued_by=data["issued_by"],
+            categories=data["categories"],
             document=data["document"],
         )
         messages.success(request, "The demand is recorded. Nothing is released until you release it.")
