@@ -15,7 +15,6 @@ from indigomed.privacy.services import Item, disclose
 from indigomed.scheduling.errors import WrongStatus
 from indigomed.scheduling.models import Appointment, Referral
 from indigomed.scheduling.queries import appointment_for_practice
-from indigomed.scheduling.recipients import practitioner_ref
 from indigomed.scheduling.services import book_appointment
 
 # Referring is part of the care of someone being seen, or just seen.
@@ -45,10 +44,8 @@ def refer_patient(*, actor: Any, from_appointment: str, slot_id: int, visit_reas
             member=origin.member, from_appointment=origin, to_appointment=booked, referred_by=actor
         )
         receiving = booked.role
-        recipient = Recipient(
-            "practitioner",
-            practitioner_ref(receiving.practitioner.pk),
-            f"{receiving.practitioner.display_name}, {receiving.facility.name} (referral)",
+        recipient = Recipient.practitioner(
+            receiving.practitioner.pk, f"{receiving.practitioner.display_name}, {receiving.facility.name} (referral)"
         )
         ref = f"referral:{referral.public_id}"
         disclose(

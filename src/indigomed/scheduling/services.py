@@ -13,6 +13,7 @@ from django.utils import timezone
 from indigomed.conf import product_setting
 from indigomed.directory.models import PractitionerRole
 from indigomed.errors import Forbidden, Invalid, NotFound
+from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.services import own_booking_details, record_care_relationship
 from indigomed.records.services import record_booking_details, record_completed_visit
 from indigomed.scheduling import booking_store
@@ -28,7 +29,6 @@ from indigomed.scheduling.queries import (
     roles_managed_by,
 )
 from indigomed.scheduling.reach import check_window_in_horizon
-from indigomed.scheduling.recipients import facility_ref, practitioner_ref
 
 Status = Appointment.Status
 # PostgreSQL's deadlock and serialization failures: the transaction may simply be tried again.
@@ -286,7 +286,10 @@ def _write_booking(
         # USE-5: booking makes the practitioner and their facility part of the member's care.
         record_care_relationship(
             member_id=actor.pk,
-            recipient_refs=[practitioner_ref(role.practitioner.pk), facility_ref(role.facility.pk)],
+            recipient_refs=[
+                Recipient.practitioner(role.practitioner.pk, role.practitioner.display_name).ref,
+                Recipient.facility(role.facility.pk, role.facility.name).ref,
+            ],
             source_ref=f"appointment:{appointment.public_id}",
         )
         return appointment

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from indigomed.directory.models import VisitReason
 from indigomed.errors import DomainError, NotFound
+from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.services import (
     consent_needed_for,
     own_booking_details,
@@ -27,7 +28,6 @@ from indigomed.scheduling.errors import SlotClosed, SlotTaken
 from indigomed.scheduling.forms import BookForm, RescheduleForm
 from indigomed.scheduling.ics import appointment_ics
 from indigomed.scheduling.models import Appointment, Slot
-from indigomed.scheduling.recipients import practitioner_ref
 
 
 def _slot_or_404(slot_id: int) -> Slot:
@@ -68,7 +68,7 @@ def book(request: HttpRequest, slot_id: int) -> HttpResponse:
                 if chosen_tags and form.cleaned_data["consent"]:
                     sign_authorization(
                         actor=request.user,  # type: ignore[arg-type]
-                        recipient_ref=practitioner_ref(practitioner.pk),
+                        recipient_ref=Recipient.practitioner(practitioner.pk, practitioner.display_name).ref,
                         recipient_label=practitioner.display_name,
                         purposes=["treatment"],
                         categories=["medical"],
