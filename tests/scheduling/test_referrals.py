@@ -11,6 +11,7 @@ from django.test import Client
 from indigomed.privacy.models import CareRelationship, Disclosure
 from indigomed.scheduling.models import Appointment, Referral
 from indigomed.scheduling.services import book_appointment
+from indigomed.security.models import AccessLogEntry
 from tests.conftest import address_of
 from tests.scheduling.helpers import open_slot
 
@@ -89,3 +90,25 @@ def test_the_connect_referral_page_lists_nearby_times_and_books_one(world, visit
     outsider = Client()
     outsider.force_login(world.outsider)
     assert outsider.get(f"/connect/appointments/{visit.public_id}/refer").status_code == 404
+
+
+def test_the_practitioner_who_referred_is_the_actor_of_everything_the_referral_records(
+    world, visit, django_capture_on_commit_callbacks
+) -> None:
+    """BOOK-5: the member did not book this appointment; the practitioner who referred did, for them."""
+    before = set(AccessLogEntry.objects.values_list("pk", flat=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert refer(world.doctor_user, visit, open_slot(world.skin_role)).status_code == 201
+    referral = Referral.objects.get()
+    assert (referral.referred_by, referral.member, referral.to_appointment.member) == (
+        world.doctor_user,
+        world.member,
+        world.member,
+    )
+    written = AccessLogEntry.objects.exclude(pk__in=before)
+    # What the receiving practitioner got, and the member's address opened to tell them.
+    assert {entry.recipient_ref for entry in written} == {
+        f"practitioner:{world.skin_doctor.pk}",
+        f"member:{world.member.pk}",
+    }
+    assert {entry.actor_user_id for entry in written} == {world.doctor_user.pk}

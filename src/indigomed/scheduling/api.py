@@ -44,10 +44,22 @@ class SlotRange(Schema):
     end: dt.datetime | None = None
 
 
+class ConsentIn(Schema):
+    """The member's consent that the practitioner see a reason of a specially protected kind."""
+
+    explicit_consent: bool = Field(..., description="True: I consent, for my care, for one year; revocable")
+    signed_name: str = Field(..., min_length=1, max_length=200, description="Your full name, typed, as your signature")
+
+
 class BookIn(Schema):
     slot_id: StrictInt = Field(..., ge=1, le=MAX_ID)
     visit_reason: str = Field(..., min_length=1, max_length=80)
     insurance_plan: str | None = Field(None, max_length=80, description="Plan slug; omit to pay yourself")
+    consent: ConsentIn | None = Field(
+        None,
+        description="Where your law asks it for the reason chosen: signed with the booking, in one step; "
+        "ignored for a reason that needs none",
+    )
 
 
 class RescheduleIn(Schema):
@@ -182,10 +194,15 @@ def mine_out(request: HttpRequest, appointments: list[Appointment]) -> list[dict
 
 @router.post("/appointments", response={201: AppointmentOut}, auth=django_auth, summary="Book a slot")
 def book(request: HttpRequest, data: BookIn) -> object:
+    consent = data.consent
     a = services.book_appointment(
-        actor=request.user, slot_id=data.slot_id, visit_reason=data.visit_reason, insurance_plan=data.insurance_plan
+        actor=request.user,
+        slot_id=data.slot_id,
+        visit_reason=data.visit_reason,
+        insurance_plan=data.insurance_plan,
+        consent=services.SignedConsent(consent.signed_name, consent.explicit_consent) if consent else None,
     )
-    return Status(201, appointment_out(a, a.details))  # type: ignore[attr-defined]
+    return Status(201, mine_out(request, [queries.appointment_for_member(request.user, a.public_id)])[0])
 
 
 @router.get("/appointments/{public_id}", response=AppointmentOut, auth=django_auth, summary="One of my appointments")
