@@ -11,11 +11,12 @@ import pytest
 from django.test import Client
 
 from indigomed.directory.models import VisitReason
+from indigomed.errors import Invalid
 from indigomed.privacy.models import Authorization
 from indigomed.privacy.services import own_authorizations
 from indigomed.records.services import update_demographics
 from indigomed.scheduling.models import Appointment
-from indigomed.scheduling.services import book_appointment
+from indigomed.scheduling.services import SignedConsent, book_appointment
 from tests.conftest import make_user
 from tests.scheduling.helpers import open_slot
 
@@ -135,3 +136,17 @@ def test_someone_who_is_not_a_member_cannot_book_with_consent(world, ohio_anxiet
     response = book(client, open_slot(world.heart_role), "anxiety", {"explicit_consent": True, "signed_name": "A B"})
     assert response.status_code == 403
     assert not Authorization.objects.exists()
+
+
+def test_a_practice_booking_for_a_member_cannot_consent_in_their_name(world, ohio_anxiety) -> None:
+    """USE-4, BOOK-5: a consent is the member's own signature, never the referring practice's."""
+    with pytest.raises(Invalid, match="Only the member signs"):
+        book_appointment(
+            actor=world.doctor_user,
+            for_member=world.member,
+            slot_id=open_slot(world.heart_role).pk,
+            visit_reason="anxiety",
+            insurance_plan=None,
+            consent=SignedConsent(signed_name="Ada Hart"),
+        )
+    assert not Appointment.objects.exists() and not Authorization.objects.exists()

@@ -221,10 +221,13 @@ def book_appointment(
     upcoming ones than the operator allows (``BookingLimitReached``) nor more attempts than
     the rate allows (``TooManyBookingAttempts``). Raises ``NotFound`` for an unknown slot,
     reason or plan, ``SlotInPast`` for a slot that has started, ``Invalid`` for a reason the
-    practitioner does not see, a plan they do not take or a consent without its signature,
+    practitioner does not see, a plan they do not take, a consent without its signature or one
+    given by a practice,
     ``Forbidden`` for a booking for someone who is not a member.
     """
     member = for_member if for_member is not None else actor
+    if for_member is not None and consent is not None:
+        raise Invalid("Only the member signs their own consent.")
     not_member = Forbidden("Only members can book appointments.")
     if not getattr(member, "is_authenticated", False):
         raise not_member
