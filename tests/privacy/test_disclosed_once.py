@@ -21,9 +21,17 @@ from indigomed.scheduling.services import book_appointment
 from indigomed.security.models import AccessLogEntry
 from tests.privacy.conftest import DOCTOR, ask
 from tests.scheduling.helpers import open_slot
-from tests.scheduling.test_what_the_practice_sees import calendar_rows
 
 REFRESHES = 10
+
+
+def calendar_rows(user, appointment) -> list[dict]:
+    """The practice's calendar over the week from the appointment's day: both patients' first open
+    times may fall on different days, depending on when the test runs."""
+    client = Client()
+    client.force_login(user)
+    day = appointment.starts_at.date().isoformat()
+    return client.get("/api/connect/calendar", {"day": day, "days": 7}).json()
 
 
 @pytest.fixture

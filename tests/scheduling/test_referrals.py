@@ -11,6 +11,7 @@ from django.test import Client
 from indigomed.privacy.models import CareRelationship, Disclosure
 from indigomed.scheduling.models import Appointment, Referral
 from indigomed.scheduling.services import book_appointment
+from indigomed.security.models import AccessLogEntry, AuditEvent
 from tests.conftest import address_of
 from tests.scheduling.helpers import open_slot
 
@@ -89,3 +90,49 @@ def test_the_connect_referral_page_lists_nearby_times_and_books_one(world, visit
     outsider = Client()
     outsider.force_login(world.outsider)
     assert outsider.get(f"/connect/appointments/{visit.public_id}/refer").status_code == 404
+
+
+def test_the_practitioner_who_referred_is_the_actor_of_everything_the_referral_records(
+    world, visit, django_capture_on_commit_callbacks
+) -> None:
+    """BOOK-5: the member did not book this appointment; the practitioner who referred did, for them."""
+    before = set(AccessLogEntry.objects.values_list("pk", flat=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert refer(world.doctor_user, visit, open_slot(world.skin_role)).status_code == 201
+    referral = Referral.objects.get()
+    assert (referral.referred_by, referral.member, referral.to_appointment.member) == (
+        world.doctor_user,
+        world.member,
+        world.member,
+    )
+    written = AccessLogEntry.objects.exclude(pk__in=before)
+    # What the receiving practitioner got, and the member's address opened to tell them.
+    assert {entry.recipient_ref for entry in written} == {
+        f"practitioner:{world.skin_doctor.pk}",
+        f"member:{world.member.pk}",
+    }
+    assert {entry.actor_user_id for entry in written} == {world.doctor_user.pk}
+
+
+def test_a_practice_cannot_fill_a_colleagues_calendar_with_one_patient(world, visit, settings) -> None:
+    """BOOK-2, BOOK-5: referrals count against the member's limits as their own bookings do."""
+    settings.INDIGOMED = {**settings.INDIGOMED, "BOOKING_LIMIT_PER_PRACTITIONER": 2}
+    slots = [open_slot(world.skin_role, index=i) for i in range(3)]
+    assert [refer(world.doctor_user, visit, slot).status_code for slot in slots[:2]] == [201, 201]
+    response = refer(world.doctor_user, visit, slots[2])
+    assert response.status_code == 409
+    assert response.json()["code"] == "booking_limit"
+    assert Referral.objects.count() == 2
+    assert not Appointment.objects.filter(slot=slots[2]).exists()
+
+
+def test_the_booking_a_referral_makes_is_the_referring_practitioners_act(world, visit) -> None:
+    """BOOK-5, DESIGN 2c: the audit event names the practitioner who referred, and the member by reference."""
+    assert refer(world.doctor_user, visit, open_slot(world.skin_role)).status_code == 201
+    booked = Referral.objects.get().to_appointment
+    event = AuditEvent.objects.get(subject_ref=f"appointment:{booked.public_id}")
+    assert (event.action, event.actor_user_id, event.member_id) == (
+        "booking.created",
+        world.doctor_user.pk,
+        world.member.pk,
+    )

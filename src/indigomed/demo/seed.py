@@ -27,6 +27,7 @@ from indigomed.directory.models import (
     Specialty,
     VisitReason,
 )
+from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.services import request_restriction
 from indigomed.records.services import record_booking_details, update_demographics
 from indigomed.scheduling import services as scheduling
@@ -244,32 +245,63 @@ def seed_people() -> None:
 
 
 def seed_more_members(*, seed: int = 2016) -> None:
-    """A few more members with bookings of their own, so calendars in Connect are not empty."""
+    """More members with bookings of their own, so calendars in Connect are not empty and show the
+    privacy rules at work: an Ohio member whose restriction on their insurance waits for the office,
+    a Florida member whose mental-health reason is withheld for want of consent, and an Ohio member
+    who consented while booking, so the practitioner sees theirs (USE-5)."""
     rng = random.Random(seed)  # noqa: S311 - reproducible synthetic data, not secrets
-    role = PractitionerRole.objects.filter(practitioner__user__isnull=False).order_by("pk").first()
+    role = (
+        PractitionerRole.objects.filter(practitioner__user__isnull=False)
+        .select_related("practitioner")
+        .order_by("pk")
+        .first()
+    )
     assert role is not None
-    reason = VisitReason.objects.filter(specialty__practitioners=role.practitioner).order_by("pk").first()
+    practitioner = role.practitioner
+    # The demo practitioner also sees patients for anxiety and depression, reasons the law protects.
+    practitioner.specialties.add(Specialty.objects.get(slug="psychiatry"))
+    reason = (
+        VisitReason.objects.filter(specialty__practitioners=practitioner)
+        .exclude(specialty__slug__in=c.SENSITIVE_SPECIALTIES)
+        .order_by("pk")
+        .first()
+    )
     assert reason is not None
+    plan = practitioner.plans.order_by("pk").first()
     open_slots = list(
         Slot.objects.filter(role=role, is_open=True, starts_at__gt=timezone.now()).order_by("starts_at")[:40]
     )
-    for i, name in enumerate(["Riley Sample", "Morgan Example", "Casey Placeholder", "Avery Fictional"]):
+    # (name, state, reason, plan, consents while booking)
+    people = [
+        ("Riley Sample", "OH", reason.slug, plan, False),
+        ("Morgan Example", "FL", "anxiety", None, False),
+        ("Casey Placeholder", "OH", "depression", plan, True),
+        ("Avery Fictional", "", reason.slug, None, False),
+    ]
+    for i, (name, state, visit_reason, member_plan, consents) in enumerate(people):
         email = f"{name.split()[0].lower()}@demo.indigomed.test"
         member = _user(email, "")
         create_member_profile(user=member, name=name, date_of_birth=dt.date(1950 + 9 * i, 1 + i, 10 + i), country="US")
+        if state:
+            update_demographics(member_id=member.pk, region=state)
         slot = open_slots[rng.randrange(len(open_slots))]
         open_slots.remove(slot)
-        scheduling.book_appointment(actor=member, slot_id=slot.pk, visit_reason=reason.slug, insurance_plan=None)
+        scheduling.book_appointment(
+            actor=member,
+            slot_id=slot.pk,
+            visit_reason=visit_reason,
+            insurance_plan=member_plan.slug if member_plan else None,
+            consent=scheduling.SignedConsent(signed_name=name) if consents else None,
+        )
         if i == 0:
-            # An Ohio member, so the demo shows state law at work in Connect and in My privacy.
-            update_demographics(member_id=member.pk, region="OH")
-            # A restriction waiting for the privacy office.
+            # A restriction waiting for the privacy office: once accepted, this patient's plan
+            # disappears from the practitioner's calendar.
             request_restriction(
                 actor=member,
                 categories=["insurance"],
                 purposes=["treatment"],
-                recipient_ref=f"practitioner:{role.practitioner_id}",
-                recipient_label=role.practitioner.display_name,
+                recipient_ref=Recipient.practitioner(practitioner.pk, practitioner.display_name).ref,
+                recipient_label=practitioner.display_name,
             )
 
 

@@ -10,6 +10,7 @@ recipient each purpose grants and what must bind them. Every answer names the ru
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from indigomed.privacy.errors import PolicyError
@@ -83,6 +84,14 @@ class Recipient:
     @classmethod
     def member(cls, member_id: int, label: str = "You") -> Recipient:
         return cls("member", f"member:{member_id}", label)
+
+    @staticmethod
+    def ids_of(kind: str, refs: Iterable[str]) -> list[int]:
+        """The ids in the refs of one kind built from an id (``practitioner:12`` gives 12): the
+        constructors' inverse, so no other code takes a ref apart."""
+        prefix = f"{kind}:"
+        keys = (ref.removeprefix(prefix) for ref in refs if ref.startswith(prefix))
+        return sorted(int(key) for key in keys if key.isdigit())
 
 
 @dataclass(frozen=True, slots=True)

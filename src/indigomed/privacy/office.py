@@ -231,7 +231,7 @@ def record_legal_demand(
         raise Invalid(f"Give the docket or case number in at most {DEMAND_REFERENCE_MAX} characters.")
     if not categories:
         raise Invalid("Choose the information the demand asks for.")
-    current_policy().check_categories(categories)  # a PolicyError is an Invalid, with its message
+    current_policy().check_categories(list(categories))  # a PolicyError is an Invalid, with its message
     if not document or document.size is None or document.size == 0:
         raise Invalid("Attach the demand's document.")
     if document.size > MAX_DOCUMENT_BYTES:

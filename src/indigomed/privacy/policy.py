@@ -75,7 +75,12 @@ JURISDICTION_KEYS = {
     "consent_purposes": list,
     "floors": dict,
 }
-TOP_KEYS = {"version", "notice", "categories", "tags", "recipients", "purposes", "jurisdictions"}
+TOP_KEYS = {"version", "notice", "categories", "tags", "recipients", "practice_views", "purposes", "jurisdictions"}
+# What a practice role may ask to see of a patient in its calendar, and the category each field is.
+PRACTICE_FIELDS = {"name": "contact", "insurance": "insurance", "reason": "medical"}
+# The roles of people who run a calendar in Connect: the practitioner themself, the facility's
+# front desk (``FacilityStaff.Role.STAFF``) and its admin (``FacilityStaff.Role.ADMIN``).
+PRACTICE_ROLES = ("practitioner", "front_desk", "facility_admin")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +124,15 @@ class Policy:
     recipient_kinds: dict[str, str] = field(default_factory=dict)
     first_party: frozenset[str] = field(default_factory=frozenset)
     staff_roles: frozenset[str] = field(default_factory=frozenset)
+    # Practice role -> the patient fields (``PRACTICE_FIELDS``) its calendar view asks for.
+    practice_views: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def practice_view(self, role: str) -> frozenset[str]:
+        """The patient fields a practice role sees in its calendar; raises ``PolicyError`` for an unknown role."""
+        try:
+            return self.practice_views[role]
+        except KeyError:
+            raise PolicyError(f"The policy knows no practice role {role!r}.") from None
 
     def check_recipient_kind(self, kind: str) -> None:
         if kind not in self.recipient_kinds:
@@ -198,6 +212,7 @@ def parse_policy(text: str, source: str) -> Policy:
         if kind not in kinds:
             raise _fail(source, lines.of("recipients", "first_party"), f"first_party names unknown kind {kind!r}")
     first_party = frozenset(recipients["first_party"])
+    practice_views = _practice_views(source, lines, raw["practice_views"])
 
     purposes: dict[str, Purpose] = {}
     for name, spec in raw["purposes"].items():
@@ -257,7 +272,38 @@ def parse_policy(text: str, source: str) -> Policy:
         recipient_kinds=kinds,
         first_party=first_party,
         staff_roles=frozenset(recipients["staff_roles"]),
+        practice_views=practice_views,
     )
+
+
+def _practice_views(source: str, lines: _Lines, raw: Any) -> dict[str, frozenset[str]]:
+    """Every practice role named, each with known fields: a role left out would see nothing, and
+    saying so is the file's job, not an accident's."""
+    table = "practice_views"
+    if not isinstance(raw, dict):
+        raise _fail(source, lines.of(table), "[practice_views] must be a table")
+    views: dict[str, frozenset[str]] = {}
+    for role, fields in raw.items():
+        if role not in PRACTICE_ROLES:
+            raise _fail(
+                source,
+                lines.of(table, role),
+                f"unknown practice role {role!r} (the roles are {', '.join(PRACTICE_ROLES)})",
+            )
+        if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
+            raise _fail(source, lines.of(table, role), f"{role!r} must list fields")
+        unknown = sorted(set(fields) - PRACTICE_FIELDS.keys())
+        if unknown:
+            raise _fail(
+                source,
+                lines.of(table, role),
+                f"{role!r} names unknown field {unknown[0]!r} (the fields are {', '.join(PRACTICE_FIELDS)})",
+            )
+        views[role] = frozenset(fields)
+    for role in PRACTICE_ROLES:
+        if role not in views:
+            raise _fail(source, lines.of(table), f"[practice_views] lacks {role!r}")
+    return views
 
 
 def _check_receive(

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from indigomed.directory.models import Facility, Practitioner
+from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.models import Authorization, CareRelationship, Disclosure, Restriction
 from indigomed.privacy.policy import current_policy
 from indigomed.privacy.subjects import load_subjects
@@ -36,14 +37,14 @@ def accounting_for(member_id: int, start: dt.datetime, end: dt.datetime) -> Quer
 def care_team_choices(member_id: int) -> list[tuple[str, str]]:
     """(recipient ref, label) of the practitioners and facilities caring for the member."""
     refs = set(CareRelationship.objects.filter(member_id=member_id).values_list("recipient_ref", flat=True))
-    ids = {
-        kind: [int(r.split(":")[1]) for r in refs if r.startswith(f"{kind}:")] for kind in ("practitioner", "facility")
-    }
-    choices = [
-        (f"practitioner:{p.pk}", p.display_name) for p in Practitioner.objects.filter(pk__in=ids["practitioner"])
+    team = [
+        Recipient.practitioner(p.pk, p.display_name)
+        for p in Practitioner.objects.filter(pk__in=Recipient.ids_of("practitioner", refs))
     ]
-    choices += [(f"facility:{f.pk}", f.name) for f in Facility.objects.filter(pk__in=ids["facility"])]
-    return sorted(choices, key=lambda choice: choice[1])
+    team += [
+        Recipient.facility(f.pk, f.name) for f in Facility.objects.filter(pk__in=Recipient.ids_of("facility", refs))
+    ]
+    return sorted(((r.ref, r.label) for r in team), key=lambda choice: choice[1])
 
 
 def authorizations_of(member_id: int) -> QuerySet[Authorization]:

@@ -31,7 +31,6 @@ from indigomed.records.queries import (
     Profile,
     VisitHistoryItem,
     booking_details,
-    names_of,
     profile_of,
     visit_history_for,
 )
@@ -271,61 +270,6 @@ def own_booking_details(*, actor: Any, appointments: Sequence[Any]) -> dict[Any,
     if mine:
         _log_own_read(actor, "medical,insurance")
     return booking_details(mine)
-
-
-@dataclass
-class CareView:
-    """What a practice may see of one appointment's patient; ``withheld`` says what it may not, and why."""
-
-    name: str | None = None
-    reason: str | None = None
-    insurance: str | None = None
-    withheld: list[str] = field(default_factory=list)
-
-
-_LABELS = {"contact": "Name", "medical": "Reason", "insurance": "Insurance"}
-
-
-def disclose_for_care(
-    *, actor_user_id: int | None, recipient: Recipient, appointments: Sequence[tuple[int, Any]]
-) -> dict[Any, CareView]:
-    """What treatment needs of each (member, appointment id): name, reason, insurance, each decided.
-
-    The reason's sensitivity tags are read from the sealed booking details before deciding, so a
-    missing consent or a restriction withholds exactly what it must. Each row is an item whose
-    version is what it reads (name, reason and its kinds, plan): a calendar refreshed ten times is
-    ten access-log rows and one ledger entry, and a changed name is ledgered again (LEDGER-1).
-    """
-    booked = booking_details({public_id: member_id for member_id, public_id in appointments})
-    # Read with the booking details, to version the rows; a name is shown only where allowed.
-    names = names_of(sorted({member_id for member_id, _ in appointments}))
-    asked: list[tuple[Any, str]] = []
-    items: list[Item] = []
-    for member_id, public_id in appointments:
-        details = booked.get(public_id)
-        ref = f"appointment:{public_id}"
-        wanted = [("contact", frozenset[str](), names.get(member_id, ""))]
-        if details is not None:
-            reason_version = ",".join([details.reason_slug, *sorted(details.tags)])
-            wanted.append(("medical", frozenset(details.tags), reason_version))
-            if details.plan_slug:
-                wanted.append(("insurance", frozenset(), details.plan_slug))
-        for category, tags, version in wanted:
-            items.append(Item(member_id, frozenset({category}), tags, ref, version))
-            asked.append((public_id, category))
-    decisions = disclose(actor_user_id=actor_user_id, recipient=recipient, purpose="treatment", items=items)
-    views: dict[Any, CareView] = {public_id: CareView() for _, public_id in appointments}
-    for (public_id, category), item, decision in zip(asked, items, decisions, strict=True):
-        view = views[public_id]
-        if not decision.allowed:
-            view.withheld.append(f"{_LABELS[category]}: {decision.reason}")
-        elif category == "contact":
-            view.name = names.get(item.member_id, "Name not given")
-        elif category == "medical":
-            view.reason = booked[public_id].reason_name
-        else:
-            view.insurance = booked[public_id].plan_name
-    return views
 
 
 def disclose_visit_history(

@@ -17,9 +17,9 @@ from indigomed.directory.models import PractitionerRole
 from indigomed.errors import Forbidden, Invalid, NotFound
 from indigomed.privacy.services import own_booking_details
 from indigomed.scheduling import queries, services
+from indigomed.scheduling.calendar import calendar_entries, local_days, practice_zone
 from indigomed.scheduling.ics import appointment_ics
 from indigomed.scheduling.models import Appointment
-from indigomed.scheduling.practice_view import patients_for
 from indigomed.scheduling.reach import check_calendar_day, horizon_days, horizon_end
 from indigomed.scheduling.referrals import refer_patient
 from indigomed.scheduling.services import MAX_ID
@@ -44,10 +44,22 @@ class SlotRange(Schema):
     end: dt.datetime | None = None
 
 
+class ConsentIn(Schema):
+    """The member's consent that the practitioner see a reason of a specially protected kind."""
+
+    explicit_consent: bool = Field(..., description="True: I consent, for my care, for one year; revocable")
+    signed_name: str = Field(..., min_length=1, max_length=200, description="Your full name, typed, as your signature")
+
+
 class BookIn(Schema):
     slot_id: StrictInt = Field(..., ge=1, le=MAX_ID)
     visit_reason: str = Field(..., min_length=1, max_length=80)
     insurance_plan: str | None = Field(None, max_length=80, description="Plan slug; omit to pay yourself")
+    consent: ConsentIn | None = Field(
+        None,
+        description="Where your law asks it for the reason chosen: signed with the booking, in one step; "
+        "ignored for a reason that needs none",
+    )
 
 
 class RescheduleIn(Schema):
@@ -83,7 +95,11 @@ class PracticeAppointmentOut(Schema):
     visit_reason: str | None = Field(None, description="Withheld (null) when the privacy rules say so")
     patient: str | None = Field(None, description="Withheld (null) when the privacy rules say so")
     insurance: str | None = None
-    withheld: list[str] = Field(default_factory=list, description="What was withheld, and why")
+    fields: list[str] = Field(
+        default_factory=list,
+        description="The patient fields your role's view includes (name, reason, insurance), from the privacy policy",
+    )
+    withheld: list[str] = Field(default_factory=list, description="Of those, what was withheld, and why")
 
 
 class StatusIn(Schema):
@@ -121,7 +137,7 @@ class ReferralOut(Schema):
 
 
 class CalendarRange(Schema):
-    day: dt.date | None = None
+    day: dt.date | None = Field(None, description="A day in the facility's time zone; today there by default")
     days: int = Field(1, ge=1, le=7)
 
 
@@ -178,10 +194,15 @@ def mine_out(request: HttpRequest, appointments: list[Appointment]) -> list[dict
 
 @router.post("/appointments", response={201: AppointmentOut}, auth=django_auth, summary="Book a slot")
 def book(request: HttpRequest, data: BookIn) -> object:
+    consent = data.consent
     a = services.book_appointment(
-        actor=request.user, slot_id=data.slot_id, visit_reason=data.visit_reason, insurance_plan=data.insurance_plan
+        actor=request.user,
+        slot_id=data.slot_id,
+        visit_reason=data.visit_reason,
+        insurance_plan=data.insurance_plan,
+        consent=services.SignedConsent(consent.signed_name, consent.explicit_consent) if consent else None,
     )
-    return Status(201, appointment_out(a, a.details))  # type: ignore[attr-defined]
+    return Status(201, mine_out(request, [queries.appointment_for_member(request.user, a.public_id)])[0])
 
 
 @router.get("/appointments/{public_id}", response=AppointmentOut, auth=django_auth, summary="One of my appointments")
@@ -209,8 +230,8 @@ def ics(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 def practice_appointments_out(user: object, appointments: list[Appointment]) -> list[dict[str, object]]:
-    """Calendar rows; what each shows of the patient is decided by the privacy decision point."""
-    patients = patients_for(user, appointments)
+    """Calendar rows; what each shows of the patient is what the viewer's role sees, as the
+    privacy decision point decides it."""
     return [
         {
             "id": a.public_id,
@@ -220,24 +241,26 @@ def practice_appointments_out(user: object, appointments: list[Appointment]) -> 
             "practitioner": a.role.practitioner.display_name,
             "facility": a.role.facility.name,
             "visit_type": a.visit_type.name,
-            "visit_reason": patients[a.pk].reason,
-            "patient": patients[a.pk].name,
-            "insurance": patients[a.pk].insurance,
-            "withheld": patients[a.pk].withheld,
+            "visit_reason": patient.reason,
+            "patient": patient.name,
+            "insurance": patient.insurance,
+            "fields": sorted(patient.fields),
+            "withheld": patient.withheld,
         }
-        for a in appointments
+        for a, patient in ((entry.appointment, entry.patient) for entry in calendar_entries(user, appointments))
     ]
 
 
 @connect_router.get("/calendar", response=list[PracticeAppointmentOut], summary="The practice's appointments")
 def calendar(request: HttpRequest, window: Query[CalendarRange]) -> object:
-    if not queries.roles_managed_by(request.user).exists():
+    """Appointments of ``days`` days from ``day``, counted in the facility's time zone as the page does."""
+    zone = practice_zone(request.user)
+    if zone is None:
         raise Forbidden("Connect is for practices: this account does not run a practitioner's calendar.")
-    today = timezone.localdate()
+    today = timezone.now().astimezone(zone).date()
     day = window.day or today
     check_calendar_day(day, today=today)
-    start = dt.datetime.combine(day, dt.time(0, 0), tzinfo=dt.UTC)
-    end = start + dt.timedelta(days=window.days)
+    start, end = local_days(day, window.days, zone)
     return practice_appointments_out(request.user, list(queries.practice_calendar(request.user, start=start, end=end)))
 
 

@@ -1,6 +1,6 @@
 """The booking's database work in as few round trips as the engine allows (BOOK-2 hot path).
 
-One statement loads everything a booking checks and shows (slot, practitioner, facility, visit
+One statement loads everything a booking checks and writes (slot, practitioner, facility, visit
 type, the reason and plan asked for, whether the practitioner sees that reason and takes that
 plan). On PostgreSQL one more statement writes the appointment, closes the slot and refreshes
 the practitioner's next open time; SQLite takes the same three writes in one transaction.
@@ -13,7 +13,6 @@ import datetime as dt
 import json
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -21,27 +20,19 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from indigomed import rawsql
-from indigomed.directory.models import (
-    Facility,
-    InsuranceCarrier,
-    InsurancePlan,
-    Practitioner,
-    PractitionerRole,
-    VisitReason,
-)
-from indigomed.scheduling.models import Appointment, Slot, VisitType
+from indigomed.directory.models import InsuranceCarrier, InsurancePlan, Practitioner
+from indigomed.scheduling.models import Appointment, Slot
 from indigomed.scheduling.next_open import refresh_next_open
 
 _CONTEXT = """
-SELECT s.id, s.starts_at, s.ends_at, s.is_open,
-       r.id, r.is_active,
-       vt.id, vt.name, vt.duration_minutes,
-       p.id, p.slug, p.title, p.given_name, p.family_name,
-       f.id, f.slug, f.name, f.street, f.city, f.postal_code, f.timezone, f.cancel_cutoff_hours,
-       vr.id, vr.slug, vr.name, vr.specialty_id, vr.tags,
+SELECT s.id, s.starts_at, s.ends_at,
+       r.id, r.is_active, s.visit_type_id,
+       p.id, p.title, p.given_name, p.family_name,
+       f.id, f.name,
+       vr.id, vr.slug, vr.name, vr.tags,
        (SELECT COUNT(*) FROM directory_practitioner_specialties ps
          WHERE ps.practitioner_id = p.id AND ps.specialty_id = vr.specialty_id),
-       ip.id, ip.slug, ip.name, ic.id, ic.name,
+       ip.id, ip.slug, ip.name, ic.name,
        (SELECT COUNT(*) FROM directory_practitioner_plans pp
          WHERE pp.practitioner_id = p.id AND pp.insuranceplan_id = ip.id),
        (SELECT CASE WHEN m.parental_consent_needed AND m.parental_consent_at IS NULL THEN 2 ELSE 1 END
@@ -50,7 +41,6 @@ SELECT s.id, s.starts_at, s.ends_at, s.is_open,
          WHERE e.role_id = s.role_id AND e.kind = 'time_off' AND e.starts_at < s.ends_at AND e.ends_at > s.starts_at)
 FROM scheduling_slot s
 JOIN directory_practitionerrole r ON r.id = s.role_id
-JOIN scheduling_visittype vt ON vt.id = s.visit_type_id
 JOIN directory_practitioner p ON p.id = r.practitioner_id
 JOIN directory_facility f ON f.id = r.facility_id
 LEFT JOIN directory_visitreason vr ON vr.slug = %s
@@ -80,26 +70,40 @@ RETURNING (SELECT id FROM booked)
 """
 
 
-@dataclass(frozen=True)
-class BookedDetails:
-    """Why and how a booking was made, as the booking itself knew them (the same shape privacy
-    returns when it opens the sealed copy)."""
+@dataclass(frozen=True, slots=True)
+class ReasonAsked:
+    """The visit reason a booking asks for, as the directory lists it."""
 
-    reason_slug: str
-    reason_name: str
+    slug: str
+    name: str
     tags: tuple[str, ...]
-    plan_slug: str | None
-    plan_name: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class PlanAsked:
+    """The insurance plan a booking asks to use."""
+
+    slug: str
+    label: str  # carrier and plan, as members read it
+
+
+@dataclass(frozen=True, slots=True)
 class BookingContext:
-    """What the booking checks, as unsaved model instances ready to render."""
+    """What the booking checks and writes, read in one statement."""
 
-    slot: Slot
-    reason: VisitReason | None
+    slot_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    role_id: int
+    role_active: bool
+    visit_type_id: int
+    practitioner_id: int
+    practitioner_name: str
+    facility_id: int
+    facility_name: str
+    reason: ReasonAsked | None
     practitioner_sees_reason: bool
-    plan: InsurancePlan | None
+    plan: PlanAsked | None
     practitioner_takes_plan: bool
     booker_is_member: bool
     booker_awaits_parental_consent: bool
@@ -123,45 +127,35 @@ def load_context(
     found = rawsql.rows(_CONTEXT, [booker_id, visit_reason, insurance_plan or "", slot_id])
     if not found:
         return None
-    (s_id, s_start, s_end, s_open, r_id, r_active, vt_id, vt_name, vt_minutes,
-     p_id, p_slug, p_title, p_given, p_family,
-     f_id, f_slug, f_name, f_street, f_city, f_postal, f_zone, f_cutoff,
-     vr_id, vr_slug, vr_name, vr_specialty, vr_tags, seen,
-     ip_id, ip_slug, ip_name, ic_id, ic_name, taken, is_member, time_off) = found[0]  # fmt: skip
-    facility = Facility(
-        id=f_id,
-        slug=f_slug,
-        name=f_name,
-        street=f_street,
-        city=f_city,
-        postal_code=f_postal,
-        timezone=f_zone,
-        cancel_cutoff_hours=f_cutoff,
-    )
-    practitioner = Practitioner(id=p_id, slug=p_slug, title=p_title, given_name=p_given, family_name=p_family)
-    role = PractitionerRole(id=r_id, practitioner=practitioner, facility=facility, is_active=bool(r_active))
-    visit_type = VisitType(id=vt_id, role=role, name=vt_name, duration_minutes=vt_minutes)
-    slot = Slot(
-        id=s_id,
-        role=role,
-        visit_type=visit_type,
-        starts_at=rawsql.read_when(s_start),
-        ends_at=rawsql.read_when(s_end),
-        is_open=bool(s_open),
-    )
+    (s_id, s_start, s_end, r_id, r_active, vt_id, p_id, p_title, p_given, p_family, f_id, f_name,
+     vr_id, vr_slug, vr_name, vr_tags, seen,
+     ip_id, ip_slug, ip_name, ic_name, taken, is_member, time_off) = found[0]  # fmt: skip
     reason = None
     if vr_id is not None:
         tags = json.loads(vr_tags) if isinstance(vr_tags, str) else (vr_tags or [])
-        reason = VisitReason(id=vr_id, slug=vr_slug, name=vr_name, specialty_id=vr_specialty, tags=tags)
+        reason = ReasonAsked(vr_slug, vr_name, tuple(tags))
     plan = None
     if ip_id is not None:
-        plan = InsurancePlan(id=ip_id, slug=ip_slug, name=ip_name, carrier=InsuranceCarrier(id=ic_id, name=ic_name))
-    for instance in (facility, practitioner, role, visit_type, slot, reason, plan):
-        if instance is not None:
-            instance._state.adding = False
-            instance._state.db = connection.alias
+        # Named as the directory names it everywhere else (carrier, then plan).
+        plan = PlanAsked(ip_slug, str(InsurancePlan(name=ip_name, carrier=InsuranceCarrier(name=ic_name))))
     return BookingContext(
-        slot, reason, bool(seen), plan, bool(taken), is_member is not None, is_member == 2, bool(time_off)
+        slot_id=s_id,
+        starts_at=rawsql.read_when(s_start),
+        ends_at=rawsql.read_when(s_end),
+        role_id=r_id,
+        role_active=bool(r_active),
+        visit_type_id=vt_id,
+        practitioner_id=p_id,
+        practitioner_name=Practitioner(title=p_title, given_name=p_given, family_name=p_family).display_name,
+        facility_id=f_id,
+        facility_name=f_name,
+        reason=reason,
+        practitioner_sees_reason=bool(seen),
+        plan=plan,
+        practitioner_takes_plan=bool(taken),
+        booker_is_member=is_member is not None,
+        booker_awaits_parental_consent=is_member == 2,
+        slot_closed_for_time_off=bool(time_off),
     )
 
 
@@ -188,20 +182,20 @@ def holdings(*, member_id: int, practitioner_id: int, starts_at: dt.datetime, en
     return Holdings(found["with_practitioner"], found["upcoming"], found["overlapping"] > 0)
 
 
-def write_booking(*, member: Any, context: BookingContext, rescheduled_from: Appointment | None) -> Appointment:
+def write_booking(*, member_id: int, context: BookingContext, rescheduled_from: Appointment | None) -> Appointment:
     """Insert the appointment, close the slot, refresh the next open time: all or nothing.
 
     Raises ``IntegrityError`` when the slot is already held (the caller turns it into SlotTaken).
     """
-    slot, now = context.slot, timezone.now()
+    now = timezone.now()
     appointment = Appointment(
         public_id=uuid.uuid4(),
-        member=member,
-        slot=slot,
-        role=slot.role,
-        visit_type=slot.visit_type,
-        starts_at=slot.starts_at,
-        ends_at=slot.ends_at,
+        member_id=member_id,
+        slot_id=context.slot_id,
+        role_id=context.role_id,
+        visit_type_id=context.visit_type_id,
+        starts_at=context.starts_at,
+        ends_at=context.ends_at,
         status=Appointment.Status.BOOKED,
         booked_at=now,
         status_changed_at=now,
@@ -212,24 +206,16 @@ def write_booking(*, member: Any, context: BookingContext, rescheduled_from: App
     else:
         with transaction.atomic():
             appointment.save(force_insert=True)
-            Slot.objects.filter(pk=slot.pk).update(is_open=False)
-            refresh_next_open(role_ids=[slot.role.pk])
-    slot.is_open = False
-    reason, plan = context.reason, context.plan
-    assert reason is not None
-    appointment.details = BookedDetails(  # type: ignore[attr-defined]
-        reason.slug, reason.name, tuple(reason.tags or ()), plan.slug if plan else None, str(plan) if plan else None
-    )
+            Slot.objects.filter(pk=context.slot_id).update(is_open=False)
+            refresh_next_open(role_ids=[context.role_id])
     return appointment
 
 
 def _write_postgres(appointment: Appointment, now: dt.datetime) -> int:
-    slot = appointment.slot
     params = [
-        appointment.public_id, appointment.member.pk, slot.pk, slot.role.pk, slot.visit_type.pk,
-        appointment.starts_at, appointment.ends_at, now, now,
-        appointment.rescheduled_from.pk if appointment.rescheduled_from else None,
-        slot.role.pk, now, slot.pk,
+        appointment.public_id, appointment.member_id, appointment.slot_id, appointment.role_id,
+        appointment.visit_type_id, appointment.starts_at, appointment.ends_at, now, now,
+        appointment.rescheduled_from_id, appointment.role_id, now, appointment.slot_id,
     ]  # fmt: skip
     # A single statement is atomic on its own; inside a caller's transaction (a reschedule) it
     # takes a savepoint so that losing the race leaves the caller's work intact.

@@ -14,11 +14,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from indigomed.directory.models import PractitionerRole, Specialty, VisitReason
+from indigomed.directory.models import Specialty, VisitReason
 from indigomed.errors import DomainError
+from indigomed.privacy.care import fields_seen_by
 from indigomed.scheduling import queries, services
+from indigomed.scheduling.calendar import CalendarEntry, calendar_entries, local_days, practice_zone
 from indigomed.scheduling.forms import AvailabilityChangeForm, VisitStatusForm
-from indigomed.scheduling.practice_view import patients_for
 from indigomed.scheduling.reach import check_calendar_day
 from indigomed.scheduling.referrals import refer_patient
 from indigomed.scheduling.services import MAX_ID
@@ -26,19 +27,9 @@ from indigomed.search.queries import Criteria, search
 from indigomed.web.feedback import flash_form_errors
 
 
-def _practice_zone(request: HttpRequest) -> ZoneInfo | None:
-    role = (
-        PractitionerRole.objects.filter(pk__in=queries.roles_managed_by(request.user))
-        .select_related("facility")
-        .order_by("pk")
-        .first()
-    )
-    return ZoneInfo(role.facility.timezone) if role else None
-
-
 @login_required
 def calendar(request: HttpRequest) -> HttpResponse:
-    zone = _practice_zone(request)
+    zone = practice_zone(request.user)
     if zone is None:
         return render(request, "connect/not_practice.html", status=403)
     view = "week" if request.GET.get("view") == "week" else "day"
@@ -54,14 +45,11 @@ def calendar(request: HttpRequest) -> HttpResponse:
         day, error = today, exc.message
     first = day - dt.timedelta(days=day.weekday()) if view == "week" else day
     span = 7 if view == "week" else 1
-    start = dt.datetime.combine(first, dt.time(0, 0), tzinfo=zone)
-    end = dt.datetime.combine(first + dt.timedelta(days=span), dt.time(0, 0), tzinfo=zone)
-    appointments = list(queries.practice_calendar(request.user, start=start, end=end))
-    patients = patients_for(request.user, appointments)
-    by_day: dict[dt.date, list[object]] = defaultdict(list)
-    for a in appointments:
-        a.patient = patients[a.pk]  # type: ignore[attr-defined]
-        by_day[a.starts_at.astimezone(zone).date()].append(a)
+    start, end = local_days(first, span, zone)
+    entries = calendar_entries(request.user, list(queries.practice_calendar(request.user, start=start, end=end)))
+    by_day: dict[dt.date, list[CalendarEntry]] = defaultdict(list)
+    for entry in entries:
+        by_day[entry.appointment.starts_at.astimezone(zone).date()].append(entry)
     days = [(first + dt.timedelta(days=i), by_day.get(first + dt.timedelta(days=i), [])) for i in range(span)]
     return render(
         request,
@@ -71,6 +59,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "view": view,
             "day": day,
             "days": days,
+            # The columns: what the viewer's role sees of patients, from the policy file.
+            "fields": fields_seen_by(request.user, queries.calendars_run_by(request.user)),
             "previous": first - dt.timedelta(days=span),
             "next": first + dt.timedelta(days=span),
             "status_form": VisitStatusForm(),

@@ -40,13 +40,12 @@ def check_member_may_hold(
     practitioner_name: str,
     starts_at: dt.datetime,
     ends_at: dt.datetime,
-    limited: bool,
 ) -> None:
     """Inside the booking's transaction: the member may take this time.
 
     Locks the member's bookings first, so that two racing bookings of one member are counted one
     after the other. Raises ``OverlappingBooking`` when the member already holds an appointment
-    that overlaps the time (with any practitioner) and, when ``limited``, ``BookingLimitReached``
+    that overlaps the time (with any practitioner) and ``BookingLimitReached``
     when they hold as many upcoming appointments as the operator allows.
     """
     booking_store.lock_member(member_id=member_id)
@@ -55,8 +54,6 @@ def check_member_may_hold(
     )
     if held.overlapping:
         raise OverlappingBooking("You already have an appointment at that time. Cancel or move it first.")
-    if not limited:
-        return
     per_practitioner = int(product_setting("BOOKING_LIMIT_PER_PRACTITIONER"))
     if held.with_practitioner >= per_practitioner:
         raise BookingLimitReached(

@@ -9,13 +9,13 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
+from indigomed.directory.models import VisitReason
 from indigomed.messaging.services import send_to_member
 from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.services import Item, disclose
 from indigomed.scheduling.errors import WrongStatus
 from indigomed.scheduling.models import Appointment, Referral
 from indigomed.scheduling.queries import appointment_for_practice
-from indigomed.scheduling.recipients import practitioner_ref
 from indigomed.scheduling.services import book_appointment
 
 # Referring is part of the care of someone being seen, or just seen.
@@ -34,21 +34,22 @@ def refer_patient(*, actor: Any, from_appointment: str, slot_id: int, visit_reas
     if origin.status not in REFERRABLE:
         raise WrongStatus("Refer from a visit that is booked, checked in or completed.")
     with transaction.atomic():
+        # The referring practitioner books, for the member: they are the actor of the booking.
         booked = book_appointment(
-            actor=origin.member,
+            actor=actor,
+            for_member=origin.member,
             slot_id=slot_id,
             visit_reason=visit_reason,
             insurance_plan=None,
-            booked_by_practice=True,
         )
         referral = Referral.objects.create(
             member=origin.member, from_appointment=origin, to_appointment=booked, referred_by=actor
         )
         receiving = booked.role
-        recipient = Recipient(
-            "practitioner",
-            practitioner_ref(receiving.practitioner.pk),
-            f"{receiving.practitioner.display_name}, {receiving.facility.name} (referral)",
+        # The directory's kinds of the reason booked, which the disclosure is decided on.
+        tags = VisitReason.objects.filter(slug=visit_reason).values_list("tags", flat=True).get()
+        recipient = Recipient.practitioner(
+            receiving.practitioner.pk, f"{receiving.practitioner.display_name}, {receiving.facility.name} (referral)"
         )
         ref = f"referral:{referral.public_id}"
         disclose(
@@ -57,7 +58,7 @@ def refer_patient(*, actor: Any, from_appointment: str, slot_id: int, visit_reas
             purpose="treatment",
             items=[
                 Item(origin.member_id, frozenset({"contact"}), frozenset(), ref),
-                Item(origin.member_id, frozenset({"medical"}), frozenset(booked.details.tags), ref),  # type: ignore[attr-defined]
+                Item(origin.member_id, frozenset({"medical"}), frozenset(tags or ()), ref),
             ],
         )
         transaction.on_commit(lambda: tell_member_of_referral(referral_id=referral.pk))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,7 +15,8 @@ from indigomed.accounts.roles import load_actor
 from indigomed.conf import product_setting
 from indigomed.directory.models import PractitionerRole
 from indigomed.errors import Forbidden, Invalid, NotFound
-from indigomed.privacy.services import own_booking_details, record_care_relationship
+from indigomed.privacy.decisions import Recipient
+from indigomed.privacy.services import own_booking_details, record_care_relationship, sign_authorization
 from indigomed.records.services import record_booking_details, record_completed_visit
 from indigomed.scheduling import booking_store
 from indigomed.scheduling.availability import WeeklyRule, Window, slots_between
@@ -29,7 +31,6 @@ from indigomed.scheduling.queries import (
     roles_managed_by,
 )
 from indigomed.scheduling.reach import check_window_in_horizon
-from indigomed.scheduling.recipients import facility_ref, practitioner_ref
 from indigomed.security.services import record_event
 
 Status = Appointment.Status
@@ -37,6 +38,8 @@ Status = Appointment.Status
 TRANSIENT = {"40P01", "40001"}
 # The largest id the database holds (a signed 64-bit integer); anything larger names nothing.
 MAX_ID = 2**63 - 1
+# A consent given while booking covers the visit and the care that follows it for a year.
+CONSENT_LASTS = dt.timedelta(days=365)
 
 
 # --- Slots ------------------------------------------------------------------------------------
@@ -197,17 +200,32 @@ def _require_runs_role(actor: Any, role: PractitionerRole) -> None:
 # --- Booking ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class SignedConsent:
+    """The member's consent, given while booking, that the practitioner see a reason of a
+    specially protected kind (USE-4, USE-5): typed full name and the explicit tick."""
+
+    signed_name: str
+    explicit_consent: bool = True
+
+
 def book_appointment(
     *,
     actor: Any,
     slot_id: int,
     visit_reason: str,
     insurance_plan: str | None,
+    consent: SignedConsent | None = None,
     rescheduled_from: Appointment | None = None,
-    booked_by_practice: bool = False,
+    for_member: Any | None = None,
 ) -> Appointment:
-    """Book an open slot for the signed-in member (or, ``booked_by_practice``, for the member a
-    practice refers).
+    """Book an open slot for the signed-in member, or, with ``for_member``, for the member a
+    practice refers (BOOK-5): the practice is then the actor, and the booking the member's.
+
+    With ``consent``, and a reason of a kind the law protects, the member's authorization that
+    the booked practitioner see it for treatment is signed in the same transaction: the booking
+    and its consent commit together, or neither does. A reason of no protected kind needs none,
+    and a consent given with it is not recorded.
 
     Guarantees: the slot is booked at most once whoever races for it, because the database's
     partial unique index on the slot decides; the loser gets ``SlotTaken`` carrying the next
@@ -217,21 +235,25 @@ def book_appointment(
     upcoming ones than the operator allows (``BookingLimitReached``) nor more attempts than
     the rate allows (``TooManyBookingAttempts``). Raises ``NotFound`` for an unknown slot,
     reason or plan, ``SlotInPast`` for a slot that has started, ``Invalid`` for a reason the
-    practitioner does not see or a plan they do not take, ``Forbidden`` for a caller who is not
-    a member.
+    practitioner does not see, a plan they do not take, a consent without its signature or one
+    given by a practice,
+    ``Forbidden`` for a booking for someone who is not a member.
     """
+    member = for_member if for_member is not None else actor
+    if for_member is not None and consent is not None:
+        raise Invalid("Only the member signs their own consent.")
     not_member = Forbidden("Only members can book appointments.")
-    if not getattr(actor, "is_authenticated", False):
+    if not getattr(member, "is_authenticated", False):
         raise not_member
     if not 0 < slot_id <= MAX_ID:
         raise NotFound("We could not find that time slot.")
-    if not booked_by_practice:
-        count_booking_attempt(member_id=actor.pk)
+    # Whoever books is rate-limited: the member for themselves, the practice for its referrals.
+    count_booking_attempt(member_id=actor.pk)
     context = booking_store.load_context(
-        booker_id=actor.pk, slot_id=slot_id, visit_reason=visit_reason, insurance_plan=insurance_plan
+        booker_id=member.pk, slot_id=slot_id, visit_reason=visit_reason, insurance_plan=insurance_plan
     )
     if context is None:
-        raise not_member if not load_actor(actor).is_member else NotFound("We could not find that time slot.")
+        raise not_member if not load_actor(member).is_member else NotFound("We could not find that time slot.")
     if not context.booker_is_member:
         raise not_member
     if context.booker_awaits_parental_consent:
@@ -239,25 +261,31 @@ def book_appointment(
             "Your parent or guardian has not given their consent yet. We e-mailed them a link; "
             "you can book once they have used it."
         )
-    if not context.slot.role.is_active:
+    if not context.role_active:
         raise NotFound("We could not find that time slot.")
-    slot, practitioner = context.slot, context.slot.role.practitioner
-    if slot.starts_at <= timezone.now():
+    if context.starts_at <= timezone.now():
         raise SlotInPast("That time has already passed. Please choose a later time.")
     if context.slot_closed_for_time_off:
         raise SlotClosed(
             "Sorry, the practice is closed at that time. Here are the next open times.",
-            next_slots=next_open_slots([slot.role.pk], per_role=5).get(slot.role.pk, []),
+            next_slots=next_open_slots([context.role_id], per_role=5).get(context.role_id, []),
         )
     if context.reason is None:
         raise NotFound("We do not know that visit reason.")
     if not context.practitioner_sees_reason:
-        raise Invalid(f"{practitioner.display_name} does not see patients for that reason.")
+        raise Invalid(f"{context.practitioner_name} does not see patients for that reason.")
     if insurance_plan:
         if context.plan is None:
             raise NotFound("We do not know that insurance plan.")
         if not context.practitioner_takes_plan:
-            raise Invalid(f"{practitioner.display_name} does not accept {context.plan}.")
+            raise Invalid(f"{context.practitioner_name} does not accept {context.plan.label}.")
+    if consent is not None and context.reason.tags:
+        if not consent.explicit_consent:
+            raise Invalid("Tick the box that says you consent, or book without consenting.")
+        if len(consent.signed_name.split()) < 2:
+            raise Invalid("Type your full name to sign the consent.")
+    else:
+        consent = None  # nothing the law protects: nothing to consent to
     # A deadlock with a racing cancellation is resolved by the database choosing a victim; the
     # victim simply tries again (only when it owns the transaction: a caller's would be lost).
     attempts = 1 if transaction.get_connection().in_atomic_block else 3
@@ -265,53 +293,73 @@ def book_appointment(
         while True:
             attempts -= 1
             try:
-                return _write_booking(actor, context, rescheduled_from, limited=not booked_by_practice)
+                # A referral counts against the member's limits too: a practice must not fill a colleague's calendar.
+                return _write_booking(actor, member, context, rescheduled_from, consent)
             except OperationalError as exc:
                 if attempts == 0 or getattr(exc.__cause__, "sqlstate", None) not in TRANSIENT:
                     raise
     except IntegrityError as exc:
-        upcoming = next_open_slots([slot.role.pk], per_role=5).get(slot.role.pk, [])
+        upcoming = next_open_slots([context.role_id], per_role=5).get(context.role_id, [])
         raise SlotTaken(
             "Sorry, that time is no longer available. Here are the next open times.", next_slots=upcoming
         ) from exc
 
 
 def _write_booking(
-    actor: Any, context: booking_store.BookingContext, rescheduled_from: Appointment | None, *, limited: bool
+    actor: Any,
+    member: Any,
+    context: booking_store.BookingContext,
+    rescheduled_from: Appointment | None,
+    consent: SignedConsent | None,
 ) -> Appointment:
-    role = context.slot.role
+    reason, plan = context.reason, context.plan
+    assert reason is not None
+    practitioner = Recipient.practitioner(context.practitioner_id, context.practitioner_name)
     with transaction.atomic():
         check_member_may_hold(
-            member_id=actor.pk,
-            practitioner_id=role.practitioner.pk,
-            practitioner_name=role.practitioner.display_name,
-            starts_at=context.slot.starts_at,
-            ends_at=context.slot.ends_at,
-            limited=limited,
+            member_id=member.pk,
+            practitioner_id=context.practitioner_id,
+            practitioner_name=context.practitioner_name,
+            starts_at=context.starts_at,
+            ends_at=context.ends_at,
         )
-        appointment = booking_store.write_booking(member=actor, context=context, rescheduled_from=rescheduled_from)
-        details = appointment.details  # type: ignore[attr-defined]
+        appointment = booking_store.write_booking(
+            member_id=member.pk, context=context, rescheduled_from=rescheduled_from
+        )
         record_booking_details(
-            member_id=actor.pk,
+            member_id=member.pk,
             appointment_public_id=appointment.public_id,
-            reason={"slug": details.reason_slug, "name": details.reason_name, "tags": list(details.tags)},
-            insurance={"slug": details.plan_slug, "name": details.plan_name} if details.plan_slug else None,
+            reason={"slug": reason.slug, "name": reason.name, "tags": list(reason.tags)},
+            insurance={"slug": plan.slug, "name": plan.label} if plan else None,
         )
         # USE-5: booking makes the practitioner and their facility part of the member's care.
         record_care_relationship(
-            member_id=actor.pk,
-            recipient_refs=[practitioner_ref(role.practitioner.pk), facility_ref(role.facility.pk)],
+            member_id=member.pk,
+            recipient_refs=[practitioner.ref, Recipient.facility(context.facility_id, context.facility_name).ref],
             source_ref=f"appointment:{appointment.public_id}",
         )
         # A move is one change: the new appointment names the one it replaces.
         record_event(
             actor=actor,
             action="appointment.rescheduled" if rescheduled_from else "booking.created",
-            member_id=actor.pk,
+            member_id=member.pk,
             subject_ref=f"appointment:{appointment.public_id}",
-            details={"slot": context.slot.pk}
+            details={"slot": context.slot_id}
             | ({"moved_from": rescheduled_from.public_id} if rescheduled_from else {}),
         )
+        if consent is not None:
+            sign_authorization(
+                actor=member,
+                recipient_ref=practitioner.ref,
+                recipient_label=practitioner.label,
+                purposes=["treatment"],
+                categories=["medical"],
+                tags=list(reason.tags),
+                information=f"The reason for my visit of {context.starts_at:%Y-%m-%d} and related information",
+                signed_name=consent.signed_name,
+                explicit_consent=consent.explicit_consent,
+                expires_at=context.starts_at + CONSENT_LASTS,
+            )
         return appointment
 
 

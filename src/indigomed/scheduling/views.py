@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,17 +15,12 @@ from django.views.decorators.http import require_POST
 
 from indigomed.accounts.roles import actor_of
 from indigomed.directory.models import VisitReason
-from indigomed.privacy.services import (
-    consent_needed_for,
-    own_booking_details,
-    own_visit_history,
-    sign_authorization,
-)
+from indigomed.privacy.services import consent_needed_for, own_booking_details, own_visit_history
 from indigomed.scheduling import queries, services
 from indigomed.scheduling.forms import BookForm, RescheduleForm
 from indigomed.scheduling.ics import appointment_ics
 from indigomed.scheduling.models import Appointment, Slot
-from indigomed.scheduling.recipients import practitioner_ref
+from indigomed.scheduling.services import SignedConsent
 from indigomed.web.feedback import caught, flashed, refusals_as_pages
 
 
@@ -42,7 +36,7 @@ def book(request: HttpRequest, slot_id: int) -> HttpResponse:
     slot = _slot_or_404(slot_id)
     practitioner = slot.role.practitioner
     offered = list(VisitReason.objects.filter(specialty__practitioners=practitioner).order_by("name").distinct())
-    sensitive = {r.slug: r.tags for r in offered if r.tags}
+    sensitive = {t for r in offered for t in r.tags or ()}
     reasons = [(r.slug, f"{r.name} *" if r.tags else r.name) for r in offered]
     plans = [(p.slug, str(p)) for p in practitioner.plans.select_related("carrier")]
     form = BookForm(request.POST or None, reasons=reasons, plans=plans)
@@ -51,32 +45,18 @@ def book(request: HttpRequest, slot_id: int) -> HttpResponse:
         context["not_member"] = True
         return render(request, "scheduling/book.html", context, status=403)
     # USE-5: where the member's law asks consent for some reasons, say so and let them give it here.
-    context["consent_for"] = consent_needed_for(
-        member_id=request.user.pk or 0, tags=sorted({t for tags in sensitive.values() for t in tags})
-    )
+    context["consent_for"] = consent_needed_for(member_id=request.user.pk or 0, tags=sorted(sensitive))
     if request.method == "POST" and form.is_valid():
-        chosen_tags = sensitive.get(form.cleaned_data["visit_reason"], [])
-        # The booking and the consent given with it commit together, or neither does.
-        with caught() as attempt, transaction.atomic():
+        data = form.cleaned_data
+        # One service call: the booking and the consent given with it commit together, or neither does.
+        with caught() as attempt:
             appointment = services.book_appointment(
                 actor=request.user,
                 slot_id=slot.pk,
-                visit_reason=form.cleaned_data["visit_reason"],
-                insurance_plan=form.cleaned_data["insurance_plan"] or None,
+                visit_reason=data["visit_reason"],
+                insurance_plan=data["insurance_plan"] or None,
+                consent=SignedConsent(signed_name=data["signed_name"]) if data["consent"] else None,
             )
-            if chosen_tags and form.cleaned_data["consent"]:
-                sign_authorization(
-                    actor=request.user,  # type: ignore[arg-type]
-                    recipient_ref=practitioner_ref(practitioner.pk),
-                    recipient_label=practitioner.display_name,
-                    purposes=["treatment"],
-                    categories=["medical"],
-                    tags=list(chosen_tags),
-                    information=f"The reason for my visit of {slot.starts_at:%Y-%m-%d} and related information",
-                    signed_name=form.cleaned_data["signed_name"],
-                    explicit_consent=True,
-                    expires_at=slot.starts_at + dt.timedelta(days=365),
-                )
         if refusal := attempt.refusal:
             # A taken or closed time comes with the next open ones to choose from instead.
             context.update(error=refusal.message, next_slots=refusal.details.get("next_slots", []))
@@ -91,13 +71,14 @@ def my_appointments(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     appointments = list(queries.appointments_of_member(request.user))
     details = own_booking_details(actor=request.user, appointments=appointments)
-    for a in appointments:
-        a.details = details.get(a.public_id)  # type: ignore[attr-defined]
     return render(
         request,
         "scheduling/my_appointments.html",
         {
-            "upcoming": [a for a in appointments if a.ends_at >= now and a.status != "cancelled"],
+            # Each upcoming appointment with the reason the member booked it for (their own read).
+            "upcoming": [
+                (a, details.get(a.public_id)) for a in appointments if a.ends_at >= now and a.status != "cancelled"
+            ],
             "past": [a for a in reversed(appointments) if a.ends_at < now or a.status == "cancelled"],
             "history": own_visit_history(actor=request.user),  # type: ignore[arg-type]
         },
