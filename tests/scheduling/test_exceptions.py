@@ -117,3 +117,28 @@ def test_the_connect_page_reads_times_in_the_facilitys_zone(world) -> None:
     exception = AvailabilityException.objects.get()
     assert exception.starts_at == starts
     assert exception.starts_at.astimezone(dt.UTC).hour in (22, 23)  # 18:00 in New York
+
+
+def test_extra_hours_inside_time_off_are_refused_rather_than_reported_open(world) -> None:
+    """BOOK-1: hours in which nothing can be booked are not "opened"; the calendar stays as it was."""
+    starts, ends = next_local_evening()
+    visit_type = world.heart_role.visit_types.get()
+    doctor = client_for(world.doctor_user)
+    off = post(
+        doctor,
+        f"/api/connect/roles/{world.heart_role.pk}/time-off",
+        {
+            "starts_at": (starts - dt.timedelta(hours=1)).isoformat(),
+            "ends_at": (ends + dt.timedelta(hours=1)).isoformat(),
+        },
+    )
+    assert off.status_code == 201
+    before = AvailabilityException.objects.count(), Slot.objects.count()
+    response = post(
+        doctor,
+        f"/api/connect/roles/{world.heart_role.pk}/extra-hours",
+        {"starts_at": starts.isoformat(), "ends_at": ends.isoformat(), "visit_type_id": visit_type.pk},
+    )
+    assert response.status_code == 400
+    assert "fits in these hours: they fall in time off" in response.json()["detail"]
+    assert (AvailabilityException.objects.count(), Slot.objects.count()) == before

@@ -166,7 +166,7 @@ def add_extra_hours(
     """Open extra hours on a role's calendar, cut into slots of one of its visit types.
 
     Raises ``NotFound`` for a calendar the actor does not run or a visit type it does not
-    offer, ``Invalid`` for a bad window (as for time off).
+    offer, ``Invalid`` for a bad window (as for time off) or one in which no visit can be booked.
     """
     _require_runs_role(actor, role)
     _check_window(starts_at, ends_at, "extra hours")
@@ -182,7 +182,15 @@ def add_extra_hours(
             ends_at=ends_at,
             visit_type=visit_type,
         )
-        generate_slots(role=role, first_day=starts_at.astimezone(zone).date(), last_day=ends_at.astimezone(zone).date())
+        opened = generate_slots(
+            role=role, first_day=starts_at.astimezone(zone).date(), last_day=ends_at.astimezone(zone).date()
+        )
+        if not opened:
+            # Saying "opened" when nothing can be booked would leave the practice waiting for no one.
+            raise Invalid(
+                f"No {visit_type.name.lower()} fits in these hours: they fall in time off, are open already, "
+                "or are shorter than the visit. Nothing was changed."
+            )
         record_event(
             actor=actor,
             action="calendar.extra_hours_added",
