@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,7 +20,7 @@ _CONSENT_SALT = "indigomed.parental-consent"
 
 
 def create_member_profile(
-    *, user: User, name: str, date_of_birth: dt.date, country: str, parent_email: str = ""
+    *, user: User, name: str, date_of_birth: dt.date, country: str, parent_email: str = "", language: str = "en"
 ) -> Member:
     """Make a freshly signed-up user a member. The age gate has already run in the form.
 
@@ -36,6 +35,7 @@ def create_member_profile(
         user=user,
         parental_consent_needed=needed,
         parental_consent_requested_at=timezone.now() if needed else None,
+        language=language if language in dict(Member.LANGUAGES) else "en",
     )
     guardian = parent_email if needed else None
     create_personal_profile(
@@ -46,9 +46,9 @@ def create_member_profile(
         guardian_email=guardian,
     )
     if guardian:
-        # The parent's address is kept only sealed with the member's data; the request goes out
-        # from the address in hand.
-        transaction.on_commit(lambda: send_parental_consent_request(member_id=member.pk, parent_email=guardian))
+        # The parent's address is kept only sealed with the member's data; the request is queued
+        # from the address in hand, in the sign-up's transaction.
+        send_parental_consent_request(member_id=member.pk, parent_email=guardian)
     return member
 
 
@@ -57,7 +57,7 @@ def parental_consent_token(member: Member) -> str:
 
 
 def send_parental_consent_request(*, member_id: int, parent_email: str) -> None:
-    """E-mail the parent a link to give their consent, once the sign-up commits.
+    """Queue an e-mail to the parent with a link to give their consent, in the sign-up's transaction.
 
     Of the child it carries only the name they signed up with (so the parent knows who named
     them): no address, no date of birth, no health information. Nothing goes out if the
@@ -100,3 +100,11 @@ def give_parental_consent(*, token: str) -> Member:
     Member.objects.filter(pk=member.pk, parental_consent_at__isnull=True).update(parental_consent_at=timezone.now())
     member.refresh_from_db(fields=["parental_consent_at"])
     return member
+
+
+def choose_language(*, actor: User, language: str) -> None:
+    """The member chooses the language IndigoMed writes to them in; ``Invalid`` for one it does not write."""
+    if language not in dict(Member.LANGUAGES):
+        raise Invalid("Choose English or French.")
+    if not Member.objects.filter(user_id=actor.pk).update(language=language):
+        raise NotFound("Only members choose the language they are written to in.")

@@ -183,9 +183,10 @@ def release_under_legal_demand(
 
 
 def announce_transfer(*, officer: User, acquirer: str, effective_on: dt.date, text: str) -> TransferNotice:
-    """Tell every member, by e-mail once this commits, before any information moves in a merger.
+    """Tell every member, through the outbox, before any information moves in a merger.
 
-    Until a member has been told, the decision point refuses every ``merger`` disclosure about them.
+    Until a member's notice is delivered, the decision point refuses every ``merger`` disclosure
+    about them.
     """
     if not is_privacy_officer(officer):
         raise NotFound("Only the privacy office announces transfers.")
@@ -202,5 +203,12 @@ def announce_transfer(*, officer: User, acquirer: str, effective_on: dt.date, te
     )
     subject = "IndigoMed: an important notice about your information"
     body = f"{notice.text}\n\nThe transfer to {notice.acquirer} takes effect on {notice.effective_on:%d %B %Y}.\n"
-    send_to_members(member_ids=members, subject=subject, body=body, reason="transfer-notice", actor_user_id=officer.pk)
+    send_to_members(
+        member_ids=members,
+        subject=subject,
+        body=body,
+        reason="transfer-notice",
+        actor_user_id=officer.pk,
+        about_ref=f"transfer:{notice.public_id}",
+    )
     return notice

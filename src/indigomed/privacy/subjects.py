@@ -6,10 +6,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Min
-
+from indigomed.messaging.queries import first_delivered
 from indigomed.privacy.decisions import Block, Grant, Subject
-from indigomed.privacy.models import Authorization, CareRelationship, Restriction, TransferNotification
+from indigomed.privacy.models import Authorization, CareRelationship, Restriction
 from indigomed.privacy.sealed import open_tags
 from indigomed.records.queries import residences
 from indigomed.records.vault import Vault
@@ -68,12 +67,8 @@ def load_subjects_and_vaults(member_ids: Iterable[int]) -> tuple[dict[int, Subje
     care: dict[int, set[str]] = defaultdict(set)
     for member_id, ref in CareRelationship.objects.filter(member_id__in=ids).values_list("member_id", "recipient_ref"):
         care[member_id].add(ref)
-    told: dict[int, dt.datetime] = dict(
-        TransferNotification.objects.filter(member_id__in=ids)
-        .values("member_id")
-        .annotate(first=Min("sent_at"))
-        .values_list("member_id", "first")
-    )
+    # USE-7: told means delivered, which messaging records; the row written at the announcement is not enough.
+    told: dict[int, dt.datetime] = first_delivered(member_ids=ids, kind="transfer-notice")
     places = residences(ids, vaults)
     subjects = {
         member_id: Subject(

@@ -14,6 +14,7 @@ from indigomed.records.keys import key_ring
 from indigomed.records.models import (
     BookingDetails,
     ContactData,
+    ContactPreferences,
     DemographicData,
     InsuranceData,
     MedicalEntry,
@@ -170,3 +171,15 @@ def rotate_keys(*, batch: int = 500) -> int:
                     kek_id=new_id, wrapped=rewrapped, rewrapped_at=timezone.now()
                 )
                 moved += 1
+
+
+def set_contact_preferences(*, member_id: int, choice: dict[str, object]) -> None:
+    """Keep, sealed, how and where the member may be written to (RIGHT-CONFCOMM); replaces the last choice."""
+    vault = Vault.open_for(member_id)
+    ContactPreferences.objects.update_or_create(
+        member_id=member_id,
+        defaults={
+            "body": vault.seal(ContactPreferences, "body", json.dumps(choice, sort_keys=True)),
+            "updated_at": timezone.now(),
+        },
+    )

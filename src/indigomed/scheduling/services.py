@@ -12,6 +12,7 @@ from django.utils import timezone
 from indigomed.conf import product_setting
 from indigomed.directory.models import PractitionerRole
 from indigomed.errors import Forbidden, Invalid, NotFound
+from indigomed.messaging.services import queue_appointment_messages
 from indigomed.privacy.services import own_booking_details, record_care_relationship
 from indigomed.records.services import record_booking_details, record_completed_visit
 from indigomed.scheduling import booking_store
@@ -258,6 +259,7 @@ def _write_booking(
             recipient_refs=[practitioner_ref(role.practitioner.pk), facility_ref(role.facility.pk)],
             source_ref=f"appointment:{appointment.public_id}",
         )
+        queue_appointment_messages(appointment=appointment, event="booked")
         return appointment
 
 
@@ -278,6 +280,7 @@ def cancel_appointment(*, actor: Any, public_id: str) -> Appointment:
     _check_cutoff(appointment)
     with transaction.atomic():
         _cancel(appointment)
+        queue_appointment_messages(appointment=appointment, event="cancelled")
     return appointment
 
 
@@ -363,4 +366,5 @@ def set_visit_status(*, actor: Any, public_id: str, status: str) -> Appointment:
                 facility_name=appointment.role.facility.name,
                 visit_date=local.date(),
             )
+        queue_appointment_messages(appointment=appointment, event=str(target))
     return appointment

@@ -1,0 +1,113 @@
+"""Pages of the messaging room: a member's contact settings, the office's stuck messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from indigomed.errors import DomainError
+from indigomed.messaging.channels import EMAIL, LETTER, SMS
+from indigomed.messaging.queries import stuck_messages
+from indigomed.messaging.services import choose_contact, contact_choice_of, retry_message
+
+
+class ContactForm(forms.Form):
+    channels = forms.MultipleChoiceField(
+        label="You may write to me by",
+        choices=[(EMAIL, "E-mail"), (SMS, "Text message (SMS)"), (LETTER, "Letter")],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    email = forms.CharField(
+        label="E-mail to this address instead of the one I sign in with", required=False, max_length=254
+    )
+    phone = forms.CharField(label="Text only this number", required=False, max_length=32)
+    country = forms.ChoiceField(
+        label="Country of that number, if written without +", choices=[("US", "United States"), ("FR", "France")]
+    )
+    postal_address = forms.CharField(
+        label="Send letters only to this address (not at home, if you like)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=400,
+    )
+    reminders = forms.BooleanField(label="Remind me of appointments", required=False)
+
+
+def _members_only(request: HttpRequest) -> HttpResponse | None:
+    if not getattr(request.user, "is_member", False):
+        return render(request, "privacy/members_only.html", status=403)
+    return None
+
+
+@login_required
+def contact(request: HttpRequest) -> HttpResponse:
+    """RIGHT-CONFCOMM: how and where we may write to the member; no reason asked."""
+    if refused := _members_only(request):
+        return refused
+    user: Any = request.user
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            choose_contact(
+                actor=user,
+                channels=data["channels"],
+                email=data["email"],
+                phone=data["phone"],
+                postal_address=data["postal_address"],
+                country=data["country"],
+                reminders=data["reminders"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "From now on we write to you only the ways you chose.")
+            return redirect("my_contact")
+    if request.method == "GET":
+        choice = contact_choice_of(actor=user)
+        form = ContactForm(
+            initial={
+                "channels": list(choice.channels),
+                "email": choice.email or "",
+                "phone": choice.phone or "",
+                "postal_address": choice.postal_address or "",
+                "reminders": choice.reminders,
+                "country": "US",
+            }
+        )
+    language = getattr(getattr(user, "member", None), "language", "en")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "messaging/contact.html", {"form": form, "language": language}, status=status)
+
+
+def _officer(request: HttpRequest) -> bool:
+    return hasattr(request.user, "privacy_officer")
+
+
+@login_required
+def office_messages(request: HttpRequest) -> HttpResponse:
+    """The privacy office's list of dead letters and held messages: references, never contents."""
+    if not _officer(request):
+        return render(request, "privacy/office/officers_only.html", status=403)
+    return render(request, "messaging/office_messages.html", {"stuck": stuck_messages()})
+
+
+@login_required
+@require_POST
+def office_retry(request: HttpRequest, public_id: str) -> HttpResponse:
+    if not _officer(request):
+        return render(request, "privacy/office/officers_only.html", status=403)
+    try:
+        retry_message(officer=request.user, public_id=public_id)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "The message is queued again.")
+    return redirect("office_messages")
