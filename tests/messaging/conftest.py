@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 import socket
 import threading
 from dataclasses import dataclass, field
@@ -65,6 +66,23 @@ def smtp(settings, tmp_path: Path):
     settings.MESSAGES_DELIVER_ON_COMMIT = False
     yield inbox
     controller.stop()
+    nothing_medical_where_others_see(inbox, settings.MESSAGES_DIR)
+
+
+def nothing_medical_where_others_see(inbox: Inbox, folder: Path) -> None:
+    """MSG-2, for every message of every test using the server: no subject line or SMS names a
+    visit reason, a specialty or a sensitivity tag known to the directory or the policy."""
+    from indigomed.directory.models import Specialty, VisitReason
+    from indigomed.privacy.policy import current_policy
+
+    words = {name for name in VisitReason.objects.values_list("name", flat=True)}
+    words |= set(Specialty.objects.values_list("name", flat=True))
+    for tag, label in current_policy().tags.items():
+        words |= {tag, tag.replace("_", " "), label}
+    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(words) if w) + r")\b", re.IGNORECASE)
+    for seen in [str(m["Subject"]) for m in inbox.received] + sms_sent(folder):
+        found = pattern.search(seen)
+        assert found is None, f"{found.group(0)!r} where others may read it: {seen!r}"
 
 
 def sms_sent(folder: Path) -> list[str]:

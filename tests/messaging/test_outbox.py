@@ -168,3 +168,17 @@ def test_nothing_is_written_when_the_change_that_caused_it_is_rolled_back(world,
         assert Message.objects.count() == 3
         raise RuntimeError("the booking's transaction fails after the rows were written")
     assert Message.objects.count() == 0
+
+
+def test_a_completed_visit_gets_one_follow_up_a_day_later_and_no_more_reminders(world, smtp) -> None:
+    """MSG-1: completing a visit withdraws what is left of its reminders and queues a follow-up."""
+    from indigomed.scheduling.services import set_visit_status
+
+    visit = book(world)
+    deliver_until_idle(now=timezone.now())
+    set_visit_status(actor=world.doctor_user, public_id=str(visit.public_id), status="completed")
+    deliver_until_idle(now=timezone.now() + 23 * H)
+    assert len(smtp.received) == 1
+    deliver_until_idle(now=visit.starts_at + 24 * H)
+    assert [m["Subject"] for m in smtp.received][1] == "IndigoMed: after your appointment"
+    assert set(Message.objects.filter(kind="reminder").values_list("status", flat=True)) == {"withdrawn"}

@@ -222,7 +222,7 @@ def _deliver_one(
             _finish(row, worker, now, Status.WITHDRAWN, Outcome.WITHDRAWN, "", "reminders turned off")
             tally.withdrawn += 1
             return
-        way = route(choice, sign_in_address=contact.email, profile_phone=contact.phone)
+        way = route(choice, sign_in_address=contact.email)
     if way is None:
         # RIGHT-CONFCOMM: no allowed way has an address; the office sees it, nothing goes another way.
         _finish(row, worker, now, Status.HELD, Outcome.HELD, "", "no allowed channel has an address")

@@ -55,13 +55,16 @@ class Route:
     to: str
 
 
-def route(choice: Choice, *, sign_in_address: str | None, profile_phone: str | None) -> Route | None:
-    """The first allowed channel with an address; ``None`` when the message must be held."""
+def route(choice: Choice, *, sign_in_address: str | None) -> Route | None:
+    """The first allowed channel with an address; ``None`` when the message must be held.
+
+    Texts go only to the number chosen for them, validated and in E.164 when it was chosen.
+    """
     for channel in choice.channels:
         if channel == EMAIL and (choice.email or sign_in_address):
             return Route(EMAIL, choice.email or sign_in_address or "")
-        if channel == SMS and (choice.phone or profile_phone):
-            return Route(SMS, choice.phone or profile_phone or "")
+        if channel == SMS and choice.phone:
+            return Route(SMS, choice.phone)
         if channel == LETTER and choice.postal_address:
             return Route(LETTER, choice.postal_address)
     return None
