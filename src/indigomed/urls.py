@@ -53,6 +53,7 @@ urlpatterns = [
     path("connect/", include(connect_patterns)),
     path("me/contact/", messaging_views.contact, name="my_contact"),
     path("me/language", account_views.language, name="my_language"),
+    path("messages/<uuid:public_id>/opt-out", messaging_views.marketing_opt_out, name="marketing_opt_out"),
     path("office/messages/", messaging_views.office_messages, name="office_messages"),
     path("office/messages/<uuid:public_id>/retry", messaging_views.office_retry, name="office_message_retry"),
     path("office/", include(office_patterns)),

@@ -183,3 +183,19 @@ def test_a_member_chooses_french_at_sign_up() -> None:
     """MSG-1: the language is asked at sign-up."""
     assert sign_up(Client(), "francophone@example.test", years_ago(30).isoformat(), language="fr").status_code == 302
     assert Member.objects.get().language == "fr"
+
+
+def test_a_letter_shows_the_name_and_postal_address_in_the_window_and_nothing_else_on_the_envelope() -> None:
+    """MSG-2: what shows through the envelope's window is the name and address the member gave."""
+    from indigomed.messaging.rendering import Rendered, render_letter
+
+    html = render_letter(
+        language="en",
+        rendered=Rendered("IndigoMed: reminder", "", "Hello,\n\nA reminder."),
+        name="Pat Member",
+        postal_address="12 Elm Street\nBrooklyn NY 11201",
+        message_id="<m@indigomed.test>",
+    )
+    window = html.split('<div class="window">')[1].split("</div>")[0]
+    assert window == "Pat Member<br>12 Elm Street<br>Brooklyn NY 11201<br>"
+    assert "A reminder." in html

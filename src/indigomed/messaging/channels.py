@@ -100,12 +100,16 @@ class Mailer:
     def __init__(self) -> None:
         self._connection: Any = None
 
-    def send(self, *, message_id: str, to: str, subject: str, body: str) -> None:
+    def send(self, *, message_id: str, to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> None:
         if self._connection is None:
             self._connection = get_connection(fail_silently=False)
             self._connection.open()
         email = EmailMultiAlternatives(
-            subject=subject, body=body, to=[to], connection=self._connection, headers={"Message-ID": message_id}
+            subject=subject,
+            body=body,
+            to=[to],
+            connection=self._connection,
+            headers={"Message-ID": message_id, **(headers or {})},
         )
         try:
             email.send(fail_silently=False)

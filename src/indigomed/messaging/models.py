@@ -84,3 +84,14 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"attempt {self.pk} on message {self.message_id}: {self.outcome}"
+
+
+class MarketingOptOut(models.Model):
+    """A member who said no more marketing, through the link in a marketing message (MSG-2)."""
+
+    member_id = models.BigIntegerField(unique=True)
+    at = models.DateTimeField(default=timezone.now)
+    from_message = models.UUIDField(null=True, blank=True, help_text="The message whose link was used")
+
+    def __str__(self) -> str:
+        return f"member {self.member_id} opted out of marketing"

@@ -25,12 +25,13 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from indigomed.conf import product_setting
 from indigomed.messaging import channels
-from indigomed.messaging.models import DeliveryAttempt, Message
+from indigomed.messaging.models import DeliveryAttempt, MarketingOptOut, Message
 from indigomed.messaging.rendering import render, render_letter
 from indigomed.messaging.routing import REMINDER_KINDS, Choice, Route, route
 from indigomed.records.queries import Reachable, contact_preferences_of, reachable
@@ -38,6 +39,7 @@ from indigomed.records.vault import Vault
 from indigomed.security.services import Access, log_accesses
 
 log = logging.getLogger(__name__)
+MARKETING = "marketing"
 Status = Message.Status
 Outcome = DeliveryAttempt.Outcome
 WRITING_TO_YOU = "writing to you"
@@ -218,6 +220,10 @@ def _deliver_one(
     if row.to_given_address:
         way: Route | None = Route(channels.EMAIL, str(context.pop("to")))
     else:
+        if row.kind == MARKETING and MarketingOptOut.objects.filter(member_id=row.member_id).exists():
+            _finish(row, worker, now, Status.WITHDRAWN, Outcome.WITHDRAWN, "", "opted out of marketing")
+            tally.withdrawn += 1
+            return
         if row.kind in REMINDER_KINDS and not choice.reminders:
             _finish(row, worker, now, Status.WITHDRAWN, Outcome.WITHDRAWN, "", "reminders turned off")
             tally.withdrawn += 1
@@ -233,9 +239,17 @@ def _deliver_one(
     try:
         if row.to_given_address and "member_name" in context:
             context["body"] = str(context.get("body", "")).replace("{member_name}", contact.name or "")
+        headers: dict[str, str] = {}
+        if row.kind == MARKETING:
+            # RFC 8058: mail clients offer a one-click unsubscribe that POSTs to this address.
+            context["opt_out"] = settings.SITE_URL + reverse("marketing_opt_out", args=[row.public_id])
+            headers = {
+                "List-Unsubscribe": f"<{context['opt_out']}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            }
         text = render(kind=row.template, language=language, context=context)
         if way.channel == channels.EMAIL:
-            mailer.send(message_id=mid, to=way.to, subject=text.subject, body=text.body)
+            mailer.send(message_id=mid, to=way.to, subject=text.subject, body=text.body, headers=headers)
         elif way.channel == channels.SMS:
             channels.sms_backend().send(message_id=mid, to=way.to, text=text.sms)
         else:

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,7 +26,7 @@ from indigomed.directory.reminders import parse_offsets
 from indigomed.errors import Invalid, NotFound
 from indigomed.messaging import outbox
 from indigomed.messaging.channels import CHANNELS, LETTER, SMS
-from indigomed.messaging.models import Message
+from indigomed.messaging.models import MarketingOptOut, Message
 from indigomed.messaging.phones import normalize_phone
 from indigomed.messaging.routing import Choice
 from indigomed.records.queries import booking_details, contact_preferences_of
@@ -179,6 +180,46 @@ def queue_appointment_messages(*, appointment: Any, event: str, actor_user_id: i
         if not context["discreet"]:
             context["referred_by"] = appointment.referral.from_appointment.role.practitioner.display_name
         outbox.enqueue(member_ids=member, kind="referral", context=context, about_ref=ref, actor_user_id=actor_user_id)
+
+
+# --- Marketing (MSG-2) -------------------------------------------------------------------------
+
+
+def send_marketing(*, authorized_member_ids: Iterable[int], subject: str, body: str, actor_user_id: int) -> int:
+    """Queue a marketing message to members whose marketing authorization the caller has had
+    confirmed by the decision point (``privacy.marketing``); those who opted out are left out.
+
+    Each message carries a link (and RFC 8058 headers) that stops marketing in one click,
+    without signing in. Returns how many were queued.
+    """
+    opted_out = set(MarketingOptOut.objects.values_list("member_id", flat=True))
+    return len(
+        outbox.enqueue(
+            member_ids=[m for m in authorized_member_ids if m not in opted_out],
+            kind=outbox.MARKETING,
+            template="marketing",
+            context={"subject": subject, "body": body},
+            actor_user_id=actor_user_id,
+        )
+    )
+
+
+def opt_out_of_marketing(*, message_public_id: str) -> bool:
+    """The member who received this marketing message wants no more; their pending marketing is
+    withdrawn. ``False`` when the link names no marketing message. Saying it twice is harmless."""
+    member_id = (
+        Message.objects.filter(public_id=message_public_id, kind=outbox.MARKETING)
+        .values_list("member_id", flat=True)
+        .first()
+    )
+    if member_id is None:
+        return False
+    with transaction.atomic():
+        MarketingOptOut.objects.get_or_create(member_id=member_id, defaults={"from_message": message_public_id})
+        Message.objects.filter(member_id=member_id, kind=outbox.MARKETING, status=Message.Status.PENDING).update(
+            status=Message.Status.WITHDRAWN, last_error="opted out of marketing"
+        )
+    return True
 
 
 # --- Confidential communications (RIGHT-CONFCOMM) ---------------------------------------------

@@ -9,12 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from indigomed.errors import DomainError
 from indigomed.messaging.channels import EMAIL, LETTER, SMS
 from indigomed.messaging.queries import stuck_messages
-from indigomed.messaging.services import choose_contact, contact_choice_of, retry_message
+from indigomed.messaging.services import choose_contact, contact_choice_of, opt_out_of_marketing, retry_message
 
 
 class ContactForm(forms.Form):
@@ -111,3 +112,16 @@ def office_retry(request: HttpRequest, public_id: str) -> HttpResponse:
     else:
         messages.success(request, "The message is queued again.")
     return redirect("office_messages")
+
+
+# Mail clients POST here without a session or a CSRF token (RFC 8058 one-click); the unguessable
+# message id is the only key, and all it can do is stop marketing.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def marketing_opt_out(request: HttpRequest, public_id: str) -> HttpResponse:
+    """MSG-2: one click stops marketing, without signing in; a GET (a link preview) changes nothing."""
+    if request.method == "POST":
+        if not opt_out_of_marketing(message_public_id=public_id):
+            return render(request, "messaging/opt_out.html", {"missing": True}, status=404)
+        return render(request, "messaging/opt_out.html", {"done": True})
+    return render(request, "messaging/opt_out.html", {})
