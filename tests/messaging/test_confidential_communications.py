@@ -199,3 +199,23 @@ def test_a_letter_shows_the_name_and_postal_address_in_the_window_and_nothing_el
     window = html.split('<div class="window">')[1].split("</div>")[0]
     assert window == "Pat Member<br>12 Elm Street<br>Brooklyn NY 11201<br>"
     assert "A reminder." in html
+
+
+@pytest.mark.django_db
+def test_the_parent_of_a_child_who_chose_french_is_asked_in_french(smtp) -> None:
+    """MSG-1, CHILD-1: the consent request goes in the language the child chose, naming them."""
+    response = sign_up(
+        Client(),
+        "ado@example.test",
+        years_ago(14).isoformat(),
+        country="FR",
+        language="fr",
+        full_name="Léa Martin",
+        parent_email="parent@example.test",
+        own_consent="on",
+    )
+    assert response.status_code == 302
+    deliver_until_idle(now=timezone.now())
+    [to_parent] = smtp.to("parent@example.test")
+    assert str(to_parent["Subject"]).strip() == "IndigoMed : votre consentement de parent est demandé"
+    assert "Léa Martin s'est inscrit·e" in to_parent.get_content()

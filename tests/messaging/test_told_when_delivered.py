@@ -37,3 +37,23 @@ def test_nothing_moves_about_a_member_until_their_notice_is_delivered(people, sm
     assert ask(people.new_york, ACQUIRER, "merger", {"contact"}, at=after).allowed
     assert not ask(people.new_york, ACQUIRER, "merger", {"contact"}, at=retried - dt.timedelta(minutes=1)).allowed
     assert not ask(people.ohio, ACQUIRER, "merger", {"contact"}, at=after).allowed
+
+
+def test_a_french_member_reads_the_transfer_notice_in_french(people, smtp) -> None:  # noqa: F811
+    """MSG-1, USE-7: the announcement follows each member's language; the acquirer's name stays
+    out of the subject."""
+    from indigomed.accounts.services import choose_language
+
+    choose_language(actor=people.paris, language="fr")
+    announce_transfer(
+        officer=people.officer,
+        acquirer="Example Health Holdings",
+        effective_on=dt.date(2031, 3, 1),
+        text="IndigoMed rejoint Example Health Holdings.",
+    )
+    deliver_until_idle(now=timezone.now())
+    [french] = smtp.to(address_of(people.paris))
+    assert french["Subject"] == "IndigoMed : un avis important concernant vos informations"
+    assert "prend effet le 1 mars 2031" in french.get_content()
+    [english] = smtp.to(address_of(people.new_york))
+    assert "takes effect on 1 March 2031" in english.get_content()

@@ -13,7 +13,7 @@ from indigomed.accounts.age import needs_parental_consent
 from indigomed.accounts.models import Member, User
 from indigomed.conf import product_setting
 from indigomed.errors import Invalid, NotFound
-from indigomed.messaging.services import MEMBER_NAME, send_to_address
+from indigomed.messaging.services import queue_parental_consent_request
 from indigomed.records.services import create_personal_profile
 
 _CONSENT_SALT = "indigomed.parental-consent"
@@ -66,19 +66,7 @@ def send_parental_consent_request(*, member_id: int, parent_email: str) -> None:
     member = Member.objects.select_related("user").get(pk=member_id)
     link = settings.SITE_URL + reverse("parental_consent", args=[parental_consent_token(member)])
     days = product_setting("PARENTAL_CONSENT_LINK_DAYS")
-    send_to_address(
-        address=parent_email,
-        subject="IndigoMed: a parent's consent is requested",
-        body=(
-            f"Hello,\n\n{MEMBER_NAME} signed up to IndigoMed and named you as their parent or guardian. "
-            "Because of their age, French law asks for your consent too before "
-            "they can book care and share health information with practitioners through IndigoMed.\n\n"
-            f"To read what this means and give your consent, open this link within {days} days:\n{link}\n\n"
-            "If you do not know this person, ignore this message: the account will not be able to book.\n"
-        ),
-        reason="parental-consent",
-        naming_member_id=member.user_id,
-    )
+    queue_parental_consent_request(address=parent_email, member_id=member.user_id, link=link, days=days)
 
 
 def member_for_consent_token(token: str) -> Member:

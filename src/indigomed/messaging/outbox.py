@@ -238,7 +238,10 @@ def _deliver_one(
     mid = message_id(row.public_id)
     try:
         if row.to_given_address and "member_name" in context:
-            context["body"] = str(context.get("body", "")).replace("{member_name}", contact.name or "")
+            # The one thing of the member's a message to someone they named carries, opened now.
+            context["member_name"] = contact.name or ""
+            if "body" in context:
+                context["body"] = str(context["body"]).replace("{member_name}", contact.name or "")
         headers: dict[str, str] = {}
         if row.kind == MARKETING:
             # RFC 8058: mail clients offer a one-click unsubscribe that POSTs to this address.

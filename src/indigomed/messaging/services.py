@@ -101,6 +101,37 @@ def send_to_address(
     )
 
 
+def queue_parental_consent_request(*, address: str, member_id: int, link: str, days: int) -> None:
+    """Queue the request for a parent's consent (CHILD-1) to the address the child gave, in the
+    sign-up's transaction and the child's language; it names the child by the name they gave."""
+    outbox.enqueue(
+        member_ids=[member_id],
+        kind="parental-consent",
+        context={"link": link, "days": days, "member_name": True},
+        given_address=address,
+    )
+
+
+def queue_transfer_notice(
+    *,
+    member_ids: Iterable[int],
+    acquirer: str,
+    effective_on: dt.date,
+    text: str,
+    about_ref: str,
+    actor_user_id: int,
+) -> None:
+    """Queue the announcement of a transfer (USE-7) to each member, in their language and the way
+    they chose; a member counts as told once theirs is delivered (``queries.first_delivered``)."""
+    outbox.enqueue(
+        member_ids=member_ids,
+        kind="transfer-notice",
+        context={"acquirer": acquirer, "effective_on": effective_on.isoformat(), "text": text},
+        about_ref=about_ref,
+        actor_user_id=actor_user_id,
+    )
+
+
 # --- Appointments (MSG-1) -----------------------------------------------------------------------
 
 _APPOINTMENT_KINDS = ("booking-confirmation", "reminder", "rescheduled", "referral")

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from indigomed.accounts.models import Member, User
 from indigomed.errors import Invalid, NotFound
-from indigomed.messaging.services import send_to_members
+from indigomed.messaging.services import queue_transfer_notice
 from indigomed.privacy.decisions import Decision, Recipient
 from indigomed.privacy.models import BusinessPartner, Restriction, TransferNotice, TransferNotification
 from indigomed.privacy.policy import current_policy
@@ -201,14 +201,12 @@ def announce_transfer(*, officer: User, acquirer: str, effective_on: dt.date, te
     TransferNotification.objects.bulk_create(
         [TransferNotification(notice=notice, member_id=member_id) for member_id in members], batch_size=1000
     )
-    subject = "IndigoMed: an important notice about your information"
-    body = f"{notice.text}\n\nThe transfer to {notice.acquirer} takes effect on {notice.effective_on:%d %B %Y}.\n"
-    send_to_members(
+    queue_transfer_notice(
         member_ids=members,
-        subject=subject,
-        body=body,
-        reason="transfer-notice",
-        actor_user_id=officer.pk,
+        acquirer=notice.acquirer,
+        effective_on=notice.effective_on,
+        text=notice.text,
         about_ref=f"transfer:{notice.public_id}",
+        actor_user_id=officer.pk,
     )
     return notice
