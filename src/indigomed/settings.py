@@ -288,6 +288,8 @@ LETTER_BACKEND = env("LETTER_BACKEND", "indigomed.messaging.channels.FolderLette
 # Outside production the process that wrote a message also tries it right after commit; the
 # worker delivers whatever that did not (and everything, in production).
 MESSAGES_DELIVER_ON_COMMIT = envbool("MESSAGES_DELIVER_ON_COMMIT", default=not PRODUCTION)
+# A worker waits this long on a silent SMTP server, well inside its claim on the message.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
 # Messaging sits below accounts, so it learns members' languages through this function.
 MESSAGING_LANGUAGES_OF = "indigomed.accounts.languages.languages_of"
 INDIGOMED |= {

@@ -74,8 +74,8 @@ def test_three_workers_deliver_each_of_a_thousand_messages_exactly_once(world, s
     assert len(ids) == 1000 and max(ids.values()) == 1
     assert Message.objects.filter(status="sent").count() == 1000
     assert DeliveryAttempt.objects.filter(outcome="sent").count() == 1000
-    # All three took part: the race was real.
-    assert len(set(Message.objects.values_list("claimed_by", flat=True))) == 3
+    # Several took part: the race was real (a worker that started late may find nothing left).
+    assert len(set(Message.objects.values_list("claimed_by", flat=True))) >= 2
 
 
 class SlowInbox(Inbox):

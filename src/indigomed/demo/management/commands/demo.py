@@ -1,5 +1,4 @@
-import subprocess
-import sys
+import threading
 from typing import Any
 
 from django.conf import settings
@@ -29,14 +28,9 @@ class Command(BaseCommand):
         self.stdout.write("  E-mail (sign-up verification links, confirmations, reminders) is printed here.")
         self.stdout.write(f"  Text messages land in {settings.MESSAGES_DIR / 'sms'}/")
         self.stdout.write(f"  Letters (PDF and mailing record) land in {settings.MESSAGES_DIR / 'letters'}/\n")
-        # The worker delivers reminders when they fall due and retries what failed; the web process
-        # itself tries each message right after it is written.
-        worker = None
+        # The worker delivers reminders when they fall due and retries what failed (the web process
+        # itself tries each message right after it is written). On the embedded database it runs
+        # in this process, on a thread that ends with it, however the server stops.
         if not options["no_worker"]:
-            worker = subprocess.Popen([sys.executable, "-m", "indigomed", "worker", "--poll", "5"])
-        try:
-            call_command("runserver", options["addrport"], use_reloader=False)
-        finally:
-            if worker is not None:
-                worker.terminate()
-                worker.wait(timeout=30)
+            threading.Thread(target=call_command, args=("worker", "--poll", "5"), name="worker", daemon=True).start()
+        call_command("runserver", options["addrport"], use_reloader=False)
