@@ -7,7 +7,7 @@ has, it is held for the privacy office: never sent another way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from indigomed.messaging.channels import CHANNELS, EMAIL, LETTER, SMS
@@ -25,7 +25,6 @@ class Choice:
     phone: str | None = None
     postal_address: str | None = None
     reminders: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_stored(cls, stored: dict[str, Any] | None) -> Choice:
