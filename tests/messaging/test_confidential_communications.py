@@ -219,3 +219,15 @@ def test_the_parent_of_a_child_who_chose_french_is_asked_in_french(smtp) -> None
     [to_parent] = smtp.to("parent@example.test")
     assert str(to_parent["Subject"]).strip() == "IndigoMed : votre consentement de parent est demandé"
     assert "Léa Martin s'est inscrit·e" in to_parent.get_content()
+
+
+def test_a_member_who_asks_for_minimal_messages_gets_no_practitioner_or_place_in_any(world, smtp) -> None:
+    """MSG-2: the body says only what the member's settings allow; the rest is behind sign-in."""
+    book(world)
+    deliver_until_idle(now=timezone.now())
+    assert "Hudson Clinic" in smtp.received[0].get_content(), "a plain visit names its place by default"
+    choose_contact(actor=world.member, channels=["email"], minimal=True)
+    book(world, role=world.skin_role, reason="acne", plan="cigna-oap")
+    deliver_until_idle(now=timezone.now())
+    body = smtp.received[1].get_content()
+    assert "Skinner" not in body and "Hudson Clinic" not in body and "/appointments/" in body

@@ -234,6 +234,8 @@ def _deliver_one(
         _finish(row, worker, now, Status.HELD, Outcome.HELD, "", "no allowed channel has an address")
         tally.held += 1
         return
+    if choice.minimal and not row.to_given_address:
+        context["discreet"] = True
     language = languages.get(row.member_id, "en")
     mid = message_id(row.public_id)
     try:

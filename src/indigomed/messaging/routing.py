@@ -25,6 +25,8 @@ class Choice:
     phone: str | None = None
     postal_address: str | None = None
     reminders: bool = True
+    # "Say only when": no practitioner or place in any message, whatever the visit.
+    minimal: bool = False
 
     @classmethod
     def from_stored(cls, stored: dict[str, Any] | None) -> Choice:
@@ -36,6 +38,7 @@ class Choice:
             phone=stored.get("phone") or None,
             postal_address=stored.get("postal_address") or None,
             reminders=bool(stored.get("reminders", True)),
+            minimal=bool(stored.get("minimal", False)),
         )
 
     def stored(self) -> dict[str, Any]:
@@ -45,6 +48,7 @@ class Choice:
             "phone": self.phone,
             "postal_address": self.postal_address,
             "reminders": self.reminders,
+            "minimal": self.minimal,
         }
 
 

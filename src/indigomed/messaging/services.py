@@ -271,6 +271,7 @@ def choose_contact(
     postal_address: str = "",
     country: str = "US",
     reminders: bool = True,
+    minimal: bool = False,
 ) -> Choice:
     """The member says which ways IndigoMed may write to them and where, no reason asked.
 
@@ -302,6 +303,7 @@ def choose_contact(
         phone=number,
         postal_address=postal or None,
         reminders=reminders,
+        minimal=minimal,
     )
     set_contact_preferences(member_id=actor.pk, choice=choice.stored())
     return choice

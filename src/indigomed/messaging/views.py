@@ -39,6 +39,9 @@ class ContactForm(forms.Form):
         max_length=400,
     )
     reminders = forms.BooleanField(label="Remind me of appointments", required=False)
+    minimal = forms.BooleanField(
+        label="Say only when: no practitioner or place in messages (the details are on the site)", required=False
+    )
 
 
 def _members_only(request: HttpRequest) -> HttpResponse | None:
@@ -65,6 +68,7 @@ def contact(request: HttpRequest) -> HttpResponse:
                 postal_address=data["postal_address"],
                 country=data["country"],
                 reminders=data["reminders"],
+                minimal=data["minimal"],
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -80,6 +84,7 @@ def contact(request: HttpRequest) -> HttpResponse:
                 "phone": choice.phone or "",
                 "postal_address": choice.postal_address or "",
                 "reminders": choice.reminders,
+                "minimal": choice.minimal,
                 "country": "US",
             }
         )
