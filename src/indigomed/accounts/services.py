@@ -106,5 +106,16 @@ def choose_language(*, actor: User, language: str) -> None:
     """The member chooses the language IndigoMed writes to them in; ``Invalid`` for one it does not write."""
     if language not in dict(Member.LANGUAGES):
         raise Invalid("Choose English or French.")
-    if not Member.objects.filter(user_id=actor.pk).update(language=language):
+    member = Member.objects.filter(user_id=actor.pk)
+    if not member.exists():
         raise NotFound("Only members choose the language they are written to in.")
+    with transaction.atomic():
+        # Choosing the language already chosen changes nothing, and records nothing.
+        if member.exclude(language=language).update(language=language):
+            record_event(
+                actor=actor,
+                action="language.chosen",
+                member_id=actor.pk,
+                subject_ref=f"member:{actor.pk}",
+                details={"language": language},
+            )

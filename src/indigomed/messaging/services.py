@@ -33,7 +33,7 @@ from indigomed.records.queries import booking_details, contact_preferences_of
 from indigomed.records.services import set_contact_preferences
 from indigomed.records.sign_in import holder_of
 from indigomed.records.vault import Vault
-from indigomed.security.services import Access, log_accesses
+from indigomed.security.services import Access, log_accesses, record_event
 
 # What the access log says of a message, as the member reads it on their privacy page.
 WRITING_TO_YOU = outbox.WRITING_TO_YOU
@@ -246,10 +246,20 @@ def opt_out_of_marketing(*, message_public_id: str) -> bool:
     if member_id is None:
         return False
     with transaction.atomic():
-        MarketingOptOut.objects.get_or_create(member_id=member_id, defaults={"from_message": message_public_id})
+        _, stopped = MarketingOptOut.objects.get_or_create(
+            member_id=member_id, defaults={"from_message": message_public_id}
+        )
         Message.objects.filter(member_id=member_id, kind=outbox.MARKETING, status=Message.Status.PENDING).update(
             status=Message.Status.WITHDRAWN, last_error="opted out of marketing"
         )
+        if stopped:
+            # The member acts through the message's link, without signing in: no actor.
+            record_event(
+                actor=None,
+                action="marketing.opted_out",
+                member_id=member_id,
+                subject_ref=f"message:{message_public_id}",
+            )
     return True
 
 
@@ -316,7 +326,16 @@ def choose_contact(
         reminders=reminders,
         minimal=minimal,
     )
-    set_contact_preferences(member_id=actor.pk, choice=choice.stored())
+    with transaction.atomic():
+        set_contact_preferences(member_id=actor.pk, choice=choice.stored())
+        # Which ways, never where: the addresses stay sealed in records.
+        record_event(
+            actor=actor,
+            action="contact.chosen",
+            member_id=actor.pk,
+            subject_ref=f"member:{actor.pk}",
+            details={"channels": list(chosen), "reminders": reminders, "minimal": minimal},
+        )
     return choice
 
 
@@ -332,12 +351,21 @@ def retry_message(*, officer: Any, public_id: str) -> Message:
     if not is_privacy_officer(officer):
         raise NotFound("We could not find that message.")
     now = timezone.now()
-    changed = Message.objects.filter(public_id=public_id, status__in=[Message.Status.DEAD, Message.Status.HELD]).update(
-        status=Message.Status.PENDING, attempts=0, next_attempt_at=now, last_error=""
-    )
-    if not changed:
-        raise NotFound("We could not find that message among those waiting for the office.")
-    return Message.objects.get(public_id=public_id)
+    with transaction.atomic():
+        changed = Message.objects.filter(
+            public_id=public_id, status__in=[Message.Status.DEAD, Message.Status.HELD]
+        ).update(status=Message.Status.PENDING, attempts=0, next_attempt_at=now, last_error="")
+        if not changed:
+            raise NotFound("We could not find that message among those waiting for the office.")
+        message = Message.objects.get(public_id=public_id)
+        record_event(
+            actor=officer,
+            action="message.retried",
+            member_id=message.member_id,
+            subject_ref=f"message:{message.public_id}",
+            details={"kind": message.kind},
+        )
+    return message
 
 
 # --- allauth's own mail ---------------------------------------------------------------------

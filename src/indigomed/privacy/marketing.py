@@ -18,6 +18,7 @@ from indigomed.errors import Invalid, NotFound
 from indigomed.messaging.services import send_marketing
 from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.services import Item, disclose
+from indigomed.security.services import record_event
 
 INDIGOMED = Recipient.indigomed("IndigoMed (marketing)")
 
@@ -41,6 +42,8 @@ def send_marketing_message(*, officer: User, subject: str, body: str) -> int:
             items=[Item(member_id, frozenset({"contact"}), frozenset(), ref) for member_id in members],
         )
         allowed = [member_id for member_id, decision in zip(members, decisions, strict=True) if decision.allowed]
-        return send_marketing(
+        sent = send_marketing(
             authorized_member_ids=allowed, subject=subject.strip(), body=body.strip(), actor_user_id=officer.pk
         )
+        record_event(actor=officer, action="marketing.sent", subject_ref=ref, details={"members": sent})
+    return sent
