@@ -365,3 +365,30 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Messaging (MSG-1) ----------------------------------------------------------------------
+# E-mail goes through EMAIL_BACKEND above; SMS and letters through these, whose defaults write
+# each message to a folder (a provider's backend replaces them in production).
+MESSAGES_DIR = Path(env("INDIGOMED_MESSAGES_DIR", str(VAR_DIR / "messages")))
+SMS_BACKEND = env("SMS_BACKEND", "indigomed.messaging.channels.FolderSMSBackend")
+LETTER_BACKEND = env("LETTER_BACKEND", "indigomed.messaging.channels.FolderLetterBackend")
+# Outside production the process that wrote a message also tries it right after commit; the
+# worker delivers whatever that did not (and everything, in production).
+MESSAGES_DELIVER_ON_COMMIT = envbool("MESSAGES_DELIVER_ON_COMMIT", default=not PRODUCTION)
+# A worker waits this long on a silent SMTP server, well inside its claim on the message.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
+# Messaging sits below accounts, so it learns members' languages through this function.
+MESSAGING_LANGUAGES_OF = "indigomed.accounts.languages.languages_of"
+INDIGOMED |= {
+    # Attempts before a message becomes a dead letter the privacy office sees.
+    "MESSAGE_MAX_ATTEMPTS": envint("MESSAGE_MAX_ATTEMPTS", 8),
+    # Back-off after the n-th failure: base × 2^(n-1), at most the cap.
+    "MESSAGE_RETRY_BASE_SECONDS": envint("MESSAGE_RETRY_BASE_SECONDS", 60),
+    "MESSAGE_RETRY_CAP_SECONDS": envint("MESSAGE_RETRY_CAP_SECONDS", 6 * 3600),
+    # How long a worker's claim lasts; a worker killed mid-batch frees its messages after it.
+    "MESSAGE_CLAIM_SECONDS": envint("MESSAGE_CLAIM_SECONDS", 300),
+    "MESSAGE_BATCH": envint("MESSAGE_BATCH", 50),
+    # Reminders before a visit when the practice sets none, and the follow-up after it.
+    "DEFAULT_REMINDER_OFFSETS": env("DEFAULT_REMINDER_OFFSETS", "48h,2h"),
+    "FOLLOW_UP_AFTER_HOURS": envint("FOLLOW_UP_AFTER_HOURS", 24),
+}

@@ -4,6 +4,7 @@ from django.urls import include, path
 from indigomed.accounts import views as account_views
 from indigomed.api import api
 from indigomed.directory import views as directory_views
+from indigomed.messaging import views as messaging_views
 from indigomed.privacy import office_events, office_views
 from indigomed.privacy import views as privacy_views
 from indigomed.scheduling import connect_views
@@ -55,6 +56,11 @@ urlpatterns = [
     path("me/privacy/authorizations/<uuid:public_id>/revoke", privacy_views.revoke, name="my_revoke"),
     path("me/privacy/restrict", privacy_views.restrict, name="my_restrict"),
     path("connect/", include(connect_patterns)),
+    path("me/contact/", messaging_views.contact, name="my_contact"),
+    path("me/language", account_views.language, name="my_language"),
+    path("messages/<uuid:public_id>/opt-out", messaging_views.marketing_opt_out, name="marketing_opt_out"),
+    path("office/messages/", messaging_views.office_messages, name="office_messages"),
+    path("office/messages/<uuid:public_id>/retry", messaging_views.office_retry, name="office_message_retry"),
     path("office/", include(office_patterns)),
     path("accounts/parental-consent/<str:token>/", account_views.parental_consent, name="parental_consent"),
     path("accounts/", include("allauth.urls")),

@@ -79,8 +79,10 @@ class MemberSignupForm(SignupForm):
         max_length=200, label="Full name", widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
     country = forms.ChoiceField(label="Country where you live", choices=Member.Country.choices, initial="US")
+    # The language IndigoMed writes to the member in (MSG-1); they change it at /me/contact/.
+    language = forms.ChoiceField(label="Write to me in", choices=Member.LANGUAGES, initial="en", required=False)
 
-    field_order = ["full_name", "email", "date_of_birth", "country", "password1", "password2"]
+    field_order = ["full_name", "email", "date_of_birth", "country", "language", "password1", "password2"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -173,5 +175,6 @@ class MemberSignupForm(SignupForm):
                 date_of_birth=self.cleaned_data["date_of_birth"],
                 country=self.cleaned_data["country"],
                 parent_email=self.cleaned_data.get("parent_email", ""),
+                language=self.cleaned_data.get("language") or "en",
             )
         return user

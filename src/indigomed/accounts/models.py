@@ -74,6 +74,9 @@ class Member(models.Model):
     parental_consent_needed = models.BooleanField(default=False)
     parental_consent_requested_at = models.DateTimeField(null=True, blank=True)
     parental_consent_at = models.DateTimeField(null=True, blank=True)
+    LANGUAGES = [("en", "English"), ("fr", "Français")]
+    # The language IndigoMed writes to the member in (MSG-1); chosen at sign-up and in /me/contact/.
+    language = models.CharField(max_length=2, choices=LANGUAGES, default="en")
 
     def __str__(self) -> str:
         return f"member {self.pk}"

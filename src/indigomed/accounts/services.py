@@ -14,7 +14,7 @@ from indigomed.accounts.age import needs_parental_consent
 from indigomed.accounts.models import Member, User
 from indigomed.conf import product_setting
 from indigomed.errors import Invalid, NotFound
-from indigomed.messaging.services import MEMBER_NAME, send_to_address
+from indigomed.messaging.services import queue_parental_consent_request
 from indigomed.records.services import create_personal_profile
 from indigomed.security.services import record_event
 
@@ -22,7 +22,7 @@ _CONSENT_SALT = "indigomed.parental-consent"
 
 
 def create_member_profile(
-    *, user: User, name: str, date_of_birth: dt.date, country: str, parent_email: str = ""
+    *, user: User, name: str, date_of_birth: dt.date, country: str, parent_email: str = "", language: str = "en"
 ) -> Member:
     """Make a freshly signed-up user a member. The age gate has already run in the form.
 
@@ -36,6 +36,7 @@ def create_member_profile(
         user=user,
         parental_consent_needed=needed,
         parental_consent_requested_at=timezone.now() if needed else None,
+        language=language if language in dict(Member.LANGUAGES) else "en",
     )
     guardian = parent_email if needed else None
     create_personal_profile(
@@ -46,9 +47,9 @@ def create_member_profile(
         guardian_email=guardian,
     )
     if guardian:
-        # The parent's address is kept only sealed with the member's data; the request goes out
-        # from the address in hand.
-        transaction.on_commit(lambda: send_parental_consent_request(member_id=member.pk, parent_email=guardian))
+        # The parent's address is kept only sealed with the member's data; the request is queued
+        # from the address in hand, in the sign-up's transaction.
+        send_parental_consent_request(member_id=member.pk, parent_email=guardian)
     return member
 
 
@@ -57,7 +58,7 @@ def parental_consent_token(member: Member) -> str:
 
 
 def send_parental_consent_request(*, member_id: int, parent_email: str) -> None:
-    """E-mail the parent a link to give their consent, once the sign-up commits.
+    """Queue an e-mail to the parent with a link to give their consent, in the sign-up's transaction.
 
     Of the child it carries only the name they signed up with (so the parent knows who named
     them): no address, no date of birth, no health information. Nothing goes out if the
@@ -66,19 +67,7 @@ def send_parental_consent_request(*, member_id: int, parent_email: str) -> None:
     member = Member.objects.select_related("user").get(pk=member_id)
     link = settings.SITE_URL + reverse("parental_consent", args=[parental_consent_token(member)])
     days = product_setting("PARENTAL_CONSENT_LINK_DAYS")
-    send_to_address(
-        address=parent_email,
-        subject="IndigoMed: a parent's consent is requested",
-        body=(
-            f"Hello,\n\n{MEMBER_NAME} signed up to IndigoMed and named you as their parent or guardian. "
-            "Because of their age, French law asks for your consent too before "
-            "they can book care and share health information with practitioners through IndigoMed.\n\n"
-            f"To read what this means and give your consent, open this link within {days} days:\n{link}\n\n"
-            "If you do not know this person, ignore this message: the account will not be able to book.\n"
-        ),
-        reason="parental-consent",
-        naming_member_id=member.user_id,
-    )
+    queue_parental_consent_request(address=parent_email, member_id=member.user_id, link=link, days=days)
 
 
 def member_for_consent_token(token: str) -> Member:
@@ -111,3 +100,22 @@ def give_parental_consent(*, token: str) -> Member:
             )
     member.refresh_from_db(fields=["parental_consent_at"])
     return member
+
+
+def choose_language(*, actor: User, language: str) -> None:
+    """The member chooses the language IndigoMed writes to them in; ``Invalid`` for one it does not write."""
+    if language not in dict(Member.LANGUAGES):
+        raise Invalid("Choose English or French.")
+    member = Member.objects.filter(user_id=actor.pk)
+    if not member.exists():
+        raise NotFound("Only members choose the language they are written to in.")
+    with transaction.atomic():
+        # Choosing the language already chosen changes nothing, and records nothing.
+        if member.exclude(language=language).update(language=language):
+            record_event(
+                actor=actor,
+                action="language.chosen",
+                member_id=actor.pk,
+                subject_ref=f"member:{actor.pk}",
+                details={"language": language},
+            )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from indigomed.accounts.services import give_parental_consent, member_for_consent_token
-from indigomed.web.feedback import caught
+from indigomed.accounts.services import choose_language, give_parental_consent, member_for_consent_token
+from indigomed.web.feedback import caught, flashed
 
 
 def parental_consent(request: HttpRequest, token: str) -> HttpResponse:
@@ -19,3 +22,14 @@ def parental_consent(request: HttpRequest, token: str) -> HttpResponse:
         member = give_parental_consent(token=token)
         return render(request, "accounts/parental_consent.html", {"member": member, "done": True})
     return render(request, "accounts/parental_consent.html", {"member": member})
+
+
+@login_required
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """The member's language for messages, chosen on their contact page (/me/contact/)."""
+    with flashed(request) as attempt:
+        choose_language(actor=request.user, language=request.POST.get("language", ""))  # type: ignore[arg-type]
+    if attempt.refusal is None:
+        messages.success(request, "We will write to you in the language you chose.")
+    return redirect("my_contact")

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from indigomed.conf import product_setting
+from indigomed.directory.reminders import validate_offsets
 
 
 class Specialty(models.Model):
@@ -98,6 +99,12 @@ class Facility(models.Model):
         null=True, blank=True, help_text="Members cannot cancel or move online closer than this to the start."
     )
     plans = models.ManyToManyField(InsurancePlan, blank=True, related_name="facilities")
+    reminder_offsets = models.CharField(
+        max_length=60,
+        blank=True,
+        validators=[validate_offsets],
+        help_text='When patients are reminded before a visit, such as "48h,2h"; empty for the platform default.',
+    )
 
     class Meta:
         ordering = ["name"]
@@ -112,6 +119,10 @@ class Facility(models.Model):
         if self.cancel_cutoff_hours is not None:
             return self.cancel_cutoff_hours
         return int(product_setting("DEFAULT_CANCEL_CUTOFF_HOURS"))
+
+    @property
+    def effective_reminder_offsets(self) -> str:
+        return self.reminder_offsets or str(product_setting("DEFAULT_REMINDER_OFFSETS"))
 
 
 class Practitioner(models.Model):

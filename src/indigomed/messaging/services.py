@@ -1,27 +1,374 @@
 """Writing to members: the one room besides ``records`` that opens a member's address.
 
 Other rooms hand over what to say and to whom (a member, by id; or an address they were given,
-such as a parent's); this room opens the sealed address, writes in the access log that the
-member's contact data was used to write to them (references only, never the address), and sends
-with Django's e-mail once the caller's transaction commits. A member whose data was shredded
-gets nothing, and nothing is logged for them.
+such as a parent's). Every message is an outbox row written in the caller's transaction
+(``messaging.outbox``); a worker opens the sealed address when it delivers, writes in the access
+log that the member's contact data was used to write to them (references only, never the
+address), and records the delivery. A member whose data was shredded gets nothing, and nothing
+is logged for them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
+from typing import Any
 
-from django.core.mail import send_mail, send_mass_mail
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 
-from indigomed.records.queries import names_of
-from indigomed.records.sign_in import addresses_of, holder_of
-from indigomed.security.services import Access, log_accesses
+from indigomed.conf import product_setting
+from indigomed.directory.models import Facility
+from indigomed.directory.reminders import parse_offsets
+from indigomed.errors import Invalid, NotFound
+from indigomed.messaging import outbox
+from indigomed.messaging.channels import CHANNELS, LETTER, SMS
+from indigomed.messaging.models import MarketingOptOut, Message
+from indigomed.messaging.phones import normalize_phone
+from indigomed.messaging.routing import Choice
+from indigomed.records.queries import booking_details, contact_preferences_of
+from indigomed.records.services import set_contact_preferences
+from indigomed.records.sign_in import holder_of
+from indigomed.records.vault import Vault
+from indigomed.security.services import Access, log_accesses, record_event
 
 # What the access log says of a message, as the member reads it on their privacy page.
-WRITING_TO_YOU = "writing to you"
-WRITING_ABOUT_YOU = "writing for you to someone you named"
+WRITING_TO_YOU = outbox.WRITING_TO_YOU
+WRITING_ABOUT_YOU = outbox.WRITING_ABOUT_YOU
 MEMBER_NAME = "{member_name}"
+
+
+def send_to_member(*, member_id: int, subject: str, body: str, reason: str, actor_user_id: int | None = None) -> None:
+    """Queue a message to one member, in the caller's transaction.
+
+    ``reason`` names the message in the access log (``referral``); ``actor_user_id`` is whoever
+    caused it, if anyone. Nothing is queued if the member's data was shredded.
+    """
+    send_to_members(member_ids=[member_id], subject=subject, body=body, reason=reason, actor_user_id=actor_user_id)
+
+
+def send_to_members(
+    *,
+    member_ids: Iterable[int],
+    subject: str,
+    body: str,
+    reason: str,
+    actor_user_id: int | None = None,
+    about_ref: str = "",
+) -> None:
+    """The same message to several members, one row each, in the caller's transaction.
+
+    Each message names one recipient, so no member learns another's address, and goes the way
+    the member chose. Members whose data was shredded are left out. ``about_ref`` lets the
+    caller ask later whether it was delivered (``delivered_at``).
+    """
+    outbox.enqueue(
+        member_ids=member_ids,
+        kind=reason,
+        template="notice",
+        context={"subject": subject, "body": body},
+        about_ref=about_ref,
+        actor_user_id=actor_user_id,
+    )
+
+
+def send_to_address(
+    *,
+    address: str,
+    subject: str,
+    body: str,
+    reason: str,
+    naming_member_id: int,
+    actor_user_id: int | None = None,
+) -> None:
+    """Queue an e-mail to an address given in hand (a parent's), in the caller's transaction.
+
+    The address is sealed in the row under the key of the member it concerns; ``{member_name}``
+    in the body stands for that member's name as given at sign-up, opened when it is delivered:
+    the only thing of theirs such a message carries. Its use is in the member's access log;
+    nothing goes out if their data can no longer be read.
+    """
+    outbox.enqueue(
+        member_ids=[naming_member_id],
+        kind=reason,
+        template="notice",
+        context={"subject": subject, "body": body, "member_name": True},
+        given_address=address,
+        actor_user_id=actor_user_id,
+    )
+
+
+def queue_parental_consent_request(*, address: str, member_id: int, link: str, days: int) -> None:
+    """Queue the request for a parent's consent (CHILD-1) to the address the child gave, in the
+    sign-up's transaction and the child's language; it names the child by the name they gave."""
+    outbox.enqueue(
+        member_ids=[member_id],
+        kind="parental-consent",
+        context={"link": link, "days": days, "member_name": True},
+        given_address=address,
+    )
+
+
+def queue_transfer_notice(
+    *,
+    member_ids: Iterable[int],
+    acquirer: str,
+    effective_on: dt.date,
+    text: str,
+    about_ref: str,
+    actor_user_id: int,
+) -> None:
+    """Queue the announcement of a transfer (USE-7) to each member, in their language and the way
+    they chose; a member counts as told once theirs is delivered (``queries.first_delivered_about``)."""
+    outbox.enqueue(
+        member_ids=member_ids,
+        kind="transfer-notice",
+        context={"acquirer": acquirer, "effective_on": effective_on.isoformat(), "text": text},
+        about_ref=about_ref,
+        actor_user_id=actor_user_id,
+    )
+
+
+# --- Appointments (MSG-1) -----------------------------------------------------------------------
+
+_APPOINTMENT_KINDS = ("booking-confirmation", "reminder", "rescheduled", "referral")
+
+
+def _discreet(appointment: Any) -> bool:
+    """A visit of a protected kind (any sensitivity tag): its messages name no practitioner or
+    place (MSG-2), since those can reveal a mental-health or sexual-health visit."""
+    details = getattr(appointment, "details", None)
+    if details is None:
+        details = booking_details({appointment.public_id: appointment.member_id}).get(appointment.public_id)
+    return bool(details is None or details.tags)
+
+
+def _appointment_context(appointment: Any) -> dict[str, Any]:
+    role = appointment.role
+    facility = role.facility
+    context: dict[str, Any] = {
+        "starts_at": appointment.starts_at.isoformat(),
+        "timezone": facility.timezone,
+        "discreet": _discreet(appointment),
+        "link": reverse("appointment", args=[appointment.public_id]),
+    }
+    if not context["discreet"]:
+        context |= {
+            "practitioner": role.practitioner.display_name,
+            "facility": facility.name,
+            "street": facility.street,
+            "city": facility.city,
+        }
+    return context
+
+
+def _queue_reminders(appointment: Any, context: dict[str, Any], ref: str) -> None:
+    now = timezone.now()
+    # Read from the table: the booking's hot path builds its facility from a few columns only.
+    facility = Facility.objects.only("reminder_offsets").get(pk=appointment.role.facility_id)
+    for offset in parse_offsets(facility.effective_reminder_offsets):
+        due = appointment.starts_at - offset
+        if due > now:
+            outbox.enqueue(
+                member_ids=[appointment.member_id], kind="reminder", context=context, about_ref=ref, due_at=due
+            )
+
+
+def queue_appointment_messages(*, appointment: Any, event: str, actor_user_id: int | None = None) -> None:
+    """The messages a change to an appointment causes, written in the caller's transaction.
+
+    ``booked``: a confirmation and the practice's reminders (a booking moved from another gets
+    "moved" instead, and the other's pending reminders are withdrawn); ``referred``: the referral
+    notice replaces the confirmation; ``cancelled``: pending reminders are withdrawn and the member
+    is told; ``completed``: a follow-up; ``no_show``/``checked_in``: reminders are withdrawn.
+    """
+    ref = f"appointment:{appointment.public_id}"
+    member = [appointment.member_id]
+    if event in ("cancelled", "completed", "no_show", "checked_in"):
+        outbox.withdraw(about_ref=ref, kinds=_APPOINTMENT_KINDS)
+    if event == "cancelled":
+        outbox.enqueue(member_ids=member, kind="cancellation", context=_appointment_context(appointment), about_ref=ref)
+    elif event == "completed":
+        due = timezone.now() + dt.timedelta(hours=int(product_setting("FOLLOW_UP_AFTER_HOURS")))
+        context = {"starts_at": appointment.starts_at.isoformat(), "timezone": appointment.role.facility.timezone}
+        outbox.enqueue(member_ids=member, kind="follow-up", context=context, about_ref=ref, due_at=due)
+    elif event == "booked":
+        context = _appointment_context(appointment)
+        previous = getattr(appointment, "rescheduled_from", None)
+        if previous is not None:
+            outbox.withdraw(about_ref=f"appointment:{previous.public_id}", kinds=_APPOINTMENT_KINDS)
+            moved = context | {"previous_starts_at": previous.starts_at.isoformat()}
+            outbox.enqueue(member_ids=member, kind="rescheduled", context=moved, about_ref=ref)
+        else:
+            outbox.enqueue(member_ids=member, kind="booking-confirmation", context=context, about_ref=ref)
+        _queue_reminders(appointment, context, ref)
+    elif event == "referred":
+        outbox.withdraw(about_ref=ref, kinds=["booking-confirmation"])
+        context = _appointment_context(appointment)
+        if not context["discreet"]:
+            context["referred_by"] = appointment.referral.from_appointment.role.practitioner.display_name
+        outbox.enqueue(member_ids=member, kind="referral", context=context, about_ref=ref, actor_user_id=actor_user_id)
+
+
+# --- Marketing (MSG-2) -------------------------------------------------------------------------
+
+
+def send_marketing(*, authorized_member_ids: Iterable[int], subject: str, body: str, actor_user_id: int) -> int:
+    """Queue a marketing message to members whose marketing authorization the caller has had
+    confirmed by the decision point (``privacy.marketing``); those who opted out are left out.
+
+    Each message carries a link (and RFC 8058 headers) that stops marketing in one click,
+    without signing in. Returns how many were queued.
+    """
+    opted_out = set(MarketingOptOut.objects.values_list("member_id", flat=True))
+    return len(
+        outbox.enqueue(
+            member_ids=[m for m in authorized_member_ids if m not in opted_out],
+            kind=outbox.MARKETING,
+            template="marketing",
+            context={"subject": subject, "body": body},
+            actor_user_id=actor_user_id,
+        )
+    )
+
+
+def opt_out_of_marketing(*, message_public_id: str) -> bool:
+    """The member who received this marketing message wants no more; their pending marketing is
+    withdrawn. ``False`` when the link names no marketing message. Saying it twice is harmless."""
+    member_id = (
+        Message.objects.filter(public_id=message_public_id, kind=outbox.MARKETING)
+        .values_list("member_id", flat=True)
+        .first()
+    )
+    if member_id is None:
+        return False
+    with transaction.atomic():
+        _, stopped = MarketingOptOut.objects.get_or_create(
+            member_id=member_id, defaults={"from_message": message_public_id}
+        )
+        Message.objects.filter(member_id=member_id, kind=outbox.MARKETING, status=Message.Status.PENDING).update(
+            status=Message.Status.WITHDRAWN, last_error="opted out of marketing"
+        )
+        if stopped:
+            # The member acts through the message's link, without signing in: no actor.
+            record_event(
+                actor=None,
+                action="marketing.opted_out",
+                member_id=member_id,
+                subject_ref=f"message:{message_public_id}",
+            )
+    return True
+
+
+# --- Confidential communications (RIGHT-CONFCOMM) ---------------------------------------------
+
+
+def is_member(user: Any) -> bool:
+    """Whether ``user`` is a member. Messaging sits below ``accounts``, whose typed actor
+    (``accounts.roles``) says so everywhere above; here the account's own member row does."""
+    return user is not None and getattr(user, "pk", None) is not None and hasattr(user, "member")
+
+
+def is_privacy_officer(user: Any) -> bool:
+    """Whether ``user`` works in the privacy office (as ``is_member``: from the account's own row)."""
+    return user is not None and getattr(user, "pk", None) is not None and hasattr(user, "privacy_officer")
+
+
+def contact_choice_of(*, actor: Any) -> Choice:
+    """The member's own choice of how and where to be written to (the default when none)."""
+    vaults = Vault.open_many([actor.pk])
+    return Choice.from_stored(contact_preferences_of([actor.pk], vaults).get(actor.pk))
+
+
+def choose_contact(
+    *,
+    actor: Any,
+    channels: list[str],
+    email: str = "",
+    phone: str = "",
+    postal_address: str = "",
+    country: str = "US",
+    reminders: bool = True,
+    minimal: bool = False,
+) -> Choice:
+    """The member says which ways IndigoMed may write to them and where, no reason asked.
+
+    Raises ``Invalid`` when no channel is chosen, an address or number is malformed, or a
+    chosen channel has nowhere to go (a letter needs a postal address, a text a number).
+    """
+    if not is_member(actor):
+        raise NotFound("Only members choose how they are written to.")
+    chosen = tuple(dict.fromkeys(c for c in channels if c in CHANNELS))
+    if not chosen:
+        raise Invalid("Choose at least one way we may write to you.")
+    email = email.strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise Invalid("Enter a valid e-mail address, or leave it empty to use the one you sign in with.") from exc
+    number = normalize_phone(phone, country) if phone.strip() else None
+    if SMS in chosen and number is None:
+        raise Invalid("Give the mobile number text messages may go to.")
+    postal = "\n".join(line.strip() for line in postal_address.strip().splitlines() if line.strip())
+    if LETTER in chosen and len(postal.splitlines()) < 2:
+        raise Invalid("Give the full postal address letters may go to (at least two lines).")
+    if len(postal) > 400:
+        raise Invalid("That postal address is too long.")
+    choice = Choice(
+        channels=chosen,
+        email=email or None,
+        phone=number,
+        postal_address=postal or None,
+        reminders=reminders,
+        minimal=minimal,
+    )
+    with transaction.atomic():
+        set_contact_preferences(member_id=actor.pk, choice=choice.stored())
+        # Which ways, never where: the addresses stay sealed in records.
+        record_event(
+            actor=actor,
+            action="contact.chosen",
+            member_id=actor.pk,
+            subject_ref=f"member:{actor.pk}",
+            details={"channels": list(chosen), "reminders": reminders, "minimal": minimal},
+        )
+    return choice
+
+
+# --- The privacy office: dead letters and held messages --------------------------------------
+
+
+def retry_message(*, officer: Any, public_id: str) -> Message:
+    """The privacy office sends a dead or held message again, from a fresh count of attempts.
+
+    A held message goes again only the ways its member allows: if they still allow none, it is
+    held again. ``NotFound`` for anyone but the office or for a message that is not stuck.
+    """
+    if not is_privacy_officer(officer):
+        raise NotFound("We could not find that message.")
+    now = timezone.now()
+    with transaction.atomic():
+        changed = Message.objects.filter(
+            public_id=public_id, status__in=[Message.Status.DEAD, Message.Status.HELD]
+        ).update(status=Message.Status.PENDING, attempts=0, next_attempt_at=now, last_error="")
+        if not changed:
+            raise NotFound("We could not find that message among those waiting for the office.")
+        message = Message.objects.get(public_id=public_id)
+        record_event(
+            actor=officer,
+            action="message.retried",
+            member_id=message.member_id,
+            subject_ref=f"message:{message.public_id}",
+            details={"kind": message.kind},
+        )
+    return message
+
+
+# --- allauth's own mail ---------------------------------------------------------------------
 
 
 def _written_to(member_id: int, *, reason: str, actor_user_id: int | None) -> Access:
@@ -35,79 +382,6 @@ def _written_to(member_id: int, *, reason: str, actor_user_id: int | None) -> Ac
         allowed=True,
         rule=f"message:{reason}",
     )
-
-
-def send_to_member(*, member_id: int, subject: str, body: str, reason: str, actor_user_id: int | None = None) -> None:
-    """E-mail one member at their sealed address once the current transaction commits.
-
-    ``reason`` names the message in the access log (``referral``); ``actor_user_id`` is whoever
-    caused it, if anyone. Does nothing if the member's data was shredded meanwhile.
-    """
-    send_to_members(member_ids=[member_id], subject=subject, body=body, reason=reason, actor_user_id=actor_user_id)
-
-
-def send_to_members(
-    *, member_ids: Iterable[int], subject: str, body: str, reason: str, actor_user_id: int | None = None
-) -> None:
-    """The same message to several members, each at their own sealed address, after commit.
-
-    Each message names one recipient, so no member learns another's address. Members whose data
-    was shredded are left out.
-    """
-    ids = list(member_ids)
-
-    def deliver() -> None:
-        addresses = addresses_of(ids)
-        if not addresses:
-            return
-        with transaction.atomic():
-            log_accesses(_written_to(m, reason=reason, actor_user_id=actor_user_id) for m in addresses)
-        send_mass_mail([(subject, body, None, [address]) for address in addresses.values()], fail_silently=False)
-
-    transaction.on_commit(deliver)
-
-
-def send_to_address(
-    *,
-    address: str,
-    subject: str,
-    body: str,
-    reason: str,
-    naming_member_id: int | None = None,
-    actor_user_id: int | None = None,
-) -> None:
-    """E-mail an address given in hand (a parent's), after commit.
-
-    With ``naming_member_id``, ``{member_name}`` in the body stands for that member's name as
-    given at sign-up, opened here: the only thing of theirs such a message carries. Its use is
-    in the member's access log; nothing goes out if their name can no longer be read.
-    """
-
-    def deliver() -> None:
-        text = body
-        if naming_member_id is not None:
-            name = names_of([naming_member_id]).get(naming_member_id)
-            if name is None:
-                return  # the member's data was shredded before the message could go out
-            log_accesses(
-                [
-                    Access(
-                        member_id=naming_member_id,
-                        actor_user_id=actor_user_id,
-                        # The address itself is a value, so the log names only the message.
-                        recipient_ref=f"address-given:{reason}",
-                        recipient_label="The person whose address you gave us, by e-mail",
-                        purpose=WRITING_ABOUT_YOU,
-                        categories="contact",
-                        allowed=True,
-                        rule=f"message:{reason}",
-                    )
-                ]
-            )
-            text = body.replace(MEMBER_NAME, name)
-        send_mail(subject=subject, message=text, from_email=None, recipient_list=[address])
-
-    transaction.on_commit(deliver)
 
 
 def write_to_sign_in_address(*, key: str, reason: str, send: Callable[[str], None]) -> bool:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from indigomed.accounts.models import Member, User
 from indigomed.accounts.roles import load_actor
 from indigomed.errors import Invalid, NotFound
-from indigomed.messaging.services import send_to_members
+from indigomed.messaging.services import queue_transfer_notice
 from indigomed.privacy.decisions import ANY_HEALTH_PLAN, Decision, Recipient
 from indigomed.privacy.models import BusinessPartner, Disclosure, Restriction, TransferNotice, TransferNotification
 from indigomed.privacy.policy import current_policy
@@ -362,9 +362,10 @@ def _shortened(text: str, limit: int) -> str:
 
 
 def announce_transfer(*, officer: User, acquirer: str, effective_on: dt.date, text: str) -> TransferNotice:
-    """Tell every member, by e-mail once this commits, before any information moves in a merger.
+    """Tell every member, through the outbox, before any information moves in a merger.
 
-    Until a member has been told, the decision point refuses every ``merger`` disclosure about them.
+    Until a member's notice is delivered, the decision point refuses every ``merger`` disclosure
+    about them.
     """
     if not load_actor(officer).is_privacy_officer:
         raise NotFound("Only the privacy office announces transfers.")
@@ -380,10 +381,13 @@ def announce_transfer(*, officer: User, acquirer: str, effective_on: dt.date, te
         TransferNotification.objects.bulk_create(
             [TransferNotification(notice=notice, member_id=member_id) for member_id in members], batch_size=1000
         )
-        subject = "IndigoMed: an important notice about your information"
-        body = f"{notice.text}\n\nThe transfer to {notice.acquirer} takes effect on {notice.effective_on:%d %B %Y}.\n"
-        send_to_members(
-            member_ids=members, subject=subject, body=body, reason="transfer-notice", actor_user_id=officer.pk
+        queue_transfer_notice(
+            member_ids=members,
+            acquirer=notice.acquirer,
+            effective_on=notice.effective_on,
+            text=notice.text,
+            about_ref=f"transfer:{notice.public_id}",
+            actor_user_id=officer.pk,
         )
         record_event(
             actor=officer,

@@ -12,9 +12,8 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Min
-
 from indigomed.directory.models import InsurancePlan
+from indigomed.messaging.queries import first_delivered_about
 from indigomed.policy_file import member_rules
 from indigomed.privacy.decisions import Binding, Block, Grant, Subject
 from indigomed.privacy.models import (
@@ -87,13 +86,15 @@ def load_subjects_and_vaults(
         care[member_id].add(ref)
     transfers: dict[int, list[tuple[str, dt.datetime]]] = defaultdict(list)
     if "announced_transfer" in needs:
-        for member_id, notice_id, first in (
-            TransferNotification.objects.filter(member_id__in=ids)
-            .values("member_id", "notice_id")
-            .annotate(first=Min("sent_at"))
-            .values_list("member_id", "notice_id", "first")
+        # USE-7: told means delivered, which messaging records; the row written at the announcement
+        # is not enough. A member is told of each transfer by its own notice.
+        delivered = first_delivered_about(member_ids=ids, kind="transfer-notice")
+        for member_id, notice_id, public_id in TransferNotification.objects.filter(member_id__in=ids).values_list(
+            "member_id", "notice_id", "notice__public_id"
         ):
-            transfers[member_id].append((f"acquirer:{notice_id}", first))
+            told = delivered.get((member_id, f"transfer:{public_id}"))
+            if told is not None:
+                transfers[member_id].append((f"acquirer:{notice_id}", told))
     demands: dict[int, list[Binding]] = defaultdict(list)
     if "legal_demand" in needs:
         for member_id, demand_id, categories in LegalDemand.objects.filter(member_id__in=ids).values_list(

@@ -138,3 +138,24 @@ class CorrespondenceEntry(models.Model):
 
     def __str__(self) -> str:
         return f"correspondence {self.pk}"
+
+
+class ContactPreferences(models.Model):
+    """How and where a member lets IndigoMed write to them (RIGHT-CONFCOMM), sealed.
+
+    ``body`` is a sealed JSON object: the allowed channels in the member's order, and the
+    e-mail address, phone number (E.164) and postal address to use for each. The choice says
+    where a member can be reached, and where not ("not at home"): contact data, kept like it.
+    """
+
+    CATEGORY = "contact"
+    SEALED = ("body",)
+
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contact_preferences"
+    )
+    body = models.BinaryField()
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"contact preferences of member {self.member_id}"

@@ -10,7 +10,14 @@ from dataclasses import dataclass
 
 from indigomed.records import crypto
 from indigomed.records.keys import key_ring
-from indigomed.records.models import BookingDetails, ContactData, DemographicData, InsuranceData, MedicalEntry
+from indigomed.records.models import (
+    BookingDetails,
+    ContactData,
+    ContactPreferences,
+    DemographicData,
+    InsuranceData,
+    MedicalEntry,
+)
 from indigomed.records.vault import Vault
 
 
@@ -165,4 +172,43 @@ def booking_details(member_by_appointment: dict[uuid.UUID, int]) -> dict[uuid.UU
             pay["slug"] if pay else None,
             pay["name"] if pay else None,
         )
+    return found
+
+
+def contact_preferences_of(member_ids: Iterable[int], vaults: dict[int, Vault]) -> dict[int, dict[str, object]]:
+    """Members' confidential-communication choices (RIGHT-CONFCOMM), opened with vaults the
+    caller holds; members who made none, or whose key is gone, are left out."""
+    found: dict[int, dict[str, object]] = {}
+    for member_id, body in ContactPreferences.objects.filter(member_id__in=set(member_ids)).values_list(
+        "member_id", "body"
+    ):
+        vault = vaults.get(member_id)
+        if vault is not None:
+            found[member_id] = json.loads(vault.open(ContactPreferences, "body", body) or "{}")
+    return found
+
+
+@dataclass(frozen=True)
+class Reachable:
+    """What it takes to write to a member: their name, sign-in address and phone, opened."""
+
+    name: str | None
+    email: str | None
+    phone: str | None
+
+
+def reachable(member_ids: Iterable[int], vaults: dict[int, Vault]) -> dict[int, Reachable]:
+    """Name, address and phone of several members in one query, opened with vaults the caller
+    holds; members whose key is gone are left out."""
+    found: dict[int, Reachable] = {}
+    for member_id, name, email, phone in ContactData.objects.filter(member_id__in=set(member_ids)).values_list(
+        "member_id", "name", "email", "phone"
+    ):
+        vault = vaults.get(member_id)
+        if vault is not None:
+            found[member_id] = Reachable(
+                vault.open(ContactData, "name", name),
+                vault.open(ContactData, "email", email),
+                vault.open(ContactData, "phone", phone),
+            )
     return found

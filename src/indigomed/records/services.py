@@ -14,6 +14,7 @@ from indigomed.records.keys import key_ring
 from indigomed.records.models import (
     BookingDetails,
     ContactData,
+    ContactPreferences,
     DemographicData,
     InsuranceData,
     MedicalEntry,
@@ -180,3 +181,15 @@ def own_sign_in_address(*, key: str) -> str | None:
     from indigomed.records.sign_in import address_for  # the opener stays private to records
 
     return address_for(key)
+
+
+def set_contact_preferences(*, member_id: int, choice: dict[str, object]) -> None:
+    """Keep, sealed, how and where the member may be written to (RIGHT-CONFCOMM); replaces the last choice."""
+    vault = Vault.open_for(member_id)
+    ContactPreferences.objects.update_or_create(
+        member_id=member_id,
+        defaults={
+            "body": vault.seal(ContactPreferences, "body", json.dumps(choice, sort_keys=True)),
+            "updated_at": timezone.now(),
+        },
+    )

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 
 from indigomed.directory.models import VisitReason
-from indigomed.messaging.services import send_to_member
+from indigomed.messaging.services import queue_appointment_messages
 from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.services import Item, disclose
 from indigomed.scheduling.errors import WrongStatus
@@ -27,7 +24,7 @@ def refer_patient(*, actor: Any, from_appointment: str, slot_id: int, visit_reas
 
     The receiving practitioner joins the member's care; they receive, through the decision
     point, the minimum a referral needs (who the patient is and why they come), recorded in
-    the ledger; the member is told by e-mail once it commits. Raises ``NotFound`` for an
+    the ledger; the member is told the way they chose, through the outbox. Raises ``NotFound`` for an
     appointment outside the actor's practice and everything ``book_appointment`` raises.
     """
     origin = appointment_for_practice(actor, from_appointment)
@@ -61,32 +58,5 @@ def refer_patient(*, actor: Any, from_appointment: str, slot_id: int, visit_reas
                 Item(origin.member_id, frozenset({"medical"}), frozenset(tags or ()), ref),
             ],
         )
-        transaction.on_commit(lambda: tell_member_of_referral(referral_id=referral.pk))
+        queue_appointment_messages(appointment=booked, event="referred", actor_user_id=actor.pk)
     return referral
-
-
-def tell_member_of_referral(*, referral_id: int) -> None:
-    """The member learns of the appointment booked for them, through messaging (which tells nobody
-    if their data was shredded meanwhile); no medical detail in the message."""
-    referral = Referral.objects.select_related(
-        "member",
-        "to_appointment__role__practitioner",
-        "to_appointment__role__facility",
-        "from_appointment__role__practitioner",
-    ).get(pk=referral_id)
-    booked = referral.to_appointment
-    facility = booked.role.facility
-    local = booked.starts_at.astimezone(ZoneInfo(facility.timezone))
-    link = settings.SITE_URL + reverse("appointment", args=[booked.public_id])
-    send_to_member(
-        member_id=referral.member_id,
-        subject="IndigoMed: a new appointment was booked for you",
-        body=(
-            f"Hello,\n\n{referral.from_appointment.role.practitioner.display_name} referred you to "
-            f"{booked.role.practitioner.display_name} and booked an appointment for you on "
-            f"{local:%A %d %B %Y at %H:%M} ({facility.timezone}), at {facility.name}, {facility.street}, "
-            f"{facility.city}.\n\nSee it, move it or cancel it here: {link}\n"
-        ),
-        reason="referral",
-        actor_user_id=referral.referred_by_id,
-    )

@@ -15,6 +15,7 @@ from indigomed.accounts.roles import load_actor
 from indigomed.conf import product_setting
 from indigomed.directory.models import PractitionerRole
 from indigomed.errors import Forbidden, Invalid, NotFound
+from indigomed.messaging.services import queue_appointment_messages
 from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.services import own_booking_details, record_care_relationship, sign_authorization
 from indigomed.records.services import record_booking_details, record_completed_visit
@@ -346,6 +347,8 @@ def _write_booking(
             recipient_refs=[practitioner.ref, Recipient.facility(context.facility_id, context.facility_name).ref],
             source_ref=f"appointment:{appointment.public_id}",
         )
+        # The member's confirmation and reminders (or, for a move, the moved notice) go with it.
+        queue_appointment_messages(appointment=appointment, event="booked")
         # A move is one change: the new appointment names the one it replaces.
         record_event(
             actor=actor,
@@ -388,6 +391,7 @@ def cancel_appointment(*, actor: Any, public_id: str) -> Appointment:
     _check_cutoff(appointment)
     with transaction.atomic():
         _cancel(appointment)
+        queue_appointment_messages(appointment=appointment, event="cancelled")
         record_event(
             actor=actor,
             action="appointment.cancelled",
@@ -492,6 +496,7 @@ def set_visit_status(*, actor: Any, public_id: str, status: str) -> Appointment:
                 facility_name=appointment.role.facility.name,
                 visit_date=local.date(),
             )
+        queue_appointment_messages(appointment=appointment, event=str(target))
         record_event(
             actor=actor,
             action="appointment.status_changed",

@@ -68,6 +68,11 @@ AUDIT_ACTIONS: dict[str, str] = {
     "transfer.announced": "Transfer announced",
     "profile.updated": "Profile edited",
     "parental_consent.given": "Parental consent given",
+    "contact.chosen": "Ways to be written to chosen",
+    "language.chosen": "Language of messages chosen",
+    "marketing.sent": "Marketing message sent",
+    "marketing.opted_out": "Marketing stopped",
+    "message.retried": "Message sent again",
 }
 
 # References and codes only: lower-case, no spaces, short. A sentence, an address or a name as typed

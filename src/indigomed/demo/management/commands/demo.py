@@ -1,5 +1,7 @@
+import threading
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -7,10 +9,11 @@ from indigomed.demo.seed import DEMO_LOGINS
 
 
 class Command(BaseCommand):
-    help = "Run the platform on the embedded database with demo data: migrate, seed, serve."
+    help = "Run the platform on the embedded database with demo data: migrate, seed, serve, and a worker beside it."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+        parser.add_argument("--no-worker", action="store_true", help="serve without the message worker")
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
@@ -22,5 +25,12 @@ class Command(BaseCommand):
         self.stdout.write("  Demo sign-ins (synthetic accounts):")
         for login in DEMO_LOGINS:
             self.stdout.write(f"    {login.role:32} {login.email:34} {login.password}")
-        self.stdout.write("  E-mail (sign-up verification links) is printed here.\n")
+        self.stdout.write("  E-mail (sign-up verification links, confirmations, reminders) is printed here.")
+        self.stdout.write(f"  Text messages land in {settings.MESSAGES_DIR / 'sms'}/")
+        self.stdout.write(f"  Letters (PDF and mailing record) land in {settings.MESSAGES_DIR / 'letters'}/\n")
+        # The worker delivers reminders when they fall due and retries what failed (the web process
+        # itself tries each message right after it is written). On the embedded database it runs
+        # in this process, on a thread that ends with it, however the server stops.
+        if not options["no_worker"]:
+            threading.Thread(target=call_command, args=("worker", "--poll", "5"), name="worker", daemon=True).start()
         call_command("runserver", options["addrport"], use_reloader=False)

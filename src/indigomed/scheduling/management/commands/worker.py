@@ -4,23 +4,41 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
+from indigomed.messaging.outbox import deliver_until_idle, worker_name
 from indigomed.privacy.ledger import take_checkpoint
 from indigomed.scheduling.services import sweep_calendars
 
 
 class Command(BaseCommand):
-    help = "Run the periodic sweeps (calendars, ledger checkpoints) until stopped. Several workers may run at once."
+    help = (
+        "Deliver the outbox's messages and run the periodic sweeps (calendars, ledger checkpoints) until "
+        "stopped. Several workers may run at once."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--interval", type=int, default=3600, help="seconds between sweeps")
-        parser.add_argument("--once", action="store_true", help="sweep once and exit")
+        parser.add_argument("--poll", type=float, default=2.0, help="seconds between looks at the outbox")
+        parser.add_argument("--once", action="store_true", help="sweep once, deliver what is due, and exit")
+        parser.add_argument("--messages-only", action="store_true", help="deliver messages, no sweeps")
+        parser.add_argument("--until-idle", action="store_true", help="exit once no message is due")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        name = worker_name()
+        next_sweep = 0.0
         while True:
             close_old_connections()
-            created = sweep_calendars()
-            checkpoint = take_checkpoint()
-            self.stdout.write(f"Calendars swept: {created} new slots. Ledger checkpoint {checkpoint.pk}.")
-            if options["once"]:
+            if not options["messages_only"] and time.monotonic() >= next_sweep:
+                created = sweep_calendars()
+                checkpoint = take_checkpoint()
+                self.stdout.write(f"Calendars swept: {created} new slots. Ledger checkpoint {checkpoint.pk}.")
+                next_sweep = time.monotonic() + options["interval"]
+            # Reminders are rows due in the future: delivering what is due is their sweep.
+            tally = deliver_until_idle(worker=name)
+            if tally.handled:
+                self.stdout.write(
+                    f"Messages: {tally.sent} sent, {tally.failed} to retry, {tally.held} held, "
+                    f"{tally.withdrawn} withdrawn."
+                )
+            if options["once"] or (options["until_idle"] and not tally.handled):
                 return
-            time.sleep(options["interval"])
+            time.sleep(options["poll"])

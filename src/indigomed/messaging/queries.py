@@ -1,0 +1,33 @@
+"""Reads of the outbox: what was delivered (facts other rooms depend on) and what is stuck."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import Min, QuerySet
+
+from indigomed.messaging.models import Message
+
+
+def first_delivered_about(*, member_ids: Iterable[int], kind: str) -> dict[tuple[int, str], dt.datetime]:
+    """When each member was first delivered a message of ``kind`` about each thing it concerns,
+    by (member, ``about_ref``): "told of this transfer" (USE-7), one announcement among several."""
+    return {
+        (member_id, about_ref): first
+        for member_id, about_ref, first in Message.objects.filter(
+            member_id__in=set(member_ids), kind=kind, status=Message.Status.SENT
+        )
+        .values("member_id", "about_ref")
+        .annotate(first=Min("delivered_at"))
+        .values_list("member_id", "about_ref", "first")
+    }
+
+
+def stuck_messages(*, limit: int = 200) -> QuerySet[Message]:
+    """Dead letters and held messages, newest first, for the privacy office: references only."""
+    return (
+        Message.objects.filter(status__in=[Message.Status.DEAD, Message.Status.HELD])
+        .only("public_id", "member_id", "kind", "status", "attempts", "last_error", "created_at", "about_ref")
+        .order_by("-created_at")[:limit]
+    )

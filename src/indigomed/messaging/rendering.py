@@ -1,0 +1,82 @@
+"""What a message says, in the member's language, for the channel it goes by.
+
+Each kind has one template per language (``messaging/<kind>.<lang>.txt``) with three parts: the
+subject, the SMS and the body. Subjects and SMS never name a visit reason, a specialty, a
+practitioner or a facility (MSG-2): they are read on lock screens and by whoever shares a phone.
+The body names the practitioner and place only when the visit is not of a protected kind; the
+rest sits behind a sign-in link. A letter is the body laid out on a page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+LANGUAGES = ("en", "fr")
+_PARTS = ("subject", "sms", "body")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    sms: str
+    body: str
+
+
+def _context(context: dict[str, Any]) -> dict[str, Any]:
+    values = dict(context)
+    values["site"] = settings.SITE_URL
+    if "link" in values:
+        values["link"] = settings.SITE_URL + str(values["link"])
+    zone = ZoneInfo(str(values.get("timezone") or "UTC"))
+    if values.get("effective_on"):
+        values["effective_on"] = dt.date.fromisoformat(str(values["effective_on"]))
+    for name in ("starts_at", "previous_starts_at"):
+        if values.get(name):
+            values[name] = dt.datetime.fromisoformat(str(values[name])).astimezone(zone)
+    return values
+
+
+def render(*, kind: str, language: str, context: dict[str, Any]) -> Rendered:
+    """The subject, SMS and body of a message; ``language`` falls back to English."""
+    language = language if language in LANGUAGES else "en"
+    values = _context(context)
+    with translation.override(language), timezone.override(ZoneInfo(str(context.get("timezone") or "UTC"))):
+        text = render_to_string(f"messaging/{kind}.{language}.txt", values)
+    parts: dict[str, list[str]] = {}
+    current = None
+    for line in text.splitlines():
+        if line.startswith("--- ") and line[4:].strip() in _PARTS:
+            current = line[4:].strip()
+            parts[current] = []
+        elif current is not None:
+            parts[current].append(line)
+    subject = " ".join(" ".join(parts["subject"]).split())
+    sms = " ".join(" ".join(parts["sms"]).split())
+    body = "\n".join(parts["body"]).strip() + "\n"
+    return Rendered(subject=subject, sms=sms, body=body)
+
+
+def render_letter(*, language: str, rendered: Rendered, name: str, postal_address: str, message_id: str) -> str:
+    """The HTML of a letter: the member's name and postal address in the envelope's window, the
+    subject and the body; the envelope shows nothing but the address (MSG-2)."""
+    language = language if language in LANGUAGES else "en"
+    with translation.override(language):
+        return render_to_string(
+            "messaging/letter.html",
+            {
+                "language": language,
+                "name": name,
+                "address_lines": [line for line in postal_address.splitlines() if line.strip()],
+                "subject": rendered.subject,
+                "paragraphs": [p for p in rendered.body.split("\n\n") if p.strip()],
+                "date": timezone.now(),
+                "message_id": message_id,
+            },
+        )

@@ -1,0 +1,49 @@
+"""MSG-2: marketing goes only to members who authorized it, and one click stops it without signing in."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from indigomed.errors import NotFound
+from indigomed.messaging.models import MarketingOptOut, Message
+from indigomed.messaging.outbox import deliver_until_idle
+from indigomed.privacy.marketing import INDIGOMED, send_marketing_message
+from tests.conftest import address_of
+from tests.privacy.conftest import people  # noqa: F401 - the privacy office's personas
+from tests.privacy.test_decision_point import authorize
+
+
+def test_marketing_reaches_only_members_who_authorized_it(people, smtp) -> None:  # noqa: F811
+    """MSG-2, USE-4: without a written authorization covering marketing, no marketing message."""
+    authorize(people.new_york, INDIGOMED, ["marketing"], ["contact"])
+    assert send_marketing_message(officer=people.officer, subject="IndigoMed: what's new", body="News.") == 1
+    deliver_until_idle(now=timezone.now())
+    assert [m["To"] for m in smtp.received] == [address_of(people.new_york)]
+    with pytest.raises(NotFound):
+        send_marketing_message(officer=people.new_york, subject="s", body="b")
+
+
+def test_one_click_stops_marketing_without_signing_in_and_a_preview_changes_nothing(people, smtp) -> None:  # noqa: F811
+    """MSG-2: each marketing message carries a link and RFC 8058 headers; a POST to it, with no
+    session and no form token, stops marketing and withdraws what is queued."""
+    authorize(people.new_york, INDIGOMED, ["marketing"], ["contact"])
+    send_marketing_message(officer=people.officer, subject="IndigoMed: what's new", body="News.")
+    deliver_until_idle(now=timezone.now())
+    [message] = smtp.received
+    link = str(message["List-Unsubscribe"]).strip().strip("<>")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert link in message.get_content()
+    path = link.removeprefix("http://127.0.0.1:8000")
+    anyone = Client(enforce_csrf_checks=True)
+    assert anyone.get(path).status_code == 200
+    assert not MarketingOptOut.objects.exists(), "opening the link is not opting out"
+    send_marketing_message(officer=people.officer, subject="IndigoMed: more news", body="More.")
+    assert anyone.post(path).status_code == 200
+    assert MarketingOptOut.objects.filter(member_id=people.new_york.pk).exists()
+    deliver_until_idle(now=timezone.now())
+    assert len(smtp.received) == 1
+    assert Message.objects.filter(kind="marketing", status="withdrawn").count() == 1
+    assert send_marketing_message(officer=people.officer, subject="IndigoMed: again", body="Again.") == 0
+    assert anyone.post("/messages/00000000-0000-4000-8000-000000000000/opt-out").status_code == 404
