@@ -8,6 +8,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from indigomed.errors import Invalid
+from indigomed.messaging.phones import normalize_phone
 from indigomed.privacy.office import (
     HEALTH_PLAN_LABEL,
     HEALTH_PLAN_REF,
@@ -26,11 +28,10 @@ US_STATES = [
 
 class ProfileForm(forms.Form):
     name = PlainTextField(max_length=200, label="Full name")
-    phone = forms.RegexField(
-        regex=r"^\+?[0-9 ().-]{6,20}$",
+    phone = forms.CharField(
         required=False,
-        max_length=20,
-        error_messages={"invalid": "Enter a phone number: digits, spaces, and an optional leading +."},
+        max_length=32,
+        help_text="With its country code if it is not a US number: +33 6 12 34 56 78.",
     )
     gender = forms.ChoiceField(
         required=False,
@@ -48,6 +49,16 @@ class ProfileForm(forms.Form):
         choices=[("", "Not in the US")] + [(s, s) for s in US_STATES],
         help_text="State law adds protections for some health information.",
     )
+
+    def clean_phone(self) -> str:
+        # Kept as E.164, as the contact page keeps it, so one number reads one way everywhere.
+        text = str(self.cleaned_data.get("phone") or "").strip()
+        if not text:
+            return ""
+        try:
+            return normalize_phone(text, "US")
+        except Invalid as exc:
+            raise forms.ValidationError(exc.message) from exc
 
 
 class InsuranceForm(forms.Form):
