@@ -1,3 +1,4 @@
+import os
 import threading
 from typing import Any
 
@@ -16,9 +17,12 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="serve without the message worker")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        host, _, port = options["addrport"].rpartition(":")
+        if not os.environ.get("SITE_URL"):
+            # Links in the demo's messages point where it is served, not at the default port.
+            settings.SITE_URL = f"http://{host or '127.0.0.1'}:{port}"
         call_command("migrate", interactive=False, verbosity=0)
         call_command("seed_demo")
-        host, _, port = options["addrport"].rpartition(":")
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"IndigoMed is running at http://{host or '127.0.0.1'}:{port}/"))
         self.stdout.write(f"  API docs:   http://{host or '127.0.0.1'}:{port}/api/docs")
