@@ -30,7 +30,7 @@ from indigomed.directory.models import (
 from indigomed.records.services import update_demographics
 from indigomed.records.sign_in import address_for
 from indigomed.scheduling.models import AvailabilityRule, VisitType
-from indigomed.scheduling.services import generate_upcoming_slots
+from indigomed.scheduling.opening_hours import generate_upcoming_slots
 
 PASSWORD = "correct-horse-battery-staple"
 

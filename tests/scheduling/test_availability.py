@@ -10,7 +10,7 @@ import pytest
 
 from indigomed.scheduling.availability import WeeklyRule, Window, local_to_utc, slots_between
 from indigomed.scheduling.models import AvailabilityException, Slot
-from indigomed.scheduling.services import add_time_off, generate_slots
+from indigomed.scheduling.opening_hours import add_time_off, generate_slots
 
 NEW_YORK = ZoneInfo("America/New_York")
 PARIS = ZoneInfo("Europe/Paris")
@@ -119,7 +119,7 @@ def test_the_sweep_extends_calendars_to_the_horizon_and_fixes_stale_next_open_ti
     from django.utils import timezone
 
     from indigomed.directory.models import PractitionerRole
-    from indigomed.scheduling.services import sweep_calendars
+    from indigomed.scheduling.opening_hours import sweep_calendars
 
     role = world.heart_role
     last_before = Slot.objects.filter(role=role).order_by("-starts_at").first().starts_at

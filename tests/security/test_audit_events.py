@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from indigomed.scheduling import opening_hours
 from indigomed.scheduling import services as scheduling
 from indigomed.scheduling.errors import CutoffPassed
 from indigomed.security.models import AuditEvent
@@ -72,11 +73,11 @@ def test_the_practice_marks_visits_and_changes_its_calendar_as_itself(world) -> 
     appointment = book(world, open_slot(world.heart_role))
     scheduling.set_visit_status(actor=world.doctor_user, public_id=str(appointment.public_id), status="checked_in")
     slot = open_slot(world.heart_role, index=3)
-    off = scheduling.add_time_off(
+    off = opening_hours.add_time_off(
         actor=world.staff_user, role=world.heart_role, starts_at=slot.starts_at, ends_at=slot.ends_at
     )
     starts = slot.starts_at.replace(hour=22, minute=0)
-    extra = scheduling.add_extra_hours(
+    extra = opening_hours.add_extra_hours(
         actor=world.doctor_user,
         role=world.heart_role,
         starts_at=starts,

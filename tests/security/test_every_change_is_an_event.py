@@ -15,6 +15,7 @@ from indigomed.errors import Invalid
 from indigomed.privacy import office
 from indigomed.privacy import services as privacy
 from indigomed.privacy.profile import add_own_insurance, edit_own_profile
+from indigomed.scheduling import opening_hours
 from indigomed.scheduling import services as scheduling
 from indigomed.security.models import AuditEvent
 from tests.conftest import make_user
@@ -73,11 +74,11 @@ def make_every_change(world, officer: User) -> User:
     )
     scheduling.set_visit_status(actor=world.doctor_user, public_id=str(visit.public_id), status="completed")
     slot = open_slot(world.heart_role, index=4)
-    scheduling.add_time_off(
+    opening_hours.add_time_off(
         actor=world.staff_user, role=world.heart_role, starts_at=slot.starts_at, ends_at=slot.ends_at
     )
     evening = slot.starts_at.replace(hour=22, minute=0)
-    scheduling.add_extra_hours(
+    opening_hours.add_extra_hours(
         actor=world.doctor_user,
         role=world.heart_role,
         starts_at=evening,

@@ -30,6 +30,7 @@ from indigomed.directory.models import (
 from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.services import request_restriction
 from indigomed.records.services import record_booking_details, update_demographics
+from indigomed.scheduling import opening_hours
 from indigomed.scheduling import services as scheduling
 from indigomed.scheduling.models import Appointment, AvailabilityRule, Slot, VisitType
 
@@ -176,7 +177,7 @@ def seed_calendars(*, seed: int = 2016) -> int:
                 )
             )
         AvailabilityRule.objects.bulk_create(rules)
-        created += scheduling.generate_upcoming_slots(role=role)
+        created += opening_hours.generate_upcoming_slots(role=role)
     return created
 
 

@@ -16,7 +16,7 @@ from pydantic import Strict
 from indigomed.directory.models import PractitionerRole
 from indigomed.errors import Forbidden, Invalid, NotFound
 from indigomed.privacy.services import own_booking_details
-from indigomed.scheduling import queries, services
+from indigomed.scheduling import opening_hours, queries, services
 from indigomed.scheduling.calendar import calendar_entries, local_days, practice_zone
 from indigomed.scheduling.ics import appointment_ics
 from indigomed.scheduling.models import Appointment
@@ -274,14 +274,14 @@ def mark(request: HttpRequest, public_id: uuid.UUID, data: StatusIn) -> object:
 def time_off(request: HttpRequest, role_id: int, data: WindowIn) -> object:
     role = queries.role_run_by(request.user, role_id)
     return Status(
-        201, services.add_time_off(actor=request.user, role=role, starts_at=data.starts_at, ends_at=data.ends_at)
+        201, opening_hours.add_time_off(actor=request.user, role=role, starts_at=data.starts_at, ends_at=data.ends_at)
     )
 
 
 @connect_router.post("/roles/{role_id}/extra-hours", response={201: ExceptionOut}, summary="Open extra hours")
 def extra_hours(request: HttpRequest, role_id: int, data: ExtraHoursIn) -> object:
     role = queries.role_run_by(request.user, role_id)
-    exception = services.add_extra_hours(
+    exception = opening_hours.add_extra_hours(
         actor=request.user, role=role, starts_at=data.starts_at, ends_at=data.ends_at, visit_type_id=data.visit_type_id
     )
     return Status(201, exception)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from indigomed.directory.models import Specialty, VisitReason
 from indigomed.errors import DomainError
 from indigomed.privacy.care import fields_seen_by
-from indigomed.scheduling import queries, services
+from indigomed.scheduling import opening_hours, queries, services
 from indigomed.scheduling.calendar import CalendarEntry, calendar_entries, local_days, practice_zone
 from indigomed.scheduling.forms import AvailabilityChangeForm, VisitStatusForm
 from indigomed.scheduling.reach import check_calendar_day
@@ -103,9 +103,9 @@ def change_availability(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     try:
         if data["kind"] == "time_off":
-            services.add_time_off(actor=request.user, role=role, starts_at=data["starts"], ends_at=data["ends"])
+            opening_hours.add_time_off(actor=request.user, role=role, starts_at=data["starts"], ends_at=data["ends"])
         else:
-            services.add_extra_hours(
+            opening_hours.add_extra_hours(
                 actor=request.user,
                 role=role,
                 starts_at=data["starts"],

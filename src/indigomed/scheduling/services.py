@@ -1,4 +1,7 @@
-"""Every change to a calendar: slot generation, booking, cancelling, moving, and the visit lifecycle."""
+"""Every change to an appointment: booking, cancelling, moving, and the visit lifecycle.
+
+What a practice opens and closes (slots, time off, extra hours) is ``scheduling.opening_hours``.
+"""
 
 from __future__ import annotations
 
@@ -12,15 +15,12 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from indigomed.accounts.roles import load_actor
-from indigomed.conf import product_setting
-from indigomed.directory.models import PractitionerRole
 from indigomed.errors import Forbidden, Invalid, NotFound
 from indigomed.messaging.services import queue_appointment_messages
 from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.services import own_booking_details, record_care_relationship, sign_authorization
 from indigomed.records.services import record_booking_details, record_completed_visit
 from indigomed.scheduling import booking_store
-from indigomed.scheduling.availability import WeeklyRule, Window, slots_between
 from indigomed.scheduling.errors import CutoffPassed, SlotClosed, SlotInPast, SlotTaken, WrongStatus
 from indigomed.scheduling.limits import check_member_may_hold, count_booking_attempt
 from indigomed.scheduling.models import Appointment, AvailabilityException, Slot
@@ -29,9 +29,7 @@ from indigomed.scheduling.queries import (
     appointment_for_member,
     appointment_for_practice,
     next_open_slots,
-    roles_managed_by,
 )
-from indigomed.scheduling.reach import check_window_in_horizon
 from indigomed.security.services import record_event
 
 Status = Appointment.Status
@@ -41,169 +39,6 @@ TRANSIENT = {"40P01", "40001"}
 MAX_ID = 2**63 - 1
 # A consent given while booking covers the visit and the care that follows it for a year.
 CONSENT_LASTS = dt.timedelta(days=365)
-
-
-# --- Slots ------------------------------------------------------------------------------------
-
-
-def generate_slots(*, role: PractitionerRole, first_day: dt.date, last_day: dt.date) -> int:
-    """Create the slots the role's rules and exceptions make between two local dates.
-
-    Idempotent: slots that exist are kept (booked or not), new ones are added, and open
-    slots that time off now covers are closed. Returns the number of slots created.
-    """
-    zone = ZoneInfo(role.facility.timezone)
-    rules = [
-        WeeklyRule(
-            weekday=r.weekday,
-            start=r.start_time,
-            end=r.end_time,
-            duration=dt.timedelta(minutes=r.visit_type.duration_minutes),
-            visit_type_id=r.visit_type_id,
-            valid_from=r.valid_from,
-            valid_until=r.valid_until,
-        )
-        for r in role.availability_rules.select_related("visit_type")
-    ]
-    exceptions = list(role.availability_exceptions.select_related("visit_type"))
-    time_off = [Window(e.starts_at, e.ends_at) for e in exceptions if e.kind == AvailabilityException.Kind.TIME_OFF]
-    extra = [
-        Window(e.starts_at, e.ends_at, dt.timedelta(minutes=e.visit_type.duration_minutes), e.visit_type_id)
-        for e in exceptions
-        if e.kind == AvailabilityException.Kind.EXTRA_HOURS and e.visit_type is not None
-    ]
-    specs = slots_between(
-        rules=rules, zone=zone, first_day=first_day, last_day=last_day, time_off=time_off, extra_hours=extra
-    )
-    now = timezone.now()
-    specs = [s for s in specs if s.starts_at > now]
-    with transaction.atomic():
-        existing = set(
-            Slot.objects.filter(
-                role=role,
-                starts_at__gte=specs[0].starts_at if specs else timezone.now(),
-                starts_at__lte=specs[-1].starts_at if specs else timezone.now(),
-            ).values_list("starts_at", flat=True)
-        )
-        new = [
-            Slot(role=role, visit_type_id=s.visit_type_id, starts_at=s.starts_at, ends_at=s.ends_at)
-            for s in specs
-            if s.starts_at not in existing
-        ]
-        Slot.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
-        for window in time_off:
-            Slot.objects.filter(
-                role=role, is_open=True, starts_at__lt=window.ends_at, ends_at__gt=window.starts_at
-            ).update(is_open=False)
-        refresh_next_open(role_ids=[role.pk])
-    return len(new)
-
-
-def generate_upcoming_slots(*, role: PractitionerRole, today: dt.date | None = None) -> int:
-    """Fill the role's calendar up to the horizon in settings (``SLOT_HORIZON_DAYS``)."""
-    zone = ZoneInfo(role.facility.timezone)
-    today = today or timezone.now().astimezone(zone).date()
-    horizon = int(product_setting("SLOT_HORIZON_DAYS"))
-    return generate_slots(role=role, first_day=today, last_day=today + dt.timedelta(days=horizon))
-
-
-def sweep_calendars(*, today: dt.date | None = None) -> int:
-    """The periodic sweep: extend every active calendar to the horizon and refresh next open times.
-
-    Safe to run at any time and from several workers at once (slot creation is idempotent).
-    Returns the number of slots created.
-    """
-    created = 0
-    for role in PractitionerRole.objects.filter(is_active=True).select_related("facility").order_by("pk").iterator():
-        created += generate_upcoming_slots(role=role, today=today)
-    # Roles whose earliest slot has just passed need a new next open time even if nothing changed.
-    stale = PractitionerRole.objects.filter(next_open_at__lte=timezone.now()).values_list("pk", flat=True)
-    refresh_next_open(role_ids=list(stale))
-    return created
-
-
-MAX_EXCEPTION = dt.timedelta(days=366)
-
-
-def _check_window(starts_at: dt.datetime, ends_at: dt.datetime, what: str) -> None:
-    if starts_at.tzinfo is None or ends_at.tzinfo is None:
-        raise Invalid(f"Give the {what} times with a time zone.")
-    if ends_at <= starts_at:
-        raise Invalid(f"The end of the {what} must come after its start.")
-    check_window_in_horizon(starts_at, ends_at, what)
-    if ends_at - starts_at > MAX_EXCEPTION:
-        raise Invalid(f"The {what} can span at most a year.")
-
-
-def add_time_off(
-    *, actor: Any, role: PractitionerRole, starts_at: dt.datetime, ends_at: dt.datetime
-) -> AvailabilityException:
-    """Block a window of a role's calendar: its open slots close at once.
-
-    Booked appointments in the window stay booked; the practice moves them with the patients.
-    Raises ``NotFound`` for a calendar the actor does not run, ``Invalid`` for a bad window:
-    one that ends before it starts, is over, spans more than a year or reaches past the horizon.
-    """
-    _require_runs_role(actor, role)
-    _check_window(starts_at, ends_at, "time off")
-    with transaction.atomic():
-        exception = AvailabilityException.objects.create(
-            role=role, kind=AvailabilityException.Kind.TIME_OFF, starts_at=starts_at, ends_at=ends_at
-        )
-        Slot.objects.filter(role=role, is_open=True, starts_at__lt=ends_at, ends_at__gt=starts_at).update(is_open=False)
-        refresh_next_open(role_ids=[role.pk])
-        record_event(
-            actor=actor,
-            action="calendar.time_off_added",
-            subject_ref=f"calendar:{role.pk}",
-            details={"exception": exception.pk},
-        )
-    return exception
-
-
-def add_extra_hours(
-    *, actor: Any, role: PractitionerRole, starts_at: dt.datetime, ends_at: dt.datetime, visit_type_id: int
-) -> AvailabilityException:
-    """Open extra hours on a role's calendar, cut into slots of one of its visit types.
-
-    Raises ``NotFound`` for a calendar the actor does not run or a visit type it does not
-    offer, ``Invalid`` for a bad window (as for time off) or one in which no visit can be booked.
-    """
-    _require_runs_role(actor, role)
-    _check_window(starts_at, ends_at, "extra hours")
-    visit_type = role.visit_types.filter(pk=visit_type_id).first()
-    if visit_type is None:
-        raise NotFound("This calendar has no such visit type.")
-    zone = ZoneInfo(role.facility.timezone)
-    with transaction.atomic():
-        exception = AvailabilityException.objects.create(
-            role=role,
-            kind=AvailabilityException.Kind.EXTRA_HOURS,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            visit_type=visit_type,
-        )
-        opened = generate_slots(
-            role=role, first_day=starts_at.astimezone(zone).date(), last_day=ends_at.astimezone(zone).date()
-        )
-        if not opened:
-            # Saying "opened" when nothing can be booked would leave the practice waiting for no one.
-            raise Invalid(
-                f"No {visit_type.name.lower()} fits in these hours: they fall in time off, are open already, "
-                "or are shorter than the visit. Nothing was changed."
-            )
-        record_event(
-            actor=actor,
-            action="calendar.extra_hours_added",
-            subject_ref=f"calendar:{role.pk}",
-            details={"exception": exception.pk, "visit_type": visit_type.pk},
-        )
-    return exception
-
-
-def _require_runs_role(actor: Any, role: PractitionerRole) -> None:
-    if role.pk not in set(roles_managed_by(actor)):
-        raise NotFound("We could not find that calendar.")
 
 
 # --- Booking ----------------------------------------------------------------------------------

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from indigomed.scheduling.services import sweep_calendars
+from indigomed.scheduling.opening_hours import sweep_calendars
 
 
 class Command(BaseCommand):

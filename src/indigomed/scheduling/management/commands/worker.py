@@ -6,7 +6,7 @@ from django.db import close_old_connections
 
 from indigomed.messaging.outbox import deliver_until_idle, worker_name
 from indigomed.privacy.ledger import take_checkpoint
-from indigomed.scheduling.services import sweep_calendars
+from indigomed.scheduling.opening_hours import sweep_calendars
 
 
 class Command(BaseCommand):
