@@ -26,6 +26,11 @@ def visit(world):
     )
 
 
+def referral_slot(role, index: int = 0):
+    """A time well after the visit the referral comes from (a member holds no two overlapping visits)."""
+    return open_slot(role, after_hours=120, index=index)
+
+
 def refer(user, visit, slot, reason="acne"):
     client = Client()
     client.force_login(user)
@@ -36,7 +41,7 @@ def refer(user, visit, slot, reason="acne"):
 def test_a_referral_books_for_the_member_tells_them_and_shares_the_minimum_on_the_ledger(
     world, visit, django_capture_on_commit_callbacks
 ) -> None:
-    slot = open_slot(world.skin_role)
+    slot = referral_slot(world.skin_role)
     with django_capture_on_commit_callbacks(execute=True):
         response = refer(world.doctor_user, visit, slot)
     assert response.status_code == 201, response.content
@@ -60,7 +65,7 @@ def test_a_referral_books_for_the_member_tells_them_and_shares_the_minimum_on_th
 
 
 def test_only_the_treating_practice_can_refer(world, visit) -> None:
-    slot = open_slot(world.skin_role)
+    slot = referral_slot(world.skin_role)
     for user in (world.member, world.outsider):
         assert refer(user, visit, slot).status_code in (401, 404)
     assert not Referral.objects.exists()
@@ -68,7 +73,7 @@ def test_only_the_treating_practice_can_refer(world, visit) -> None:
 
 
 def test_a_referral_to_a_taken_slot_is_refused_clearly_and_changes_nothing(world, visit) -> None:
-    slot = open_slot(world.skin_role)
+    slot = referral_slot(world.skin_role)
     book_appointment(actor=world.other_member, slot_id=slot.pk, visit_reason="acne", insurance_plan=None)
     response = refer(world.staff_user, visit, slot)
     assert response.status_code == 409
@@ -83,7 +88,7 @@ def test_the_connect_referral_page_lists_nearby_times_and_books_one(world, visit
     assert page.status_code == 200
     html = page.content.decode()
     assert "Dr. Ben Skinner" in html
-    slot = open_slot(world.skin_role)
+    slot = referral_slot(world.skin_role)
     response = desk.post(f"/connect/appointments/{visit.public_id}/refer", {"slot_id": slot.pk, "visit_reason": "acne"})
     assert response.status_code == 302
     assert Referral.objects.get().to_appointment.slot == slot
@@ -98,7 +103,7 @@ def test_the_practitioner_who_referred_is_the_actor_of_everything_the_referral_r
     """BOOK-5: the member did not book this appointment; the practitioner who referred did, for them."""
     before = set(AccessLogEntry.objects.values_list("pk", flat=True))
     with django_capture_on_commit_callbacks(execute=True):
-        assert refer(world.doctor_user, visit, open_slot(world.skin_role)).status_code == 201
+        assert refer(world.doctor_user, visit, referral_slot(world.skin_role)).status_code == 201
     referral = Referral.objects.get()
     assert (referral.referred_by, referral.member, referral.to_appointment.member) == (
         world.doctor_user,
@@ -117,7 +122,7 @@ def test_the_practitioner_who_referred_is_the_actor_of_everything_the_referral_r
 def test_a_practice_cannot_fill_a_colleagues_calendar_with_one_patient(world, visit, settings) -> None:
     """BOOK-2, BOOK-5: referrals count against the member's limits as their own bookings do."""
     settings.INDIGOMED = {**settings.INDIGOMED, "BOOKING_LIMIT_PER_PRACTITIONER": 2}
-    slots = [open_slot(world.skin_role, index=i) for i in range(3)]
+    slots = [referral_slot(world.skin_role, index=i) for i in range(3)]
     assert [refer(world.doctor_user, visit, slot).status_code for slot in slots[:2]] == [201, 201]
     response = refer(world.doctor_user, visit, slots[2])
     assert response.status_code == 409
@@ -128,7 +133,7 @@ def test_a_practice_cannot_fill_a_colleagues_calendar_with_one_patient(world, vi
 
 def test_the_booking_a_referral_makes_is_the_referring_practitioners_act(world, visit) -> None:
     """BOOK-5, DESIGN 2c: the audit event names the practitioner who referred, and the member by reference."""
-    assert refer(world.doctor_user, visit, open_slot(world.skin_role)).status_code == 201
+    assert refer(world.doctor_user, visit, referral_slot(world.skin_role)).status_code == 201
     booked = Referral.objects.get().to_appointment
     event = AuditEvent.objects.get(subject_ref=f"appointment:{booked.public_id}")
     assert (event.action, event.actor_user_id, event.member_id) == (
