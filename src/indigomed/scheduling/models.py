@@ -13,17 +13,37 @@ from indigomed.directory.models import PractitionerRole
 
 
 class VisitType(models.Model):
-    """A kind of visit a practitioner offers at a facility, with how long it lasts."""
+    """A kind of visit a practitioner offers at a facility, with how long it lasts.
+
+    It says which patients it fits (new, returning or both) and, when it names reasons, it fits
+    only those: a booking offers only slots of a visit type that fits the member (BOOK-3).
+    """
+
+    class Patients(models.TextChoices):
+        ANY = "any", "New and returning patients"
+        NEW = "new", "New patients"
+        RETURNING = "returning", "Returning patients"
 
     role = models.ForeignKey(PractitionerRole, on_delete=models.CASCADE, related_name="visit_types")
     name = models.CharField(max_length=80)
     duration_minutes = models.PositiveSmallIntegerField()
     is_remote = models.BooleanField(default=False)
+    patients = models.CharField(max_length=10, choices=Patients.choices, default=Patients.ANY)
+    reasons = models.ManyToManyField(
+        "directory.VisitReason",
+        blank=True,
+        related_name="visit_types",
+        help_text="The reasons this visit type is for; none means any reason the practitioner sees",
+    )
+    is_active = models.BooleanField(default=True)
 
     class Meta:
         constraints = [
             models.CheckConstraint(
                 condition=Q(duration_minutes__gte=5) & Q(duration_minutes__lte=480), name="visit_type_sane_duration"
+            ),
+            models.CheckConstraint(
+                condition=Q(patients__in=["any", "new", "returning"]), name="visit_type_patients_known"
             ),
         ]
 
