@@ -274,6 +274,9 @@ if PRODUCTION:
         "INDIGOMED_KEKS": (envsecret("INDIGOMED_KEKS"), "the key-encryption keys that open members' data"),
         "INDIGOMED_LOOKUP_KEY": (envsecret("INDIGOMED_LOOKUP_KEY"), "the key every sign-in address is found by"),
         "SITE_URL": (env("SITE_URL"), "the public address used in links in e-mails"),
+        # The folder defaults reach no phone and no letter box: production names its carriers.
+        "SMS_BACKEND": (env("SMS_BACKEND"), "the SMS provider's backend, or the folder a gateway reads"),
+        "LETTER_BACKEND": (env("LETTER_BACKEND"), "the mail house's backend, or the folder it collects"),
         # collectstatic itself loads these settings, so it is the one command that may run before.
         "collected static files": (
             (STATIC_ROOT / "staticfiles.json").exists() or sys.argv[1:2] == ["collectstatic"],
@@ -297,6 +300,10 @@ if PRODUCTION:
     _site = urlsplit(SITE_URL.strip())
     if _site.scheme != "https" or not _site.hostname:
         _unusable.append(f"SITE_URL must be the site's https:// address, not {SITE_URL!r}")
+    # A folder backend in production is a spool a gateway or a mail house reads (smsd, a print
+    # shop's pick-up): it must be that named folder, not the development one under var/.
+    if "Folder" in env("SMS_BACKEND") + env("LETTER_BACKEND") and not env("INDIGOMED_MESSAGES_DIR"):
+        _unusable.append("INDIGOMED_MESSAGES_DIR must name the spool folder the folder SMS or letter backend writes to")
     if _unusable:
         raise ImproperlyConfigured("IndigoMed will not start in production: " + "; ".join(_unusable))
 
