@@ -5,7 +5,7 @@ from indigomed.accounts import views as account_views
 from indigomed.api import api
 from indigomed.directory import views as directory_views
 from indigomed.messaging import views as messaging_views
-from indigomed.privacy import office_events, office_views
+from indigomed.privacy import marketing_views, office_events, office_views
 from indigomed.privacy import views as privacy_views
 from indigomed.scheduling import connect_views
 from indigomed.scheduling import views as booking_views
@@ -34,6 +34,7 @@ office_patterns = (
         path("legal-demands/<uuid:public_id>/document", office_views.demand_document, name="demand_document"),
         path("partners", office_views.register_partner, name="register_partner"),
         path("events/", office_events.events, name="events"),
+        path("marketing/", marketing_views.marketing, name="marketing"),
     ],
     "office",
 )

@@ -11,22 +11,23 @@ is logged for them.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from indigomed.conf import product_setting
 from indigomed.directory.models import Facility
 from indigomed.directory.reminders import parse_offsets
-from indigomed.errors import Invalid, NotFound
+from indigomed.errors import Conflict, Invalid, NotFound
 from indigomed.messaging import outbox
 from indigomed.messaging.channels import CHANNELS, LETTER, SMS
-from indigomed.messaging.models import MarketingOptOut, Message
+from indigomed.messaging.models import MarketingCampaign, MarketingOptOut, Message
 from indigomed.messaging.phones import normalize_phone
 from indigomed.messaging.routing import Choice
 from indigomed.records.queries import booking_details, contact_preferences_of
@@ -216,23 +217,43 @@ def queue_appointment_messages(*, appointment: Any, event: str, actor_user_id: i
 # --- Marketing (MSG-2) -------------------------------------------------------------------------
 
 
-def send_marketing(*, authorized_member_ids: Iterable[int], subject: str, body: str, actor_user_id: int) -> int:
+def send_marketing(
+    *, authorized_member_ids: Iterable[int], subject: str, body: str, actor_user_id: int, campaign: uuid.UUID
+) -> int:
     """Queue a marketing message to members whose marketing authorization the caller has had
     confirmed by the decision point (``privacy.marketing``); those who opted out are left out.
 
     Each message carries a link (and RFC 8058 headers) that stops marketing in one click,
-    without signing in. Returns how many were queued.
+    without signing in. Returns how many were queued. ``Conflict`` when ``campaign`` was already
+    sent: the unique row is taken first, so a concurrent second submit waits, then finds it.
     """
+    authorized = list(authorized_member_ids)
     opted_out = set(MarketingOptOut.objects.values_list("member_id", flat=True))
-    return len(
-        outbox.enqueue(
-            member_ids=[m for m in authorized_member_ids if m not in opted_out],
-            kind=outbox.MARKETING,
-            template="marketing",
-            context={"subject": subject, "body": body},
-            actor_user_id=actor_user_id,
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                row = MarketingCampaign.objects.create(
+                    ref=campaign, sent_by_id=actor_user_id, authorized=len(authorized), queued=0
+                )
+        except IntegrityError as exc:
+            raise Conflict("This message was already sent.") from exc
+        row.queued = len(
+            outbox.enqueue(
+                member_ids=[m for m in authorized if m not in opted_out],
+                kind=outbox.MARKETING,
+                template="marketing",
+                context={"subject": subject, "body": body},
+                actor_user_id=actor_user_id,
+                about_ref=f"marketing:{campaign}",
+            )
         )
-    )
+        row.save(update_fields=["queued"])
+    return row.queued
+
+
+def marketing_campaigns(limit: int = 20) -> list[MarketingCampaign]:
+    """The marketing messages sent, newest first, with how many members each reached."""
+    return list(MarketingCampaign.objects.order_by("-sent_at")[:limit])
 
 
 def opt_out_of_marketing(*, message_public_id: str) -> bool:
