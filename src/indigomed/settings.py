@@ -399,3 +399,12 @@ INDIGOMED |= {
     "DEFAULT_REMINDER_OFFSETS": env("DEFAULT_REMINDER_OFFSETS", "48h,2h"),
     "FOLLOW_UP_AFTER_HOURS": envint("FOLLOW_UP_AFTER_HOURS", 24),
 }
+
+# --- Video visits (BOOK-7) ------------------------------------------------------------------
+# A remote visit's room, at the operator's video service: ``{room}`` becomes a name derived from
+# the appointment with the secret key, unguessable and naming nobody. The join page opens the
+# room only to the member and the practitioner, from a few minutes before the visit to its end.
+INDIGOMED |= {
+    "VIDEO_ROOM_URL": env("VIDEO_ROOM_URL", "https://meet.jit.si/IndigoMed-{room}"),
+    "VIDEO_JOIN_OPENS_MINUTES": envint("VIDEO_JOIN_OPENS_MINUTES", 15),
+}

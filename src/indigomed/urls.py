@@ -7,7 +7,7 @@ from indigomed.directory import views as directory_views
 from indigomed.messaging import views as messaging_views
 from indigomed.privacy import marketing_views, office_events, office_views
 from indigomed.privacy import views as privacy_views
-from indigomed.scheduling import connect_views
+from indigomed.scheduling import connect_views, video_views
 from indigomed.scheduling import views as booking_views
 from indigomed.search import views as search_views
 from indigomed.web.admin_sign_in import admin_sign_in
@@ -50,6 +50,7 @@ urlpatterns = [
     path("appointments/<uuid:public_id>/cancel", booking_views.cancel, name="cancel_appointment"),
     path("appointments/<uuid:public_id>/reschedule", booking_views.reschedule, name="reschedule_appointment"),
     path("appointments/<uuid:public_id>/calendar.ics", booking_views.ics, name="appointment_ics"),
+    path("appointments/<uuid:public_id>/join", video_views.join, name="appointment_join"),
     path("me/", privacy_views.profile, name="my_profile"),
     path("me/insurance", privacy_views.add_insurance, name="my_insurance"),
     path("me/privacy/", privacy_views.privacy, name="my_privacy"),

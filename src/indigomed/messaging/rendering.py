@@ -32,8 +32,9 @@ class Rendered:
 def _context(context: dict[str, Any]) -> dict[str, Any]:
     values = dict(context)
     values["site"] = settings.SITE_URL
-    if "link" in values:
-        values["link"] = settings.SITE_URL + str(values["link"])
+    for name in ("link", "join"):
+        if name in values:
+            values[name] = settings.SITE_URL + str(values[name])
     zone = ZoneInfo(str(values.get("timezone") or "UTC"))
     if values.get("effective_on"):
         values["effective_on"] = dt.date.fromisoformat(str(values["effective_on"]))

@@ -156,6 +156,12 @@ def _appointment_context(appointment: Any) -> dict[str, Any]:
         "discreet": _discreet(appointment),
         "link": reverse("appointment", args=[appointment.public_id]),
     }
+    if appointment.visit_type.is_remote:
+        # BOOK-7: the join link goes where the member's messages go, and opens nothing unsigned.
+        context |= {
+            "join": reverse("appointment_join", args=[appointment.public_id]),
+            "join_opens": int(product_setting("VIDEO_JOIN_OPENS_MINUTES")),
+        }
     if not context["discreet"]:
         context |= {
             "practitioner": role.practitioner.display_name,
