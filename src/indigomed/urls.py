@@ -5,7 +5,7 @@ from indigomed.accounts import views as account_views
 from indigomed.api import api
 from indigomed.directory import views as directory_views
 from indigomed.messaging import views as messaging_views
-from indigomed.privacy import marketing_views, office_events, office_views
+from indigomed.privacy import breach_views, marketing_views, office_events, office_views
 from indigomed.privacy import views as privacy_views
 from indigomed.scheduling import connect_views, video_views
 from indigomed.scheduling import views as booking_views
@@ -35,6 +35,11 @@ office_patterns = (
         path("partners", office_views.register_partner, name="register_partner"),
         path("events/", office_events.events, name="events"),
         path("marketing/", marketing_views.marketing, name="marketing"),
+        path("incidents/", breach_views.incidents, name="incidents"),
+        path("incidents/<uuid:public_id>/", breach_views.incident, name="incident"),
+        path("incidents/<uuid:public_id>/tell", breach_views.tell, name="incident_tell"),
+        path("incidents/<uuid:public_id>/report", breach_views.report, name="incident_report"),
+        path("incidents/<uuid:public_id>/proof.pdf", breach_views.proof_pdf, name="incident_proof"),
     ],
     "office",
 )

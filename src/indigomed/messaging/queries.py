@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Min, QuerySet
 
@@ -31,3 +32,24 @@ def stuck_messages(*, limit: int = 200) -> QuerySet[Message]:
         .only("public_id", "member_id", "kind", "status", "attempts", "last_error", "created_at", "about_ref")
         .order_by("-created_at")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What became of one member's message: queued when, and delivered when and how, if it was."""
+
+    queued_at: dt.datetime
+    status: str
+    delivered_at: dt.datetime | None
+    channel: str
+
+
+def deliveries_about(*, about_ref: str) -> dict[int, Delivery]:
+    """Each member's message about one thing (a breach's notices), by member: the proof of who
+    was told what and when. References only."""
+    return {
+        member_id: Delivery(created_at, status, delivered_at, channel)
+        for member_id, created_at, status, delivered_at, channel in Message.objects.filter(about_ref=about_ref)
+        .order_by("created_at")
+        .values_list("member_id", "created_at", "status", "delivered_at", "channel")
+    }

@@ -133,6 +133,28 @@ def queue_transfer_notice(
     )
 
 
+def queue_breach_notice(
+    *,
+    member_ids: Iterable[int],
+    summary_en: str,
+    summary_fr: str,
+    discovered_on: dt.date,
+    about_ref: str,
+    actor_user_id: int,
+) -> int:
+    """Queue the notice of a breach (SEC-3) to each affected member, in their language and the way
+    they chose; the office's proof is each one's delivery (``queries.deliveries_about``)."""
+    return len(
+        outbox.enqueue(
+            member_ids=member_ids,
+            kind="breach-notice",
+            context={"summary_en": summary_en, "summary_fr": summary_fr, "effective_on": discovered_on.isoformat()},
+            about_ref=about_ref,
+            actor_user_id=actor_user_id,
+        )
+    )
+
+
 # --- Appointments (MSG-1) -----------------------------------------------------------------------
 
 _APPOINTMENT_KINDS = ("booking-confirmation", "reminder", "rescheduled", "referral")

@@ -73,6 +73,9 @@ AUDIT_ACTIONS: dict[str, str] = {
     "marketing.sent": "Marketing message sent",
     "marketing.opted_out": "Marketing stopped",
     "message.retried": "Message sent again",
+    "incident.recorded": "Breach recorded",
+    "incident.members_told": "Members told of a breach",
+    "incident.reported": "Breach reported to an authority",
 }
 
 # References and codes only: lower-case, no spaces, short. A sentence, an address or a name as typed
