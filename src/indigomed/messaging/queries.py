@@ -31,3 +31,13 @@ def stuck_messages(*, limit: int = 200) -> QuerySet[Message]:
         .only("public_id", "member_id", "kind", "status", "attempts", "last_error", "created_at", "about_ref")
         .order_by("-created_at")[:limit]
     )
+
+
+def messages_about(*, member_id: int, about_refs: Iterable[str]) -> QuerySet[Message]:
+    """What was written to a member about some things (their requests), oldest first: references,
+    kinds and delivery states only, never the text (sealed in the row)."""
+    return (
+        Message.objects.filter(member_id=member_id, about_ref__in=list(about_refs))
+        .only("public_id", "kind", "about_ref", "status", "channel", "created_at", "delivered_at")
+        .order_by("created_at", "pk")
+    )
