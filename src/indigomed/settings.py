@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "indigomed.security",
     "indigomed.messaging",
     "indigomed.privacy",
+    "indigomed.rights",
     "indigomed.demo",
 ]
 
@@ -313,7 +314,7 @@ MAX_REQUEST_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
 # LEGAL-1: the privacy office uploads legal demands of up to 20 MB (privacy.office), plus the
 # form's other fields; every other page and the API keep the small limit above.
 MAX_UPLOAD_REQUEST_BYTES = envint("MAX_UPLOAD_REQUEST_BYTES", 21 * 1024 * 1024)
-OFFICE_UPLOAD_VIEWS = {"office:record_demand"}
+OFFICE_UPLOAD_VIEWS = {"office:record_demand", "rights_office:enter", "api:office_enter_request"}
 # Browser features the site never uses, off for its pages and anything they embed.
 PERMISSIONS_POLICY = env(
     "PERMISSIONS_POLICY",
@@ -407,4 +408,20 @@ INDIGOMED |= {
 INDIGOMED |= {
     "VIDEO_ROOM_URL": env("VIDEO_ROOM_URL", "https://meet.jit.si/IndigoMed-{room}"),
     "VIDEO_JOIN_OPENS_MINUTES": envint("VIDEO_JOIN_OPENS_MINUTES", 15),
+}
+
+# --- The requests desk (rights) and contacting the privacy office (CONTACT-1) ----------------
+INDIGOMED |= {
+    # Where members write to the privacy office, shown on /privacy-office/ (the operator's own).
+    "PRIVACY_OFFICE_EMAIL": env("PRIVACY_OFFICE_EMAIL", "privacy@indigomed.test"),
+    "PRIVACY_OFFICE_ADDRESS": env("PRIVACY_OFFICE_ADDRESS", "IndigoMed Privacy Office, 1 Example Street, 75000 Paris"),
+    "PRIVACY_OFFICE_POSTAL_ADDRESS": env(
+        "PRIVACY_OFFICE_POSTAL_ADDRESS", "IndigoMed Privacy Office\nBP 00000\n75000 Paris\nFrance"
+    ),
+    # A scanned letter the office enters for a member: PDF, PNG or JPEG, at most this size.
+    "SCANNED_LETTER_MAX_BYTES": envint("SCANNED_LETTER_MAX_BYTES", 10 * 1024 * 1024),
+    # The desk's "due soon", and the days before a deadline the worker reminds the office (and once
+    # more when it has passed).
+    "REQUEST_DUE_SOON_DAYS": envint("REQUEST_DUE_SOON_DAYS", 7),
+    "REQUEST_REMINDER_DAYS": env("REQUEST_REMINDER_DAYS", "7,2"),
 }

@@ -7,6 +7,8 @@ from indigomed.directory import views as directory_views
 from indigomed.messaging import views as messaging_views
 from indigomed.privacy import breach_views, marketing_views, office_events, office_views
 from indigomed.privacy import views as privacy_views
+from indigomed.rights import urls as rights_urls
+from indigomed.rights import views as rights_views
 from indigomed.scheduling import connect_views, video_views
 from indigomed.scheduling import views as booking_views
 from indigomed.search import views as search_views
@@ -68,6 +70,9 @@ urlpatterns = [
     path("messages/<uuid:public_id>/opt-out", messaging_views.marketing_opt_out, name="marketing_opt_out"),
     path("office/messages/", messaging_views.office_messages, name="office_messages"),
     path("office/messages/<uuid:public_id>/retry", messaging_views.office_retry, name="office_message_retry"),
+    path("me/requests/", include(rights_urls.member_patterns)),
+    path("office/requests/", include(rights_urls.office_patterns)),
+    path("privacy-office/", rights_views.contact, name="privacy_office_contact"),
     path("office/", include(office_patterns)),
     path("accounts/parental-consent/<str:token>/", account_views.parental_consent, name="parental_consent"),
     path("accounts/", include("allauth.urls")),

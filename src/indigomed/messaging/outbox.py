@@ -230,6 +230,9 @@ def _deliver_one(
             tally.withdrawn += 1
             return
         way = route(choice, sign_in_address=contact.email)
+        if context.get("by_post"):
+            # Asked for on paper (an accounting): a letter to the member's own postal address, or held.
+            way = Route(channels.LETTER, choice.postal_address) if choice.postal_address else None
     if way is None:
         # RIGHT-CONFCOMM: no allowed way has an address; the office sees it, nothing goes another way.
         _finish(row, worker, now, Status.HELD, Outcome.HELD, "", "no allowed channel has an address")

@@ -53,3 +53,13 @@ def deliveries_about(*, about_ref: str) -> dict[int, Delivery]:
         .order_by("created_at")
         .values_list("member_id", "created_at", "status", "delivered_at", "channel")
     }
+
+
+def messages_about(*, member_id: int, about_refs: Iterable[str]) -> QuerySet[Message]:
+    """What was written to a member about some things (their requests), oldest first: references,
+    kinds and delivery states only, never the text (sealed in the row)."""
+    return (
+        Message.objects.filter(member_id=member_id, about_ref__in=list(about_refs))
+        .only("public_id", "kind", "about_ref", "status", "channel", "created_at", "delivered_at")
+        .order_by("created_at", "pk")
+    )

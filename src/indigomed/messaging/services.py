@@ -155,6 +155,45 @@ def queue_breach_notice(
     )
 
 
+# --- Members' requests (rights) -----------------------------------------------------------------
+
+REQUEST_KINDS = (
+    "request-received",
+    "request-in-review",
+    "request-extended",
+    "request-concluded",
+    "request-accounting-letter",
+    "request-due",
+)
+
+
+def queue_request_message(
+    *,
+    member_id: int,
+    kind: str,
+    context: dict[str, Any],
+    about_ref: str,
+    actor_user_id: int | None = None,
+    by_post: bool = False,
+) -> None:
+    """A message about a request on the desk, in the caller's transaction: to the member (what
+    happened to their request) or to a privacy officer (``request-due``: a deadline is near).
+
+    ``by_post``: the member asked for this answer on paper; it goes as a letter to the postal
+    address of their contact choice (``/me/contact/``), and is held for the office when they have
+    none, never sent another way.
+    """
+    if kind not in REQUEST_KINDS:
+        raise ValueError(f"Unknown request message {kind!r}.")
+    outbox.enqueue(
+        member_ids=[member_id],
+        kind=kind,
+        context=dict(context, by_post=True) if by_post else context,
+        about_ref=about_ref,
+        actor_user_id=actor_user_id,
+    )
+
+
 # --- Appointments (MSG-1) -----------------------------------------------------------------------
 
 _APPOINTMENT_KINDS = ("booking-confirmation", "reminder", "rescheduled", "referral")

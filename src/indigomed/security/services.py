@@ -76,6 +76,12 @@ AUDIT_ACTIONS: dict[str, str] = {
     "incident.recorded": "Breach recorded",
     "incident.members_told": "Members told of a breach",
     "incident.reported": "Breach reported to an authority",
+    "request.filed": "Request filed",
+    "request.assigned": "Request assigned to an officer",
+    "request.review_started": "Request review started",
+    "request.extended": "Request deadline extended",
+    "request.concluded": "Request answered",
+    "request.reminded": "Office reminded of a request's deadline",
 }
 
 # References and codes only: lower-case, no spaces, short. A sentence, an address or a name as typed
