@@ -362,8 +362,8 @@ def add_hours(request: HttpRequest, facility_id: int, role_id: int) -> HttpRespo
 def _after_calendar_change(request: HttpRequest, facility: Facility, role: PractitionerRole, done: str) -> None:
     misfits = len(practice_rules.misfit_bookings(facility, role_id=role.pk))
     if misfits:
-        visits = f"{misfits} booked visit{'s' if misfits > 1 else ''}"
-        done += f" {visits} no longer fit: they stay booked, listed below to move."
+        visits = "1 booked visit no longer fits" if misfits == 1 else f"{misfits} booked visits no longer fit"
+        done += f" {visits}: booked visits stay booked, and are listed to move."
     messages.success(request, done)
 
 
@@ -589,10 +589,10 @@ def invite_staff(request: HttpRequest, facility_id: int) -> HttpResponse:
 @require_POST
 def staff_role(request: HttpRequest, facility_id: int, staff_id: int) -> HttpResponse:
     facility = _facility(request, facility_id)
+    directory.staff_member_at(facility, staff_id)  # another facility's is "not found", whatever was sent
     form = forms.StaffRoleForm(request.POST)
     with flashed(request):
         if not form.is_valid():
-            directory.staff_member_at(facility, staff_id)  # another facility's is still "not found"
             messages.error(request, "Choose staff or HCF admin.")
         elif directory.change_staff_role(
             actor=request.user, facility_id=facility.pk, staff_id=staff_id, role=form.cleaned_data["role"]
@@ -613,6 +613,7 @@ def _back_to_staff(request: HttpRequest, facility: Facility) -> HttpResponse:
 @require_POST
 def remove_staff(request: HttpRequest, facility_id: int, staff_id: int) -> HttpResponse:
     facility = _facility(request, facility_id)
+    directory.staff_member_at(facility, staff_id)
     with flashed(request):
         directory.remove_staff(actor=request.user, facility_id=facility.pk, staff_id=staff_id)
         messages.success(request, "Removed from the staff.")
