@@ -371,7 +371,11 @@ def attachable_practitioners(*, facility: Facility, name: str, limit: int = 20) 
     )
     for word in typed.split()[:3]:
         found = found.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
-    return list(found.distinct().order_by("family_name", "given_name")[:limit])
+    return list(
+        found.distinct()
+        .prefetch_related("specialties", "roles__facility")
+        .order_by("family_name", "given_name")[:limit]
+    )
 
 
 def attach_practitioner(*, actor: Any, facility_id: int, practitioner_id: int) -> tuple[PractitionerRole, bool]:

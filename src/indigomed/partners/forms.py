@@ -57,9 +57,10 @@ class PlansForm(forms.Form):
         error_messages={"invalid_choice": "Choose plans from the list: that one is not known here."},
     )
 
-    def __init__(self, *args: Any, plans: Choices, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, plans: Choices, label: str = "Plans accepted", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self.fields["plans"], plans)
+        self.fields["plans"].label = label
 
 
 class BookingRulesForm(forms.Form):

@@ -87,6 +87,7 @@ def overview(request: HttpRequest, facility_id: int) -> HttpResponse:
     facility = _facility(request, facility_id)
     roles = (
         facility.roles.select_related("practitioner")
+        .prefetch_related("practitioner__specialties")
         .annotate(hours=Count("availability_rules", distinct=True))
         .order_by("-is_active", "practitioner__family_name", "practitioner__given_name")
     )
@@ -218,9 +219,9 @@ def _practitioners_page(
         {
             "facility": facility,
             "section": "practitioners",
-            "roles": facility.roles.select_related("practitioner").order_by(
-                "-is_active", "practitioner__family_name", "practitioner__given_name"
-            ),
+            "roles": facility.roles.select_related("practitioner")
+            .prefetch_related("practitioner__specialties")
+            .order_by("-is_active", "practitioner__family_name", "practitioner__given_name"),
             "invite_form": invite or _invite_form(),
             "q": typed,
             "found": directory.attachable_practitioners(facility=facility, name=typed) if typed else None,
@@ -321,7 +322,7 @@ def _practitioner_page(
             "misfits": practice_rules.misfit_bookings(facility, role_id=role.pk),
             "hours_form": hours_form or forms.HoursForm(visit_types=_visit_type_choices(role)),
             "visit_form": visit_form or forms.VisitTypeForm(reasons=_reason_choices(role)),
-            "plans_form": plans_form or forms.PlansForm(initial={"plans": taken}, plans=accepted),
+            "plans_form": plans_form or forms.PlansForm(initial={"plans": taken}, plans=accepted, label="Plans taken"),
             "accepts_plans": bool(accepted),
         },
         status=status,
@@ -506,7 +507,9 @@ def retire_visit_type(request: HttpRequest, facility_id: int, role_id: int, visi
 def practitioner_plans(request: HttpRequest, facility_id: int, role_id: int) -> HttpResponse:
     facility = _facility(request, facility_id)
     role = _role(facility, role_id)
-    form = forms.PlansForm(request.POST, plans=[(p.slug, str(p)) for p in facility.plans.select_related("carrier")])
+    form = forms.PlansForm(
+        request.POST, plans=[(p.slug, str(p)) for p in facility.plans.select_related("carrier")], label="Plans taken"
+    )
     if form.is_valid():
         with on_form(form) as attempt:
             changed = directory.set_practitioner_plans(
