@@ -10,9 +10,10 @@ import pytest
 
 from indigomed.directory import services as directory
 from indigomed.scheduling import practice_rules
+from indigomed.scheduling.misfits import misfit_bookings
 from indigomed.scheduling.models import Appointment, AvailabilityRule, Slot, VisitType
 from indigomed.scheduling.opening_hours import add_time_off, sweep_calendars
-from indigomed.scheduling.practice_rules import VisitTypeSpec, WeeklyHours, misfit_bookings
+from indigomed.scheduling.practice_rules import VisitTypeSpec, WeeklyHours
 from indigomed.scheduling.services import book_appointment, cancel_appointment, reschedule_appointment
 from tests.partners.conftest import client_for, events
 from tests.scheduling.helpers import open_slot

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from indigomed.accounts.models import User
 from indigomed.conf import product_setting
+from indigomed.directory import invitations
 from indigomed.directory import services as directory
 from indigomed.directory.models import FacilityInvitation, FacilityStaff, PractitionerRole
 from indigomed.errors import Invalid
@@ -113,7 +114,7 @@ def invite_practitioner(*, actor: Any, facility_id: int, email: str, new: direct
             return Invited(None)
         role = directory.add_practitioner(actor=actor, facility_id=facility_id, new=new)
         user = known or _account_for(address, display_name=role.practitioner.display_name)
-        opened = directory.open_invitation(
+        opened = invitations.open_invitation(
             actor=actor,
             facility_id=facility_id,
             user_id=user.pk,
@@ -142,7 +143,7 @@ def invite_staff(*, actor: Any, facility_id: int, email: str, name: str, staff_r
         if _waiting(facility_id, known, FacilityInvitation.Kind.STAFF):
             return Invited(None)
         user = known or _account_for(address, display_name=display_name)
-        opened = directory.open_invitation(
+        opened = invitations.open_invitation(
             actor=actor,
             facility_id=facility_id,
             user_id=user.pk,
@@ -167,7 +168,7 @@ def accept_with_new_password(*, token: str, password: str, confirm: str) -> User
     password the rules refuse or one typed differently twice, and for an account that already
     has a password (its owner signs in to accept).
     """
-    invitation = directory.invitation_for_token(token)
+    invitation = invitations.invitation_for_token(token)
     user = invitation.user
     if user.has_usable_password():
         raise Invalid("This account has a password already: sign in to accept.", field="password")
@@ -187,7 +188,7 @@ def accept_with_new_password(*, token: str, password: str, confirm: str) -> User
         EmailAddress.objects.update_or_create(
             user=locked, email=locked.email, defaults={"verified": True, "primary": True}
         )
-        directory.accept_invitation(actor=locked, token=token)
+        invitations.accept_invitation(actor=locked, token=token)
     return locked
 
 

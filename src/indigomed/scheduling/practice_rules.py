@@ -4,7 +4,7 @@ what a change of them does to the calendar.
 A change regenerates the future open slots of the practitioner's calendar from the new rules
 (``opening_hours.planned_slots``) and never touches a booked one: a booking that no longer fits
 stays booked, keeps its time (no open slot is cut across it), and is listed by
-``misfit_bookings`` for the practice to move with the patient. Nothing is dropped silently.
+``scheduling.misfits`` for the practice to move with the patient. Nothing is dropped silently.
 
 Every function takes the signed-in ``actor`` and the facility it acts for; another facility's
 calendar, rule or visit type is ``NotFound``. Bad input raises ``Invalid`` naming its form field
@@ -14,7 +14,6 @@ before anything changes; a change that changes nothing records nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -24,11 +23,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
-from indigomed.directory.models import Facility, PractitionerRole, VisitReason
+from indigomed.directory.models import PractitionerRole, VisitReason
 from indigomed.directory.services import administered_facility, clean_text, role_at
 from indigomed.errors import Conflict, Invalid, NotFound
 from indigomed.scheduling.availability import SlotSpec
-from indigomed.scheduling.models import Appointment, AvailabilityException, AvailabilityRule, Slot, VisitType
+from indigomed.scheduling.models import Appointment, AvailabilityRule, Slot, VisitType
 from indigomed.scheduling.next_open import refresh_next_open
 from indigomed.scheduling.opening_hours import LIVE, planned_slots
 from indigomed.scheduling.reach import horizon_days
@@ -153,7 +152,7 @@ def _rule_of(role: PractitionerRole, rule_id: int) -> AvailabilityRule:
 
 
 def change_hours(*, actor: Any, facility_id: int, role_id: int, rule_id: int, hours: WeeklyHours) -> bool:
-    """Change weekly hours; future open slots follow, booked ones stay (see ``misfit_bookings``)."""
+    """Change weekly hours; future open slots follow, booked ones stay (see ``scheduling.misfits``)."""
 
     def change(role: PractitionerRole) -> bool:
         rule = _rule_of(role, rule_id)
@@ -178,7 +177,7 @@ def change_hours(*, actor: Any, facility_id: int, role_id: int, rule_id: int, ho
 
 
 def remove_hours(*, actor: Any, facility_id: int, role_id: int, rule_id: int) -> bool:
-    """Remove weekly hours; their open slots close, their bookings stay (see ``misfit_bookings``).
+    """Remove weekly hours; their open slots close, their bookings stay (see ``scheduling.misfits``).
 
     Hours already removed are ``NotFound``: the page says so rather than pretend twice."""
 
@@ -317,7 +316,7 @@ def change_visit_type(*, actor: Any, facility_id: int, role_id: int, visit_type_
 
 def retire_visit_type(*, actor: Any, facility_id: int, role_id: int, visit_type_id: int) -> bool:
     """The practitioner stops offering this visit: its weekly hours go, its open slots close, and
-    its bookings stay, listed for the practice (``misfit_bookings``). Returns whether it changed."""
+    its bookings stay, listed for the practice (``scheduling.misfits``). Returns whether it changed."""
 
     def change(role: PractitionerRole) -> bool:
         found = role.visit_types.filter(pk=visit_type_id if 0 < visit_type_id < 2**63 else 0).first()
@@ -428,81 +427,3 @@ def refresh_calendar(*, actor: Any, facility_id: int, role_id: int) -> Regenerat
     with transaction.atomic():
         role = role_at(administered_facility(actor, facility_id, lock=True), role_id)
         return regenerate_open_slots(role)
-
-
-# --- Bookings that no longer fit ---------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Misfit:
-    """A booked visit the practice's current rules would not have offered, and why."""
-
-    public_id: Any
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    zone: ZoneInfo
-    role_id: int
-    practitioner: str
-    visit_type: str
-    why: str
-
-
-WHY = {
-    "deactivated": "The practitioner no longer practises here",
-    "retired": "This visit type is retired",
-    "time_off": "It falls in time off",
-    "hours": "It is outside the weekly hours now set",
-}
-
-
-def misfit_bookings(facility: Facility, *, role_id: int | None = None, limit: int = 200) -> list[Misfit]:
-    """The facility's upcoming booked visits that its current rules, visit types, time off and
-    practitioners would not offer, soonest first: the practice moves them with the patients.
-
-    A read: it decides nothing and needs no actor, so callers load the facility through an
-    access helper (``directory.services.administered_facility``) first.
-    """
-    now = timezone.now()
-    booked = Appointment.objects.filter(
-        role__facility=facility, status=Appointment.Status.BOOKED, starts_at__gt=now
-    ).select_related("role__practitioner", "role__facility", "visit_type")
-    if role_id is not None:
-        booked = booked.filter(role_id=role_id)
-    by_role: dict[int, list[Appointment]] = defaultdict(list)
-    for appointment in booked.order_by("starts_at")[:2000]:
-        by_role[appointment.role_id].append(appointment)
-    zone = ZoneInfo(facility.timezone)
-    found: list[tuple[Appointment, str]] = []
-    for appointments in by_role.values():
-        role = appointments[0].role
-        first = appointments[0].starts_at.astimezone(zone).date()
-        last = appointments[-1].starts_at.astimezone(zone).date()
-        fitting = {(s.starts_at, s.visit_type_id) for s in planned_slots(role=role, first_day=first, last_day=last)}
-        time_off = list(
-            AvailabilityException.objects.filter(
-                role=role, kind=AvailabilityException.Kind.TIME_OFF, ends_at__gt=now
-            ).values_list("starts_at", "ends_at")
-        )
-        for a in appointments:
-            if not role.is_active:
-                found.append((a, "deactivated"))
-            elif not a.visit_type.is_active:
-                found.append((a, "retired"))
-            elif any(a.starts_at < end and start < a.ends_at for start, end in time_off):
-                found.append((a, "time_off"))
-            elif (a.starts_at, a.visit_type_id) not in fitting:
-                found.append((a, "hours"))
-    found.sort(key=lambda pair: pair[0].starts_at)
-    return [
-        Misfit(
-            public_id=a.public_id,
-            starts_at=a.starts_at,
-            ends_at=a.ends_at,
-            zone=zone,
-            role_id=a.role_id,
-            practitioner=a.role.practitioner.display_name,
-            visit_type=a.visit_type.name,
-            why=WHY[why],
-        )
-        for a, why in found[:limit]
-    ]
