@@ -3,6 +3,8 @@ book what they set up (DIR-1, DIR-2, BOOK-1, BOOK-3)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.test import Client
 
 from indigomed.directory.models import Facility, FacilityInvitation, FacilityStaff, Practitioner, PractitionerRole
@@ -72,7 +74,7 @@ def test_an_hcf_admin_adds_a_practitioner_opens_their_week_and_a_member_finds_an
 
     # Six 40-minute visits fit between 08:00 and 12:00, every day of the horizon.
     slots = Slot.objects.filter(role=role, is_open=True)
-    assert slots.exists() and {s.ends_at - s.starts_at for s in slots} == {visit_duration(40)}
+    assert slots.exists() and {s.ends_at - s.starts_at for s in slots} == {minutes(40)}
     found = search(Criteria(what="cardiology", plan="aetna-hmo", postal_code="10016", country="US"))
     [result] = [r for r in found.results if r.role_id == role.pk]
     assert result.practitioner_name == "Dr. Lena Lung" and result.next_slots
@@ -94,10 +96,8 @@ def test_an_hcf_admin_adds_a_practitioner_opens_their_week_and_a_member_finds_an
     } <= recorded
 
 
-def visit_duration(minutes: int):
-    import datetime as dt
-
-    return dt.timedelta(minutes=minutes)
+def minutes(count: int) -> dt.timedelta:
+    return dt.timedelta(minutes=count)
 
 
 def test_the_invited_practitioner_chooses_a_password_and_sees_their_calendar_in_connect(world, ny_admin) -> None:
@@ -212,3 +212,30 @@ def test_the_admin_changes_the_profile_and_a_new_postal_code_moves_the_facility(
     assert abs(world.ny_clinic.latitude - 40.75) < 0.1 and world.ny_clinic.latitude != 40.7459
     [event] = events("facility.profile_changed")
     assert "postal_code" in event.details["fields"] and "Hudson" not in str(event.details)
+
+
+def test_a_withdrawn_or_expired_invitation_link_is_not_found_and_a_new_one_can_be_sent(world, ny_admin) -> None:
+    admin = client_for(ny_admin)
+    staff = f"/partners/{world.ny_clinic.pk}/staff"
+    admin.post(f"{staff}/invite", {"email": "sam.desk@example.test", "name": "Sam Desk", "role": "staff"})
+    link = invitation_link("sam.desk@example.test")
+    invitation = FacilityInvitation.objects.get()
+    assert admin.post(f"/partners/{world.ny_clinic.pk}/invitations/{invitation.pk}/withdraw").status_code == 302
+    assert Client().get("/" + link.split("://", 1)[1].partition("/")[2]).status_code == 404
+    admin.post(f"{staff}/invite", {"email": "sam.desk@example.test", "name": "Sam Desk", "role": "admin"})
+    renewed = FacilityInvitation.objects.get(withdrawn_at__isnull=True)
+    FacilityInvitation.objects.filter(pk=renewed.pk).update(
+        created_at=renewed.created_at - minutes(3 * 24 * 60), expires_at=renewed.created_at - minutes(1)
+    )
+    assert (
+        Client().get("/" + invitation_link("sam.desk@example.test").split("://", 1)[1].partition("/")[2]).status_code
+        == 404
+    )
+    admin.post(f"{staff}/invite", {"email": "sam.desk@example.test", "name": "Sam Desk", "role": "admin"})
+    assert FacilityInvitation.objects.filter(withdrawn_at__isnull=True, accepted_at__isnull=True).count() == 1
+    assert [e.action for e in events() if e.action.startswith("invitation.")] == [
+        "invitation.sent",
+        "invitation.withdrawn",
+        "invitation.sent",
+        "invitation.sent",
+    ]
