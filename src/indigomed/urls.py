@@ -65,6 +65,7 @@ urlpatterns = [
     path("me/privacy/authorizations/<uuid:public_id>/revoke", privacy_views.revoke, name="my_revoke"),
     path("me/privacy/restrict", privacy_views.restrict, name="my_restrict"),
     path("connect/", include(connect_patterns)),
+    path("partners/", include("indigomed.partners.urls")),
     path("me/contact/", messaging_views.contact, name="my_contact"),
     path("me/language", account_views.language, name="my_language"),
     path("messages/<uuid:public_id>/opt-out", messaging_views.marketing_opt_out, name="marketing_opt_out"),

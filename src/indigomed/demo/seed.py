@@ -28,6 +28,7 @@ from indigomed.directory.models import (
     Specialty,
     VisitReason,
 )
+from indigomed.partners.demo import show_a_booking_to_move
 from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.services import request_restriction
 from indigomed.records.services import record_booking_details, update_demographics
@@ -50,7 +51,7 @@ DEMO_LOGINS = [
     DemoLogin("Member (patient)", "member@demo.indigomed.test", DEMO_PASSWORD),
     DemoLogin("Practitioner (Connect)", "doctor@demo.indigomed.test", DEMO_PASSWORD),
     DemoLogin("Facility staff (Connect)", "staff@demo.indigomed.test", DEMO_PASSWORD),
-    DemoLogin("HCF admin (Connect)", "hcf-admin@demo.indigomed.test", DEMO_PASSWORD),
+    DemoLogin("HCF admin (Partners, Connect)", "hcf-admin@demo.indigomed.test", DEMO_PASSWORD),
     DemoLogin("Privacy officer (back office)", "privacy@demo.indigomed.test", DEMO_PASSWORD),
 ]
 
@@ -314,4 +315,5 @@ def seed_all(*, practitioners: int = 400) -> int:
     seed_people()
     seed_more_members()
     seed_breach(officer=PrivacyOfficer.objects.select_related("user").get().user)
+    show_a_booking_to_move(admin_email=DEMO_LOGINS[3].email, keep_member_email=DEMO_LOGINS[0].email)
     return slots
