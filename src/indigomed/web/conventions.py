@@ -145,7 +145,7 @@ def clock(when: dt.datetime, place: Place, reader: Reader) -> str:
 
 
 def local_time(when: dt.datetime, place: Place, reader: Reader) -> str:
-    """"9:00 AM EST", "09:00 Paris time", "09:00, heure de Paris"."""
+    """ "9:00 AM EST", "09:00 Paris time", "09:00, heure de Paris"."""
     separator = ", " if reader.language == "fr" else " "
     return f"{clock(when, place, reader)}{separator}{zone_label(when, place, reader)}"
 
