@@ -42,7 +42,10 @@ def test_the_main_pages_have_no_serious_or_critical_accessibility_violation(
     officer = make_user("office@example.test")
     PrivacyOfficer.objects.create(user=officer)
     booked = book_appointment(
-        actor=world.member, slot_id=open_slot(world.heart_role).pk, visit_reason="chest-pain", insurance_plan="aetna-hmo"
+        actor=world.member,
+        slot_id=open_slot(world.heart_role).pk,
+        visit_reason="chest-pain",
+        insurance_plan="aetna-hmo",
     )
     free = open_slot(world.heart_role, index=3)
     base = live_server.url
