@@ -202,3 +202,16 @@ def test_a_visitor_reads_each_facilitys_own_conventions(world) -> None:
     assert "(Paris time)" in paris and "09:00" in SLOT.findall(paris)
     paris_in_french = page_for(None, "/facilities/cabinet-voltaire/", HTTP_ACCEPT_LANGUAGE="fr")
     assert "(heure de Paris)" in paris_in_french
+
+
+@pytest.mark.django_db
+def test_a_parent_reads_the_day_of_their_consent_in_their_browsers_language(world, french_member) -> None:
+    from indigomed.accounts.services import parental_consent_token
+
+    member = Member.objects.get(user=french_member)
+    Member.objects.filter(pk=member.pk).update(
+        parental_consent_needed=True, parental_consent_at=at(PARIS, 2026, 3, 12, 10)
+    )
+    link = f"/accounts/parental-consent/{parental_consent_token(member)}/"
+    assert "Consent was already given on 12 mars 2026." in page_for(None, link, HTTP_ACCEPT_LANGUAGE="fr-FR")
+    assert "Consent was already given on March 12, 2026." in page_for(None, link, HTTP_ACCEPT_LANGUAGE="en-GB")
