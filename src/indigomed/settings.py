@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "indigomed.privacy",
     "indigomed.rights",
     "indigomed.demo",
+    # Template tags every room's pages share (times and distances as the reader writes them).
+    "indigomed.web",
 ]
 
 MIDDLEWARE = [
