@@ -30,6 +30,7 @@ from indigomed.directory.models import (
 from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.services import request_restriction
 from indigomed.records.services import record_booking_details, update_demographics
+from indigomed.rights.demo import seed_requests
 from indigomed.scheduling import opening_hours
 from indigomed.scheduling import services as scheduling
 from indigomed.scheduling.models import Appointment, AvailabilityRule, Slot, VisitType
@@ -311,4 +312,5 @@ def seed_all(*, practitioners: int = 400) -> int:
     slots = seed_calendars()
     seed_people()
     seed_more_members()
+    seed_requests(member_email=DEMO_LOGINS[0].email, other_member_email="riley@demo.indigomed.test")
     return slots

@@ -55,6 +55,7 @@ def new_request(request: HttpRequest, kind: str) -> HttpResponse:
                     text=data["text"],
                     signed_name=data["signed_name"],
                     consent=data["consent"],
+                    submission=data["submission"],
                 )
             if not attempt.refusal:
                 messages.success(request, "Your request is filed. You will be told of each step.")
@@ -82,6 +83,7 @@ def _new_accounting(request: HttpRequest) -> HttpResponse:
                     signed_name=data["signed_name"],
                     consent=data["consent"],
                     accept_fee=data["accept_fee"],
+                    submission=data["submission"],
                 )
             if not attempt.refusal:
                 messages.success(request, "Your request for an accounting is filed.")
@@ -155,6 +157,7 @@ def contact(request: HttpRequest) -> HttpResponse:
                     text=data["text"],
                     signed_name=data["signed_name"],
                     consent=data["consent"],
+                    submission=data["submission"],
                 )
             if not attempt.refusal:
                 messages.success(request, "Your question reached the privacy office. Follow it here.")
