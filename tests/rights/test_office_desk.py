@@ -173,3 +173,23 @@ def test_a_scan_larger_than_a_page_body_goes_through_for_the_office_only(desk, c
         enter(client_for(desk.paris), address_of(desk.paris), scan=SimpleUploadedFile("l.pdf", big)).status_code == 413
     )
     assert Request.objects.count() == 2
+
+
+def test_the_desk_and_the_members_list_cost_the_same_few_queries_for_many_requests(
+    desk, clock, django_assert_max_num_queries
+) -> None:
+    """STYLE 6: list views without N+1."""
+    for _ in range(3):
+        signed(desk.new_york, "question")
+    office, member = client_for(desk.officer), client_for(desk.new_york)
+    with django_assert_max_num_queries(20) as few:
+        office.get("/office/requests/")
+    with django_assert_max_num_queries(20) as few_mine:
+        member.get("/me/requests/")
+    for _ in range(12):
+        request = signed(desk.new_york, "access")
+        services.assign(officer=desk.officer, public_id=request.public_id, to_user_id=desk.second_officer.pk)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        office.get("/office/requests/")
+    with django_assert_max_num_queries(len(few_mine.captured_queries)):
+        member.get("/me/requests/")

@@ -47,10 +47,14 @@ def remind_officers(*, now: dt.datetime | None = None) -> int:
     everyone = list(PrivacyOfficer.objects.values_list("user_id", flat=True))
     sent = 0
     # An extended deadline is later than its first one: the first one's horizon finds both.
-    for request in open_requests().filter(due_at__lte=horizon):
+    candidates = list(open_requests().filter(due_at__lte=horizon))
+    done = set(
+        OfficerReminder.objects.filter(request__in=candidates).values_list("request_id", "deadline_at", "threshold")
+    )
+    for request in candidates:
         deadline = request.answer_by
         threshold = _threshold(deadline, now, days)
-        if threshold is None:
+        if threshold is None or (request.pk, deadline, threshold) in done:
             continue
         if _remind(request, deadline, threshold, everyone):
             sent += 1
