@@ -137,6 +137,7 @@ def main() -> None:
                 zone,
                 "",
                 None,
+                "",
             )
         )
     copy_rows(
@@ -155,6 +156,7 @@ def main() -> None:
             "timezone",
             "phone",
             "cancel_cutoff_hours",
+            "reminder_offsets",
         ],
         facilities,
     )
@@ -218,8 +220,8 @@ def main() -> None:
     per_role = max(1, args.slots // args.practitioners)
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO scheduling_visittype (role_id, name, duration_minutes, is_remote) "
-            "SELECT id, 'Consultation', 30, false FROM directory_practitionerrole"
+            "INSERT INTO scheduling_visittype (role_id, name, duration_minutes, is_remote, patients, is_active) "
+            "SELECT id, 'Consultation', 30, false, 'any', true FROM directory_practitionerrole"
         )
         # Ten half-hour slots a day from 14:00 UTC, on days spread over the next four weeks.
         cursor.execute(

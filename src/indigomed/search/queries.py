@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Literal
@@ -18,13 +19,16 @@ from django.utils import timezone
 from indigomed import rawsql
 from indigomed.conf import product_setting
 from indigomed.directory import reference
-from indigomed.directory.geo import KM_PER_DEGREE, Place, Point, bounding_box, distance_km, locate_postal_code
+from indigomed.directory.geo import KM_PER_DEGREE, Place, Point, bounding_box, distance_km, resolve_postal_code
 from indigomed.errors import Invalid
 from indigomed.scheduling.queries import OpenSlot, next_open_slots
+from indigomed.search.free_text import understand
+from indigomed.text import HIDDEN_CONTROLS
 
 Sort = Literal["soonest", "distance"]
 MAX_RADIUS_KM = 500
 MAX_WINDOW_DAYS = 92
+MAX_TEXT = 100
 
 
 @dataclass(frozen=True)
@@ -32,9 +36,11 @@ class Criteria:
     """What a person asked for. Every field is optional; validation happens in ``search``."""
 
     what: str | None = None  # a specialty or visit-reason slug
+    text: str | None = None  # free text: a name, a specialty or reason in words, a postal code
     plan: str | None = None
     postal_code: str | None = None
-    country: str = "US"
+    country: str | None = None  # None: the country the postal code exists in, or ``country_hint``'s
+    country_hint: str | None = None  # the country the searcher's language points to
     latitude: float | None = None
     longitude: float | None = None
     radius_km: float | None = None
@@ -74,14 +80,23 @@ class Page:
     has_next: bool
     near: str | None = None
     specialty: str | None = None
+    text: str | None = None
+    country: str | None = None  # the country of the place searched near
 
 
 _LINKED = "EXISTS (SELECT 1 FROM {table} l WHERE l.practitioner_id = r.practitioner_id AND l.{column} = %s)"
 
 
-def _center(criteria: Criteria) -> Place | None:
-    if criteria.postal_code:
-        return locate_postal_code(criteria.postal_code, criteria.country)
+_NAMED = "EXISTS (SELECT 1 FROM search_nameterm n WHERE n.practitioner_id = r.practitioner_id AND n.term = %s)"
+_IN_SPECIALTIES = (
+    "EXISTS (SELECT 1 FROM directory_practitioner_specialties l "
+    "WHERE l.practitioner_id = r.practitioner_id AND l.specialty_id IN ({marks}))"
+)
+
+
+def _center(criteria: Criteria, postal_code: str | None) -> Place | None:
+    if postal_code:
+        return resolve_postal_code(postal_code, criteria.country, hint=criteria.country_hint)
     if criteria.latitude is not None or criteria.longitude is not None:
         if criteria.latitude is None or criteria.longitude is None:
             raise Invalid("Give both a latitude and a longitude.")
@@ -129,8 +144,22 @@ def search(criteria: Criteria) -> Page:
         joins.append("JOIN directory_practitioner p ON p.id = r.practitioner_id")
         where.append("p.gender = %s")
         params.append(criteria.gender)
+    postal_code = criteria.postal_code
+    if criteria.text:
+        _check_text(criteria.text)
+        understood = understand(criteria.text, postal_code_given=bool(postal_code))
+        postal_code = postal_code or understood.postal_code
+        # Every word must fit: as one of the specialties it may stand for, or as part of the name.
+        for word in understood.words:
+            if word.specialty_ids:
+                marks = rawsql.placeholders(word.specialty_ids)
+                where.append(f"({_IN_SPECIALTIES.format(marks=marks)} OR {_NAMED})")
+                params += [*word.specialty_ids, word.text]
+            else:
+                where.append(_NAMED)
+                params.append(word.text)
 
-    place = _center(criteria)
+    place = _center(criteria, postal_code)
     distance = ""
     distance_params: list[object] = []
     if place is not None:
@@ -182,7 +211,17 @@ def search(criteria: Criteria) -> Page:
         has_next=has_next,
         near=place.label if place else None,
         specialty=specialty_name,
+        text=criteria.text.strip() if criteria.text else None,
+        country=place.country or None if place else None,
     )
+
+
+def _check_text(text: str) -> None:
+    if len(text) > MAX_TEXT:
+        raise Invalid(f"Search with at most {MAX_TEXT} characters.", field="text")
+    # Control characters and invisible direction marks would be echoed in the page's heading.
+    if any(unicodedata.category(c) == "Cc" or c in HIDDEN_CONTROLS for c in text):
+        raise Invalid("Type letters, digits and spaces only: remove the control or invisible characters.", field="text")
 
 
 def _window(criteria: Criteria, place: Place | None) -> tuple[dt.datetime | None, dt.datetime | None]:
