@@ -22,13 +22,15 @@ from indigomed.directory import reference
 from indigomed.directory.geo import KM_PER_DEGREE, Place, Point, bounding_box, distance_km, resolve_postal_code
 from indigomed.errors import Invalid
 from indigomed.scheduling.queries import OpenSlot, next_open_slots
-from indigomed.search.free_text import understand
+from indigomed.search.free_text import Word, understand
 from indigomed.text import HIDDEN_CONTROLS
 
 Sort = Literal["soonest", "distance"]
 MAX_RADIUS_KM = 500
 MAX_WINDOW_DAYS = 92
 MAX_TEXT = 100
+# Names a word that may be a specialty can match and still be listed in the query.
+MAX_LISTED_HOLDERS = 50
 
 
 @dataclass(frozen=True)
@@ -145,21 +147,18 @@ def search(criteria: Criteria) -> Page:
         where.append("p.gender = %s")
         params.append(criteria.gender)
     postal_code = criteria.postal_code
+    words: tuple[Word, ...] = ()
     if criteria.text:
         _check_text(criteria.text)
         understood = understand(criteria.text, postal_code_given=bool(postal_code))
         postal_code = postal_code or understood.postal_code
-        # Every word must fit: as one of the specialties it may stand for, or as part of the name.
-        for word in understood.words:
-            if word.specialty_ids:
-                marks = rawsql.placeholders(word.specialty_ids)
-                where.append(f"({_IN_SPECIALTIES.format(marks=marks)} OR {_NAMED})")
-                params += [*word.specialty_ids, word.text]
-            else:
-                where.append(_NAMED)
-                params.append(word.text)
+        words = understood.words
 
     place = _center(criteria, postal_code)
+    if words:
+        conditions, condition_params = _text_conditions(words, located=place is not None)
+        where += conditions
+        params += condition_params
     distance = ""
     distance_params: list[object] = []
     if place is not None:
@@ -214,6 +213,70 @@ def search(criteria: Criteria) -> Page:
         text=criteria.text.strip() if criteria.text else None,
         country=place.country or None if place else None,
     )
+
+
+def _holders(words: list[str]) -> dict[str, list[int]] | None:
+    """For each word, the practitioners whose names hold it; ``None`` when too many to list."""
+    # Ordered as the index is, so that the LIMIT never tempts a planner into scanning the table
+    # for a word no name holds.
+    rows = rawsql.rows(
+        f"SELECT term, practitioner_id FROM search_nameterm WHERE term IN ({rawsql.placeholders(words)}) "
+        "ORDER BY term, practitioner_id LIMIT %s",
+        [*words, MAX_LISTED_HOLDERS + 1],
+    )
+    if len(rows) > MAX_LISTED_HOLDERS:
+        return None
+    found: dict[str, list[int]] = {word: [] for word in words}
+    for term, practitioner_id in rows:
+        found[term].append(practitioner_id)
+    return found
+
+
+def _text_conditions(words: tuple[Word, ...], *, located: bool) -> tuple[list[str], list[object]]:
+    """SQL conditions for the words of the search box, with their parameters.
+
+    Every word must fit: as one of the specialties it may stand for, or as part of the name. The
+    plans are chosen for PostgreSQL at national scale (bench/search_http.py): near a place, each
+    candidate role of the area is checked against the name index; across the country, the names
+    that hold every word are found first and their roles sorted. A word that may be a specialty is
+    first looked up among names: it rarely is one, and then it is the plain specialty filter.
+    """
+    conditions: list[str] = []
+    params: list[object] = []
+    names_only = [word.text for word in words if not word.specialty_ids]
+    if names_only and located:
+        conditions += [_NAMED] * len(names_only)
+        params += names_only
+    elif names_only:
+        marks = rawsql.placeholders(names_only)
+        conditions.append(
+            f"r.practitioner_id IN (SELECT practitioner_id FROM search_nameterm WHERE term IN ({marks}) "
+            "GROUP BY practitioner_id HAVING COUNT(*) = %s)"
+        )
+        params += [*names_only, len(names_only)]
+    meaningful = [word for word in words if word.specialty_ids]
+    holders = _holders([word.text for word in meaningful]) if meaningful else {}
+    for word in meaningful:
+        specialty = _IN_SPECIALTIES.format(marks=rawsql.placeholders(word.specialty_ids))
+        listed = holders.get(word.text) if holders is not None else None
+        if listed == []:
+            conditions.append(specialty)
+            params += word.specialty_ids
+        elif listed:
+            conditions.append(f"({specialty} OR r.practitioner_id IN ({rawsql.placeholders(listed)}))")
+            params += [*word.specialty_ids, *listed]
+        elif located:
+            conditions.append(f"({specialty} OR {_NAMED})")
+            params += [*word.specialty_ids, word.text]
+        else:
+            marks = rawsql.placeholders(word.specialty_ids)
+            conditions.append(
+                "r.practitioner_id IN (SELECT practitioner_id FROM directory_practitioner_specialties "
+                f"WHERE specialty_id IN ({marks}) "
+                "UNION ALL SELECT practitioner_id FROM search_nameterm WHERE term = %s)"
+            )
+            params += [*word.specialty_ids, word.text]
+    return conditions, params
 
 
 def _check_text(text: str) -> None:

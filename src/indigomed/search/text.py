@@ -24,7 +24,8 @@ TITLES = frozenset({"dr", "doctor", "docteur", "doc", "pr", "prof", "professor",
 
 def fold(text: str) -> str:
     """Lower case, accents and ligatures removed, anything but letters and digits a space."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LETTERS))
+    # Decomposed first, so that "𝔇" and "Ｄ" become a "D" that then loses its capital.
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold().translate(_LETTERS))
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _NOT_WORD.sub(" ", plain).strip()
 

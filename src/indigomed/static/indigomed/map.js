@@ -34,6 +34,7 @@
     var canvas = figure.querySelector(".map-canvas");
     if (!markers.length || !canvas) return;
     canvas.hidden = false;
+    figure.classList.add("map-drawn"); // before Leaflet measures the canvas: the page lays it out now
     var map = L.map(canvas, { scrollWheelZoom: false });
     L.tileLayer(figure.getAttribute("data-tiles"), {
       attribution: figure.getAttribute("data-attribution"),
@@ -53,7 +54,6 @@
     } else {
       map.fitBounds(points, { padding: [30, 30], maxZoom: 15 });
     }
-    figure.classList.add("map-drawn");
   }
 
   function start() {
