@@ -347,7 +347,8 @@ INDIGOMED: dict[str, Any] = {
 INDIGOMED |= {
     "MAP_TILE_URL": env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
     "MAP_TILE_ATTRIBUTION": env(
-        "MAP_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+        "MAP_TILE_ATTRIBUTION",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
     ),
     "MAP_TILE_MAX_ZOOM": envint("MAP_TILE_MAX_ZOOM", 19),
     # Where a profile links a place for people without JavaScript; empty for no link.

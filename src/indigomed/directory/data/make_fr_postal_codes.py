@@ -94,11 +94,10 @@ def main() -> None:
     rows: dict[str, tuple[str, float, float, str]] = {}
     missing = []
     for code, candidates in by_code.items():
-        located = sorted((c for c in candidates if c[2] is not None), key=lambda c: c[0], reverse=True)
+        located = sorted(((rank, name, point) for rank, name, point in candidates if point is not None), reverse=True)
         if located:
-            _, label, point = located[0]
-            assert point is not None
-            rows[code] = (label, point[0], point[1], "")
+            _, name, (lat, lng) = located[0]
+            rows[code] = (name, lat, lng, "")
         else:
             missing.append((code, max(candidates, key=lambda c: c[0])[1]))
     located_codes = dict(rows)
