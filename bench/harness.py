@@ -88,7 +88,11 @@ def gunicorn(database_url: str, *, workers: int = 2, threads: int = 1, src: Path
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
-        process.wait(timeout=20)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # a worker stuck on a loaded machine: stop it for good
+            process.kill()
+            process.wait(timeout=20)
 
 
 WRK_LUA = """

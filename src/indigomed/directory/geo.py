@@ -69,8 +69,8 @@ class PlaceQuestion(Invalid):
 
 @cache
 def _us_boxes() -> frozenset[str]:
-    """ZIP codes of post-office boxes, single companies and military posts: nobody lives there."""
-    return frozenset(z["zip_code"] for z in zipcodes.list_all() if z["zip_code_type"] != "STANDARD")
+    """ZIP codes of post-office boxes, single companies and military posts (nobody lives there), or retired."""
+    return frozenset(z["zip_code"] for z in zipcodes.list_all() if z["zip_code_type"] != "STANDARD" or not z["active"])
 
 
 @cache
@@ -80,7 +80,7 @@ def _us_codes() -> dict[str, Place]:
             Point(float(z["lat"]), float(z["long"])), f"{z['city']}, {z['state']}", z.get("timezone") or None, "US"
         )
         for z in zipcodes.list_all()
-        if z["active"] and z["lat"] and z["long"]
+        if z["lat"] and z["long"]
     }
 
 

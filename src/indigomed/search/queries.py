@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Literal
@@ -22,15 +21,11 @@ from indigomed.directory import reference
 from indigomed.directory.geo import KM_PER_DEGREE, Place, Point, bounding_box, distance_km, resolve_postal_code
 from indigomed.errors import Invalid
 from indigomed.scheduling.queries import OpenSlot, next_open_slots
-from indigomed.search.free_text import Word, understand
-from indigomed.text import HIDDEN_CONTROLS
+from indigomed.search.free_text import Word, check_text, text_conditions, understand
 
 Sort = Literal["soonest", "distance"]
 MAX_RADIUS_KM = 500
 MAX_WINDOW_DAYS = 92
-MAX_TEXT = 100
-# Names a word that may be a specialty can match and still be listed in the query.
-MAX_LISTED_HOLDERS = 50
 
 
 @dataclass(frozen=True)
@@ -89,13 +84,6 @@ class Page:
 _LINKED = "EXISTS (SELECT 1 FROM {table} l WHERE l.practitioner_id = r.practitioner_id AND l.{column} = %s)"
 
 
-_NAMED = "EXISTS (SELECT 1 FROM search_nameterm n WHERE n.practitioner_id = r.practitioner_id AND n.term = %s)"
-_IN_SPECIALTIES = (
-    "EXISTS (SELECT 1 FROM directory_practitioner_specialties l "
-    "WHERE l.practitioner_id = r.practitioner_id AND l.specialty_id IN ({marks}))"
-)
-
-
 def _center(criteria: Criteria, postal_code: str | None) -> Place | None:
     if postal_code:
         return resolve_postal_code(postal_code, criteria.country, hint=criteria.country_hint)
@@ -149,16 +137,12 @@ def search(criteria: Criteria) -> Page:
     postal_code = criteria.postal_code
     words: tuple[Word, ...] = ()
     if criteria.text:
-        _check_text(criteria.text)
+        check_text(criteria.text)
         understood = understand(criteria.text, postal_code_given=bool(postal_code))
         postal_code = postal_code or understood.postal_code
         words = understood.words
 
     place = _center(criteria, postal_code)
-    if words:
-        conditions, condition_params = _text_conditions(words, located=place is not None)
-        where += conditions
-        params += condition_params
     distance = ""
     distance_params: list[object] = []
     if place is not None:
@@ -178,6 +162,10 @@ def search(criteria: Criteria) -> Page:
         raise Invalid("To sort by distance, give a postal code or a point.")
 
     window_start, window_end = _window(criteria, place)
+    if words:
+        conditions, condition_params = text_conditions(words, located=place is not None)
+        where += conditions
+        params += condition_params
     order_params: list[object] = []
     if window_start is not None and window_end is not None:
         open_in_window = (
@@ -213,78 +201,6 @@ def search(criteria: Criteria) -> Page:
         text=criteria.text.strip() if criteria.text else None,
         country=place.country or None if place else None,
     )
-
-
-def _holders(words: list[str]) -> dict[str, list[int]] | None:
-    """For each word, the practitioners whose names hold it; ``None`` when too many to list."""
-    # Ordered as the index is, so that the LIMIT never tempts a planner into scanning the table
-    # for a word no name holds.
-    rows = rawsql.rows(
-        f"SELECT term, practitioner_id FROM search_nameterm WHERE term IN ({rawsql.placeholders(words)}) "
-        "ORDER BY term, practitioner_id LIMIT %s",
-        [*words, MAX_LISTED_HOLDERS + 1],
-    )
-    if len(rows) > MAX_LISTED_HOLDERS:
-        return None
-    found: dict[str, list[int]] = {word: [] for word in words}
-    for term, practitioner_id in rows:
-        found[term].append(practitioner_id)
-    return found
-
-
-def _text_conditions(words: tuple[Word, ...], *, located: bool) -> tuple[list[str], list[object]]:
-    """SQL conditions for the words of the search box, with their parameters.
-
-    Every word must fit: as one of the specialties it may stand for, or as part of the name. The
-    plans are chosen for PostgreSQL at national scale (bench/search_http.py): near a place, each
-    candidate role of the area is checked against the name index; across the country, the names
-    that hold every word are found first and their roles sorted. A word that may be a specialty is
-    first looked up among names: it rarely is one, and then it is the plain specialty filter.
-    """
-    conditions: list[str] = []
-    params: list[object] = []
-    names_only = [word.text for word in words if not word.specialty_ids]
-    if names_only and located:
-        conditions += [_NAMED] * len(names_only)
-        params += names_only
-    elif names_only:
-        marks = rawsql.placeholders(names_only)
-        conditions.append(
-            f"r.practitioner_id IN (SELECT practitioner_id FROM search_nameterm WHERE term IN ({marks}) "
-            "GROUP BY practitioner_id HAVING COUNT(*) = %s)"
-        )
-        params += [*names_only, len(names_only)]
-    meaningful = [word for word in words if word.specialty_ids]
-    holders = _holders([word.text for word in meaningful]) if meaningful else {}
-    for word in meaningful:
-        specialty = _IN_SPECIALTIES.format(marks=rawsql.placeholders(word.specialty_ids))
-        listed = holders.get(word.text) if holders is not None else None
-        if listed == []:
-            conditions.append(specialty)
-            params += word.specialty_ids
-        elif listed:
-            conditions.append(f"({specialty} OR r.practitioner_id IN ({rawsql.placeholders(listed)}))")
-            params += [*word.specialty_ids, *listed]
-        elif located:
-            conditions.append(f"({specialty} OR {_NAMED})")
-            params += [*word.specialty_ids, word.text]
-        else:
-            marks = rawsql.placeholders(word.specialty_ids)
-            conditions.append(
-                "r.practitioner_id IN (SELECT practitioner_id FROM directory_practitioner_specialties "
-                f"WHERE specialty_id IN ({marks}) "
-                "UNION ALL SELECT practitioner_id FROM search_nameterm WHERE term = %s)"
-            )
-            params += [*word.specialty_ids, word.text]
-    return conditions, params
-
-
-def _check_text(text: str) -> None:
-    if len(text) > MAX_TEXT:
-        raise Invalid(f"Search with at most {MAX_TEXT} characters.", field="text")
-    # Control characters and invisible direction marks would be echoed in the page's heading.
-    if any(unicodedata.category(c) == "Cc" or c in HIDDEN_CONTROLS for c in text):
-        raise Invalid("Type letters, digits and spaces only: remove the control or invisible characters.", field="text")
 
 
 def _window(criteria: Criteria, place: Place | None) -> tuple[dt.datetime | None, dt.datetime | None]:
