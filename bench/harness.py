@@ -78,7 +78,7 @@ def gunicorn(database_url: str, *, workers: int = 2, threads: int = 1, src: Path
         cwd=ROOT,
     )
     try:
-        deadline = time.time() + 30
+        deadline = time.time() + 120  # a busy machine imports Django slowly
         while time.time() < deadline:
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=0.2):
