@@ -26,10 +26,13 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 from contextlib import ExitStack
 from io import BytesIO
 from pathlib import Path
+from urllib.error import HTTPError
 from urllib.parse import urlencode
+from urllib.request import urlopen
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import ROOT, gunicorn, medians, wrk
@@ -114,12 +117,24 @@ def unpack(revision: str, into: Path) -> Path:
     return into / "src"
 
 
-def measure(database_url: str, src: Path, paths: list[str], args: argparse.Namespace) -> dict[str, dict[str, float]]:
-    """One warm server, one loaded and one single-client run."""
-    with gunicorn(database_url, workers=args.workers, src=src) as base:
-        wrk(base, paths, connections=args.connections, seconds=5)  # warm-up: connections, caches
-        loaded = wrk(base, paths, connections=args.connections, seconds=args.seconds)
-        single = wrk(base, paths, connections=1, seconds=args.seconds)
+def ready(base: str, path: str, seconds: int = 300) -> None:
+    """Wait until the server answers a search: workers load the application after the port opens."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urlopen(base + path, timeout=30) as response:
+                response.read()
+            return
+        except (OSError, HTTPError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1)
+
+
+def measure(base: str, paths: list[str], args: argparse.Namespace) -> dict[str, dict[str, float]]:
+    """One loaded and one single-client run against a warm server."""
+    loaded = wrk(base, paths, connections=args.connections, seconds=args.seconds)
+    single = wrk(base, paths, connections=1, seconds=args.seconds)
     return {"loaded": loaded, "single": single}
 
 
@@ -158,13 +173,21 @@ def main() -> None:
         if args.compare:
             versions = {args.compare: unpack(args.compare, Path(stack.enter_context(tempfile.TemporaryDirectory())))}
             versions["this version"] = ROOT / "src"
+        # Every version's server up at once, so that runs can alternate between them.
+        servers = {
+            version: stack.enter_context(gunicorn(database_url, workers=args.workers, src=src))
+            for version, src in versions.items()
+        }
+        for base in servers.values():
+            ready(base, mixes["specialty mix"][0])
+            wrk(base, mixes["specialty mix"], connections=args.connections, seconds=5)  # warm-up: connections, caches
         runs: dict[tuple[str, str], list[dict[str, dict[str, float]]]] = {}
         for _ in range(args.runs):
-            for version, src in versions.items():
+            for version, base in servers.items():
                 for mix, paths in mixes.items():
                     if mix == "free-text mix" and version != "this version":
                         continue  # an older version may not read free text
-                    runs.setdefault((version, mix), []).append(measure(database_url, src, paths, args))
+                    runs.setdefault((version, mix), []).append(measure(base, paths, args))
     print(f"search over HTTP, 400 distinct queries, gunicorn {args.workers} workers, median of {args.runs} runs")
     for (version, mix), measured in runs.items():
         report(f"{version}, {mix}:", measured, args)
