@@ -218,8 +218,8 @@ def main() -> None:
     per_role = max(1, args.slots // args.practitioners)
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO scheduling_visittype (role_id, name, duration_minutes, is_remote) "
-            "SELECT id, 'Consultation', 30, false FROM directory_practitionerrole"
+            "INSERT INTO scheduling_visittype (role_id, name, duration_minutes, is_remote, patients, is_active) "
+            "SELECT id, 'Consultation', 30, false, 'any', true FROM directory_practitionerrole"
         )
         # Ten half-hour slots a day from 14:00 UTC, on days spread over the next four weeks.
         cursor.execute(
