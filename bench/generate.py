@@ -137,6 +137,7 @@ def main() -> None:
                 zone,
                 "",
                 None,
+                "",
             )
         )
     copy_rows(
@@ -155,6 +156,7 @@ def main() -> None:
             "timezone",
             "phone",
             "cancel_cutoff_hours",
+            "reminder_offsets",
         ],
         facilities,
     )

@@ -1,0 +1,108 @@
+"""Which visit types fit a patient: new to the practitioner or returning, and the reason they come for.
+
+A visit type fits when it is still offered, is for "any" patient or for the kind the member is
+taken to be, and names no reasons or names the member's. What kind a member is taken to be:
+
+- someone who says they are new is new (a returning patient may choose a longer first-visit
+  slot; nothing is lost but the practice's time, and the practice offered it);
+- someone who says they are returning is returning only if they have had a completed visit with
+  that practitioner (at any of their places) on IndigoMed; otherwise they are taken as new, and the
+  pages say why. A claim cannot be checked any other way, and a follow-up slot is too short for
+  a first visit;
+- someone who does not say (the API, a referral, a move) is what their history makes them.
+
+Reads only; the booking service checks the same rules on the one statement it loads a booking
+with (``booking_store``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from indigomed.scheduling.models import Appointment, Slot, SlotHold, VisitType
+from indigomed.scheduling.queries import OpenSlot
+
+NEW = VisitType.Patients.NEW.value
+RETURNING = VisitType.Patients.RETURNING.value
+ANY = VisitType.Patients.ANY.value
+PATIENT_KINDS = (NEW, RETURNING)
+
+
+@dataclass(frozen=True, slots=True)
+class PatientKind:
+    """What a member is taken to be for one practitioner, and whether that differs from what they said."""
+
+    kind: str
+    said_returning_without_a_visit: bool = False
+
+
+def has_completed_visit_with(*, member_id: int, practitioner_id: int) -> bool:
+    """Whether the member has had a completed visit with the practitioner, at any of their places."""
+    return Appointment.objects.filter(
+        member_id=member_id, status=Appointment.Status.COMPLETED, role__practitioner_id=practitioner_id
+    ).exists()
+
+
+def patient_kind(*, member_id: int | None, practitioner_id: int, said: str | None) -> PatientKind:
+    """New or returning, as IndigoMed takes the member for this practitioner (the module's rules).
+
+    Without a member (someone not signed in) what they say stands until they book.
+    """
+    if said == NEW:
+        return PatientKind(NEW)
+    if member_id is None:
+        return PatientKind(said or NEW)
+    returning = has_completed_visit_with(member_id=member_id, practitioner_id=practitioner_id)
+    if said == RETURNING and not returning:
+        return PatientKind(NEW, said_returning_without_a_visit=True)
+    return PatientKind(RETURNING if returning else NEW)
+
+
+def fitting_visit_types(*, kind: str, reason_slug: str) -> QuerySet[VisitType]:
+    """Visit types, of any calendar, that fit a patient of ``kind`` coming for the reason."""
+    reasons = VisitType.reasons.through.objects.filter(visittype_id=OuterRef("pk"))
+    return VisitType.objects.filter(
+        Q(is_active=True),
+        Q(patients__in=[ANY, kind]),
+        ~Exists(reasons) | Exists(reasons.filter(visitreason__slug=reason_slug)),
+    )
+
+
+def fits(visit_type: VisitType, *, kind: str, reason_slug: str) -> bool:
+    """Whether one visit type fits (the same rule as ``fitting_visit_types``)."""
+    return fitting_visit_types(kind=kind, reason_slug=reason_slug).filter(pk=visit_type.pk).exists()
+
+
+def fitting_open_slots(
+    role_id: int,
+    *,
+    kind: str,
+    reason_slug: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    holder: str | None = None,
+    limit: int | None = None,
+) -> list[OpenSlot]:
+    """Open future slots of a calendar in [start, end) whose visit type fits, leaving out those
+    another visitor holds (``holder`` is the asking visitor's, from ``holds.holder_of``)."""
+    now = timezone.now()
+    held_by_others = SlotHold.objects.filter(slot_id=OuterRef("pk"), expires_at__gt=now)
+    if holder:
+        held_by_others = held_by_others.exclude(holder=holder)
+    rows = (
+        Slot.objects.filter(
+            role_id=role_id,
+            is_open=True,
+            starts_at__gte=max(start, now),
+            starts_at__lt=end,
+            visit_type__in=fitting_visit_types(kind=kind, reason_slug=reason_slug).filter(role_id=role_id),
+        )
+        .exclude(Exists(held_by_others))
+        .order_by("starts_at")
+        .values_list("id", "role_id", "starts_at", "ends_at", "visit_type__name")
+    )
+    return [OpenSlot(*row) for row in (rows[:limit] if limit else rows)]
