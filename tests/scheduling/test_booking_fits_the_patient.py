@@ -205,3 +205,12 @@ def test_the_open_times_api_filters_by_patient_and_reason(visits, member_client)
     # A signed-in member who says returning without a visit is shown first visits, as on the page.
     theirs = {s["id"] for s in member_client.get(url, {"patient": "returning", "visit_reason": "chest-pain"}).json()}
     assert theirs and theirs <= visits.ids(visits.first)
+
+
+def test_the_open_times_api_wants_both_answers_and_a_reason_the_practitioner_sees(visits) -> None:
+    url = f"/api/roles/{visits.role.pk}/slots"
+    assert Client().get(url, {"patient": "new"}).status_code == 400
+    assert Client().get(url, {"visit_reason": "chest-pain"}).status_code == 400
+    assert Client().get(url, {"patient": "new", "visit_reason": "acne"}).json() == []
+    assert Client().get(url, {"patient": "new", "visit_reason": "no-such-reason"}).json() == []
+    assert Client().get(url, {"patient": "often", "visit_reason": "chest-pain"}).status_code in (400, 422)

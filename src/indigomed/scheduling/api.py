@@ -189,6 +189,8 @@ def role_slots(request: HttpRequest, role_id: int, window: Query[SlotRange]) -> 
         raise Invalid("Ask for a range that ends after it starts and spans at most 31 days.")
     if end <= now:
         return []  # a range wholly past holds no open time (and may lie before the year 1 in UTC)
+    if bool(window.patient) != bool(window.visit_reason):
+        raise Invalid("Give both patient and visit_reason to see the times that fit, or neither.")
     if window.patient and window.visit_reason:
         member_id = request.user.pk if actor_of(request).is_member else None
         practitioner_id = PractitionerRole.objects.filter(pk=role_id).values_list("practitioner_id", flat=True).get()

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from indigomed.directory.models import VisitReason
 from indigomed.scheduling.models import Appointment, Slot, SlotHold, VisitType
 from indigomed.scheduling.queries import OpenSlot
 
@@ -89,6 +90,9 @@ def fitting_open_slots(
 ) -> list[OpenSlot]:
     """Open future slots of a calendar in [start, end) whose visit type fits, leaving out those
     another visitor holds (``holder`` is the asking visitor's, from ``holds.holder_of``)."""
+    # A reason the practitioner does not see fits none of their visits, as the booking decides.
+    if not VisitReason.objects.filter(slug=reason_slug, specialty__practitioners__roles=role_id).exists():
+        return []
     now = timezone.now()
     held_by_others = SlotHold.objects.filter(slot_id=OuterRef("pk"), expires_at__gt=now)
     if holder:

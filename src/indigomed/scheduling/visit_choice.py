@@ -125,16 +125,16 @@ def offer(request: HttpRequest, practitioner: Practitioner, roles: list[Practiti
     form_data = request.POST if request.method == "POST" else None
     initial = {"patient": said.patient, "visit_reason": said.reason} if said else {}
     form = FitForm(form_data, initial=initial, reasons=reason_choices(reasons), practitioner=practitioner.display_name)
+    places = [{"role": r, "facility": r.facility, "zone": ZoneInfo(r.facility.timezone)} for r in roles]
     if form_data is not None:
         said = said_in(form) if form.is_valid() else None
         if said is not None:
             remember(request, practitioner.pk, said)
-        return Offer(form=form, said=said, kind=None, reason=None)
+        return Offer(form=form, said=said, kind=None, reason=None, locations=places)
     # A reason the practitioner no longer sees is as good as none said.
     reason = next((r for r in reasons if said and r.slug == said.reason), None)
     if said is None or reason is None:
-        locations = [{"role": r, "facility": r.facility, "zone": ZoneInfo(r.facility.timezone)} for r in roles]
-        return Offer(form=form, said=None, kind=None, reason=None, locations=locations)
+        return Offer(form=form, said=None, kind=None, reason=None, locations=places)
     kind = kind_for(request, practitioner.pk, said)
     now = timezone.now()
     holder = visitor_holder(request)
