@@ -11,8 +11,8 @@ taken to be, and names no reasons or names the member's. What kind a member is t
   a first visit;
 - someone who does not say (the API, a referral, a move) is what their history makes them.
 
-Reads only; the booking service checks the same rules on the one statement it loads a booking
-with (``booking_store``).
+The booking service checks the same rules on what the one statement it loads a booking with read
+(``booking_store``), with ``refuse_unless_fits``.
 """
 
 from __future__ import annotations
@@ -24,8 +24,11 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from indigomed.directory.models import VisitReason
+from indigomed.scheduling.booking_store import BookingContext
+from indigomed.scheduling.errors import VisitTypeDoesNotFit
 from indigomed.scheduling.models import Appointment, Slot, SlotHold, VisitType
 from indigomed.scheduling.queries import OpenSlot
+from indigomed.scheduling.reach import horizon_days
 
 NEW = VisitType.Patients.NEW.value
 RETURNING = VisitType.Patients.RETURNING.value
@@ -110,3 +113,46 @@ def fitting_open_slots(
         .values_list("id", "role_id", "starts_at", "ends_at", "visit_type__name")
     )
     return [OpenSlot(*row) for row in (rows[:limit] if limit else rows)]
+
+
+def refuse_unless_fits(*, member_id: int, context: BookingContext, said: str | None) -> None:
+    """The booking's check, on what its one statement read (``booking_store``): raise
+    ``VisitTypeDoesNotFit``, with the next times that do fit, for a slot whose visit type is retired
+    or is not for this patient (as ``patient_kind`` takes them) or this reason."""
+    reason = context.reason
+    assert reason is not None
+    needed = context.visit_type_patients
+    returning = context.booker_returning
+    # As ``patient_kind`` takes the member, from what the one statement read.
+    kind = NEW if said == NEW or returning is False else RETURNING if returning else None
+    if context.visit_type_active and context.visit_type_fits_reason and needed in (ANY, kind):
+        return
+    if kind is None:  # the visit type is for anyone: only the kind of the alternatives needs it
+        kind = patient_kind(member_id=member_id, practitioner_id=context.practitioner_id, said=said).kind
+    who = context.practitioner_name
+    if not context.visit_type_active:
+        message = f"{who} no longer offers {context.visit_type_name} visits."
+    elif needed not in (ANY, kind) and needed == RETURNING and said == RETURNING:
+        message = (
+            f"{context.visit_type_name} visits with {who} are for their returning patients, and we have no "
+            "completed visit of yours with them here, so we take you as a new patient."
+        )
+    elif needed not in (ANY, kind):
+        message = (
+            f"This time is for {needed} patients ({context.visit_type_name}); you are booking as a {kind} patient."
+        )
+    else:
+        message = f"This time ({context.visit_type_name}) is not for {reason.name.lower()}."
+    alternatives = fitting_open_slots(
+        context.role_id,
+        kind=kind,
+        reason_slug=reason.slug,
+        start=timezone.now(),
+        end=timezone.now() + dt.timedelta(days=horizon_days()),
+        limit=5,
+    )
+    raise VisitTypeDoesNotFit(
+        message + (" Here are the next times that fit." if alternatives else " No time with them fits yet."),
+        next_slots=alternatives,
+        field=None if not context.visit_type_active else "patient" if needed not in (ANY, kind) else "visit_reason",
+    )

@@ -27,10 +27,9 @@ from indigomed.scheduling.errors import (
     SlotClosed,
     SlotInPast,
     SlotTaken,
-    VisitTypeDoesNotFit,
     WrongStatus,
 )
-from indigomed.scheduling.fitting import ANY, NEW, PATIENT_KINDS, RETURNING, fitting_open_slots, patient_kind
+from indigomed.scheduling.fitting import ANY, PATIENT_KINDS, refuse_unless_fits
 from indigomed.scheduling.holds import held_by_someone_else, holder_of
 from indigomed.scheduling.limits import OVERLAPPING, check_member_may_hold, count_booking_attempt
 from indigomed.scheduling.models import Appointment, AvailabilityException, Slot
@@ -40,7 +39,6 @@ from indigomed.scheduling.queries import (
     appointment_for_practice,
     next_open_slots,
 )
-from indigomed.scheduling.reach import horizon_days
 from indigomed.security.services import record_event
 
 Status = Appointment.Status
@@ -147,7 +145,7 @@ def book_appointment(
         raise NotFound("We do not know that visit reason.")
     if not context.practitioner_sees_reason:
         raise Invalid(f"{context.practitioner_name} does not see patients for that reason.")
-    _check_fit(member, context, patient)
+    refuse_unless_fits(member_id=member.pk, context=context, said=patient)
     if insurance_plan:
         if context.plan is None:
             raise NotFound("We do not know that insurance plan.")
@@ -179,47 +177,6 @@ def book_appointment(
         raise SlotTaken(
             "Sorry, that time is no longer available. Here are the next open times.", next_slots=upcoming
         ) from exc
-
-
-def _check_fit(member: Any, context: booking_store.BookingContext, said: str | None) -> None:
-    """Refuse a slot whose visit type is retired or is not for this patient or this reason."""
-    reason = context.reason
-    assert reason is not None
-    needed = context.visit_type_patients
-    returning = context.booker_returning
-    # As ``fitting.patient_kind`` takes the member, from what the one statement read.
-    kind = NEW if said == NEW or returning is False else RETURNING if returning else None
-    if context.visit_type_active and context.visit_type_fits_reason and needed in (ANY, kind):
-        return
-    if kind is None:  # the visit type is for anyone: only the kind of the alternatives needs it
-        kind = patient_kind(member_id=member.pk, practitioner_id=context.practitioner_id, said=said).kind
-    who = context.practitioner_name
-    if not context.visit_type_active:
-        message = f"{who} no longer offers {context.visit_type_name} visits."
-    elif needed not in (ANY, kind) and needed == RETURNING and said == RETURNING:
-        message = (
-            f"{context.visit_type_name} visits with {who} are for their returning patients, and we have no "
-            "completed visit of yours with them here, so we take you as a new patient."
-        )
-    elif needed not in (ANY, kind):
-        message = (
-            f"This time is for {needed} patients ({context.visit_type_name}); you are booking as a {kind} patient."
-        )
-    else:
-        message = f"This time ({context.visit_type_name}) is not for {reason.name.lower()}."
-    alternatives = fitting_open_slots(
-        context.role_id,
-        kind=kind,
-        reason_slug=reason.slug,
-        start=timezone.now(),
-        end=timezone.now() + dt.timedelta(days=horizon_days()),
-        limit=5,
-    )
-    raise VisitTypeDoesNotFit(
-        message + (" Here are the next times that fit." if alternatives else " No time with them fits yet."),
-        next_slots=alternatives,
-        field=None if not context.visit_type_active else "patient" if needed not in (ANY, kind) else "visit_reason",
-    )
 
 
 def _write_booking(
