@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from indigomed.scheduling.models import Appointment, Slot, SlotHold
 from indigomed.security.models import AuditEvent
-from tests.conftest import make_user
+from tests.conftest import PASSWORD as MEMBER_PASSWORD
+from tests.conftest import address_of, make_user
 from tests.scheduling.helpers import calendar_snapshot, open_slot, past_slot
 
 PASSWORD = "a long passphrase for booking"
@@ -174,3 +175,14 @@ def test_signing_up_from_a_time_comes_back_to_it_still_held_and_books_it(world) 
     assert booked.status_code == 302, booked.content
     assert Appointment.objects.get().slot_id == slot.pk
     assert not SlotHold.objects.exists()  # the hold ends with the booking
+
+
+def test_signing_in_without_a_next_address_still_goes_back_to_the_chosen_time_once(world) -> None:
+    visitor = Client()
+    slot = open_slot(world.heart_role)
+    hold(visitor, slot, then="sign-in")
+    member = make_user("returning.member@example.test", member=True)
+
+    signed_in = visitor.post("/accounts/login/", {"login": address_of(member), "password": MEMBER_PASSWORD})
+    assert signed_in["Location"] == f"/book/{slot.pk}/"
+    assert "accounts:return-after-sign-up" not in visitor.session  # the way back is used once

@@ -173,7 +173,7 @@ def hold(request: HttpRequest, slot_id: int) -> HttpResponse:
             client=get_adapter(request).get_client_ip(request),
         )
         until = held.expires_at.astimezone(ZoneInfo(slot.role.facility.timezone))
-        messages.success(request, f"We are holding this time for you until {date_format(until, 'TIME_FORMAT')}.")
+        messages.success(request, f"We are holding this time for you until {date_format(until, 'H:i')}.")
     if (refusal := attempt.refusal) is not None:
         messages.error(request, refusal.message)
         if isinstance(refusal, SlotTaken | SlotInPast | NotFound):
