@@ -376,6 +376,13 @@ INDIGOMED.update(
         # Booking attempts (booking or moving) a member may make in each window of seconds.
         "BOOKING_RATE_LIMIT": envint("BOOKING_RATE_LIMIT", 10),
         "BOOKING_RATE_WINDOW_SECONDS": envint("BOOKING_RATE_WINDOW_SECONDS", 600),
+        # A time chosen before signing up is held this many minutes for its visitor (renewed once
+        # when they come back signed in); at most this many held times per calendar at once, and
+        # this many holds per client address in each window of seconds.
+        "SLOT_HOLD_MINUTES": envint("SLOT_HOLD_MINUTES", 10),
+        "SLOT_HOLDS_PER_CALENDAR": envint("SLOT_HOLDS_PER_CALENDAR", 3),
+        "SLOT_HOLD_RATE_LIMIT": envint("SLOT_HOLD_RATE_LIMIT", 5),
+        "SLOT_HOLD_RATE_WINDOW_SECONDS": envint("SLOT_HOLD_RATE_WINDOW_SECONDS", 600),
     }
 )
 # --- End of booking limits -------------------------------------------------------------------

@@ -52,6 +52,7 @@ urlpatterns = [
     path("practitioners/<slug:slug>/", directory_views.practitioner, name="practitioner"),
     path("facilities/<slug:slug>/", directory_views.facility, name="facility"),
     path("book/<int:slot_id>/", booking_views.book, name="book"),
+    path("book/<int:slot_id>/hold", booking_views.hold, name="hold_slot"),
     path("appointments/", booking_views.my_appointments, name="my_appointments"),
     path("appointments/<uuid:public_id>/", booking_views.appointment, name="appointment"),
     path("appointments/<uuid:public_id>/cancel", booking_views.cancel, name="cancel_appointment"),

@@ -32,8 +32,15 @@ def test_search_profile_sign_in_book_and_cancel(browser, transactional_db, world
     assert page.locator("text=Hudson Clinic").first.is_visible()
     page.screenshot(path=str(shots / "2-profile.png"), full_page=True)
 
-    # The week's last open time: well past the clinic's 24-hour cut-off, so it can be cancelled online.
+    # Who the visit is for comes first; then the week's last open time that fits: well past the
+    # clinic's 24-hour cut-off, so it can be cancelled online.
+    page.check("input[name=patient][value=new]")
+    page.select_option("select[name=visit_reason]", "chest-pain")
+    with page.expect_navigation():
+        page.click("button:has-text('Show times that fit')")
     page.locator("a.slot").last.click()
+    page.wait_for_url(re.compile(r"/book/\d+/"))
+    page.click("button:has-text('Sign in to book')")
     page.wait_for_url(re.compile(r"/accounts/login/"))
     page.fill("input[name=login]", address_of(world.member))
     page.fill("input[name=password]", PASSWORD)

@@ -6,7 +6,10 @@ from django.test import Client
 
 
 def test_a_practitioner_page_shows_who_where_and_the_weeks_open_times(world) -> None:
-    page = Client().get("/practitioners/ada-hart/")
+    visitor = Client()
+    # The week's times are offered once the visitor has said whether they are new and why they come.
+    visitor.post("/practitioners/ada-hart/", {"patient": "new", "visit_reason": "chest-pain"})
+    page = visitor.get("/practitioners/ada-hart/")
     assert page.status_code == 200
     html = page.content.decode()
     for text in (

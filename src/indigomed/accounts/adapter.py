@@ -3,7 +3,8 @@
 Addresses are kept sealed (``records.sign_in_keys``): what allauth stores and compares is the
 address's sign-in key, made from what the person typed as soon as a form cleans it, and its
 e-mails go, through ``messaging``, to the address opened from the sealed copy. Practitioners and staff land in Connect
-after signing in.
+after signing in; a new member who chose a time before signing up is led back to it
+(``accounts.return_path``).
 """
 
 from __future__ import annotations
@@ -12,9 +13,12 @@ import logging
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib import messages
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.http import urlencode
 
+from indigomed.accounts.return_path import return_path, take_return
 from indigomed.accounts.roles import actor_of
 from indigomed.accounts.site import mail_context
 from indigomed.messaging.services import write_to_sign_in_address
@@ -50,4 +54,14 @@ class AccountAdapter(DefaultAccountAdapter):
         actor = actor_of(request)
         if actor.runs_practice and not actor.is_member:
             return reverse("connect:calendar")
-        return super().get_login_redirect_url(request)
+        # A new member who chose a time before signing up goes back to it.
+        return take_return(request) or super().get_login_redirect_url(request)
+
+    def get_email_verification_redirect_url(self, email_address: Any) -> str:
+        # Confirmed in the browser that chose a time before signing up: sign in, then back to it.
+        # (Confirming does not sign in: a link in a mailbox is not a password.)
+        path = return_path(self.request)
+        if path and not self.request.user.is_authenticated:
+            messages.info(self.request, "Sign in to book the time you chose.")
+            return f"{reverse('account_login')}?{urlencode({'next': path})}"
+        return super().get_email_verification_redirect_url(email_address)

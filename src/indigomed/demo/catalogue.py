@@ -26,6 +26,11 @@ SPECIALTIES: dict[str, tuple[str, list[str]]] = {
     "physical-therapy": ("Physical therapy", ["Rehabilitation", "Neck pain", "Posture assessment"]),
 }
 
+# Which patients each of the demo's visit types is for (BOOK-3's fit), by the name seed.py gives it.
+VISIT_TYPE_PATIENTS = {"New patient visit": "new", "Follow-up": "returning"}
+# Reasons that only a returning patient comes for: a first visit is never booked for them.
+FOLLOW_UP_ONLY_REASONS = {"Diabetes follow-up", "Medication review"}
+
 LANGUAGES = {
     "en": "English",
     "es": "Spanish",

@@ -16,6 +16,7 @@ from indigomed.accounts.models import PrivacyOfficer, User
 from indigomed.accounts.services import create_member_profile
 from indigomed.demo import catalogue as c
 from indigomed.demo.office_stories import seed_breach, seed_video_visit
+from indigomed.demo.visit_fits import fit_visit_types
 from indigomed.directory.geo import locate_postal_code
 from indigomed.directory.models import (
     Facility,
@@ -274,7 +275,9 @@ def seed_more_members(*, seed: int = 2016) -> None:
     assert reason is not None
     plan = practitioner.plans.order_by("pk").first()
     open_slots = list(
-        Slot.objects.filter(role=role, is_open=True, starts_at__gt=timezone.now()).order_by("starts_at")[:40]
+        Slot.objects.filter(
+            role=role, is_open=True, starts_at__gt=timezone.now(), visit_type__name="New patient visit"
+        ).order_by("starts_at")[:40]
     )
     # (name, state, reason, plan, consents while booking)
     people = [
@@ -315,6 +318,7 @@ def seed_all(*, practitioners: int = 400) -> int:
     slots = seed_calendars()
     seed_people()
     seed_more_members()
+    fit_visit_types()
     seed_breach(officer=PrivacyOfficer.objects.select_related("user").get().user)
     show_a_booking_to_move(admin_email=DEMO_LOGINS[3].email, keep_member_email=DEMO_LOGINS[0].email)
     seed_requests(member_email=DEMO_LOGINS[0].email, other_member_email="riley@demo.indigomed.test")

@@ -7,11 +7,13 @@ from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from indigomed.directory.queries import facility_profile, practitioner_profile
-from indigomed.scheduling.queries import OpenSlot, open_slots_for_role, open_slots_for_roles
+from indigomed.scheduling import visit_choice
+from indigomed.scheduling.queries import OpenSlot, open_slots_for_roles
 from indigomed.web.feedback import refusals_as_pages
 
 
@@ -22,15 +24,14 @@ def _by_local_day(slots: list[OpenSlot], zone: ZoneInfo) -> list[tuple[dt.date, 
     return sorted(days.items())
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @refusals_as_pages
 def practitioner(request: HttpRequest, slug: str) -> HttpResponse:
     p = practitioner_profile(slug)
-    now = timezone.now()
-    locations = []
-    for role in p.active_roles:  # type: ignore[attr-defined]
-        zone = ZoneInfo(role.facility.timezone)
-        slots = open_slots_for_role(role.pk, start=now, end=now + dt.timedelta(days=7))
-        locations.append({"role": role, "facility": role.facility, "zone": zone, "days": _by_local_day(slots, zone)})
+    # The times offered are those that fit what the visitor says first: new or returning, and why.
+    booking = visit_choice.offer(request, p, list(p.active_roles))  # type: ignore[attr-defined]
+    if request.method == "POST" and booking.said is not None:
+        return redirect("practitioner", slug=slug)
     specialties = list(p.specialties.all())
     return render(
         request,
@@ -39,8 +40,10 @@ def practitioner(request: HttpRequest, slug: str) -> HttpResponse:
             "practitioner": p,
             "specialties": specialties,
             "reasons": [r for s in specialties for r in s.visit_reasons.all()],
-            "locations": locations,
+            "booking": booking,
+            "locations": booking.locations,
         },
+        status=400 if request.method == "POST" else 200,
     )
 
 

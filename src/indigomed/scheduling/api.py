@@ -13,10 +13,11 @@ from ninja.responses import Status
 from ninja.security import django_auth
 from pydantic import Strict
 
+from indigomed.accounts.roles import actor_of
 from indigomed.directory.models import PractitionerRole
 from indigomed.errors import Forbidden, Invalid, NotFound
 from indigomed.privacy.services import own_booking_details
-from indigomed.scheduling import opening_hours, queries, services
+from indigomed.scheduling import fitting, opening_hours, queries, services
 from indigomed.scheduling.calendar import calendar_entries, local_days, practice_zone
 from indigomed.scheduling.ics import appointment_ics
 from indigomed.scheduling.models import Appointment
@@ -42,6 +43,10 @@ class SlotOut(Schema):
 class SlotRange(Schema):
     start: dt.datetime | None = None
     end: dt.datetime | None = None
+    patient: Literal["new", "returning"] | None = Field(
+        None, description="With visit_reason: only times whose visit type fits this patient and reason"
+    )
+    visit_reason: str | None = Field(None, min_length=1, max_length=80)
 
 
 class ConsentIn(Schema):
@@ -59,6 +64,11 @@ class BookIn(Schema):
         None,
         description="Where your law asks it for the reason chosen: signed with the booking, in one step; "
         "ignored for a reason that needs none",
+    )
+    patient: Literal["new", "returning"] | None = Field(
+        None,
+        description="Whether you have seen this practitioner before; omitted, your visits on IndigoMed decide. "
+        "Returning without a completed visit with them counts as new",
     )
 
 
@@ -179,6 +189,14 @@ def role_slots(request: HttpRequest, role_id: int, window: Query[SlotRange]) -> 
         raise Invalid("Ask for a range that ends after it starts and spans at most 31 days.")
     if end <= now:
         return []  # a range wholly past holds no open time (and may lie before the year 1 in UTC)
+    if bool(window.patient) != bool(window.visit_reason):
+        raise Invalid("Give both patient and visit_reason to see the times that fit, or neither.")
+    if window.patient and window.visit_reason:
+        member_id = request.user.pk if actor_of(request).is_member else None
+        practitioner_id = PractitionerRole.objects.filter(pk=role_id).values_list("practitioner_id", flat=True).get()
+        kind = fitting.patient_kind(member_id=member_id, practitioner_id=practitioner_id, said=window.patient)
+        reason = window.visit_reason
+        return fitting.fitting_open_slots(role_id, kind=kind.kind, reason_slug=reason, start=start, end=end)
     return queries.open_slots_for_role(role_id, start=start, end=end)
 
 
@@ -201,6 +219,7 @@ def book(request: HttpRequest, data: BookIn) -> object:
         visit_reason=data.visit_reason,
         insurance_plan=data.insurance_plan,
         consent=services.SignedConsent(consent.signed_name, consent.explicit_consent) if consent else None,
+        patient=data.patient,
     )
     return Status(201, mine_out(request, [queries.appointment_for_member(request.user, a.public_id)])[0])
 

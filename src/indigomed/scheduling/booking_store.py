@@ -2,9 +2,11 @@
 
 One statement loads everything a booking checks and writes (slot, practitioner, facility, visit
 type, the reason and plan asked for, whether the practitioner sees that reason and takes that
-plan). On PostgreSQL one more statement writes the appointment, closes the slot and refreshes
-the practitioner's next open time; SQLite takes the same three writes in one transaction.
-Either way the partial unique index on the slot decides a race: the loser's insert fails.
+plan, whether the visit type fits that reason and the booker, and who holds the slot). On
+PostgreSQL one more statement writes the appointment, closes the slot and refreshes the
+practitioner's next open time; SQLite takes the same three writes in one transaction. Either way
+the partial unique index on the slot decides a race for a slot: the loser's insert fails; and the
+exclusion constraint (a trigger on SQLite) refuses the member a second appointment at one time.
 """
 
 from __future__ import annotations
@@ -15,13 +17,13 @@ import uuid
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from indigomed import rawsql
 from indigomed.directory.models import InsuranceCarrier, InsurancePlan, Practitioner
-from indigomed.scheduling.models import Appointment, Slot
+from indigomed.scheduling.models import Appointment, Slot, SlotHold
 from indigomed.scheduling.next_open import refresh_next_open
 
 _CONTEXT = """
@@ -38,14 +40,27 @@ SELECT s.id, s.starts_at, s.ends_at,
        (SELECT CASE WHEN m.parental_consent_needed AND m.parental_consent_at IS NULL THEN 2 ELSE 1 END
           FROM accounts_member m WHERE m.user_id = %s),
        (SELECT COUNT(*) FROM scheduling_availabilityexception e
-         WHERE e.role_id = s.role_id AND e.kind = 'time_off' AND e.starts_at < s.ends_at AND e.ends_at > s.starts_at)
+         WHERE e.role_id = s.role_id AND e.kind = 'time_off' AND e.starts_at < s.ends_at AND e.ends_at > s.starts_at),
+       vt.name, vt.is_active, vt.patients,
+       CASE WHEN NOT EXISTS (SELECT 1 FROM scheduling_visittype_reasons x WHERE x.visittype_id = vt.id) THEN 1
+            WHEN EXISTS (SELECT 1 FROM scheduling_visittype_reasons x
+                          WHERE x.visittype_id = vt.id AND x.visitreason_id = vr.id) THEN 1
+            ELSE 0 END,
+       CASE WHEN vt.patients = 'any' THEN NULL
+            WHEN EXISTS (SELECT 1 FROM scheduling_appointment a
+                         JOIN directory_practitionerrole ar ON ar.id = a.role_id
+                         WHERE a.member_id = %s AND a.status = 'completed' AND ar.practitioner_id = p.id) THEN 1
+            ELSE 0 END,
+       h.holder, h.expires_at
 FROM scheduling_slot s
 JOIN directory_practitionerrole r ON r.id = s.role_id
 JOIN directory_practitioner p ON p.id = r.practitioner_id
 JOIN directory_facility f ON f.id = r.facility_id
+JOIN scheduling_visittype vt ON vt.id = s.visit_type_id
 LEFT JOIN directory_visitreason vr ON vr.slug = %s
 LEFT JOIN directory_insuranceplan ip ON ip.slug = %s
 LEFT JOIN directory_insurancecarrier ic ON ic.id = ip.carrier_id
+LEFT JOIN scheduling_slothold h ON h.slot_id = s.id AND h.expires_at > %s
 WHERE s.id = %s
 """
 
@@ -108,6 +123,15 @@ class BookingContext:
     booker_is_member: bool
     booker_awaits_parental_consent: bool
     slot_closed_for_time_off: bool
+    visit_type_name: str
+    visit_type_active: bool
+    visit_type_patients: str  # any, new or returning
+    visit_type_fits_reason: bool
+    # Whether the booker has had a completed visit with the practitioner; only asked (not None)
+    # when the visit type is for new or for returning patients.
+    booker_returning: bool | None
+    held_by: str | None  # the holder of an unexpired hold on the slot
+    held_until: dt.datetime | None
 
 
 @dataclass(frozen=True)
@@ -124,12 +148,14 @@ def load_context(
     *, booker_id: int, slot_id: int, visit_reason: str, insurance_plan: str | None
 ) -> BookingContext | None:
     """Everything the booking needs in one statement; ``None`` for an unknown slot."""
-    found = rawsql.rows(_CONTEXT, [booker_id, visit_reason, insurance_plan or "", slot_id])
+    params = [booker_id, booker_id, visit_reason, insurance_plan or "", rawsql.when(timezone.now()), slot_id]
+    found = rawsql.rows(_CONTEXT, params)
     if not found:
         return None
     (s_id, s_start, s_end, r_id, r_active, vt_id, p_id, p_title, p_given, p_family, f_id, f_name,
      vr_id, vr_slug, vr_name, vr_tags, seen,
-     ip_id, ip_slug, ip_name, ic_name, taken, is_member, time_off) = found[0]  # fmt: skip
+     ip_id, ip_slug, ip_name, ic_name, taken, is_member, time_off,
+     vt_name, vt_active, vt_patients, vt_fits_reason, returning, held_by, held_until) = found[0]  # fmt: skip
     reason = None
     if vr_id is not None:
         tags = json.loads(vr_tags) if isinstance(vr_tags, str) else (vr_tags or [])
@@ -156,6 +182,13 @@ def load_context(
         booker_is_member=is_member is not None,
         booker_awaits_parental_consent=is_member == 2,
         slot_closed_for_time_off=bool(time_off),
+        visit_type_name=vt_name,
+        visit_type_active=bool(vt_active),
+        visit_type_patients=vt_patients,
+        visit_type_fits_reason=bool(vt_fits_reason),
+        booker_returning=None if returning is None else bool(returning),
+        held_by=held_by,
+        held_until=rawsql.read_when(held_until) if held_until is not None else None,
     )
 
 
@@ -182,6 +215,20 @@ def holdings(*, member_id: int, practitioner_id: int, starts_at: dt.datetime, en
     return Holdings(found["with_practitioner"], found["upcoming"], found["overlapping"] > 0)
 
 
+# The exclusion constraint (PostgreSQL) and trigger (SQLite) of migration 0007 that refuse a
+# member two overlapping appointments.
+_OVERLAP_CONSTRAINT = "appointment_member_never_double_booked"
+_OVERLAP_TRIGGER_MESSAGE = "the member already holds an appointment at that time"
+
+
+def is_overlap(error: IntegrityError) -> bool:
+    """Whether the database refused a write because the member would hold two overlapping appointments."""
+    cause = error.__cause__
+    if getattr(cause, "sqlstate", None) == "23P01":  # exclusion_violation
+        return getattr(getattr(cause, "diag", None), "constraint_name", None) == _OVERLAP_CONSTRAINT
+    return _OVERLAP_TRIGGER_MESSAGE in str(error)
+
+
 def write_booking(*, member_id: int, context: BookingContext, rescheduled_from: Appointment | None) -> Appointment:
     """Insert the appointment, close the slot, refresh the next open time: all or nothing.
 
@@ -201,6 +248,9 @@ def write_booking(*, member_id: int, context: BookingContext, rescheduled_from: 
         status_changed_at=now,
         rescheduled_from=rescheduled_from,
     )
+    if context.held_by is not None:
+        # The booker's own hold (the service refuses anyone else's) ends with the booking.
+        SlotHold.objects.filter(slot_id=context.slot_id).delete()
     if connection.vendor == "postgresql":
         appointment.id = _write_postgres(appointment, now)
     else:

@@ -41,8 +41,29 @@ class OverlappingBooking(Conflict):
     code = "overlapping_booking"
 
 
+class VisitTypeDoesNotFit(Conflict):
+    """The slot's visit type is not for this patient (new or returning) or this reason, or is no
+    longer offered; ``details['next_slots']`` offers the next times that fit."""
+
+    code = "visit_type_does_not_fit"
+
+
+class SlotHeld(Conflict):
+    """Another visitor holds the slot for a few minutes while they sign up or in to book it;
+    ``details['next_slots']`` offers the next open ones."""
+
+    code = "slot_held"
+
+
 class TooManyBookingAttempts(DomainError):
     """The member tried to book too often in a short time."""
 
     status = 429
     code = "too_many_attempts"
+
+
+class TooManyHolds(DomainError):
+    """Too many times held from one client address in a short while."""
+
+    status = 429
+    code = "too_many_holds"

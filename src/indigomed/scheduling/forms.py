@@ -6,9 +6,33 @@ from typing import Any
 
 from django import forms
 
+PATIENT_CHOICES = [("new", "No, I am a new patient"), ("returning", "Yes, I am a returning patient")]
 
-class BookForm(forms.Form):
+
+class FitForm(forms.Form):
+    """What the visitor comes for, asked before any time is offered: new or returning, and why."""
+
+    patient = forms.ChoiceField(choices=PATIENT_CHOICES, widget=forms.RadioSelect)
     visit_reason = forms.ChoiceField(label="Reason for your visit")
+
+    def __init__(
+        self, *args: Any, reasons: list[tuple[str, str]], practitioner: str = "", required: bool = True, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        patient, reason = self.fields["patient"], self.fields["visit_reason"]
+        assert isinstance(reason, forms.ChoiceField)
+        patient.label = f"Have you seen {practitioner or 'this practitioner'} before?"
+        reason.choices = [("", "Choose a reason"), *reasons]
+        for field in (patient, reason):
+            field.required = required
+            # Browsers ask for both even where the server would take a default (see BookForm).
+            field.widget.attrs["required"] = True
+
+
+class BookForm(FitForm):
+    """The booking: the fit asked first (a booking that leaves out ``patient`` is taken as the
+    member's history makes them, as the API does), then insurance and any consent."""
+
     insurance_plan = forms.ChoiceField(label="Insurance", required=False)
     consent = forms.BooleanField(
         required=False,
@@ -24,10 +48,10 @@ class BookForm(forms.Form):
         return cleaned
 
     def __init__(self, *args: Any, reasons: list[tuple[str, str]], plans: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        reason_field, plan_field = self.fields["visit_reason"], self.fields["insurance_plan"]
-        assert isinstance(reason_field, forms.ChoiceField) and isinstance(plan_field, forms.ChoiceField)
-        reason_field.choices = [("", "Choose a reason"), *reasons]
+        super().__init__(*args, reasons=reasons, **kwargs)
+        self.fields["patient"].required = False
+        plan_field = self.fields["insurance_plan"]
+        assert isinstance(plan_field, forms.ChoiceField)
         plan_field.choices = [("", "I will pay myself"), *plans]
 
 

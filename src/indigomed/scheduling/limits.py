@@ -9,28 +9,52 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.cache import cache
+from django.utils.crypto import salted_hmac
 
 from indigomed.conf import product_setting
 from indigomed.scheduling import booking_store
-from indigomed.scheduling.errors import BookingLimitReached, OverlappingBooking, TooManyBookingAttempts
+from indigomed.scheduling.errors import (
+    BookingLimitReached,
+    OverlappingBooking,
+    TooManyBookingAttempts,
+    TooManyHolds,
+)
+
+OVERLAPPING = "You already have an appointment at that time. Cancel or move it first."
 
 
 def count_booking_attempt(*, member_id: int) -> None:
     """Count one booking attempt of the member; raise ``TooManyBookingAttempts`` past the limit."""
-    limit = int(product_setting("BOOKING_RATE_LIMIT"))
     window = int(product_setting("BOOKING_RATE_WINDOW_SECONDS"))
-    key = f"scheduling:booking-attempts:{member_id}"
-    cache.add(key, 0, timeout=window)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:  # the window ended between add and incr: this attempt opens the next one
-        cache.add(key, 1, timeout=window)
-        attempts = 1
-    if attempts > limit:
+    if _counted(f"scheduling:booking-attempts:{member_id}", window) > int(product_setting("BOOKING_RATE_LIMIT")):
         minutes = max(1, window // 60)
         raise TooManyBookingAttempts(
             f"You have tried to book too many times in a short while. Please wait {minutes} minutes and try again."
         )
+
+
+def count_hold(*, client: str) -> None:
+    """Count one hold asked for from a client address; raise ``TooManyHolds`` past the limit.
+
+    The address is counted under a keyed hash, so the cache never holds it in clear.
+    """
+    window = int(product_setting("SLOT_HOLD_RATE_WINDOW_SECONDS"))
+    key = "scheduling:holds:" + salted_hmac("scheduling.holds", client).hexdigest()[:32]
+    if _counted(key, window) > int(product_setting("SLOT_HOLD_RATE_LIMIT")):
+        raise TooManyHolds(
+            f"We hold times for a few people from one place at a time. Please wait {max(1, window // 60)} "
+            "minutes, or sign in and book directly."
+        )
+
+
+def _counted(key: str, window: int) -> int:
+    """Add one to a count that starts afresh each window of seconds; the count so far."""
+    cache.add(key, 0, timeout=window)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # the window ended between add and incr: this attempt opens the next one
+        cache.add(key, 1, timeout=window)
+        return 1
 
 
 def check_member_may_hold(
@@ -53,7 +77,7 @@ def check_member_may_hold(
         member_id=member_id, practitioner_id=practitioner_id, starts_at=starts_at, ends_at=ends_at
     )
     if held.overlapping:
-        raise OverlappingBooking("You already have an appointment at that time. Cancel or move it first.")
+        raise OverlappingBooking(OVERLAPPING)
     per_practitioner = int(product_setting("BOOKING_LIMIT_PER_PRACTITIONER"))
     if held.with_practitioner >= per_practitioner:
         raise BookingLimitReached(

@@ -183,3 +183,24 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"referral {self.public_id}"
+
+
+class SlotHold(models.Model):
+    """A few minutes in which only one visitor can book a slot: the one signing up or in to book it.
+
+    The holder is a hash of a random token kept in that visitor's session, so the hold follows
+    them through sign-up, e-mail confirmation and sign-in in the same browser. A visitor holds at
+    most one slot (unique ``holder``), a slot has at most one hold (unique ``slot``), and a hold
+    past ``expires_at`` holds nothing: expiry, the one-per-visitor rule and the limits in
+    ``scheduling.holds`` keep anyone from locking a calendar this way.
+    """
+
+    slot = models.OneToOneField(Slot, on_delete=models.CASCADE, related_name="hold")
+    holder = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+    # Renewed once, when the visitor comes back signed in: a few more minutes to confirm.
+    renewed = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"hold on slot {self.slot_id} until {self.expires_at:%H:%M}Z"

@@ -21,8 +21,17 @@ from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.services import own_booking_details, record_care_relationship, sign_authorization
 from indigomed.records.services import record_booking_details, record_completed_visit
 from indigomed.scheduling import booking_store
-from indigomed.scheduling.errors import CutoffPassed, SlotClosed, SlotInPast, SlotTaken, WrongStatus
-from indigomed.scheduling.limits import check_member_may_hold, count_booking_attempt
+from indigomed.scheduling.errors import (
+    CutoffPassed,
+    OverlappingBooking,
+    SlotClosed,
+    SlotInPast,
+    SlotTaken,
+    WrongStatus,
+)
+from indigomed.scheduling.fitting import ANY, PATIENT_KINDS, refuse_unless_fits
+from indigomed.scheduling.holds import held_by_someone_else, holder_of
+from indigomed.scheduling.limits import OVERLAPPING, check_member_may_hold, count_booking_attempt
 from indigomed.scheduling.models import Appointment, AvailabilityException, Slot
 from indigomed.scheduling.next_open import refresh_next_open
 from indigomed.scheduling.queries import (
@@ -62,6 +71,8 @@ def book_appointment(
     consent: SignedConsent | None = None,
     rescheduled_from: Appointment | None = None,
     for_member: Any | None = None,
+    patient: str | None = None,
+    hold_token: str | None = None,
 ) -> Appointment:
     """Book an open slot for the signed-in member, or, with ``for_member``, for the member a
     practice refers (BOOK-5): the practice is then the actor, and the booking the member's.
@@ -77,7 +88,16 @@ def book_appointment(
     database too (a trigger); the service says so first with ``SlotClosed``. A member holds no
     two overlapping appointments (``OverlappingBooking``) and, booking themselves, no more
     upcoming ones than the operator allows (``BookingLimitReached``) nor more attempts than
-    the rate allows (``TooManyBookingAttempts``). Raises ``NotFound`` for an unknown slot,
+    the rate allows (``TooManyBookingAttempts``); the database refuses overlapping appointments
+    too (an exclusion constraint, a trigger on SQLite), which a racing twin meets as
+    ``OverlappingBooking``.
+
+    The slot's visit type must fit (``scheduling.fitting``): still offered, for the reason, and for
+    ``patient`` ("new" or "returning", as the member says; not said, as their history makes
+    them; "returning" without a completed visit with the practitioner is taken as new), else
+    ``VisitTypeDoesNotFit`` with the next times that fit. A slot held for another visitor
+    (``scheduling.holds``) is refused with ``SlotHeld``; ``hold_token`` is the booker's own
+    visitor token, whose hold the booking ends. Raises ``NotFound`` for an unknown slot,
     reason or plan, ``SlotInPast`` for a slot that has started, ``Invalid`` for a reason the
     practitioner does not see, a plan they do not take, a consent without its signature or one
     given by a practice,
@@ -86,6 +106,8 @@ def book_appointment(
     member = for_member if for_member is not None else actor
     if for_member is not None and consent is not None:
         raise Invalid("Only the member signs their own consent.")
+    if patient not in (None, *PATIENT_KINDS):
+        raise Invalid("Say whether you are a new or a returning patient.")
     not_member = Forbidden("Only members can book appointments.")
     if not getattr(member, "is_authenticated", False):
         raise not_member
@@ -114,10 +136,16 @@ def book_appointment(
             "Sorry, the practice is closed at that time. Here are the next open times.",
             next_slots=next_open_slots([context.role_id], per_role=5).get(context.role_id, []),
         )
+    if context.held_by is not None and context.held_by != holder_of(hold_token):
+        assert context.held_until is not None
+        refusal = held_by_someone_else(context.held_until)
+        refusal.details["next_slots"] = next_open_slots([context.role_id], per_role=5).get(context.role_id, [])
+        raise refusal
     if context.reason is None:
         raise NotFound("We do not know that visit reason.")
     if not context.practitioner_sees_reason:
         raise Invalid(f"{context.practitioner_name} does not see patients for that reason.")
+    refuse_unless_fits(member_id=member.pk, context=context, said=patient)
     if insurance_plan:
         if context.plan is None:
             raise NotFound("We do not know that insurance plan.")
@@ -143,6 +171,8 @@ def book_appointment(
                 if attempts == 0 or getattr(exc.__cause__, "sqlstate", None) not in TRANSIENT:
                     raise
     except IntegrityError as exc:
+        if booking_store.is_overlap(exc):
+            raise OverlappingBooking(OVERLAPPING) from exc
         upcoming = next_open_slots([context.role_id], per_role=5).get(context.role_id, [])
         raise SlotTaken(
             "Sorry, that time is no longer available. Here are the next open times.", next_slots=upcoming
@@ -209,12 +239,29 @@ def _write_booking(
         return appointment
 
 
+def kind_of_visit(appointment: Appointment) -> str | None:
+    """The kind of patient a booked visit was for: new or returning, or ``None`` for any."""
+    patients = appointment.visit_type.patients
+    return None if patients == ANY else str(patients)
+
+
+def changes_close_at(appointment: Appointment) -> dt.datetime:
+    """The moment after which the member can no longer cancel or move online (the practice's cut-off)."""
+    return appointment.starts_at - dt.timedelta(hours=appointment.role.facility.effective_cancel_cutoff_hours)
+
+
+def can_change_online(appointment: Appointment) -> bool:
+    """Whether the member may still cancel or move this appointment themselves (BOOK-3)."""
+    return appointment.status == Status.BOOKED and timezone.now() <= changes_close_at(appointment)
+
+
 def _check_cutoff(appointment: Appointment) -> None:
-    cutoff = dt.timedelta(hours=appointment.role.facility.effective_cancel_cutoff_hours)
-    if timezone.now() > appointment.starts_at - cutoff:
+    if timezone.now() > changes_close_at(appointment):
+        facility = appointment.role.facility
+        reach = f" at {facility.phone}" if facility.phone else ""
         raise CutoffPassed(
-            f"{appointment.role.facility.name} does not take changes online less than "
-            f"{appointment.role.facility.effective_cancel_cutoff_hours} hours before the visit. Please call them."
+            f"{facility.name} does not take changes online less than "
+            f"{facility.effective_cancel_cutoff_hours} hours before the visit. Please call them{reach}."
         )
 
 
@@ -283,6 +330,8 @@ def reschedule_appointment(*, actor: Any, public_id: str, new_slot_id: int) -> A
             visit_reason=details.reason_slug,
             insurance_plan=details.plan_slug,
             rescheduled_from=appointment,
+            # The new time must fit the same patient: as the visit booked says, else their history.
+            patient=kind_of_visit(appointment),
         )
     return moved
 

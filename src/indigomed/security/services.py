@@ -53,6 +53,7 @@ def log_accesses(accesses: Iterable[Access]) -> None:
 # a new kind of change is named here (and in the office's filter) before it can be recorded.
 AUDIT_ACTIONS: dict[str, str] = {
     "booking.created": "Appointment booked",
+    "slot.held": "Time held for someone signing up or in to book it",
     "appointment.cancelled": "Appointment cancelled",
     "appointment.rescheduled": "Appointment moved",
     "appointment.status_changed": "Visit status changed",
