@@ -5,7 +5,7 @@ from indigomed.accounts import views as account_views
 from indigomed.api import api
 from indigomed.directory import views as directory_views
 from indigomed.messaging import views as messaging_views
-from indigomed.privacy import office_events, office_views
+from indigomed.privacy import amendment_views, office_events, office_views
 from indigomed.privacy import views as privacy_views
 from indigomed.scheduling import connect_views
 from indigomed.scheduling import views as booking_views
@@ -21,6 +21,7 @@ connect_patterns = (
         path("appointments/<uuid:public_id>/status", connect_views.mark, name="mark"),
         path("availability", connect_views.change_availability, name="availability"),
         path("appointments/<uuid:public_id>/refer", connect_views.refer, name="refer"),
+        path("amendments/<uuid:public_id>/", amendment_views.amended_record, name="amendment"),
     ],
     "connect",
 )
@@ -34,6 +35,11 @@ office_patterns = (
         path("legal-demands/<uuid:public_id>/document", office_views.demand_document, name="demand_document"),
         path("partners", office_views.register_partner, name="register_partner"),
         path("events/", office_events.events, name="events"),
+        path("amendments/", amendment_views.office_list, name="amendments"),
+        path("amendments/<uuid:public_id>/", amendment_views.office_detail, name="amendment"),
+        path("amendments/<uuid:public_id>/accept", amendment_views.office_accept, name="amendment_accept"),
+        path("amendments/<uuid:public_id>/deny", amendment_views.office_deny, name="amendment_deny"),
+        path("amendments/<uuid:public_id>/rebut", amendment_views.office_rebut, name="amendment_rebut"),
     ],
     "office",
 )
@@ -51,10 +57,16 @@ urlpatterns = [
     path("appointments/<uuid:public_id>/calendar.ics", booking_views.ics, name="appointment_ics"),
     path("me/", privacy_views.profile, name="my_profile"),
     path("me/insurance", privacy_views.add_insurance, name="my_insurance"),
+    path("me/insurance/<uuid:public_id>/", privacy_views.edit_insurance, name="my_insurance_edit"),
+    path("me/insurance/<uuid:public_id>/remove", privacy_views.remove_insurance, name="my_insurance_remove"),
+    path("me/amendments/", amendment_views.mine, name="my_amendments"),
+    path("me/amendments/new/", amendment_views.ask, name="my_amend"),
+    path("me/amendments/<uuid:public_id>/disagree", amendment_views.disagree, name="my_disagree"),
     path("me/privacy/", privacy_views.privacy, name="my_privacy"),
     path("me/privacy/authorize/", privacy_views.authorize, name="my_authorize"),
     path("me/privacy/authorizations/<uuid:public_id>/revoke", privacy_views.revoke, name="my_revoke"),
     path("me/privacy/restrict", privacy_views.restrict, name="my_restrict"),
+    path("me/privacy/restrictions/<uuid:public_id>/end", privacy_views.end_restriction, name="my_end_restriction"),
     path("connect/", include(connect_patterns)),
     path("me/contact/", messaging_views.contact, name="my_contact"),
     path("me/language", account_views.language, name="my_language"),

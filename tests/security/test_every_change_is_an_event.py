@@ -102,9 +102,10 @@ def make_every_change(world, officer: User) -> User:
     restriction = office.file_restriction(
         actor=member,
         categories=["medical"],
-        purposes=["family"],
-        recipient_ref="person:cousin-barnabas",
-        recipient_label="Cousin Barnabas Quackenbush",
+        purposes=["treatment"],
+        recipient_ref=f"practitioner:{world.heart_doctor.pk}",
+        signed_name="Zephyrine Quackenbush",
+        explicit_consent=True,
     )
     office.decide_restriction(officer=officer, public_id=str(restriction.public_id), accept=True)
 
@@ -216,8 +217,12 @@ def test_a_change_that_changes_nothing_records_nothing(world, officer) -> None:
     )
     privacy.revoke_authorization(actor=member, public_id=str(authorization.public_id))
     privacy.revoke_authorization(actor=member, public_id=str(authorization.public_id))
-    restriction = office.file_restriction(actor=member, categories=["medical"], purposes=["family"])
-    office.decide_restriction(officer=officer, public_id=str(restriction.public_id), accept=False)
+    restriction = office.file_restriction(
+        actor=member, categories=["medical"], purposes=["family"], signed_name="Pat Member", explicit_consent=True
+    )
+    office.decide_restriction(
+        officer=officer, public_id=str(restriction.public_id), accept=False, reason="Family members are not told."
+    )
     with pytest.raises(Invalid):
         office.decide_restriction(officer=officer, public_id=str(restriction.public_id), accept=True)
     assert actions() == [
@@ -236,8 +241,9 @@ def test_a_restriction_the_law_accepts_is_decided_by_the_rule_not_by_a_person(wo
         categories=["medical"],
         purposes=["payment"],
         recipient_ref=office.HEALTH_PLAN_REF,
-        recipient_label=office.HEALTH_PLAN_LABEL,
         paid_in_full=True,
+        signed_name="Pat Member",
+        explicit_consent=True,
     )
     decided = AuditEvent.objects.get(action="restriction.decided")
     assert (decided.actor_user_id, decided.member_id, decided.subject_ref) == (

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from indigomed.accounts.models import PrivacyOfficer, User
 from indigomed.accounts.services import create_member_profile
 from indigomed.demo import catalogue as c
+from indigomed.demo.amendments import seed_disputed_record
 from indigomed.directory.geo import locate_postal_code
 from indigomed.directory.models import (
     Facility,
@@ -303,6 +304,8 @@ def seed_more_members(*, seed: int = 2016) -> None:
                 purposes=["treatment"],
                 recipient_ref=Recipient.practitioner(practitioner.pk, practitioner.display_name).ref,
                 recipient_label=practitioner.display_name,
+                signed_name=name,
+                explicit_consent=True,
             )
 
 
@@ -311,4 +314,5 @@ def seed_all(*, practitioners: int = 400) -> int:
     slots = seed_calendars()
     seed_people()
     seed_more_members()
+    seed_disputed_record(member_email=DEMO_LOGINS[0].email, officer_email=DEMO_LOGINS[4].email)
     return slots

@@ -66,6 +66,7 @@ def decide(request: HttpRequest, public_id: str) -> HttpResponse:
             officer=request.user,  # type: ignore[arg-type]
             public_id=str(public_id),
             accept=decision == "accept",
+            reason=request.POST.get("reason", ""),
         )
         messages.success(request, f"Restriction {restriction.get_status_display().lower()}.")
     return redirect("office:home")
