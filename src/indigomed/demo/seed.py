@@ -16,6 +16,7 @@ from indigomed.accounts.models import PrivacyOfficer, User
 from indigomed.accounts.services import create_member_profile
 from indigomed.demo import catalogue as c
 from indigomed.demo.amendments import seed_disputed_record
+from indigomed.demo.office_stories import seed_breach, seed_video_visit
 from indigomed.directory.geo import locate_postal_code
 from indigomed.directory.models import (
     Facility,
@@ -244,6 +245,7 @@ def seed_people() -> None:
         insurance={"slug": plan.slug, "name": str(plan)} if plan else None,
     )
     scheduling.set_visit_status(actor=doctor, public_id=str(past.public_id), status="completed")
+    seed_video_visit(member=member, role=role, reason=reason.slug, plan=plan.slug if plan else None)
 
 
 def seed_more_members(*, seed: int = 2016) -> None:
@@ -315,4 +317,5 @@ def seed_all(*, practitioners: int = 400) -> int:
     seed_people()
     seed_more_members()
     seed_disputed_record(member_email=DEMO_LOGINS[0].email, officer_email=DEMO_LOGINS[4].email)
+    seed_breach(officer=PrivacyOfficer.objects.select_related("user").get().user)
     return slots

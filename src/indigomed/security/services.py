@@ -79,6 +79,15 @@ AUDIT_ACTIONS: dict[str, str] = {
     "marketing.sent": "Marketing message sent",
     "marketing.opted_out": "Marketing stopped",
     "message.retried": "Message sent again",
+    "incident.recorded": "Breach recorded",
+    "incident.members_told": "Members told of a breach",
+    "incident.reported": "Breach reported to an authority",
+    "request.filed": "Request filed",
+    "request.assigned": "Request assigned to an officer",
+    "request.review_started": "Request review started",
+    "request.extended": "Request deadline extended",
+    "request.concluded": "Request answered",
+    "request.reminded": "Office reminded of a request's deadline",
 }
 
 # References and codes only: lower-case, no spaces, short. A sentence, an address or a name as typed
