@@ -12,8 +12,11 @@ from django.test import Client
 
 from indigomed.accounts.models import PrivacyOfficer, User
 from indigomed.messaging.models import Message
-from indigomed.privacy.amendments import request_amendment
+from indigomed.privacy.models import Restriction
 from indigomed.records.models import Amendment
+from indigomed.rights.amendment import answer_amendment, ask_for_amendment
+from indigomed.rights.models import Request
+from indigomed.rights.restriction import ask_for_restriction
 from indigomed.scheduling.models import Appointment
 from indigomed.scheduling.services import book_appointment
 from tests.conftest import make_user
@@ -66,9 +69,36 @@ def row_cell(page: str, appointment: Appointment, label: str) -> str:
 
 
 def ask_to_amend(member: User, record: str, proposed: str, why: str = "The record is wrong about this.") -> Amendment:
-    return request_amendment(
-        actor=member, record=record, proposed=proposed, why=why, signed_name="Pat Example Member", explicit_consent=True
+    """The member's signed request on the desk, and the amendment it asks for."""
+    request = ask_for_amendment(
+        actor=member, record=record, proposed=proposed, why=why, signed_name="Pat Example Member", consent=True
     )
+    return Amendment.objects.get(request_public_id=request.public_id)
+
+
+def accept(office: User, amendment: Amendment) -> Request:
+    return answer_amendment(officer=office, public_id=str(amendment.public_id), accept=True)
+
+
+def deny(office: User, amendment: Amendment, explanation: str = "The record is as it was made.") -> Request:
+    return answer_amendment(
+        officer=office, public_id=str(amendment.public_id), accept=False, basis="accurate", explanation=explanation
+    )
+
+
+def ask_to_restrict(member: User, **fields) -> Restriction:
+    """The member's signed restriction: a request on the desk unless the law accepts it at once."""
+    given = {
+        "categories": ["insurance"],
+        "purposes": ["treatment"],
+        "limits": "both",
+        "recipient_ref": "",
+        "paid_in_full": False,
+        "signed_name": "Pat Example Member",
+        "consent": True,
+        **fields,
+    }
+    return ask_for_restriction(actor=member, **given)
 
 
 def messages_to(user_id: int, kind: str) -> list[Message]:

@@ -9,12 +9,11 @@ from __future__ import annotations
 from django.core import mail
 
 from indigomed.messaging.outbox import deliver_until_idle
-from indigomed.privacy.amendments import accept_amendment
 from indigomed.privacy.services import Item, disclose
 from indigomed.records.models import AmendmentRecipient
 from indigomed.security.models import AccessLogEntry
 from tests.conftest import address_of
-from tests.privacy.amending import ask_to_amend, book, calendar_page, messages_to, officer, signed_in
+from tests.privacy.amending import accept, ask_to_amend, book, calendar_page, messages_to, officer, signed_in
 from tests.privacy.conftest import court
 
 
@@ -38,13 +37,13 @@ def test_the_practitioner_who_saw_the_reason_and_a_court_are_told_the_front_desk
     )
     assert released.allowed
     amendment = ask_to_amend(world.member, f"booking:{visit.public_id}:reason", "acne", "I came about my skin.")
-    accept_amendment(officer=office, public_id=str(amendment.public_id))
+    accept(office, amendment)
 
     assert told(amendment) == {f"practitioner:{world.heart_doctor.pk}": "account", judge.ref: "office"}
     assert len(messages_to(world.doctor_user.pk, "amendment-recipient")) == 1
     assert messages_to(world.staff_user.pk, "amendment-recipient") == []
     assert len(messages_to(office.pk, "amendment-pass-on")) == 1
-    assert len(messages_to(world.member.pk, "amendment-accepted")) == 1
+    assert len(messages_to(world.member.pk, "request-concluded")) == 1
 
     mail.outbox.clear()
     deliver_until_idle()
@@ -55,8 +54,8 @@ def test_the_practitioner_who_saw_the_reason_and_a_court_are_told_the_front_desk
         assert private not in to_doctor.subject + to_doctor.body
     [to_office] = [m for m in mail.outbox if m.to == [address_of(office)]]
     assert "Superior Court, County of Example" in to_office.body
-    [to_member] = [m for m in mail.outbox if m.to == [address_of(world.member)] and "correct" in m.subject]
-    assert "is accepted" in to_member.subject and "/me/amendments/" in to_member.body
+    [to_member] = [m for m in mail.outbox if m.to == [address_of(world.member)] and "answered" in m.subject]
+    assert "Your record is corrected" in to_member.body and "The 2 who had received" in to_member.body
 
 
 def test_the_practitioner_reads_the_corrected_record_through_the_decision_point(world) -> None:
@@ -66,7 +65,7 @@ def test_the_practitioner_reads_the_corrected_record_through_the_decision_point(
     visit = book(world)
     calendar_page(world.doctor_user, visit)
     amendment = ask_to_amend(world.member, f"booking:{visit.public_id}:reason", "acne", "I came about my skin.")
-    accept_amendment(officer=office, public_id=str(amendment.public_id))
+    accept(office, amendment)
     url = f"/connect/amendments/{amendment.public_id}/"
 
     page = signed_in(world.doctor_user).get(url)
@@ -91,7 +90,7 @@ def test_a_corrected_name_reaches_everyone_who_had_it(world) -> None:
     calendar_page(world.doctor_user, visit)
     calendar_page(world.staff_user, visit)
     amendment = ask_to_amend(world.member, "profile:name", "Pat Q. Member", "My middle initial is missing.")
-    accept_amendment(officer=office, public_id=str(amendment.public_id))
+    accept(office, amendment)
     assert told(amendment) == {
         f"practitioner:{world.heart_doctor.pk}": "account",
         f"facility:{world.ny_clinic.pk}": "account",
@@ -107,7 +106,7 @@ def test_a_record_nobody_received_is_corrected_without_telling_anyone(world) -> 
     visit = book(world)
     calendar_page(world.doctor_user, visit)
     amendment = ask_to_amend(world.member, "profile:date_of_birth", "1984-06-01")
-    accept_amendment(officer=office, public_id=str(amendment.public_id))
+    accept(office, amendment)
     assert told(amendment) == {}
     assert messages_to(world.doctor_user.pk, "amendment-recipient") == []
-    assert len(messages_to(world.member.pk, "amendment-accepted")) == 1
+    assert len(messages_to(world.member.pk, "request-concluded")) == 1

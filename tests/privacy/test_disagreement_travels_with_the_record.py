@@ -4,7 +4,6 @@ them beside it in Connect (page and API), and the member is told of each answer.
 
 from __future__ import annotations
 
-from indigomed.privacy.amendments import deny_amendment
 from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.models import Disclosure
 from indigomed.privacy.services import disclose_visit_history
@@ -12,7 +11,7 @@ from indigomed.records.models import Amendment
 from indigomed.records.queries import visit_history_for
 from indigomed.scheduling.services import set_visit_status
 from indigomed.security.models import AuditEvent
-from tests.privacy.amending import ask_to_amend, book, calendar_page, messages_to, officer, row_cell, signed_in
+from tests.privacy.amending import ask_to_amend, book, calendar_page, deny, messages_to, officer, row_cell, signed_in
 
 STATEMENT = "I came about my skin; the reason on this booking is wrong."
 REBUTTAL = "The practice recorded chest pain at booking and confirmed it at the desk."
@@ -44,7 +43,7 @@ def test_a_statement_and_its_rebuttal_appear_beside_the_reason_the_practitioner_
         {"basis": "accurate", "explanation": "The booking records the reason you chose."},
     )
     assert response.status_code == 302
-    assert len(messages_to(world.member.pk, "amendment-denied")) == 1
+    assert len(messages_to(world.member.pk, "request-concluded")) == 1
     member = signed_in(world.member)
     page = member.get("/me/amendments/").content.decode()
     assert "The record is accurate and complete" in page and "The booking records the reason you chose." in page
@@ -95,7 +94,7 @@ def test_the_statement_never_shows_where_the_record_does_not(world) -> None:
     office = officer()
     visit = book(world)
     amendment = ask_to_amend(world.member, f"booking:{visit.public_id}:reason", "acne")
-    deny_amendment(officer=office, public_id=str(amendment.public_id), basis="accurate", explanation="It is as booked.")
+    deny(office, amendment, "It is as booked.")
     signed_in(world.member).post(f"/me/amendments/{amendment.public_id}/disagree", {"statement": STATEMENT})
     assert STATEMENT not in calendar_page(world.staff_user, visit)
     assert STATEMENT in calendar_page(world.doctor_user, visit)
@@ -108,7 +107,7 @@ def test_a_visits_statement_goes_with_its_history_entry(world) -> None:
     set_visit_status(actor=world.doctor_user, public_id=str(visit.public_id), status="completed")
     [entry] = visit_history_for(world.member.pk)
     amendment = ask_to_amend(world.member, f"{entry.ref}:reason", "acne")
-    deny_amendment(officer=office, public_id=str(amendment.public_id), basis="accurate", explanation="It is as seen.")
+    deny(office, amendment, "It is as seen.")
     signed_in(world.member).post(f"/me/amendments/{amendment.public_id}/disagree", {"statement": STATEMENT})
     doctor = Recipient.practitioner(world.heart_doctor.pk, "Dr. Ada Hart")
     [given] = disclose_visit_history(
@@ -125,7 +124,7 @@ def test_a_statement_is_the_members_own_and_answers_a_denial(world) -> None:
     amendment = ask_to_amend(world.member, f"booking:{visit.public_id}:reason", "acne")
     url = f"/me/amendments/{amendment.public_id}/disagree"
     assert signed_in(world.member).post(url, {"statement": STATEMENT}).status_code == 400, "not denied yet"
-    deny_amendment(officer=office, public_id=str(amendment.public_id), basis="accurate", explanation="It is as booked.")
+    deny(office, amendment, "It is as booked.")
     assert signed_in(world.other_member).post(url, {"statement": STATEMENT}).status_code == 404
     assert signed_in(world.member).post(url, {"statement": ""}).status_code == 400
     assert signed_in(world.member).post(url, {"statement": "x" * 10_000}).status_code == 400

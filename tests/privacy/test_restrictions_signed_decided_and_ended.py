@@ -10,15 +10,27 @@ import datetime as dt
 import pytest
 from django.core import mail
 
-from indigomed.errors import Invalid
+from indigomed.errors import Conflict, Invalid
 from indigomed.messaging.outbox import deliver_until_idle
 from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.models import Restriction
-from indigomed.privacy.restrictions import decide_restriction, end_restriction, file_restriction
+from indigomed.privacy.restrictions import decide_restriction, end_restriction
 from indigomed.records.vault import Vault
+from indigomed.rights.models import Request
+from indigomed.rights.restriction import decide
 from indigomed.security.models import AuditEvent
 from tests.conftest import address_of
-from tests.privacy.amending import SIGNED, book, calendar_page, frozen, messages_to, officer, row_cell, signed_in
+from tests.privacy.amending import (
+    SIGNED,
+    ask_to_restrict,
+    book,
+    calendar_page,
+    frozen,
+    messages_to,
+    officer,
+    row_cell,
+    signed_in,
+)
 from tests.privacy.conftest import ask
 
 RESTRICT = "/me/privacy/restrict"
@@ -30,8 +42,7 @@ def restrict_on_page(member, **fields):
 
 
 def signed_restriction(world, **fields) -> Restriction:
-    defaults = {"categories": ["insurance"], "purposes": ["treatment"], "signed_name": "Pat Member"}
-    return file_restriction(actor=world.member, explicit_consent=True, **{**defaults, **fields})
+    return ask_to_restrict(world.member, **fields)
 
 
 def test_a_restriction_is_signed_and_dated_and_the_signature_is_sealed(world) -> None:
@@ -43,6 +54,8 @@ def test_a_restriction_is_signed_and_dated_and_the_signature_is_sealed(world) ->
     restriction = Restriction.objects.get()
     assert (restriction.signed_at, restriction.requested_at, restriction.explicit_consent) == (at, at, True)
     assert (restriction.recipient_label, restriction.limits) == (world.heart_doctor.display_name, "both")
+    request = Request.objects.get(public_id=restriction.request_public_id)
+    assert (request.kind, request.received_at, request.due_at) == ("restriction", at, at + dt.timedelta(days=30))
     assert b"Pat Example Member" not in bytes(restriction.signed_name)
     opened = Vault.open_for(world.member.pk).open(Restriction, "signed_name", restriction.signed_name)
     assert opened == "Pat Example Member"
@@ -54,7 +67,7 @@ def test_a_restriction_is_signed_and_dated_and_the_signature_is_sealed(world) ->
     ("fields", "message"),
     [
         ({"signed_name": ""}, "This field is required."),
-        ({"signed_name": "Pat"}, "Type your full name as your signature."),
+        ({"signed_name": "Pat"}, "Type your full name"),
         ({"explicit_consent": ""}, "Tick the box that says you ask for this restriction"),
         ({"limits": "everything"}, "Select a valid choice."),
         ({"signed_name": "Pat \u202eMember"}, "Remove the invisible characters"),
@@ -64,7 +77,7 @@ def test_an_unsigned_restriction_is_refused_beside_its_field_and_nothing_is_stor
     response = restrict_on_page(world.member, **fields)
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert not Restriction.objects.exists()
+    assert not Restriction.objects.exists() and not Request.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -89,7 +102,7 @@ def test_a_recipient_that_does_not_exist_for_the_member_is_refused_and_nothing_i
     assert "We do not know that recipient" in response.content.decode()
     with pytest.raises(Invalid, match="We do not know that recipient"):
         signed_restriction(world, recipient_ref=recipient)
-    assert not Restriction.objects.exists()
+    assert not Restriction.objects.exists() and not Request.objects.exists()
     assert not AuditEvent.objects.filter(action__startswith="restriction.").exists()
 
 
@@ -108,15 +121,8 @@ def test_use_disclosure_or_both(people) -> None:
     office = people.officer
 
     def restricted(limits: str) -> Restriction:
-        restriction = file_restriction(
-            actor=people.new_york,
-            categories=["contact"],
-            purposes=[],
-            limits=limits,
-            signed_name="Nia York",
-            explicit_consent=True,
-        )
-        return decide_restriction(officer=office, public_id=str(restriction.public_id), accept=True)
+        restriction = ask_to_restrict(people.new_york, categories=["contact"], purposes=[], limits=limits)
+        return decide(officer=office, public_id=str(restriction.public_id), accept=True)
 
     uses = restricted("use")
     assert not ask(people.new_york, staff, "operations", {"contact"}).allowed
@@ -132,7 +138,7 @@ def test_ending_an_accepted_restriction_lets_the_disclosure_through_again(world)
     office = officer()
     visit = book(world)
     restriction = signed_restriction(world, recipient_ref=f"practitioner:{world.heart_doctor.pk}")
-    decide_restriction(officer=office, public_id=str(restriction.public_id), accept=True)
+    decide(officer=office, public_id=str(restriction.public_id), accept=True)
     assert "Aetna HMO" not in row_cell(calendar_page(world.doctor_user, visit), visit, "Insurance")
 
     url = f"/me/privacy/restrictions/{restriction.public_id}/end"
@@ -151,27 +157,33 @@ def test_ending_an_accepted_restriction_lets_the_disclosure_through_again(world)
 
 
 def test_a_refusal_carries_its_reason_and_the_member_is_told(world, settings) -> None:
+    """RIGHT-RESTRICT: the office refuses with a reason (none, and nothing changes); the restriction
+    keeps it sealed, the member reads it on their page and in the desk's answer, and the request on
+    the desk is denied with it."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     office = officer()
     book(world)
     restriction = signed_restriction(world, recipient_ref=f"practitioner:{world.heart_doctor.pk}")
-    decide = f"/office/restrictions/{restriction.public_id}/decide"
-    without = signed_in(office).post(decide, {"decision": "refuse", "reason": ""}, follow=True)
+    request = Request.objects.get(public_id=restriction.request_public_id)
+    assert (request.kind, request.state) == ("restriction", "received")
+    decide_url = f"/office/restrictions/{restriction.public_id}/decide"
+    without = signed_in(office).post(decide_url, {"decision": "refuse", "reason": ""}, follow=True)
     assert "Give the member the reason for refusing" in without.content.decode()
     assert Restriction.objects.get(pk=restriction.pk).status == Restriction.Status.REQUESTED
+    assert Request.objects.get(pk=request.pk).state == "received", "a refused refusal changes nothing"
     reason = "Your practitioner needs your plan to bill your visits."
-    signed_in(office).post(decide, {"decision": "refuse", "reason": reason})
+    signed_in(office).post(decide_url, {"decision": "refuse", "reason": reason})
     restriction.refresh_from_db()
     assert restriction.status == Restriction.Status.REFUSED
     assert reason.encode() not in bytes(restriction.refusal_reason), "sealed under the member's key"
     assert reason in signed_in(world.member).get("/me/privacy/").content.decode()
-    assert len(messages_to(world.member.pk, "restriction-refused")) == 1
+    assert Request.objects.get(pk=request.pk).state == "denied"
+    assert len(messages_to(world.member.pk, "request-concluded")) == 1
 
     mail.outbox.clear()
     deliver_until_idle()
-    [told] = [m for m in mail.outbox if "restriction" in m.subject]
-    assert told.to == [address_of(world.member)] and "/me/privacy/" in told.body
-    assert reason not in told.body, "the reason waits behind the sign-in"
+    [told] = [m for m in mail.outbox if "answered your request" in m.subject]
+    assert told.to == [address_of(world.member)] and reason in told.body and "/me/privacy/" in told.body
     with pytest.raises(Invalid, match="refused this restriction"):
         end_restriction(actor=world.member, public_id=str(restriction.public_id))
 
@@ -180,23 +192,44 @@ def test_acceptance_is_told_and_a_paid_in_full_restriction_is_accepted_by_the_ru
     office = officer()
     book(world)
     restriction = signed_restriction(world, recipient_ref=f"practitioner:{world.heart_doctor.pk}")
-    decide_restriction(officer=office, public_id=str(restriction.public_id), accept=True)
-    [accepted] = messages_to(world.member.pk, "restriction-accepted")
+    decide(officer=office, public_id=str(restriction.public_id), accept=True)
+    [accepted] = messages_to(world.member.pk, "request-concluded")
     assert accepted.actor_user_id == office.pk
+    assert Request.objects.get(public_id=restriction.request_public_id).state == "fulfilled"
+    with pytest.raises(Conflict):
+        decide_restriction(officer=office, public_id=str(restriction.public_id), accept=False, reason="Not so, sorry.")
     paid = signed_restriction(
         world, categories=["medical"], purposes=["payment"], recipient_ref="health-plan", paid_in_full=True
     )
     assert paid.status == Restriction.Status.ACCEPTED and paid.decided_by is None
-    by_rule = [m for m in messages_to(world.member.pk, "restriction-accepted") if m.actor_user_id is None]
-    assert len(by_rule) == 1
+    assert paid.request_public_id is None, "the law leaves nothing to decide: no request on the desk"
+    [by_rule] = messages_to(world.member.pk, "restriction-accepted")
+    assert by_rule.actor_user_id is None
     decision = ask(world.member, Recipient.carrier("aetna", "Aetna"), "payment", {"medical"})
     assert not decision.allowed and decision.rule == f"restriction:{paid.pk}"
 
 
-def test_a_withdrawn_request_cannot_then_be_decided(world) -> None:
+def test_a_restriction_waiting_for_the_office_cannot_be_ended_yet(world) -> None:
+    restriction = signed_restriction(world)
+    with pytest.raises(Invalid, match="has not answered"):
+        end_restriction(actor=world.member, public_id=str(restriction.public_id))
+    response = signed_in(world.member).post(f"/me/privacy/restrictions/{restriction.public_id}/end", follow=True)
+    assert "has not answered this request yet" in response.content.decode()
+    assert Restriction.objects.get(pk=restriction.pk).status == Restriction.Status.REQUESTED
+
+
+def test_the_desks_own_answer_decides_the_restriction(world) -> None:
+    """RIGHT-RESTRICT on the desk: answering the request from the desk's page runs the
+    restriction's step, the answer's reasons becoming the refusal's."""
     office = officer()
     restriction = signed_restriction(world)
-    end_restriction(actor=world.member, public_id=str(restriction.public_id))
-    with pytest.raises(Invalid, match="withdrew"):
-        decide_restriction(officer=office, public_id=str(restriction.public_id), accept=True)
-    assert Restriction.objects.get(pk=restriction.pk).status == Restriction.Status.ENDED
+    request = Request.objects.get(public_id=restriction.request_public_id)
+    desk = signed_in(office)
+    desk.post(f"/office/requests/{request.public_id}/review")
+    desk.post(
+        f"/office/requests/{request.public_id}/conclude",
+        {"outcome": "denied", "reasons": "Your insurance is needed for your care."},
+    )
+    restriction.refresh_from_db()
+    assert restriction.status == Restriction.Status.REFUSED
+    assert "Your insurance is needed for your care." in signed_in(world.member).get("/me/privacy/").content.decode()

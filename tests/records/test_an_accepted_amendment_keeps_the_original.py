@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 from indigomed.privacy.amendment_queries import own_amendments
-from indigomed.privacy.amendments import accept_amendment
 from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.services import disclose_visit_history
 from indigomed.privacy.subjects import load_subjects
@@ -15,7 +14,7 @@ from indigomed.records.amendments import Target, value_of
 from indigomed.records.models import Amendment
 from indigomed.records.queries import booking_details, profile_of, visit_history_for
 from indigomed.scheduling.services import set_visit_status
-from tests.privacy.amending import ask_to_amend, book, officer, signed_in
+from tests.privacy.amending import accept, ask_to_amend, book, officer, signed_in
 
 
 def test_a_corrected_date_of_birth_applies_and_the_original_stays_readable_and_linked(world) -> None:
@@ -23,7 +22,7 @@ def test_a_corrected_date_of_birth_applies_and_the_original_stays_readable_and_l
     office = officer()
     amendment = ask_to_amend(world.member, "profile:date_of_birth", "1984-06-01", "My birth certificate says 1984.")
     assert profile_of(world.member.pk).date_of_birth == dt.date(1985, 6, 1), "nothing changes before the answer"
-    accept_amendment(officer=office, public_id=str(amendment.public_id))
+    accept(office, amendment)
 
     assert profile_of(world.member.pk).date_of_birth == dt.date(1984, 6, 1)
     [view] = own_amendments(actor=world.member)
@@ -57,7 +56,7 @@ def test_a_corrected_country_moves_the_member_under_that_countrys_rules(world) -
     client.post("/me/", {"name": "Pat Member", "region": "FL"})
     assert load_subjects([world.member.pk])[world.member.pk].jurisdiction == "us-fl"
     amendment = ask_to_amend(world.member, "profile:country", "FR", "I moved to Lyon last year.")
-    accept_amendment(officer=office, public_id=str(amendment.public_id))
+    accept(office, amendment)
     profile = profile_of(world.member.pk)
     assert (profile.country, profile.region) == ("FR", None)
     assert load_subjects([world.member.pk])[world.member.pk].jurisdiction == "fr"
@@ -71,7 +70,7 @@ def test_a_corrected_booking_reason_carries_the_new_reasons_sensitive_kinds(worl
     visit = book(world)
     record = f"booking:{visit.public_id}:reason"
     amendment = ask_to_amend(world.member, record, "acne", "I came about my skin, not my heart.")
-    accept_amendment(officer=officer(), public_id=str(amendment.public_id))
+    accept(officer(), amendment)
     details = booking_details({visit.public_id: world.member.pk})[visit.public_id]
     assert (details.reason_slug, details.reason_name, details.tags) == ("acne", "Acne", ("std",))
     assert details.plan_slug == "aetna-hmo", "the booking's insurance is another record, untouched"
@@ -86,7 +85,7 @@ def test_a_corrected_visit_history_entry_is_what_the_practice_is_given(world) ->
     [entry] = visit_history_for(world.member.pk)
     record = f"{entry.ref}:reason"
     amendment = ask_to_amend(world.member, record, "acne", "The visit was about acne.")
-    accept_amendment(officer=officer(), public_id=str(amendment.public_id))
+    accept(officer(), amendment)
     [entry] = visit_history_for(world.member.pk)
     assert entry.reason == "Acne"
     assert value_of(world.member.pk, Target("visit", entry.ref.removeprefix("visit:"), "reason")) == (

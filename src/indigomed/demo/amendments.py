@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from indigomed.accounts.models import User
 from indigomed.directory.models import VisitReason
-from indigomed.privacy.amendment_queries import amendable_records
-from indigomed.privacy.amendments import deny_amendment, file_disagreement, request_amendment, write_rebuttal
+from indigomed.privacy.amendment_queries import amendable_records, amendment_asked_by
+from indigomed.privacy.amendments import file_disagreement, write_rebuttal
 from indigomed.records.sign_in_keys import sign_in_key
+from indigomed.rights.amendment import answer_amendment, ask_for_amendment
 from indigomed.scheduling.models import Appointment
 
 
@@ -32,27 +33,29 @@ def seed_disputed_record(*, member_email: str, officer_email: str) -> None:
     )
     if other is None:
         return
-    amendment = request_amendment(
+    request = ask_for_amendment(
         actor=member,
         record=record,
         proposed=other.slug,
         why=f"I booked for the wrong reason: the visit is about {other.name.lower()}.",
         signed_name=member_name,
-        explicit_consent=True,
+        consent=True,
     )
-    deny_amendment(
+    amendment = amendment_asked_by(member=member, request_public_id=request.public_id)
+    answer_amendment(
         officer=officer,
-        public_id=str(amendment.public_id),
+        public_id=str(amendment),
+        accept=False,
         basis="accurate",  # the record is accurate and complete
         explanation="The booking records the reason you chose when you booked; the practice will ask about it.",
     )
     file_disagreement(
         actor=member,
-        public_id=str(amendment.public_id),
+        public_id=str(amendment),
         statement=f"The reason shown is not why I am coming: it is {other.name.lower()}.",
     )
     write_rebuttal(
         officer=officer,
-        public_id=str(amendment.public_id),
+        public_id=str(amendment),
         text="The reason stays as it was booked; the practitioner will confirm it with the patient at the visit.",
     )

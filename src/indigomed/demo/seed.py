@@ -30,8 +30,8 @@ from indigomed.directory.models import (
     VisitReason,
 )
 from indigomed.privacy.decisions import Recipient
-from indigomed.privacy.services import request_restriction
 from indigomed.records.services import record_booking_details, update_demographics
+from indigomed.rights.restriction import ask_for_restriction
 from indigomed.scheduling import opening_hours
 from indigomed.scheduling import services as scheduling
 from indigomed.scheduling.models import Appointment, AvailabilityRule, Slot, VisitType
@@ -300,14 +300,15 @@ def seed_more_members(*, seed: int = 2016) -> None:
         if i == 0:
             # A restriction waiting for the privacy office: once accepted, this patient's plan
             # disappears from the practitioner's calendar.
-            request_restriction(
+            ask_for_restriction(
                 actor=member,
                 categories=["insurance"],
                 purposes=["treatment"],
+                limits="disclosure",
                 recipient_ref=Recipient.practitioner(practitioner.pk, practitioner.display_name).ref,
-                recipient_label=practitioner.display_name,
+                paid_in_full=False,
                 signed_name=name,
-                explicit_consent=True,
+                consent=True,
             )
 
 

@@ -285,9 +285,10 @@ def queue_appointment_messages(*, appointment: Any, event: str, actor_user_id: i
 
 # What a member is told of their own amendment or restriction: that it was decided, and where to
 # read the rest. The values and the office's words stay behind the sign-in (MSG-2).
-RIGHTS_UPDATE_KINDS = frozenset(
-    {"amendment-accepted", "amendment-denied", "amendment-rebuttal", "restriction-accepted", "restriction-refused"}
-)
+# Decisions on desk requests are told by the desk's own answer (``queue_request_message``); these
+# are what happens outside it: a rebuttal after the answer, a restriction the law accepts at filing,
+# a restriction filed before the desk.
+RIGHTS_UPDATE_KINDS = frozenset({"amendment-rebuttal", "restriction-accepted", "restriction-refused"})
 # Who else is told of an accepted amendment: someone at a recipient who had received the value it
 # replaced, at their own account; or the privacy office, to pass it on to a recipient without one.
 AMENDMENT_NOTICE_KINDS = frozenset({"amendment-recipient", "amendment-pass-on"})

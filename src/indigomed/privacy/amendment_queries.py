@@ -5,6 +5,7 @@ corrected record for a recipient who was told. Every opening of a member's value
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -93,6 +94,25 @@ def own_record(*, actor: User, record: str) -> tuple[Target, str, str]:
     return target, labels_of(actor.pk, [target])[target.record], shown(target, value)
 
 
+def amendment_asked_by(*, member: User, request_public_id: uuid.UUID) -> uuid.UUID:
+    """The id of the amendment one of the member's requests asks for; ``NotFound`` for none."""
+    found = (
+        Amendment.objects.filter(member=member, request_public_id=request_public_id)
+        .values_list("public_id", flat=True)
+        .first()
+    )
+    if found is None:
+        raise NotFound("We could not find that request.")
+    return found
+
+
+def amendment_of_request(*, officer: User, request_public_id: uuid.UUID) -> Amendment | None:
+    """The amendment a request on the desk asks for, for the privacy office; ``None`` if none."""
+    if not load_actor(officer).is_privacy_officer:
+        raise NotFound("We could not find that request.")
+    return Amendment.objects.filter(request_public_id=request_public_id).first()
+
+
 def office_amendment(officer: User, public_id: str) -> Amendment:
     """One request, for the privacy office; ``NotFound`` for anyone else or an unknown one."""
     if not load_actor(officer).is_privacy_officer:
@@ -170,7 +190,7 @@ def _views(amendments: Sequence[Amendment]) -> list[AmendmentView]:
 
 def own_amendments(*, actor: User) -> list[AmendmentView]:
     """The member's amendments, newest first, opened for them (their own read, logged)."""
-    rows = list(Amendment.objects.filter(member=actor).order_by("-signed_at"))
+    rows = list(Amendment.objects.filter(member=actor).order_by("-requested_at"))
     if rows:
         _log_own_read(actor, ",".join(sorted({a.category for a in rows})))
     return _views(rows)
@@ -182,7 +202,7 @@ def office_queue(*, officer: User) -> dict[str, list[Amendment]]:
     if not load_actor(officer).is_privacy_officer:
         raise NotFound("We could not find that page.")
     return {
-        "waiting": list(Amendment.objects.filter(status=Amendment.Status.REQUESTED).order_by("due_on", "signed_at")),
+        "waiting": list(Amendment.objects.filter(status=Amendment.Status.REQUESTED).order_by("requested_at")),
         "statements": list(
             Amendment.objects.filter(disagreement__isnull=False, rebuttal__isnull=True).order_by("disagreement_at")
         ),

@@ -15,9 +15,7 @@ from indigomed.directory.models import InsurancePlan, Practitioner, VisitReason
 from indigomed.errors import Invalid
 from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.models import CareRelationship
-from indigomed.privacy.policy import current_policy
 from indigomed.privacy.queries import member_zone
-from indigomed.privacy.subjects import load_subjects
 from indigomed.records.amendments import BOOKING, PROFILE, VISIT, Target, Value
 from indigomed.records.queries import visit_history_for
 
@@ -104,16 +102,6 @@ def proposed_value(target: Target, text: str) -> Value:
     if target.kind == VISIT:
         return {"name": reason.name, "tags": sorted(reason.tags)}
     return {"slug": reason.slug, "name": reason.name, "tags": list(reason.tags)}
-
-
-def due_on(member_id: int, at: dt.datetime) -> dt.date:
-    """When an answer is due: the stricter of the notice's and the member's jurisdiction's number
-    of days for an amendment (US 60, France one month), counted in the member's own days."""
-    policy = current_policy()
-    jurisdiction = policy.jurisdiction(load_subjects([member_id])[member_id].jurisdiction)
-    promised = int(policy.notice["amendment_answer_days"])
-    days = min(promised, jurisdiction.floors.get("amendment_answer_days", promised))
-    return at.astimezone(member_zone(member_id)).date() + dt.timedelta(days=days)
 
 
 def _booking_labels(member_id: int, keys: Iterable[str]) -> dict[str, str]:

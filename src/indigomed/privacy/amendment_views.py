@@ -1,6 +1,8 @@
-"""Pages of amendments (RIGHT-AMEND): the member asks and follows (``/me/amendments/``), the privacy
-office answers (``/office/amendments/``), and a practitioner or facility told of a correction reads
-the corrected record in Connect (``/connect/amendments/<id>/``)."""
+"""Pages of amendments (RIGHT-AMEND): the member follows their requests and files statements of
+disagreement (``/me/amendments/``), the privacy office reads them and writes rebuttals
+(``/office/amendments/``), and a practitioner or facility told of a correction reads the corrected
+record in Connect (``/connect/amendments/<id>/``). Asking and answering go through the requests
+desk (``rights.amendment_views``)."""
 
 from __future__ import annotations
 
@@ -14,10 +16,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from indigomed.accounts.roles import actor_of
-from indigomed.errors import Invalid, NotFound
+from indigomed.errors import NotFound
 from indigomed.privacy import amendment_queries as queries
 from indigomed.privacy import amendments
-from indigomed.privacy.amendment_forms import AmendmentForm, DenialForm, DisagreementForm, RebuttalForm
+from indigomed.privacy.amendment_forms import DenialForm, DisagreementForm, RebuttalForm
 from indigomed.privacy.office_views import officers_only
 from indigomed.records.models import Amendment
 from indigomed.web.feedback import on_form, refusals_as_pages
@@ -59,41 +61,6 @@ def _mine_page(
 
 
 @login_required
-@refusals_as_pages
-def ask(request: HttpRequest) -> HttpResponse:
-    """Without a record: the member's records to choose from. With one (``?record=``): the form
-    to say what it should say, and why. A record that is not theirs is not found."""
-    if refused := _member_only(request):
-        return refused
-    user: Any = request.user
-    record = request.GET.get("record", "")
-    if not record:
-        return render(request, "privacy/amend_choose.html", {"records": queries.amendable_records(actor=user)})
-    target, label, current = queries.own_record(actor=user, record=record)
-    form = AmendmentForm(request.POST or None, target=target)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        with refused_on_form(form) as attempt:
-            amendments.request_amendment(
-                actor=user,
-                record=record,
-                proposed=data["proposed"],
-                why=data["why"],
-                signed_name=data["signed_name"],
-                explicit_consent=data["explicit_consent"],
-            )
-        if not attempt.refusal:
-            messages.success(request, "Your request is sent to the privacy office. You will be told of its answer.")
-            return redirect("my_amendments")
-    return render(
-        request,
-        "privacy/amend.html",
-        {"form": form, "record": record, "label": label, "current": current},
-        status=400 if form.errors else 200,
-    )
-
-
-@login_required
 @require_POST
 @refusals_as_pages
 def disagree(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
@@ -124,7 +91,7 @@ def office_list(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/office/amendments.html", queue)
 
 
-def _office_page(
+def office_page(
     request: HttpRequest,
     public_id: uuid.UUID,
     *,
@@ -150,39 +117,7 @@ def _office_page(
 @officers_only
 @refusals_as_pages
 def office_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    return _office_page(request, public_id)
-
-
-@officers_only
-@require_POST
-@refusals_as_pages
-def office_accept(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    try:
-        amendments.accept_amendment(officer=request.user, public_id=str(public_id))  # type: ignore[arg-type]
-    except Invalid as exc:
-        messages.error(request, exc.message)
-        return _office_page(request, public_id, status=exc.status)
-    messages.success(request, "Accepted: the record is corrected, and those who had it are being told.")
-    return redirect("office:amendment", public_id=public_id)
-
-
-@officers_only
-@require_POST
-@refusals_as_pages
-def office_deny(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    form = DenialForm(request.POST)
-    if form.is_valid():
-        with refused_on_form(form) as attempt:
-            amendments.deny_amendment(
-                officer=request.user,  # type: ignore[arg-type]
-                public_id=str(public_id),
-                basis=form.cleaned_data["basis"],
-                explanation=form.cleaned_data["explanation"],
-            )
-        if not attempt.refusal:
-            messages.success(request, "Denied; the member is told and may file a statement of disagreement.")
-            return redirect("office:amendment", public_id=public_id)
-    return _office_page(request, public_id, denial=form, status=400)
+    return office_page(request, public_id)
 
 
 @officers_only
@@ -200,7 +135,7 @@ def office_rebut(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         if not attempt.refusal:
             messages.success(request, "The rebuttal is written; it goes with the member's statement.")
             return redirect("office:amendment", public_id=public_id)
-    return _office_page(request, public_id, rebuttal=form, status=400)
+    return office_page(request, public_id, rebuttal=form, status=400)
 
 
 # --- A recipient told of a correction -------------------------------------------------------------

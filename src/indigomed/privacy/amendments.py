@@ -10,6 +10,7 @@ its change. Reads are in ``privacy.amendment_queries``, values and labels in
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
@@ -22,23 +23,20 @@ from indigomed.directory.models import FacilityStaff, Practitioner
 from indigomed.errors import Invalid, NotFound
 from indigomed.messaging.services import queue_amendment_notices, queue_rights_update
 from indigomed.privacy.amendment_queries import Received, office_amendment, own_record, who_received
-from indigomed.privacy.amendment_values import STATEMENT_MAX, WHY_MAX, due_on, proposed_value
+from indigomed.privacy.amendment_values import STATEMENT_MAX, WHY_MAX, proposed_value
 from indigomed.privacy.decisions import Recipient
 from indigomed.records import amendments as kept
-from indigomed.records.amendments import Target
+from indigomed.records.amendments import Target, Value
 from indigomed.records.models import Amendment, AmendmentRecipient
 from indigomed.security.services import record_event
 
 
-def request_amendment(
-    *, actor: User, record: str, proposed: str, why: str, signed_name: str, explicit_consent: bool
-) -> Amendment:
-    """The member asks, signed and dated, that one of their records say something else, and why.
-    The answer is due by the policy's day for their jurisdiction.
+def check_amendment(*, actor: User, record: str, proposed: str, why: str) -> tuple[Target, Value]:
+    """What a member's request would ask of one record of theirs, checked before anything is filed.
 
-    ``NotFound`` (nothing stored) for a record that is not the member's; ``Invalid`` for a value
-    the record cannot hold or that it holds already, a missing reason, signature or consent, or a
-    second request while one for the same record waits.
+    ``NotFound`` for a record that is not the member's (another member's is not found either);
+    ``Invalid`` for a value the record cannot hold or holds already, a missing or overlong reason,
+    or while a request for the same record waits.
     """
     if not load_actor(actor).is_member:
         raise NotFound("We could not find that record among yours.")
@@ -49,35 +47,41 @@ def request_amendment(
         raise Invalid("Say why the record should change.", field="why")
     if len(why) > WHY_MAX:
         raise Invalid(f"Keep the reason under {WHY_MAX} characters.", field="why")
-    if not explicit_consent:
-        raise Invalid("Tick the box that says you ask for this correction, or do not sign.", field="explicit_consent")
-    if len(signed_name.split()) < 2:
-        raise Invalid("Type your full name as your signature.", field="signed_name")
     if value == kept.value_of(actor.pk, target)[1]:
         raise Invalid("The record already says that.", field="proposed")
-    now = timezone.now()
-    waiting = "You already asked to correct this record; the privacy office has not answered yet."
     if Amendment.objects.filter(member=actor, record=target.record, status=Amendment.Status.REQUESTED).exists():
-        raise Invalid(waiting)
+        raise Invalid(WAITING)
+    return target, value
+
+
+WAITING = "You already asked to correct this record; the privacy office has not answered yet."
+
+
+def request_amendment(*, actor: User, record: str, proposed: str, why: str, request_public_id: uuid.UUID) -> Amendment:
+    """Keep what the member's request on the desk (``request_public_id``, signed and dated there)
+    asks of one of their records, in the desk's filing transaction: the value they ask for and why.
+
+    Raises as ``check_amendment`` does, and ``Invalid`` for a double submit racing this one.
+    """
+    target, value = check_amendment(actor=actor, record=record, proposed=proposed, why=why)
     try:
         with transaction.atomic():
             amendment = kept.file_amendment(
                 member_id=actor.pk,
                 target=target,
                 proposed=value,
-                why=why,
-                signed_name=signed_name.strip(),
-                due_on=due_on(actor.pk, now),
+                why=why.strip(),
+                request_public_id=request_public_id,
             )
             record_event(
                 actor=actor,
                 action="amendment.requested",
                 member_id=actor.pk,
                 subject_ref=f"amendment:{amendment.public_id}",
-                details={"record": target.kind, "field": target.field},
+                details={"record": target.kind, "field": target.field, "request": request_public_id},
             )
-    except IntegrityError as exc:  # a double submit racing this one
-        raise Invalid(waiting) from exc
+    except IntegrityError as exc:
+        raise Invalid(WAITING) from exc
     return amendment
 
 
@@ -150,14 +154,25 @@ def _tell_member(amendment: Amendment, kind: str, officer: User) -> None:
     )
 
 
-def accept_amendment(*, officer: User, public_id: str) -> Amendment:
-    """The office accepts: the new value goes into the record, the value it replaces is kept with
-    the amendment, everyone the ledger says had received the record is told (at their IndigoMed
-    account, or through the office for those without one) and so is the member; one transaction.
-
-    ``NotFound`` for anyone but the office or an unknown request; ``Invalid`` once decided.
-    """
+def _answerable(officer: User, public_id: str, for_request: uuid.UUID) -> Amendment:
+    """The amendment the desk's request answers; ``NotFound`` when that request asks no such one."""
     amendment = office_amendment(officer, public_id)
+    if amendment.request_public_id != for_request:
+        raise NotFound("We could not find that request.")
+    return amendment
+
+
+def accept_amendment(*, officer: User, public_id: str, for_request: uuid.UUID) -> tuple[Amendment, int]:
+    """The office accepts, as it answers the desk's request ``for_request`` (which tells the
+    member): the new value goes into the record, the value it replaces is kept with the amendment,
+    and everyone the ledger says had received the record is told, at their IndigoMed account or
+    through the office for those without one; one transaction. Returns the amendment and how many
+    recipients are being told.
+
+    ``NotFound`` for anyone but the office or an amendment that request does not ask for;
+    ``Invalid`` once decided.
+    """
+    amendment = _answerable(officer, public_id, for_request)
     target = kept.target_of(amendment.record)
     if target is None:
         raise Invalid("This request names no record IndigoMed keeps.")
@@ -165,7 +180,6 @@ def accept_amendment(*, officer: User, public_id: str) -> Amendment:
         if not kept.apply_amendment(amendment=amendment, officer_id=officer.pk):
             raise Invalid("This request was already answered.")
         told, passed_on = _tell_recipients(amendment, target, officer)
-        _tell_member(amendment, "amendment-accepted", officer)
         record_event(
             actor=officer,
             action="amendment.accepted",
@@ -174,28 +188,24 @@ def accept_amendment(*, officer: User, public_id: str) -> Amendment:
             details={"record": target.kind, "field": target.field, "told": told, "passed_on": passed_on},
         )
     amendment.refresh_from_db()
-    return amendment
+    return amendment, told + passed_on
 
 
-def deny_amendment(*, officer: User, public_id: str, basis: str, explanation: str) -> Amendment:
-    """The office denies, on one of the grounds the law allows, explained in its own words; the
-    member is told and may then file a statement of disagreement.
+def deny_amendment(*, officer: User, public_id: str, basis: str, explanation: str, for_request: uuid.UUID) -> Amendment:
+    """The office denies, as it answers the desk's request ``for_request`` (which tells the
+    member), on one of the grounds the law allows, explained in its own words; the member may then
+    file a statement of disagreement.
 
-    ``NotFound`` for anyone but the office or an unknown request; ``Invalid`` for an unknown basis,
-    a missing explanation, or once decided.
+    ``NotFound`` for anyone but the office or an amendment that request does not ask for;
+    ``Invalid`` for an unknown basis, a missing explanation, or once decided.
     """
-    amendment = office_amendment(officer, public_id)
-    if basis not in Amendment.Basis.values:
-        raise Invalid("Choose the basis of the denial.", field="basis")
-    explanation = explanation.strip()
-    if len(explanation.split()) < 3:
-        raise Invalid("Explain the denial to the member, in a sentence or more.", field="explanation")
-    if len(explanation) > STATEMENT_MAX:
-        raise Invalid(f"Keep the explanation under {STATEMENT_MAX} characters.", field="explanation")
+    amendment = _answerable(officer, public_id, for_request)
+    check_denial(basis=basis, explanation=explanation)
     with transaction.atomic():
-        if not kept.deny_amendment(amendment=amendment, basis=basis, explanation=explanation, officer_id=officer.pk):
+        if not kept.deny_amendment(
+            amendment=amendment, basis=basis, explanation=explanation.strip(), officer_id=officer.pk
+        ):
             raise Invalid("This request was already answered.")
-        _tell_member(amendment, "amendment-denied", officer)
         record_event(
             actor=officer,
             action="amendment.denied",
@@ -205,6 +215,17 @@ def deny_amendment(*, officer: User, public_id: str, basis: str, explanation: st
         )
     amendment.refresh_from_db()
     return amendment
+
+
+def check_denial(*, basis: str, explanation: str) -> None:
+    """A denial names a basis the law allows and explains it; ``Invalid`` (on its field) otherwise."""
+    if basis not in Amendment.Basis.values:
+        raise Invalid("Choose the basis of the denial.", field="basis")
+    explanation = explanation.strip()
+    if len(explanation.split()) < 3:
+        raise Invalid("Explain the denial to the member, in a sentence or more.", field="explanation")
+    if len(explanation) > STATEMENT_MAX:
+        raise Invalid(f"Keep the explanation under {STATEMENT_MAX} characters.", field="explanation")
 
 
 def _statement(text: str, field: str) -> str:

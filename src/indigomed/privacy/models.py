@@ -70,6 +70,9 @@ class Restriction(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="restrictions")
+    # The request on the desk that asks for it (``rights.Request.public_id``, a reference: the desk is
+    # a room above); none for one the law accepts at once (paid in full) or filed before the desk.
+    request_public_id = models.UUIDField(null=True, blank=True, unique=True)
     categories = models.JSONField(help_text="Which information; empty means all of it")
     purposes = models.JSONField(help_text="Which uses or disclosures; empty means every one")
     limits = models.CharField(max_length=10, choices=Limits.choices, default=Limits.BOTH)

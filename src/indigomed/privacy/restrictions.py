@@ -6,10 +6,12 @@ facilities caring for them, the carriers of plans they booked with, or "my healt
 carrier of theirs asks). The office decides, with a reason when it refuses; a restriction on
 telling the health plan about care paid in full is accepted by the rule at once (HIPAA
 164.522(a)(1)(vi)). The member is told of every decision through the outbox and may end an
-accepted restriction (or withdraw a request) at any time.
+accepted restriction at any time.
 """
 
 from __future__ import annotations
+
+import uuid
 
 from django.db import transaction
 from django.urls import reverse
@@ -17,7 +19,7 @@ from django.utils import timezone
 
 from indigomed.accounts.models import User
 from indigomed.accounts.roles import load_actor
-from indigomed.errors import Invalid, NotFound
+from indigomed.errors import Conflict, Invalid, NotFound
 from indigomed.messaging.services import queue_rights_update
 from indigomed.privacy.decisions import ANY_HEALTH_PLAN
 from indigomed.privacy.models import Restriction
@@ -74,29 +76,26 @@ def _told(restriction: Restriction, kind: str, actor_user_id: int | None, *, by_
     )
 
 
-def file_restriction(
-    *,
-    actor: User,
-    categories: list[str],
-    purposes: list[str],
-    signed_name: str,
-    explicit_consent: bool,
-    limits: str = Restriction.Limits.BOTH,
-    recipient_ref: str = "",
-    paid_in_full: bool = False,
-) -> Restriction:
-    """A member's signed restriction request (RIGHT-RESTRICT), accepted at once when the law leaves
-    the office no choice: care paid in full, kept from the health plan for payment or operations.
+def accepted_by_rule(*, paid_in_full: bool, recipient_ref: str, purposes: list[str]) -> bool:
+    """Whether the law accepts this restriction at filing: care paid in full, kept from the health
+    plan for payment or operations. There is nothing for the desk to decide, so it is no request."""
+    return paid_in_full and is_health_plan_paid_in_full(recipient_ref=recipient_ref, purposes=purposes)
 
-    Raises ``Invalid`` (nothing stored) when the recipient named is not one the member has a
-    relation with (``recipient_choices``), when "paid in full" is ticked on any other restriction
-    (the member learns it would not bind the office, rather than believing it does), for a second
-    identical request, and for a missing signature or consent (``request_restriction``).
+
+def check_restriction(
+    *, actor: User, categories: list[str], purposes: list[str], limits: str, recipient_ref: str, paid_in_full: bool
+) -> str:
+    """What a member's restriction would say, checked before anything is filed; returns how the
+    recipient it names is labelled.
+
+    ``Invalid`` (on its field) when the recipient named is not one the member has a relation with
+    (``recipient_choices``), when "paid in full" is ticked on any other restriction than one
+    toward the health plan (the member learns it would not bind the office, rather than believing
+    it does), or for a second identical request while the first waits or binds.
     """
     labels = dict(recipient_choices(actor.pk))
     if recipient_ref and recipient_ref not in labels:
         raise Invalid(UNKNOWN_RECIPIENT, field="recipient")
-    recipient_label = HEALTH_PLAN_LABEL if recipient_ref == HEALTH_PLAN_REF else labels.get(recipient_ref, "")
     if paid_in_full and not is_health_plan_paid_in_full(recipient_ref=recipient_ref, purposes=purposes):
         raise Invalid(PAID_IN_FULL_ONLY_FOR_HEALTH_PLAN, field="paid_in_full")
     if Restriction.objects.filter(
@@ -108,6 +107,41 @@ def file_restriction(
         recipient_ref=recipient_ref,
     ).exists():
         raise Invalid("You already asked for this restriction; it is listed below with its status.")
+    return HEALTH_PLAN_LABEL if recipient_ref == HEALTH_PLAN_REF else labels.get(recipient_ref, "")
+
+
+def file_restriction(
+    *,
+    actor: User,
+    categories: list[str],
+    purposes: list[str],
+    signed_name: str,
+    explicit_consent: bool,
+    limits: str = Restriction.Limits.BOTH,
+    recipient_ref: str = "",
+    paid_in_full: bool = False,
+    request_public_id: uuid.UUID | None = None,
+) -> Restriction:
+    """A member's signed restriction (RIGHT-RESTRICT). One the law accepts at once
+    (``accepted_by_rule``) binds from filing and the member is told; any other waits for the
+    office as a request on the desk (``request_public_id``, filed in the same transaction by
+    ``rights.restriction``), which tells the member.
+
+    Raises as ``check_restriction`` and the engine (``request_restriction``: signature, consent)
+    do, and ``Invalid`` for a restriction the office must decide that comes without its request.
+    Nothing is stored when refused.
+    """
+    recipient_label = check_restriction(
+        actor=actor,
+        categories=categories,
+        purposes=purposes,
+        limits=limits,
+        recipient_ref=recipient_ref,
+        paid_in_full=paid_in_full,
+    )
+    by_rule = accepted_by_rule(paid_in_full=paid_in_full, recipient_ref=recipient_ref, purposes=purposes)
+    if not by_rule and request_public_id is None:
+        raise Invalid("A restriction the office decides is a request on the desk: file it from your privacy page.")
     with transaction.atomic():
         restriction = request_restriction(
             actor=actor,
@@ -119,8 +153,9 @@ def file_restriction(
             paid_in_full=paid_in_full,
             signed_name=signed_name,
             explicit_consent=explicit_consent,
+            request_public_id=None if by_rule else request_public_id,
         )
-        if must_be_accepted(restriction):
+        if by_rule:
             # Nobody decided: the rule did, so ``decided_by`` stays empty.
             restriction.status = Restriction.Status.ACCEPTED
             restriction.decided_at = timezone.now()
@@ -136,10 +171,14 @@ def file_restriction(
     return restriction
 
 
-def decide_restriction(*, officer: User, public_id: str, accept: bool, reason: str = "") -> Restriction:
+def decide_restriction(
+    *, officer: User, public_id: str, accept: bool, reason: str = "", for_request: uuid.UUID | None = None
+) -> Restriction:
     """The privacy office accepts or refuses; from acceptance on, every matching decision is a
-    denial. A refusal carries its reason, sealed under the member's key; the member is told of
-    either through the outbox (the message says which; the reason waits on their privacy page).
+    denial. A refusal carries its reason, sealed under the member's key. A restriction filed on
+    the desk is decided as its request is answered (``for_request``), and the desk's answer tells
+    the member; one filed before the desk is decided here alone, and the member is told through
+    the outbox (the message says which; the reason waits on their privacy page).
 
     A restriction on telling a health plan about care paid in full must be accepted (HIPAA
     164.522(a)(1)(vi)); refusing one raises ``Invalid``, and so does a refusal without a reason or
@@ -150,17 +189,13 @@ def decide_restriction(*, officer: User, public_id: str, accept: bool, reason: s
     restriction = Restriction.objects.filter(public_id=public_id).first()
     if restriction is None:
         raise NotFound("We could not find that restriction.")
-    if restriction.status == Restriction.Status.ENDED:
-        raise Invalid("The member withdrew this restriction.")
+    if restriction.request_public_id != for_request:
+        raise Conflict("This restriction is a request on the desk: answer it there.")
+    if not accept:
+        check_refusal(restriction=restriction, reason=reason)
     if restriction.status != Restriction.Status.REQUESTED:
         raise Invalid("This restriction was already decided.")
-    if not accept and must_be_accepted(restriction):
-        raise Invalid("A restriction on telling a health plan about care paid in full must be accepted.")
-    reason = reason.strip()
-    if not accept and len(reason.split()) < 3:
-        raise Invalid(REFUSAL_NEEDS_A_REASON, field="reason")
-    if len(reason) > REASON_MAX:
-        raise Invalid(f"Keep the reason under {REASON_MAX} characters.", field="reason")
+    reason = reason.strip() if not accept else ""
     status = Restriction.Status.ACCEPTED if accept else Restriction.Status.REFUSED
     sealed = None if accept else Vault.open_for(restriction.member_id).seal(Restriction, "refusal_reason", reason)
     with transaction.atomic():
@@ -168,7 +203,7 @@ def decide_restriction(*, officer: User, public_id: str, accept: bool, reason: s
             status=status, decided_at=timezone.now(), decided_by=officer, refusal_reason=sealed
         )
         if not changed:
-            raise Invalid("This restriction was already decided, or the member withdrew it meanwhile.")
+            raise Invalid("This restriction was already decided.")
         record_event(
             actor=officer,
             action="restriction.decided",
@@ -176,33 +211,50 @@ def decide_restriction(*, officer: User, public_id: str, accept: bool, reason: s
             subject_ref=f"restriction:{restriction.public_id}",
             details={"status": status.value},
         )
-        _told(restriction, "restriction-accepted" if accept else "restriction-refused", officer.pk)
+        if for_request is None:
+            _told(restriction, "restriction-accepted" if accept else "restriction-refused", officer.pk)
     restriction.refresh_from_db()
     return restriction
 
 
-def end_restriction(*, actor: User, public_id: str) -> Restriction:
-    """The member ends an accepted restriction, or withdraws one still waiting: from now on it binds
-    nobody (decisions already made stay as they were). Ending one twice changes nothing more.
+def check_refusal(*, restriction: Restriction, reason: str) -> None:
+    """A refusal the law allows, with a reason the member can read; ``Invalid`` otherwise (a
+    restriction already decided, one the law says must be accepted, a missing or overlong reason)."""
+    if restriction.status != Restriction.Status.REQUESTED:
+        raise Invalid("This restriction was already decided.")
+    if must_be_accepted(restriction):
+        raise Invalid("A restriction on telling a health plan about care paid in full must be accepted.")
+    reason = reason.strip()
+    if len(reason.split()) < 3:
+        raise Invalid(REFUSAL_NEEDS_A_REASON, field="reason")
+    if len(reason) > REASON_MAX:
+        raise Invalid(f"Keep the reason under {REASON_MAX} characters.", field="reason")
 
-    ``NotFound`` for a restriction that is not the member's; ``Invalid`` for a refused one.
+
+def end_restriction(*, actor: User, public_id: str) -> Restriction:
+    """The member ends an accepted restriction: from now on it binds nobody (decisions already made
+    stay as they were). Ending one twice changes nothing more.
+
+    ``NotFound`` for a restriction that is not the member's; ``Invalid`` for one the office has not
+    accepted (a request waiting for its answer, or a refused one).
     """
     restriction = Restriction.objects.filter(member=actor, public_id=public_id).first()
     if restriction is None:
         raise NotFound("We could not find that restriction.")
     if restriction.status == Restriction.Status.REFUSED:
         raise Invalid("The privacy office refused this restriction: there is nothing to end.")
+    if restriction.status == Restriction.Status.REQUESTED:
+        raise Invalid("The privacy office has not answered this request yet; you can end it once accepted.")
     with transaction.atomic():
-        ended = Restriction.objects.filter(
-            pk=restriction.pk, status__in=[Restriction.Status.REQUESTED, Restriction.Status.ACCEPTED]
-        ).update(status=Restriction.Status.ENDED, ended_at=timezone.now())
+        ended = Restriction.objects.filter(pk=restriction.pk, status=Restriction.Status.ACCEPTED).update(
+            status=Restriction.Status.ENDED, ended_at=timezone.now()
+        )
         if ended:
             record_event(
                 actor=actor,
                 action="restriction.ended",
                 member_id=actor.pk,
                 subject_ref=f"restriction:{restriction.public_id}",
-                details={"was": restriction.status},
             )
     restriction.refresh_from_db()
     return restriction

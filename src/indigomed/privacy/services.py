@@ -9,6 +9,7 @@ its record commit or fail together.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -407,6 +408,7 @@ def request_restriction(
     recipient_ref: str = "",
     recipient_label: str = "",
     paid_in_full: bool = False,
+    request_public_id: uuid.UUID | None = None,
 ) -> Restriction:
     """The member asks, signed and dated, that some information not be used, disclosed or both
     (for some purposes, to someone). Binds nobody until the office accepts it.
@@ -436,6 +438,7 @@ def request_restriction(
             recipient_ref=recipient_ref,
             recipient_label=recipient_label,
             paid_in_full=paid_in_full,
+            request_public_id=request_public_id,
             signed_name=Vault.open_for(actor.pk).seal(Restriction, "signed_name", signed_name.strip()),
             explicit_consent=True,
             signed_at=now,

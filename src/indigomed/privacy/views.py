@@ -139,10 +139,10 @@ def privacy(request: HttpRequest) -> HttpResponse:
         return refused
     member_id = request.user.pk or 0
     form = RestrictionForm(recipients=restrictions.recipient_choices(member_id))
-    return _privacy_page(request, form, status=200)
+    return privacy_page(request, form, status=200)
 
 
-def _privacy_page(request: HttpRequest, restriction_form: RestrictionForm, *, status: int) -> HttpResponse:
+def privacy_page(request: HttpRequest, restriction_form: RestrictionForm, *, status: int) -> HttpResponse:
     member_id = request.user.pk or 0
     policy = current_policy()
     # One row per recipient and purpose (first and last look, how many), newest first, paged; in
@@ -214,39 +214,6 @@ def revoke(request: HttpRequest, public_id: str) -> HttpResponse:
         services.revoke_authorization(actor=request.user, public_id=public_id)  # type: ignore[arg-type]
         messages.success(request, "Revoked. Nothing more will be shared under it.")
     return redirect("my_privacy")
-
-
-@login_required
-@require_POST
-def restrict(request: HttpRequest) -> HttpResponse:
-    """A signed restriction request; anything wrong (a recipient the member has no relation with,
-    a missing signature) is answered on the form, beside its field, with a 400, and nothing stored."""
-    if refused := _member_only(request):
-        return refused
-    user: Any = request.user
-    form = RestrictionForm(request.POST, recipients=restrictions.recipient_choices(user.pk))
-    if form.is_valid():
-        data = form.cleaned_data
-        with on_form(form) as attempt:
-            restriction = restrictions.file_restriction(
-                actor=user,
-                categories=data["categories"],
-                purposes=data["purposes"],
-                limits=data["limits"],
-                recipient_ref=data["recipient"],
-                paid_in_full=data["paid_in_full"],
-                signed_name=data["signed_name"],
-                explicit_consent=data["explicit_consent"],
-            )
-        if not attempt.refusal:
-            if restriction.status == restriction.Status.ACCEPTED:
-                messages.success(
-                    request, "Your restriction is accepted: the law requires it, and it binds from now on."
-                )
-            else:
-                messages.success(request, "Your request is sent to the privacy office; it binds once accepted.")
-            return redirect("my_privacy")
-    return _privacy_page(request, form, status=400)
 
 
 @login_required

@@ -153,19 +153,17 @@ def _seal_json(vault: Vault, field: str, value: Value) -> bytes | None:
 
 
 def file_amendment(
-    *, member_id: int, target: Target, proposed: Value, why: str, signed_name: str, due_on: dt.date
+    *, member_id: int, target: Target, proposed: Value, why: str, request_public_id: uuid.UUID
 ) -> Amendment:
-    """Keep, sealed, the member's request to amend one record; in the caller's transaction."""
+    """Keep, sealed, what the member's request asks of one record; in the caller's transaction."""
     vault = Vault.open_for(member_id)
     return Amendment.objects.create(
         member_id=member_id,
+        request_public_id=request_public_id,
         record=target.record,
         category=target.category,
         proposed=_seal_json(vault, "proposed", proposed),
         why=vault.seal(Amendment, "why", why),
-        signed_name=vault.seal(Amendment, "signed_name", signed_name),
-        explicit_consent=True,
-        due_on=due_on,
     )
 
 
@@ -240,7 +238,6 @@ class OpenedAmendment:
     target: Target | None
     proposed: Value
     why: str
-    signed_name: str
     original: Value
     explanation: str
     disagreement: str
@@ -266,7 +263,6 @@ def opened(amendments: Sequence[Amendment]) -> list[OpenedAmendment]:
                 target=target_of(a.record),
                 proposed=json.loads(vault.open(Amendment, "proposed", a.proposed) or "null"),
                 why=vault.open(Amendment, "why", a.why) or "",
-                signed_name=vault.open(Amendment, "signed_name", a.signed_name) or "",
                 original=json.loads(vault.open(Amendment, "original", a.original) or "null"),
                 explanation=vault.open(Amendment, "denial_explanation", a.denial_explanation) or "",
                 disagreement=vault.open(Amendment, "disagreement", a.disagreement) or "",
@@ -314,7 +310,7 @@ def disputes_of(records: Iterable[tuple[int, str]]) -> dict[tuple[int, str], lis
                 amendment_id=a.public_id,
                 record=a.record,
                 statement=vault.open(Amendment, "disagreement", a.disagreement) or "",
-                filed_at=a.disagreement_at or a.decided_at or a.signed_at,
+                filed_at=a.disagreement_at or a.decided_at or a.requested_at,
                 rebuttal=vault.open(Amendment, "rebuttal", a.rebuttal) or "",
                 rebutted_at=a.rebuttal_at,
             )

@@ -175,7 +175,7 @@ class Amendment(models.Model):
     member's data key. An accepted amendment keeps in ``original`` the value it replaced: the
     record's earlier version stays retrievable, linked to the record by ``record``. A denied one
     may carry the member's statement of disagreement and the office's rebuttal, which travel with
-    later disclosures of the record.
+    later disclosures of the record. Every amendment is a request on the desk (``request_public_id``).
     """
 
     class Status(models.TextChoices):
@@ -192,14 +192,14 @@ class Amendment(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="amendments")
+    # The request on the desk that asks for it (``rights.Request.public_id``, a reference: the desk is
+    # a room above): it holds the signature, the due date and the messages.
+    request_public_id = models.UUIDField(unique=True)
     record = models.CharField(max_length=80, help_text="Which record and field: 'booking:<uuid>:reason'")
     category = models.CharField(max_length=20, help_text="The record's category of information (PI-1)")
     proposed = models.BinaryField(help_text="Sealed JSON: the value the member asks for")
     why = models.BinaryField(help_text="Sealed: why, in the member's words")
-    signed_name = models.BinaryField(help_text="Sealed: the full name the member typed to sign")
-    explicit_consent = models.BooleanField()
-    signed_at = models.DateTimeField(default=timezone.now)
-    due_on = models.DateField(help_text="The answer is due by this day, from the policy")
+    requested_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by_id = models.BigIntegerField(null=True, blank=True)
@@ -214,7 +214,6 @@ class Amendment(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=Q(explicit_consent=True), name="amendment_explicit_consent"),
             # One open request per record: a second would race the first to change it.
             models.UniqueConstraint(
                 fields=["member", "record"], condition=Q(status="requested"), name="one_open_amendment_per_record"
