@@ -15,7 +15,7 @@ from indigomed.records.queries import profile_of, visit_history_for
 from indigomed.rights.amendment import answer_amendment, ask_for_amendment
 from indigomed.rights.models import Request
 from indigomed.scheduling.services import set_visit_status
-from indigomed.security.models import AuditEvent
+from indigomed.security.models import AccessLogEntry, AuditEvent
 from tests.conftest import make_user
 from tests.privacy.amending import SIGNED, ask_to_amend, book, frozen, officer, signed_in
 
@@ -148,6 +148,9 @@ def test_only_the_office_answers_and_only_once(world) -> None:
     assert signed_in(office).get("/office/amendments/00000000-0000-0000-0000-000000000000/").status_code == 404
     page = signed_in(office).get(url).content.decode()
     assert "Pat Q. Member" in page and "Pat Member" in page  # what it says, what is asked
+    assert AccessLogEntry.objects.filter(
+        member_id=world.member.pk, recipient_ref="office:privacy", rule=f"amendment:{amendment.public_id}"
+    ).exists(), "the office's read is in the member's access log"
     bad = signed_in(office).post(url + "deny", {"basis": "because", "explanation": "Not a basis the law knows."})
     assert bad.status_code == 400
     assert Request.objects.get().state == Request.State.RECEIVED, "a refused answer changes nothing"

@@ -25,7 +25,7 @@ from indigomed.records.queries import booking_details, names_of, profile_of, vis
 from indigomed.security.services import Access, log_accesses
 
 # The access log's purpose for the office reading a request to answer it, as the member reads it.
-ANSWERING = "answering your request to correct a record"
+ANSWERING = "answering your correction request"
 OFFICE = "office:privacy"
 
 
