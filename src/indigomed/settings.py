@@ -89,10 +89,14 @@ INSTALLED_APPS = [
     "indigomed.privacy",
     "indigomed.rights",
     "indigomed.demo",
+    # Template tags every room's pages share (times and distances as the reader writes them).
+    "indigomed.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Each portal on its own host name when settings name one (a no-op otherwise).
+    "indigomed.web.hosts.PortalHostsMiddleware",
     # Above WhiteNoise, so static files lose the server's version too.
     "indigomed.web.middleware.PrivateResponseHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -314,7 +318,7 @@ MAX_REQUEST_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
 # LEGAL-1: the privacy office uploads legal demands of up to 20 MB (privacy.office), plus the
 # form's other fields; every other page and the API keep the small limit above.
 MAX_UPLOAD_REQUEST_BYTES = envint("MAX_UPLOAD_REQUEST_BYTES", 21 * 1024 * 1024)
-OFFICE_UPLOAD_VIEWS = {"office:record_demand", "rights_office:enter", "api:office_enter_request"}
+OFFICE_UPLOAD_VIEWS = {"office:record_demand", "rights_office:enter", "api:office_requests"}
 # Browser features the site never uses, off for its pages and anything they embed.
 PERMISSIONS_POLICY = env(
     "PERMISSIONS_POLICY",
@@ -425,3 +429,17 @@ INDIGOMED |= {
     "REQUEST_DUE_SOON_DAYS": envint("REQUEST_DUE_SOON_DAYS", 7),
     "REQUEST_REMINDER_DAYS": env("REQUEST_REMINDER_DAYS", "7,2"),
 }
+
+# --- Partners (issue 11): facilities run their own practice --------------------------------
+INDIGOMED |= {
+    # Days an invitation to join a practice's team can be accepted.
+    "INVITATION_DAYS": envint("INVITATION_DAYS", 14),
+    # BOOK-3: the longest cancellation cut-off a practice may set; beyond a week members could
+    # hardly ever cancel or move online.
+    "MAX_CANCEL_CUTOFF_HOURS": envint("MAX_CANCEL_CUTOFF_HOURS", 168),
+}
+# Each portal on a host name of its own (``indigomed.web.hosts``); unset, all share one host.
+MEMBERS_HOST = env("MEMBERS_HOST")
+CONNECT_HOST = env("CONNECT_HOST")
+PARTNERS_HOST = env("PARTNERS_HOST")
+ALLOWED_HOSTS += [h.partition(":")[0] for h in (MEMBERS_HOST, CONNECT_HOST, PARTNERS_HOST) if h]

@@ -79,6 +79,7 @@ urlpatterns = [
     path("me/privacy/restrict", restriction_views.restrict, name="my_restrict"),
     path("me/privacy/restrictions/<uuid:public_id>/end", privacy_views.end_restriction, name="my_end_restriction"),
     path("connect/", include(connect_patterns)),
+    path("partners/", include("indigomed.partners.urls")),
     path("me/contact/", messaging_views.contact, name="my_contact"),
     path("me/language", account_views.language, name="my_language"),
     path("messages/<uuid:public_id>/opt-out", messaging_views.marketing_opt_out, name="marketing_opt_out"),

@@ -29,8 +29,10 @@ from indigomed.directory.models import (
     Specialty,
     VisitReason,
 )
+from indigomed.partners.demo import show_a_booking_to_move
 from indigomed.privacy.decisions import Recipient
 from indigomed.records.services import record_booking_details, update_demographics
+from indigomed.rights.demo import seed_requests
 from indigomed.rights.restriction import ask_for_restriction
 from indigomed.scheduling import opening_hours
 from indigomed.scheduling import services as scheduling
@@ -51,7 +53,7 @@ DEMO_LOGINS = [
     DemoLogin("Member (patient)", "member@demo.indigomed.test", DEMO_PASSWORD),
     DemoLogin("Practitioner (Connect)", "doctor@demo.indigomed.test", DEMO_PASSWORD),
     DemoLogin("Facility staff (Connect)", "staff@demo.indigomed.test", DEMO_PASSWORD),
-    DemoLogin("HCF admin (Connect)", "hcf-admin@demo.indigomed.test", DEMO_PASSWORD),
+    DemoLogin("HCF admin (Partners, Connect)", "hcf-admin@demo.indigomed.test", DEMO_PASSWORD),
     DemoLogin("Privacy officer (back office)", "privacy@demo.indigomed.test", DEMO_PASSWORD),
 ]
 
@@ -319,4 +321,6 @@ def seed_all(*, practitioners: int = 400) -> int:
     seed_more_members()
     seed_disputed_record(member_email=DEMO_LOGINS[0].email, officer_email=DEMO_LOGINS[4].email)
     seed_breach(officer=PrivacyOfficer.objects.select_related("user").get().user)
+    show_a_booking_to_move(admin_email=DEMO_LOGINS[3].email, keep_member_email=DEMO_LOGINS[0].email)
+    seed_requests(member_email=DEMO_LOGINS[0].email, other_member_email="riley@demo.indigomed.test")
     return slots

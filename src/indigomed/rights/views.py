@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from indigomed.accounts.roles import actor_of
 from indigomed.conf import product_setting
+from indigomed.privacy.queries import member_zone
 from indigomed.rights import accountings, queries, services
 from indigomed.rights.forms import AccountingForm, QuestionForm, RequestForm
 from indigomed.rights.models import Request
@@ -31,7 +32,11 @@ def my_requests(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "rights/my_requests.html",
-        {"requests": list(queries.requests_of(actor=request.user)), "kinds": Request.Kind.choices},  # type: ignore[arg-type]
+        {
+            "requests": list(queries.requests_of(actor=request.user)),  # type: ignore[arg-type]
+            "kinds": Request.Kind.choices,
+            "zone": member_zone(request.user.pk or 0),
+        },
     )
 
 
@@ -62,6 +67,7 @@ def new_request(request: HttpRequest, kind: str) -> HttpResponse:
                     text=data["text"],
                     signed_name=data["signed_name"],
                     consent=data["consent"],
+                    submission=data["submission"],
                 )
             if not attempt.refusal:
                 messages.success(request, "Your request is filed. You will be told of each step.")
@@ -89,6 +95,7 @@ def _new_accounting(request: HttpRequest) -> HttpResponse:
                     signed_name=data["signed_name"],
                     consent=data["consent"],
                     accept_fee=data["accept_fee"],
+                    submission=data["submission"],
                 )
             if not attempt.refusal:
                 messages.success(request, "Your request for an accounting is filed.")
@@ -117,6 +124,7 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "sent": queries.messages_of(request=mine),
             "covering": accountings.covering(actor=user, request=mine),
             "formats": list(accountings.FORMATS),
+            "zone": member_zone(user.pk),
         },
     )
 
@@ -162,6 +170,7 @@ def contact(request: HttpRequest) -> HttpResponse:
                     text=data["text"],
                     signed_name=data["signed_name"],
                     consent=data["consent"],
+                    submission=data["submission"],
                 )
             if not attempt.refusal:
                 messages.success(request, "Your question reached the privacy office. Follow it here.")

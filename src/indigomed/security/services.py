@@ -88,6 +88,26 @@ AUDIT_ACTIONS: dict[str, str] = {
     "request.extended": "Request deadline extended",
     "request.concluded": "Request answered",
     "request.reminded": "Office reminded of a request's deadline",
+    # Partners: a facility's HCF admin runs its practice.
+    "facility.profile_changed": "Facility profile changed",
+    "facility.plans_changed": "Plans a facility accepts changed",
+    "facility.booking_rules_changed": "Cancellation cut-off or reminders changed",
+    "practitioner.added": "Practitioner added to a facility",
+    "practitioner.attached": "Practitioner attached to a facility",
+    "practitioner.deactivated": "Practitioner deactivated at a facility",
+    "practitioner.plans_changed": "Plans a practitioner takes changed",
+    "calendar.rule_added": "Weekly hours added",
+    "calendar.rule_changed": "Weekly hours changed",
+    "calendar.rule_removed": "Weekly hours removed",
+    "visit_type.created": "Visit type created",
+    "visit_type.changed": "Visit type changed",
+    "visit_type.retired": "Visit type retired",
+    "invitation.sent": "Invitation to a practice's team sent",
+    "invitation.withdrawn": "Invitation withdrawn",
+    "invitation.accepted": "Invitation accepted",
+    "staff.role_changed": "Staff role changed",
+    "staff.removed": "Staff member removed",
+    "directory.operator_changed": "Directory changed in the operators' admin",
 }
 
 # References and codes only: lower-case, no spaces, short. A sentence, an address or a name as typed
