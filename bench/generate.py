@@ -31,8 +31,10 @@ from django.utils.text import slugify  # noqa: E402
 
 from indigomed.demo import catalogue as c  # noqa: E402
 from indigomed.directory.geo import locate_postal_code  # noqa: E402
+from indigomed.search.names import terms_of  # noqa: E402
 
 TABLES = [
+    "search_nameterm",
     "scheduling_appointment",
     "scheduling_slot",
     "scheduling_availabilityexception",
@@ -137,6 +139,7 @@ def main() -> None:
                 zone,
                 "",
                 None,
+                "",
             )
         )
     copy_rows(
@@ -155,12 +158,17 @@ def main() -> None:
             "timezone",
             "phone",
             "cancel_cutoff_hours",
+            "reminder_offsets",
         ],
         facilities,
     )
     log(f"{args.facilities} facilities", started)
 
     genders = ["female", "male", "nonbinary"]
+    people = [
+        (rng.choice(c.GIVEN_NAMES["female"] + c.GIVEN_NAMES["male"]), rng.choice(c.FAMILY_NAMES))
+        for _ in range(args.practitioners)
+    ]
     copy_rows(
         "directory_practitioner",
         ["slug", "title", "given_name", "family_name", "gender", "bio", "rating_count"],
@@ -168,13 +176,13 @@ def main() -> None:
             (
                 f"bench-practitioner-{i}",
                 "Dr.",
-                rng.choice(c.GIVEN_NAMES["female"] + c.GIVEN_NAMES["male"]),
-                rng.choice(c.FAMILY_NAMES),
+                given,
+                family,
                 genders[0 if i % 2 else 1] if i % 50 else genders[2],
                 "",
                 0,
             )
-            for i in range(args.practitioners)
+            for i, (given, family) in enumerate(people)
         ),
     )
     with connection.cursor() as cursor:
@@ -183,6 +191,12 @@ def main() -> None:
         cursor.execute("SELECT id, country FROM directory_facility ORDER BY id")
         facility_rows = cursor.fetchall()
     practitioner_ids = range(first_p, first_p + args.practitioners)
+    # COPY bypasses save(), which keeps the name index: write the index's rows the same way.
+    copy_rows(
+        "search_nameterm",
+        ["practitioner_id", "term"],
+        terms_of((p, given, family) for p, (given, family) in zip(practitioner_ids, people, strict=True)),
+    )
     copy_rows(
         "directory_practitioner_specialties",
         ["practitioner_id", "specialty_id"],
@@ -218,8 +232,8 @@ def main() -> None:
     per_role = max(1, args.slots // args.practitioners)
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO scheduling_visittype (role_id, name, duration_minutes, is_remote) "
-            "SELECT id, 'Consultation', 30, false FROM directory_practitionerrole"
+            "INSERT INTO scheduling_visittype (role_id, name, duration_minutes, is_remote, patients, is_active) "
+            "SELECT id, 'Consultation', 30, false, 'any', true FROM directory_practitionerrole"
         )
         # Ten half-hour slots a day from 14:00 UTC, on days spread over the next four weeks.
         cursor.execute(

@@ -37,12 +37,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def server_env(database_url: str) -> dict[str, str]:
+def server_env(database_url: str, src: Path = ROOT / "src") -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         DATABASE_URL=database_url,
         DEBUG="0",
-        PYTHONPATH=str(ROOT / "src"),
+        PYTHONPATH=str(src),
         DJANGO_SETTINGS_MODULE="indigomed.settings",
         LOG_LEVEL="WARNING",
         DB_CONN_MAX_AGE="600",
@@ -51,8 +51,9 @@ def server_env(database_url: str) -> dict[str, str]:
 
 
 @contextmanager
-def gunicorn(database_url: str, *, workers: int = 2, threads: int = 1):
-    """A production-style server: gunicorn sync workers, DEBUG off, persistent DB connections."""
+def gunicorn(database_url: str, *, workers: int = 2, threads: int = 1, src: Path = ROOT / "src"):
+    """A production-style server: gunicorn sync workers, DEBUG off, persistent DB connections.
+    ``src`` is the code it serves: this checkout's, or another version's for a comparison."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -73,11 +74,11 @@ def gunicorn(database_url: str, *, workers: int = 2, threads: int = 1):
             "--keep-alive",
             "30",
         ],
-        env=server_env(database_url),
+        env=server_env(database_url, src),
         cwd=ROOT,
     )
     try:
-        deadline = time.time() + 30
+        deadline = time.time() + 120  # a busy machine imports Django slowly
         while time.time() < deadline:
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=0.2):
@@ -87,7 +88,11 @@ def gunicorn(database_url: str, *, workers: int = 2, threads: int = 1):
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
-        process.wait(timeout=20)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # a worker stuck on a loaded machine: stop it for good
+            process.kill()
+            process.wait(timeout=20)
 
 
 WRK_LUA = """

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "indigomed.demo",
     # Template tags every room's pages share (times and distances as the reader writes them).
     "indigomed.web",
+    "indigomed.search",
 ]
 
 MIDDLEWARE = [
@@ -352,6 +353,18 @@ INDIGOMED: dict[str, Any] = {
     "SEARCH_PAGE_SIZE": envint("SEARCH_PAGE_SIZE", 10),
     "SEARCH_DEFAULT_RADIUS_KM": envint("SEARCH_DEFAULT_RADIUS_KM", 40),
     "NEXT_SLOTS_SHOWN": envint("NEXT_SLOTS_SHOWN", 3),
+}
+
+# --- Maps (DIR-2): search results and profiles on OpenStreetMap tiles unless the operator serves its own.
+INDIGOMED |= {
+    "MAP_TILE_URL": env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+    "MAP_TILE_ATTRIBUTION": env(
+        "MAP_TILE_ATTRIBUTION",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+    ),
+    "MAP_TILE_MAX_ZOOM": envint("MAP_TILE_MAX_ZOOM", 19),
+    # Where a profile links a place for people without JavaScript; empty for no link.
+    "MAP_PLACE_URL": env("MAP_PLACE_URL", "https://www.openstreetmap.org/?mlat={lat}&mlon={lng}#map=17/{lat}/{lng}"),
 }
 
 # --- Booking limits (BOOK-2): one member cannot hold a practitioner's whole calendar ---------

@@ -1,12 +1,19 @@
-"""Where a postal code is: US ZIP codes from the ``zipcodes`` package, French codes from a shipped table."""
+"""Where a postal code is, and in which country.
+
+US ZIP codes come from the ``zipcodes`` package; French postal codes from ``data/fr_postal_codes.csv``
+(every code La Poste lists, with a point; see the file's header and ``docs/search.md``). Both
+countries use five digits, and about 2,700 codes exist in both: "75011" is Paris 11e and a post-office
+box ZIP in Carrollton, Texas. ``resolve_postal_code`` decides which one a person means, or asks.
+"""
 
 from __future__ import annotations
 
 import csv
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 
 import zipcodes
@@ -14,8 +21,12 @@ import zipcodes
 from indigomed.errors import Invalid
 
 KM_PER_DEGREE = 111.32
+COUNTRIES = {"US": "United States", "FR": "France"}
+_IN = {"US": "the United States", "FR": "France"}
+FRENCH_ZONE = "Europe/Paris"
 
-_FORMATS = {"US": re.compile(r"^\d{5}$"), "FR": re.compile(r"^\d{5}$")}
+_FIVE_DIGITS = re.compile(r"\d{5}", re.ASCII)
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,43 +40,131 @@ class Place:
     point: Point
     label: str
     timezone: str | None = None
+    country: str = ""
+    approximate: bool = False
+
+    @property
+    def full_label(self) -> str:
+        """ "Paris 11e, France": the label with its country, as a question offers it."""
+        return f"{self.label}, {COUNTRIES.get(self.country, self.country)}"
+
+
+class PlaceQuestion(Invalid):
+    """A code that does not say by itself which place is meant: the refusal offers each place."""
+
+    code = "which_place"
+
+    def __init__(self, message: str, postal_code: str, places: list[Place]) -> None:
+        super().__init__(
+            message,
+            field="postal_code",
+            choices=[
+                {"country": place.country, "country_name": COUNTRIES[place.country], "place": place.label}
+                for place in places
+            ],
+        )
+        self.postal_code = postal_code
+        self.places = places
 
 
 @cache
-def _french_areas() -> dict[str, tuple[str, float, float]]:
-    text = resources.files("indigomed.directory").joinpath("data/fr_postal_areas.csv").read_text(encoding="utf-8")
-    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+def _us_boxes() -> frozenset[str]:
+    """ZIP codes of post-office boxes, single companies and military posts (nobody lives there), or retired."""
+    return frozenset(z["zip_code"] for z in zipcodes.list_all() if z["zip_code_type"] != "STANDARD" or not z["active"])
+
+
+@cache
+def _us_codes() -> dict[str, Place]:
     return {
-        row["prefix"]: (row["place"], float(row["latitude"]), float(row["longitude"])) for row in csv.DictReader(lines)
+        z["zip_code"]: Place(
+            Point(float(z["lat"]), float(z["long"])), f"{z['city']}, {z['state']}", z.get("timezone") or None, "US"
+        )
+        for z in zipcodes.list_all()
+        if z["lat"] and z["long"]
     }
 
 
-@lru_cache(maxsize=4096)
+@cache
+def _french_codes() -> dict[str, Place]:
+    text = resources.files("indigomed.directory").joinpath("data/fr_postal_codes.csv").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    return {
+        row["code"]: Place(
+            Point(float(row["latitude"]), float(row["longitude"])),
+            row["place"],
+            FRENCH_ZONE,
+            "FR",
+            approximate=row["precision"] == "approximate",
+        )
+        for row in csv.DictReader(lines)
+    }
+
+
+def _tables() -> dict[str, dict[str, Place]]:
+    return {"US": _us_codes(), "FR": _french_codes()}
+
+
+def normalize_postal_code(code: str) -> str:
+    """The code as stored: full-width digits read as digits, spaces (also non-breaking ones) removed.
+    Raises ``Invalid`` unless five digits."""
+    compact = _SPACES.sub("", unicodedata.normalize("NFKC", code[:40]))
+    if not _FIVE_DIGITS.fullmatch(compact):
+        shown = "".join(c for c in compact[:12] if c.isprintable())
+        raise Invalid(f"{shown!r} is not a ZIP or postal code: use five digits.", field="postal_code")
+    return compact
+
+
+def places_for_code(code: str) -> list[Place]:
+    """Every country's place for a five-digit code, the United States first; empty if unknown anywhere."""
+    code = normalize_postal_code(code)
+    return [table[code] for table in _tables().values() if code in table]
+
+
 def locate_postal_code(code: str, country: str) -> Place:
-    """The point a postal code stands for. Raises ``Invalid`` for a malformed code, ``NotFound`` for an unknown one."""
+    """The point a postal code stands for in one country. Raises ``Invalid`` for a malformed or unknown code."""
     country = country.upper()
-    code = code.strip().replace(" ", "")
-    pattern = _FORMATS.get(country)
-    if pattern is None:
-        raise Invalid("Postal code search covers the United States (US) and France (FR).")
-    if not pattern.match(code):
-        raise Invalid(f"{code[:12]!r} is not a {'ZIP' if country == 'US' else 'postal'} code: use five digits.")
-    if country == "US":
-        try:
-            found = zipcodes.matching(code)
-        except ValueError as exc:
-            raise Invalid("Use a five-digit ZIP code.") from exc
-        if not found:
-            raise Invalid("We do not know that ZIP code.")
-        z = found[0]
-        return Place(Point(float(z["lat"]), float(z["long"])), f"{z['city']}, {z['state']}", z.get("timezone"))
-    areas = _french_areas()
-    for length in (5, 3, 2):
-        hit = areas.get(code[:length])
-        if hit:
-            place, lat, lng = hit
-            return Place(Point(lat, lng), place, "Europe/Paris")
-    raise Invalid("We do not know that postal code.")
+    if country not in COUNTRIES:
+        raise Invalid("Postal code search covers the United States (US) and France (FR).", field="country")
+    code = normalize_postal_code(code)
+    place = _tables()[country].get(code)
+    if place is None:
+        kind = "ZIP code" if country == "US" else "postal code"
+        raise Invalid(f"We do not know that {kind} in {_IN[country]}.", field="postal_code")
+    return place
+
+
+def resolve_postal_code(code: str, country: str | None, *, hint: str | None = None) -> Place:
+    """The place a person means by a code: in ``country`` when they chose one; otherwise wherever the
+    code exists, ``hint`` (the country their browser's language points to) settling a code that exists
+    in both. Raises ``PlaceQuestion`` when nothing settles it (or the code exists only in the other country),
+    ``Invalid`` for an unknown code.
+    """
+    if country and country.upper() not in COUNTRIES:
+        return locate_postal_code(code, country)  # refuses the country
+    places = places_for_code(code)
+    code = normalize_postal_code(code)
+    if country:
+        country = country.upper()
+        elsewhere = [place for place in places if place.country != country]
+        if elsewhere and len(elsewhere) == len(places):
+            raise PlaceQuestion(
+                f"We do not know {code} in {_IN[country]}. Did you mean {elsewhere[0].full_label}?",
+                code,
+                elsewhere,
+            )
+        return locate_postal_code(code, country)
+    if not places:
+        raise Invalid("We do not know that ZIP or postal code in the United States or France.", field="postal_code")
+    if len(places) == 1:
+        return places[0]
+    hinted = [place for place in places if place.country == hint]
+    if hinted:
+        return hinted[0]
+    # A post-office box or single-company ZIP is the less likely meaning: offer France first then.
+    ordered = sorted(places, key=lambda place: place.country == "US" and code in _us_boxes())
+    names = " and in ".join(_IN[place.country] for place in ordered)
+    options = ", or ".join(place.full_label for place in ordered)
+    raise PlaceQuestion(f"{code} is a postal code in {names}. Did you mean {options}?", code, ordered)
 
 
 def bounding_box(center: Point, radius_km: float) -> tuple[float, float, float, float]:

@@ -8,6 +8,7 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from indigomed.search.country import country_hint
 from indigomed.search.queries import Criteria, search
 
 router = Router(tags=["search"])
@@ -15,9 +16,21 @@ router = Router(tags=["search"])
 
 class SearchIn(Schema):
     what: str | None = Field(None, max_length=80, description="Specialty or visit reason slug")
+    text: str | None = Field(
+        None,
+        max_length=100,
+        description="Free text: a practitioner's name, a specialty or visit reason in words, a postal code",
+    )
     plan: str | None = Field(None, max_length=80, description="Insurance plan slug")
     postal_code: str | None = Field(None, max_length=12, description="US ZIP code or French postal code")
-    country: Literal["US", "FR"] = "US"
+    country: Literal["US", "FR"] | None = Field(
+        None,
+        description=(
+            "Country of the postal code. Left out: the country the code exists in; a code that exists in "
+            "both is France for a French-language Accept-Language, otherwise a 400 `which_place` listing "
+            "the choices"
+        ),
+    )
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
     radius_km: float | None = Field(None, gt=0, le=500)
@@ -62,8 +75,10 @@ class PageOut(Schema):
     has_next: bool
     near: str | None
     specialty: str | None
+    text: str | None
+    country: str | None
 
 
 @router.get("", response=PageOut, summary="Search practitioners")
 def search_practitioners(request: HttpRequest, filters: Query[SearchIn]) -> object:
-    return search(Criteria(**filters.dict()))
+    return search(Criteria(**filters.dict(), country_hint=country_hint(request)))

@@ -8,9 +8,12 @@ from indigomed.search.queries import Criteria
 
 
 class SearchForm(forms.Form):
+    text = forms.CharField(required=False, max_length=100, label="Name, specialty or reason")
     what = forms.SlugField(required=False, max_length=80, label="Specialty or reason")
     postal_code = forms.CharField(required=False, max_length=12, label="ZIP or postal code")
-    country = forms.ChoiceField(choices=[("US", "United States"), ("FR", "France")], required=False, initial="US")
+    country = forms.ChoiceField(
+        choices=[("", "Where the code is"), ("US", "United States"), ("FR", "France")], required=False
+    )
     radius_km = forms.IntegerField(required=False, min_value=1, max_value=500, label="Within (km)")
     plan = forms.SlugField(required=False, max_length=80, label="Insurance plan")
     language = forms.CharField(required=False, max_length=8)
@@ -26,13 +29,15 @@ class SearchForm(forms.Form):
     )
     page = forms.IntegerField(required=False, min_value=1, max_value=1000, widget=forms.HiddenInput)
 
-    def criteria(self) -> Criteria:
+    def criteria(self, *, country_hint: str | None = None) -> Criteria:
         data = self.cleaned_data
         return Criteria(
             what=data.get("what") or None,
+            text=data.get("text") or None,
             plan=data.get("plan") or None,
             postal_code=data.get("postal_code") or None,
-            country=data.get("country") or "US",
+            country=data.get("country") or None,
+            country_hint=country_hint,
             radius_km=data.get("radius_km"),
             language=data.get("language") or None,
             gender=data.get("gender") or None,

@@ -18,9 +18,10 @@ from django.utils import timezone
 from indigomed import rawsql
 from indigomed.conf import product_setting
 from indigomed.directory import reference
-from indigomed.directory.geo import KM_PER_DEGREE, Place, Point, bounding_box, distance_km, locate_postal_code
+from indigomed.directory.geo import KM_PER_DEGREE, Place, Point, bounding_box, distance_km, resolve_postal_code
 from indigomed.errors import Invalid
 from indigomed.scheduling.queries import OpenSlot, next_open_slots
+from indigomed.search.free_text import Word, check_text, text_conditions, understand
 
 Sort = Literal["soonest", "distance"]
 MAX_RADIUS_KM = 500
@@ -32,9 +33,11 @@ class Criteria:
     """What a person asked for. Every field is optional; validation happens in ``search``."""
 
     what: str | None = None  # a specialty or visit-reason slug
+    text: str | None = None  # free text: a name, a specialty or reason in words, a postal code
     plan: str | None = None
     postal_code: str | None = None
-    country: str = "US"
+    country: str | None = None  # None: the country the postal code exists in, or ``country_hint``'s
+    country_hint: str | None = None  # the country the searcher's language points to
     latitude: float | None = None
     longitude: float | None = None
     radius_km: float | None = None
@@ -74,14 +77,16 @@ class Page:
     has_next: bool
     near: str | None = None
     specialty: str | None = None
+    text: str | None = None
+    country: str | None = None  # the country of the place searched near
 
 
 _LINKED = "EXISTS (SELECT 1 FROM {table} l WHERE l.practitioner_id = r.practitioner_id AND l.{column} = %s)"
 
 
-def _center(criteria: Criteria) -> Place | None:
-    if criteria.postal_code:
-        return locate_postal_code(criteria.postal_code, criteria.country)
+def _center(criteria: Criteria, postal_code: str | None) -> Place | None:
+    if postal_code:
+        return resolve_postal_code(postal_code, criteria.country, hint=criteria.country_hint)
     if criteria.latitude is not None or criteria.longitude is not None:
         if criteria.latitude is None or criteria.longitude is None:
             raise Invalid("Give both a latitude and a longitude.")
@@ -129,8 +134,15 @@ def search(criteria: Criteria) -> Page:
         joins.append("JOIN directory_practitioner p ON p.id = r.practitioner_id")
         where.append("p.gender = %s")
         params.append(criteria.gender)
+    postal_code = criteria.postal_code
+    words: tuple[Word, ...] = ()
+    if criteria.text:
+        check_text(criteria.text)
+        understood = understand(criteria.text, postal_code_given=bool(postal_code))
+        postal_code = postal_code or understood.postal_code
+        words = understood.words
 
-    place = _center(criteria)
+    place = _center(criteria, postal_code)
     distance = ""
     distance_params: list[object] = []
     if place is not None:
@@ -150,6 +162,10 @@ def search(criteria: Criteria) -> Page:
         raise Invalid("To sort by distance, give a postal code or a point.")
 
     window_start, window_end = _window(criteria, place)
+    if words:
+        conditions, condition_params = text_conditions(words, located=place is not None)
+        where += conditions
+        params += condition_params
     order_params: list[object] = []
     if window_start is not None and window_end is not None:
         open_in_window = (
@@ -182,6 +198,8 @@ def search(criteria: Criteria) -> Page:
         has_next=has_next,
         near=place.label if place else None,
         specialty=specialty_name,
+        text=criteria.text.strip() if criteria.text else None,
+        country=place.country or None if place else None,
     )
 
 
