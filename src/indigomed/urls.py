@@ -5,8 +5,10 @@ from indigomed.accounts import views as account_views
 from indigomed.api import api
 from indigomed.directory import views as directory_views
 from indigomed.messaging import views as messaging_views
-from indigomed.privacy import breach_views, marketing_views, office_events, office_views
+from indigomed.privacy import amendment_views, breach_views, marketing_views, office_events, office_views
 from indigomed.privacy import views as privacy_views
+from indigomed.rights import amendment_views as rights_amendment_views
+from indigomed.rights import restriction_views
 from indigomed.rights import urls as rights_urls
 from indigomed.rights import views as rights_views
 from indigomed.scheduling import connect_views, video_views
@@ -23,6 +25,7 @@ connect_patterns = (
         path("appointments/<uuid:public_id>/status", connect_views.mark, name="mark"),
         path("availability", connect_views.change_availability, name="availability"),
         path("appointments/<uuid:public_id>/refer", connect_views.refer, name="refer"),
+        path("amendments/<uuid:public_id>/", amendment_views.amended_record, name="amendment"),
     ],
     "connect",
 )
@@ -30,7 +33,7 @@ connect_patterns = (
 office_patterns = (
     [
         path("", office_views.home, name="home"),
-        path("restrictions/<uuid:public_id>/decide", office_views.decide, name="decide"),
+        path("restrictions/<uuid:public_id>/decide", restriction_views.office_decide, name="decide"),
         path("legal-demands", office_views.record_demand, name="record_demand"),
         path("legal-demands/<uuid:public_id>/release", office_views.release, name="release"),
         path("legal-demands/<uuid:public_id>/document", office_views.demand_document, name="demand_document"),
@@ -42,6 +45,11 @@ office_patterns = (
         path("incidents/<uuid:public_id>/tell", breach_views.tell, name="incident_tell"),
         path("incidents/<uuid:public_id>/report", breach_views.report, name="incident_report"),
         path("incidents/<uuid:public_id>/proof.pdf", breach_views.proof_pdf, name="incident_proof"),
+        path("amendments/", amendment_views.office_list, name="amendments"),
+        path("amendments/<uuid:public_id>/", amendment_views.office_detail, name="amendment"),
+        path("amendments/<uuid:public_id>/accept", rights_amendment_views.office_accept, name="amendment_accept"),
+        path("amendments/<uuid:public_id>/deny", rights_amendment_views.office_deny, name="amendment_deny"),
+        path("amendments/<uuid:public_id>/rebut", amendment_views.office_rebut, name="amendment_rebut"),
     ],
     "office",
 )
@@ -61,10 +69,16 @@ urlpatterns = [
     path("appointments/<uuid:public_id>/join", video_views.join, name="appointment_join"),
     path("me/", privacy_views.profile, name="my_profile"),
     path("me/insurance", privacy_views.add_insurance, name="my_insurance"),
+    path("me/insurance/<uuid:public_id>/", privacy_views.edit_insurance, name="my_insurance_edit"),
+    path("me/insurance/<uuid:public_id>/remove", privacy_views.remove_insurance, name="my_insurance_remove"),
+    path("me/amendments/", amendment_views.mine, name="my_amendments"),
+    path("me/amendments/new/", rights_amendment_views.ask, name="my_amend"),
+    path("me/amendments/<uuid:public_id>/disagree", amendment_views.disagree, name="my_disagree"),
     path("me/privacy/", privacy_views.privacy, name="my_privacy"),
     path("me/privacy/authorize/", privacy_views.authorize, name="my_authorize"),
     path("me/privacy/authorizations/<uuid:public_id>/revoke", privacy_views.revoke, name="my_revoke"),
-    path("me/privacy/restrict", privacy_views.restrict, name="my_restrict"),
+    path("me/privacy/restrict", restriction_views.restrict, name="my_restrict"),
+    path("me/privacy/restrictions/<uuid:public_id>/end", privacy_views.end_restriction, name="my_end_restriction"),
     path("connect/", include(connect_patterns)),
     path("partners/", include("indigomed.partners.urls")),
     path("me/contact/", messaging_views.contact, name="my_contact"),

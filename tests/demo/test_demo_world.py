@@ -13,9 +13,9 @@ from indigomed.accounts.models import User
 from indigomed.demo.seed import DEMO_LOGINS, DEMO_PASSWORD
 from indigomed.directory.models import Facility, InsurancePlan
 from indigomed.privacy.models import Restriction
-from indigomed.privacy.office import decide_restriction
 from indigomed.records.queries import visit_history_for
 from indigomed.records.sign_in import sign_in_key
+from indigomed.rights.restriction import decide
 from indigomed.scheduling.models import Appointment
 
 
@@ -72,7 +72,7 @@ def test_the_demo_practitioners_calendar_shows_a_withheld_reason_a_consented_one
     assert at_desk["Riley Sample"]["insurance"] == seen["Riley Sample"]["insurance"]
     # Once the office accepts the restriction, the plan leaves the practitioner's calendar.
     officer = User.objects.get(email=sign_in_key(office))
-    decide_restriction(officer=officer, public_id=str(Restriction.objects.get().public_id), accept=True)
+    decide(officer=officer, public_id=str(Restriction.objects.get().public_id), accept=True)
     riley = connect_rows(doctor)["Riley Sample"]
     assert riley["insurance"] is None
     assert riley["withheld"] == ["Insurance: The member restricted this use or disclosure."]

@@ -118,7 +118,12 @@ def test_a_restricted_insurance_plan_is_hidden_from_the_booked_practitioner(peop
     """RIGHT-RESTRICT engine and USE-5: accepted restrictions block every matching decision."""
     assert ask(people.new_york, DOCTOR, "treatment", {"insurance"}).allowed
     restriction = request_restriction(
-        actor=people.new_york, categories=["insurance"], purposes=[], recipient_ref=DOCTOR.ref
+        signed_name="Pat Example Member",
+        explicit_consent=True,
+        actor=people.new_york,
+        categories=["insurance"],
+        purposes=[],
+        recipient_ref=DOCTOR.ref,
     )
     assert ask(people.new_york, DOCTOR, "treatment", {"insurance"}).allowed, "a request binds only once accepted"
     decide_restriction(officer=people.officer, public_id=str(restriction.public_id), accept=True)
@@ -129,6 +134,8 @@ def test_a_restricted_insurance_plan_is_hidden_from_the_booked_practitioner(peop
 
 def test_a_restriction_on_care_paid_in_full_must_be_accepted(people) -> None:
     restriction = request_restriction(
+        signed_name="Pat Example Member",
+        explicit_consent=True,
         actor=people.new_york,
         categories=["medical"],
         purposes=["payment"],

@@ -130,7 +130,12 @@ def test_the_ledger_holds_exactly_the_permitted_disclosures(people, operations) 
                 _, m, cats, purposes, r = op
                 who = "" if r < 0 else RECIPIENTS[r].ref
                 restriction = request_restriction(
-                    actor=members[m], categories=sorted(cats), purposes=sorted(purposes), recipient_ref=who
+                    signed_name="Pat Example Member",
+                    explicit_consent=True,
+                    actor=members[m],
+                    categories=sorted(cats),
+                    purposes=sorted(purposes),
+                    recipient_ref=who,
                 )
                 decide_restriction(officer=people.officer, public_id=str(restriction.public_id), accept=True)
                 state["restrictions"].append((m, cats, purposes, who))

@@ -58,7 +58,7 @@ def test_a_member_edits_their_contact_demographic_and_insurance_data(people) -> 
 def test_bad_profile_input_is_explained_and_changes_nothing(people) -> None:
     client = signed_in(people.new_york)
     response = client.post("/me/", {"name": "Pat", "phone": "call me maybe", "postal_code": "1234", "region": "ZZ"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert "That phone number cannot be read" in page and "Use five digits" in page
     assert profile_of(people.new_york.pk).phone is None
@@ -124,7 +124,15 @@ def test_an_authorization_that_never_ends_or_hides_characters_is_refused(people,
 def test_a_member_asks_for_a_restriction_and_sees_who_saw_their_data(people, doctor) -> None:
     client = signed_in(people.new_york)
     client.post(
-        "/me/privacy/restrict", {"categories": ["insurance"], "purposes": ["treatment"], "recipient": doctor.ref}
+        "/me/privacy/restrict",
+        {
+            "categories": ["insurance"],
+            "purposes": ["treatment"],
+            "recipient": doctor.ref,
+            "limits": "disclosure",
+            "signed_name": "Pat Example Member",
+            "explicit_consent": "on",
+        },
     )
     restriction = Restriction.objects.get()
     assert (restriction.categories, restriction.recipient_ref, restriction.status) == (

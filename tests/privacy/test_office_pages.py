@@ -24,7 +24,13 @@ def signed_in(user) -> Client:
 
 
 def test_the_office_accepts_a_restriction(people) -> None:
-    restriction = request_restriction(actor=people.new_york, categories=["insurance"], purposes=[])
+    restriction = request_restriction(
+        signed_name="Pat Example Member",
+        explicit_consent=True,
+        actor=people.new_york,
+        categories=["insurance"],
+        purposes=[],
+    )
     office = signed_in(people.officer)
     assert "insurance" in office.get("/office/").content.decode()
     office.post(f"/office/restrictions/{restriction.public_id}/decide", {"decision": "accept"})
@@ -91,7 +97,13 @@ def test_the_office_registers_a_partner_but_never_for_sale(people) -> None:
 
 
 def test_nobody_else_gets_into_the_office(people) -> None:
-    restriction = request_restriction(actor=people.new_york, categories=["insurance"], purposes=[])
+    restriction = request_restriction(
+        signed_name="Pat Example Member",
+        explicit_consent=True,
+        actor=people.new_york,
+        categories=["insurance"],
+        purposes=[],
+    )
     member = signed_in(people.new_york)
     assert member.get("/office/").status_code == 403
     assert (
@@ -187,7 +199,13 @@ def test_the_service_refuses_a_partner_name_longer_than_its_column(people) -> No
 )
 def test_a_decision_that_is_neither_accept_nor_refuse_changes_nothing(people, decision, message) -> None:
     """RIGHT-RESTRICT: a missing or forged decision never reads as a refusal."""
-    restriction = request_restriction(actor=people.new_york, categories=["insurance"], purposes=[])
+    restriction = request_restriction(
+        signed_name="Pat Example Member",
+        explicit_consent=True,
+        actor=people.new_york,
+        categories=["insurance"],
+        purposes=[],
+    )
     data = {} if decision is None else {"decision": decision}
     response = signed_in(people.officer).post(f"/office/restrictions/{restriction.public_id}/decide", data, follow=True)
     assert message in response.content.decode()
@@ -197,7 +215,13 @@ def test_a_decision_that_is_neither_accept_nor_refuse_changes_nothing(people, de
 
 def test_a_second_decision_and_an_unknown_restriction_are_refused(people) -> None:
     """RIGHT-RESTRICT: a decided restriction stays as decided; an unknown id is not found."""
-    restriction = request_restriction(actor=people.new_york, categories=["insurance"], purposes=[])
+    restriction = request_restriction(
+        signed_name="Pat Example Member",
+        explicit_consent=True,
+        actor=people.new_york,
+        categories=["insurance"],
+        purposes=[],
+    )
     office = signed_in(people.officer)
     office.post(f"/office/restrictions/{restriction.public_id}/decide", {"decision": "accept"})
     restriction.refresh_from_db()

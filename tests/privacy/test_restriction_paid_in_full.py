@@ -34,7 +34,8 @@ def signed_in(user) -> Client:
 
 
 def ask_to_restrict(member, **fields):
-    return signed_in(member).post("/me/privacy/restrict", {"categories": ["medical"], **fields}, follow=True)
+    signed = {"signed_name": "Pat Example Member", "explicit_consent": "on", "limits": "both"}
+    return signed_in(member).post("/me/privacy/restrict", {"categories": ["medical"], **signed, **fields}, follow=True)
 
 
 def test_care_paid_in_full_kept_from_the_health_plan_is_accepted_at_once(people) -> None:
@@ -68,7 +69,7 @@ def test_paid_in_full_on_any_other_restriction_is_refused_and_nothing_is_stored(
     if fields.get("recipient") == "doctor":
         fields = {**fields, "recipient": doctor_ref}
     response = ask_to_restrict(people.new_york, paid_in_full="on", **fields)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert ONLY_FOR_HEALTH_PLAN in response.content.decode()
     assert not Restriction.objects.exists()
 
@@ -79,7 +80,10 @@ def test_without_paid_in_full_a_health_plan_restriction_is_the_offices_decision(
     assert "Your request is sent to the privacy office" in response.content.decode()
     restriction = Restriction.objects.get()
     assert restriction.status == Restriction.Status.REQUESTED
-    signed_in(people.officer).post(f"/office/restrictions/{restriction.public_id}/decide", {"decision": "refuse"})
+    signed_in(people.officer).post(
+        f"/office/restrictions/{restriction.public_id}/decide",
+        {"decision": "refuse", "reason": "Payment needs the plan to know the care."},
+    )
     restriction.refresh_from_db()
     assert restriction.status == Restriction.Status.REFUSED
     assert ask(people.new_york, HEALTH_PLAN, "payment", {"medical"}).rule != f"restriction:{restriction.pk}"
@@ -88,12 +92,22 @@ def test_without_paid_in_full_a_health_plan_restriction_is_the_offices_decision(
 def test_an_earlier_paid_in_full_request_not_toward_the_health_plan_can_be_refused(people) -> None:
     """RIGHT-RESTRICT: requests filed before the rule was narrowed do not bind the office either."""
     restriction = request_restriction(
-        actor=people.new_york, categories=["medical"], purposes=[], recipient_ref="", paid_in_full=True
+        signed_name="Pat Example Member",
+        explicit_consent=True,
+        actor=people.new_york,
+        categories=["medical"],
+        purposes=[],
+        recipient_ref="",
+        paid_in_full=True,
     )
     office = signed_in(people.officer)
     page = office.get("/office/").content.decode()
     assert "marked paid in full, but not only toward the health plan" in page
-    response = office.post(f"/office/restrictions/{restriction.public_id}/decide", {"decision": "refuse"}, follow=True)
+    response = office.post(
+        f"/office/restrictions/{restriction.public_id}/decide",
+        {"decision": "refuse", "reason": "It does not bind the office here."},
+        follow=True,
+    )
     assert "Restriction refused." in response.content.decode()
     restriction.refresh_from_db()
     assert restriction.status == Restriction.Status.REFUSED
@@ -102,6 +116,8 @@ def test_an_earlier_paid_in_full_request_not_toward_the_health_plan_can_be_refus
 def test_the_office_cannot_refuse_an_earlier_request_the_law_binds(people) -> None:
     """RIGHT-RESTRICT: a paid-in-full request toward the health plan still waiting cannot be refused."""
     restriction = request_restriction(
+        signed_name="Pat Example Member",
+        explicit_consent=True,
         actor=people.new_york,
         categories=["medical"],
         purposes=["payment"],

@@ -26,12 +26,10 @@ def test_a_member_files_each_kind_from_its_form_and_follows_it(desk, clock) -> N
         assert f"/me/requests/new/{kind}/" in page.content.decode()
         response = member.post(f"/me/requests/new/{kind}/", {"text": f"My {kind} request.", **SIGNED})
         assert response.status_code == 302, kind
-    assert set(Request.objects.filter(member=desk.paris).values_list("kind", flat=True)) == {
-        "access",
-        "amendment",
-        "restriction",
-        "question",
-    }
+    # An amendment names its record and a restriction what it covers: each has its own signed form.
+    assert set(Request.objects.filter(member=desk.paris).values_list("kind", flat=True)) == {"access", "question"}
+    assert member.get("/me/requests/new/amendment/")["Location"] == "/me/amendments/new/"
+    assert member.get("/me/requests/new/restriction/")["Location"] == "/me/privacy/#restrict"
     listing = member.get("/me/requests/").content.decode()
     assert "A copy of my records" in listing and "10 Mar 2026" in listing  # access in France: 8 days
     access = Request.objects.get(member=desk.paris, kind="access")

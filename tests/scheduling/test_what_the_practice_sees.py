@@ -65,6 +65,8 @@ def test_a_restricted_insurance_plan_is_hidden_from_the_booked_practitioner(worl
     officer = make_user("officer@example.test")
     PrivacyOfficer.objects.create(user=officer)
     restriction = request_restriction(
+        signed_name="Pat Example Member",
+        explicit_consent=True,
         actor=world.member,
         categories=["insurance"],
         purposes=["treatment"],

@@ -15,6 +15,7 @@ from indigomed.errors import Invalid
 from indigomed.privacy import office
 from indigomed.privacy import services as privacy
 from indigomed.privacy.profile import add_own_insurance, edit_own_profile
+from indigomed.rights.restriction import ask_for_restriction, decide
 from indigomed.scheduling import opening_hours
 from indigomed.scheduling import services as scheduling
 from indigomed.security.models import AuditEvent
@@ -99,14 +100,17 @@ def make_every_change(world, officer: User) -> User:
         expires_at=timezone.now() + dt.timedelta(days=90),
     )
     privacy.revoke_authorization(actor=member, public_id=str(authorization.public_id))
-    restriction = office.file_restriction(
+    restriction = ask_for_restriction(
         actor=member,
         categories=["medical"],
-        purposes=["family"],
-        recipient_ref="person:cousin-barnabas",
-        recipient_label="Cousin Barnabas Quackenbush",
+        purposes=["treatment"],
+        limits="both",
+        recipient_ref=f"practitioner:{world.heart_doctor.pk}",
+        paid_in_full=False,
+        signed_name="Zephyrine Quackenbush",
+        consent=True,
     )
-    office.decide_restriction(officer=officer, public_id=str(restriction.public_id), accept=True)
+    decide(officer=officer, public_id=str(restriction.public_id), accept=True)
 
     office.register_partner(
         officer=officer,
@@ -166,7 +170,10 @@ def test_each_change_leaves_exactly_one_event_with_its_actor(world, officer, set
         "authorization.signed",
         "authorization.revoked",
         "restriction.requested",
+        "request.filed",
+        "request.review_started",
         "restriction.decided",
+        "request.concluded",
         "partner.registered",
         "legal_demand.recorded",
         "legal_demand.released",
@@ -192,7 +199,7 @@ def test_no_event_holds_a_personal_value(world, officer, settings, tmp_path) -> 
     make_every_change(world, officer)
     fields = [f.attname for f in AuditEvent._meta.concrete_fields]
     rows = list(AuditEvent.objects.values_list(*fields))
-    assert len(rows) == 18
+    assert len(rows) == 21
     for row in rows:
         text = " ".join(str(value) for value in row).lower()
         for value in PERSONAL:
@@ -216,17 +223,29 @@ def test_a_change_that_changes_nothing_records_nothing(world, officer) -> None:
     )
     privacy.revoke_authorization(actor=member, public_id=str(authorization.public_id))
     privacy.revoke_authorization(actor=member, public_id=str(authorization.public_id))
-    restriction = office.file_restriction(actor=member, categories=["medical"], purposes=["family"])
-    office.decide_restriction(officer=officer, public_id=str(restriction.public_id), accept=False)
+    restriction = ask_for_restriction(
+        actor=member,
+        categories=["medical"],
+        purposes=["family"],
+        limits="both",
+        recipient_ref="",
+        paid_in_full=False,
+        signed_name="Pat Member",
+        consent=True,
+    )
+    decide(officer=officer, public_id=str(restriction.public_id), accept=False, reason="Family members are not told.")
     with pytest.raises(Invalid):
-        office.decide_restriction(officer=officer, public_id=str(restriction.public_id), accept=True)
+        decide(officer=officer, public_id=str(restriction.public_id), accept=True)
     assert actions() == [
         "authorization.signed",
         "authorization.revoked",
         "restriction.requested",
+        "request.filed",
+        "request.review_started",
         "restriction.decided",
+        "request.concluded",
     ]
-    assert AuditEvent.objects.last().details == {"status": "refused"}  # type: ignore[union-attr]
+    assert AuditEvent.objects.get(action="restriction.decided").details == {"status": "refused"}
 
 
 def test_a_restriction_the_law_accepts_is_decided_by_the_rule_not_by_a_person(world) -> None:
@@ -236,8 +255,9 @@ def test_a_restriction_the_law_accepts_is_decided_by_the_rule_not_by_a_person(wo
         categories=["medical"],
         purposes=["payment"],
         recipient_ref=office.HEALTH_PLAN_REF,
-        recipient_label=office.HEALTH_PLAN_LABEL,
         paid_in_full=True,
+        signed_name="Pat Member",
+        explicit_consent=True,
     )
     decided = AuditEvent.objects.get(action="restriction.decided")
     assert (decided.actor_user_id, decided.member_id, decided.subject_ref) == (

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from indigomed.accounts.models import PrivacyOfficer, User
 from indigomed.accounts.services import create_member_profile
 from indigomed.demo import catalogue as c
+from indigomed.demo.amendments import seed_disputed_record
 from indigomed.demo.office_stories import seed_breach, seed_video_visit
 from indigomed.demo.visit_fits import fit_visit_types
 from indigomed.directory.geo import locate_postal_code
@@ -31,9 +32,9 @@ from indigomed.directory.models import (
 )
 from indigomed.partners.demo import show_a_booking_to_move
 from indigomed.privacy.decisions import Recipient
-from indigomed.privacy.services import request_restriction
 from indigomed.records.services import record_booking_details, update_demographics
 from indigomed.rights.demo import seed_requests
+from indigomed.rights.restriction import ask_for_restriction
 from indigomed.scheduling import opening_hours
 from indigomed.scheduling import services as scheduling
 from indigomed.scheduling.models import Appointment, AvailabilityRule, Slot, VisitType
@@ -304,12 +305,15 @@ def seed_more_members(*, seed: int = 2016) -> None:
         if i == 0:
             # A restriction waiting for the privacy office: once accepted, this patient's plan
             # disappears from the practitioner's calendar.
-            request_restriction(
+            ask_for_restriction(
                 actor=member,
                 categories=["insurance"],
                 purposes=["treatment"],
+                limits="disclosure",
                 recipient_ref=Recipient.practitioner(practitioner.pk, practitioner.display_name).ref,
-                recipient_label=practitioner.display_name,
+                paid_in_full=False,
+                signed_name=name,
+                consent=True,
             )
 
 
@@ -319,6 +323,7 @@ def seed_all(*, practitioners: int = 400) -> int:
     seed_people()
     seed_more_members()
     fit_visit_types()
+    seed_disputed_record(member_email=DEMO_LOGINS[0].email, officer_email=DEMO_LOGINS[4].email)
     seed_breach(officer=PrivacyOfficer.objects.select_related("user").get().user)
     show_a_booking_to_move(admin_email=DEMO_LOGINS[3].email, keep_member_email=DEMO_LOGINS[0].email)
     seed_requests(member_email=DEMO_LOGINS[0].email, other_member_email="riley@demo.indigomed.test")

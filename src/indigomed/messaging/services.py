@@ -281,6 +281,63 @@ def queue_appointment_messages(*, appointment: Any, event: str, actor_user_id: i
         outbox.enqueue(member_ids=member, kind="referral", context=context, about_ref=ref, actor_user_id=actor_user_id)
 
 
+# --- Members' rights: amendments and restrictions (RIGHT-AMEND, RIGHT-RESTRICT) ----------------
+
+# What a member is told of their own amendment or restriction: that it was decided, and where to
+# read the rest. The values and the office's words stay behind the sign-in (MSG-2).
+# Decisions on desk requests are told by the desk's own answer (``queue_request_message``); these
+# are what happens outside it: a rebuttal after the answer, a restriction the law accepts at filing,
+# a restriction filed before the desk.
+RIGHTS_UPDATE_KINDS = frozenset({"amendment-rebuttal", "restriction-accepted", "restriction-refused"})
+# Who else is told of an accepted amendment: someone at a recipient who had received the value it
+# replaced, at their own account; or the privacy office, to pass it on to a recipient without one.
+AMENDMENT_NOTICE_KINDS = frozenset({"amendment-recipient", "amendment-pass-on"})
+
+
+def queue_rights_update(
+    *, member_id: int, kind: str, about_ref: str, link: str, actor_user_id: int | None, by_rule: bool = False
+) -> None:
+    """Tell a member, in the caller's transaction, what became of their amendment or restriction
+    (``RIGHTS_UPDATE_KINDS``), in their language and the way they chose; ``by_rule`` says a
+    restriction was accepted because the law required it. ``ValueError`` for another kind."""
+    if kind not in RIGHTS_UPDATE_KINDS:
+        raise ValueError(f"Not a rights update: {kind!r}.")
+    outbox.enqueue(
+        member_ids=[member_id],
+        kind=kind,
+        context={"link": link, "by_rule": by_rule},
+        about_ref=about_ref,
+        actor_user_id=actor_user_id,
+    )
+
+
+def queue_amendment_notices(
+    *,
+    user_ids: Iterable[int],
+    kind: str,
+    about_ref: str,
+    link: str,
+    actor_user_id: int | None,
+    amended_on: dt.date,
+    recipients: Iterable[str] = (),
+) -> None:
+    """Tell people, each at their own IndigoMed account, that a record they received was amended:
+    a practitioner or a facility's staff (``amendment-recipient``), or the privacy office, which
+    passes it on to the ``recipients`` (labels) that have no account (``amendment-pass-on``).
+
+    The message names no patient and no value; it links to the page where the corrected record is
+    disclosed through the decision point. ``ValueError`` for another kind."""
+    if kind not in AMENDMENT_NOTICE_KINDS:
+        raise ValueError(f"Not an amendment notice: {kind!r}.")
+    outbox.enqueue(
+        member_ids=user_ids,
+        kind=kind,
+        context={"link": link, "amended_on": amended_on.isoformat(), "recipients": sorted(set(recipients))},
+        about_ref=about_ref,
+        actor_user_id=actor_user_id,
+    )
+
+
 # --- Marketing (MSG-2) -------------------------------------------------------------------------
 
 

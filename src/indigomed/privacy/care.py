@@ -19,6 +19,7 @@ from indigomed.directory.models import FacilityStaff, PractitionerRole
 from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.policy import PRACTICE_FIELDS, current_policy
 from indigomed.privacy.services import Item, disclose
+from indigomed.records.amendments import Dispute, disputes_of, versioned
 from indigomed.records.queries import booking_details, names_of
 
 # The policy's practice role of each kind of facility staff.
@@ -37,16 +38,44 @@ class Viewer:
     fields: frozenset[str]
 
 
+@dataclass(frozen=True, slots=True)
+class SharedDispute:
+    """A statement of disagreement (and the office's rebuttal) about a field the view shows: it
+    goes with that field wherever the field is shown (RIGHT-AMEND)."""
+
+    field: str
+    dispute: Dispute
+
+
 @dataclass
 class CareView:
     """What a practice may see of one appointment's patient. ``fields`` are those its role asks
-    for; of them, ``withheld`` says what the decision point refused, and why."""
+    for; of them, ``withheld`` says what the decision point refused, and why, and ``disputes``
+    the member's statements of disagreement about the fields shown."""
 
     fields: frozenset[str] = frozenset()
     name: str | None = None
     reason: str | None = None
     insurance: str | None = None
     withheld: list[str] = field(default_factory=list)
+    disputes: list[SharedDispute] = field(default_factory=list)
+
+    def disputes_of(self, name: str) -> list[Dispute]:
+        """The disputes about one field (``name``, ``reason``, ``insurance``), oldest first."""
+        return [shared.dispute for shared in self.disputes if shared.field == name]
+
+    # For templates, which cannot pass an argument.
+    @property
+    def name_disputes(self) -> list[Dispute]:
+        return self.disputes_of("name")
+
+    @property
+    def reason_disputes(self) -> list[Dispute]:
+        return self.disputes_of("reason")
+
+    @property
+    def insurance_disputes(self) -> list[Dispute]:
+        return self.disputes_of("insurance")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +146,9 @@ def _decide(actor_user_id: int | None, viewer: Viewer, rows: Sequence[CareRow]) 
     booked = booking_details({row.appointment_id: row.member_id for row in rows})
     # Read with the booking details, to version the rows; a name is shown only where allowed.
     names = names_of(sorted({row.member_id for row in rows})) if "name" in viewer.fields else {}
+    # The records each field shows, and the statements of disagreement that go with them; a
+    # statement filed or answered makes its field a new version, disclosed anew.
+    disputes = disputes_of((row.member_id, _record(row.appointment_id, name)) for row in rows for name in viewer.fields)
     asked: list[tuple[uuid.UUID, str]] = []
     items: list[Item] = []
     for row in rows:
@@ -130,7 +162,8 @@ def _decide(actor_user_id: int | None, viewer: Viewer, rows: Sequence[CareRow]) 
             wanted.append(("insurance", frozenset(), details.plan_slug))
         ref = f"appointment:{row.appointment_id}"
         for name, tags, version in wanted:
-            items.append(Item(row.member_id, frozenset({PRACTICE_FIELDS[name]}), tags, ref, version))
+            about = disputes.get((row.member_id, _record(row.appointment_id, name)), [])
+            items.append(Item(row.member_id, frozenset({PRACTICE_FIELDS[name]}), tags, ref, versioned(version, about)))
             asked.append((row.appointment_id, name))
     if not items:
         return views
@@ -139,10 +172,21 @@ def _decide(actor_user_id: int | None, viewer: Viewer, rows: Sequence[CareRow]) 
         view = views[appointment_id]
         if not decision.allowed:
             view.withheld.append(f"{_FIELD_LABELS[name]}: {decision.reason}")
-        elif name == "name":
+            continue
+        about = disputes.get((item.member_id, _record(appointment_id, name)), [])
+        view.disputes.extend(SharedDispute(name, d) for d in about)
+        if name == "name":
             view.name = names.get(item.member_id, "Name not given")
         elif name == "reason":
             view.reason = booked[appointment_id].reason_name
         else:
             view.insurance = booked[appointment_id].plan_name
     return views
+
+
+def _record(appointment_id: uuid.UUID, name: str) -> str:
+    """The record a calendar field shows (``records.amendments`` names them): the patient's name is
+    their profile's, the reason and the insurance the booking's."""
+    if name == "name":
+        return "profile:name"
+    return f"booking:{appointment_id}:{name}"

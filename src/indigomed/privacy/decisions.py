@@ -119,6 +119,20 @@ class Block:
     categories: frozenset[str]
     purposes: frozenset[str]
     recipient_ref: str  # "" for anyone
+    # "use" binds IndigoMed's own handling (the policy's first-party recipients), "disclosure"
+    # what reaches anyone else, "both" either.
+    limits: str = "both"
+
+    def covers(self, recipient: Recipient, first_party: frozenset[str]) -> bool:
+        """Whether this restriction speaks of ``recipient`` at all: by who it names, and by whether
+        it limits uses, disclosures or both."""
+        if self.limits != "both" and (self.limits == "use") != (recipient.kind in first_party):
+            return False
+        return (
+            not self.recipient_ref
+            or self.recipient_ref == recipient.ref
+            or (self.recipient_ref == ANY_HEALTH_PLAN and recipient.kind == "carrier")
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,11 +240,7 @@ def decide(
         if (
             (not block.categories or block.categories & categories)
             and (not block.purposes or purpose.name in block.purposes)
-            and (
-                not block.recipient_ref
-                or block.recipient_ref == recipient.ref
-                or (block.recipient_ref == ANY_HEALTH_PLAN and recipient.kind == "carrier")
-            )
+            and block.covers(recipient, policy.first_party)
         ):
             return Decision(False, f"restriction:{block.id}", "The member restricted this use or disclosure.")
 

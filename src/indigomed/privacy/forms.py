@@ -10,13 +10,13 @@ from django.utils import timezone
 
 from indigomed.errors import Invalid
 from indigomed.messaging.phones import normalize_phone
-from indigomed.privacy.office import (
-    HEALTH_PLAN_LABEL,
-    HEALTH_PLAN_REF,
+from indigomed.privacy.models import Restriction
+from indigomed.privacy.policy import current_policy
+from indigomed.privacy.restrictions import (
     PAID_IN_FULL_ONLY_FOR_HEALTH_PLAN,
+    UNKNOWN_RECIPIENT,
     is_health_plan_paid_in_full,
 )
-from indigomed.privacy.policy import current_policy
 from indigomed.text import PlainTextField
 
 US_STATES = [
@@ -128,7 +128,8 @@ class AuthorizationForm(forms.Form):
 
 
 class RestrictionForm(forms.Form):
-    """RIGHT-RESTRICT: what, for which uses, and who must not receive it."""
+    """RIGHT-RESTRICT: what, for which uses, whether it limits use, disclosure or both, who must not
+    receive it; signed with a typed full name and dated when filed."""
 
     categories = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,
@@ -138,29 +139,41 @@ class RestrictionForm(forms.Form):
     purposes = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple, required=False, label="For which uses (none ticked: all of them)"
     )
-    recipient = forms.ChoiceField(required=False, label="Who must not receive it")
+    limits = forms.ChoiceField(
+        choices=Restriction.Limits.choices,
+        initial=Restriction.Limits.BOTH,
+        widget=forms.RadioSelect,
+        label="What it limits",
+        help_text="Use: what IndigoMed and its staff do with it. Disclosure: what reaches anyone else.",
+    )
+    recipient = forms.ChoiceField(
+        required=False, label="Who must not receive it", error_messages={"invalid_choice": UNKNOWN_RECIPIENT}
+    )
     paid_in_full = forms.BooleanField(
         required=False,
         label="This is about care I paid for in full, and my health plan must not be told",
         help_text="With your health plan as who must not receive it, for payment or health care operations.",
     )
+    signed_name = PlainTextField(max_length=200, label="Type your full name to sign")
+    explicit_consent = forms.BooleanField(
+        label="I ask IndigoMed to restrict my information as above. I know the privacy office may refuse "
+        "(except for care I paid for in full, kept from my health plan) and that I can end it at any time.",
+        error_messages={"required": "Tick the box that says you ask for this restriction, or do not sign."},
+    )
 
-    def __init__(self, *args: Any, care_team: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, recipients: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         policy = current_policy()
         _set_choices(self, "categories", _choices(policy.categories))
         uses = [(p.name, p.label) for p in policy.purposes.values() if p.tpo or p.name == "family"]
         _set_choices(self, "purposes", uses)
-        _set_choices(self, "recipient", [("", "Anyone"), (HEALTH_PLAN_REF, "My health plan"), *care_team])
-        self._labels = {HEALTH_PLAN_REF: HEALTH_PLAN_LABEL, **dict(care_team)}
+        _set_choices(self, "recipient", [("", "Anyone"), *recipients])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        recipient = cleaned.get("recipient", "")
-        cleaned["recipient_label"] = self._labels.get(recipient, "")
         # Refused rather than ignored: the member would otherwise believe the office is bound.
         if cleaned.get("paid_in_full") and not is_health_plan_paid_in_full(
-            recipient_ref=recipient, purposes=cleaned.get("purposes", [])
+            recipient_ref=cleaned.get("recipient", ""), purposes=cleaned.get("purposes", [])
         ):
             self.add_error("paid_in_full", PAID_IN_FULL_ONLY_FOR_HEALTH_PLAN)
         return cleaned

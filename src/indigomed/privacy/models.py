@@ -49,7 +49,11 @@ class Authorization(models.Model):
 
 
 class Restriction(models.Model):
-    """A member's restriction on uses or disclosures (RIGHT-RESTRICT); binding once accepted."""
+    """A member's restriction on uses or disclosures (RIGHT-RESTRICT); binding once accepted.
+
+    Signed and dated like an authorization: the typed name (sealed), the consent box, the time.
+    Requests filed before restrictions were signed have no ``signed_at``; every later one must.
+    """
 
     class Status(models.TextChoices):
         REQUESTED = "requested", "Requested"
@@ -57,23 +61,53 @@ class Restriction(models.Model):
         REFUSED = "refused", "Refused"
         ENDED = "ended", "Ended"
 
+    class Limits(models.TextChoices):
+        # A use is IndigoMed's own handling (the policy's first-party recipients); a disclosure
+        # is what reaches anyone else.
+        USE = "use", "Use by IndigoMed"
+        DISCLOSURE = "disclosure", "Disclosure to others"
+        BOTH = "both", "Use and disclosure"
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="restrictions")
+    # The request on the desk that asks for it (``rights.Request.public_id``, a reference: the desk is
+    # a room above); none for one the law accepts at once (paid in full) or filed before the desk.
+    request_public_id = models.UUIDField(null=True, blank=True, unique=True)
     categories = models.JSONField(help_text="Which information; empty means all of it")
     purposes = models.JSONField(help_text="Which uses or disclosures; empty means every one")
+    limits = models.CharField(max_length=10, choices=Limits.choices, default=Limits.BOTH)
     recipient_ref = models.CharField(max_length=80, blank=True, help_text="Who must not receive it; blank: anyone")
     recipient_label = models.CharField(max_length=200, blank=True)
     paid_in_full = models.BooleanField(default=False, help_text="Care paid in full, kept from a health plan")
+    signed_name = models.BinaryField(null=True, help_text="Sealed: the full name the member typed to sign")
+    explicit_consent = models.BooleanField(default=False)
+    signed_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
     requested_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Sealed under the member's data key: the office's reasons speak of the member.
+    refusal_reason = models.BinaryField(null=True, help_text="Sealed: why the office refused")
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["member"], name="restriction_accepted", condition=Q(status="accepted"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(signed_at__isnull=True) | Q(signed_name__isnull=False, explicit_consent=True),
+                name="restriction_signed_with_consent",
+            ),
+            # A signed request refused without a reason would leave the member guessing.
+            models.CheckConstraint(
+                condition=~Q(status="refused") | Q(signed_at__isnull=True) | Q(refusal_reason__isnull=False),
+                name="restriction_refused_with_a_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ended") | Q(ended_at__isnull=False), name="restriction_ended_when"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"restriction {self.public_id}"

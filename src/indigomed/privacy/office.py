@@ -1,4 +1,5 @@
-"""What the privacy office does: decide restrictions, register business partners, handle legal demands."""
+"""What the privacy office does: register business partners, handle legal demands, announce
+transfers; restrictions are decided in ``privacy.restrictions``."""
 
 from __future__ import annotations
 
@@ -16,121 +17,20 @@ from indigomed.accounts.models import Member, User
 from indigomed.accounts.roles import load_actor
 from indigomed.errors import Invalid, NotFound
 from indigomed.messaging.services import queue_transfer_notice
-from indigomed.privacy.decisions import ANY_HEALTH_PLAN, Decision, Recipient
-from indigomed.privacy.models import BusinessPartner, Disclosure, Restriction, TransferNotice, TransferNotification
+from indigomed.privacy.decisions import Decision, Recipient
+from indigomed.privacy.models import BusinessPartner, Disclosure, TransferNotice, TransferNotification
 from indigomed.privacy.policy import current_policy
-from indigomed.privacy.services import Item, disclose, request_restriction
+
+# Restrictions live in ``privacy.restrictions``; the office's names for them stay importable here.
+from indigomed.privacy.restrictions import HEALTH_PLAN_LABEL as HEALTH_PLAN_LABEL
+from indigomed.privacy.restrictions import HEALTH_PLAN_REF as HEALTH_PLAN_REF
+from indigomed.privacy.restrictions import decide_restriction as decide_restriction
+from indigomed.privacy.restrictions import file_restriction as file_restriction
+from indigomed.privacy.restrictions import must_be_accepted as must_be_accepted
+from indigomed.privacy.services import Item, disclose
 from indigomed.records.vault import Vault
 from indigomed.security.models import LegalDemand
 from indigomed.security.services import Access, log_accesses, record_event
-
-# --- Restrictions --------------------------------------------------------------------------------
-
-# The recipient a restriction names for the member's health plan (their insurance carrier), and the
-# purposes for which a plan receives: HIPAA 164.522(a)(1)(vi) binds the office only for these.
-HEALTH_PLAN_REF = ANY_HEALTH_PLAN
-HEALTH_PLAN_LABEL = "The member's health plan"
-HEALTH_PLAN_PURPOSES = frozenset({"payment", "operations"})
-PAID_IN_FULL_ONLY_FOR_HEALTH_PLAN = (
-    "“Paid in full” applies only to keeping care you paid for yourself from your health plan: choose "
-    "your health plan as who must not receive it and payment or health care operations as the uses, "
-    "or untick “paid in full” and the privacy office will decide."
-)
-
-
-def is_health_plan_paid_in_full(*, recipient_ref: str, purposes: list[str] | frozenset[str]) -> bool:
-    """Whether a restriction is one the office must accept when the care was paid in full:
-    disclosure to the member's health plan, for payment or operations only (HIPAA 164.522(a)(1)(vi))."""
-    return recipient_ref == HEALTH_PLAN_REF and bool(purposes) and set(purposes) <= HEALTH_PLAN_PURPOSES
-
-
-def must_be_accepted(restriction: Restriction) -> bool:
-    """A paid-in-full restriction toward a health plan; any other stays the office's decision."""
-    return restriction.paid_in_full and is_health_plan_paid_in_full(
-        recipient_ref=restriction.recipient_ref, purposes=restriction.purposes
-    )
-
-
-def file_restriction(
-    *,
-    actor: User,
-    categories: list[str],
-    purposes: list[str],
-    recipient_ref: str = "",
-    recipient_label: str = "",
-    paid_in_full: bool = False,
-) -> Restriction:
-    """A member's restriction request (RIGHT-RESTRICT), accepted at once when the law leaves the
-    office no choice: care paid in full, kept from the health plan for payment or operations.
-
-    "Paid in full" on any other restriction raises ``Invalid`` and stores nothing: the member learns
-    it would not bind the office, rather than believing it does.
-    """
-    if paid_in_full and not is_health_plan_paid_in_full(recipient_ref=recipient_ref, purposes=purposes):
-        raise Invalid(PAID_IN_FULL_ONLY_FOR_HEALTH_PLAN)
-    if Restriction.objects.filter(
-        member=actor,
-        status__in=[Restriction.Status.REQUESTED, Restriction.Status.ACCEPTED],
-        categories=sorted(set(categories)),
-        purposes=sorted(set(purposes)),
-        recipient_ref=recipient_ref,
-    ).exists():
-        raise Invalid("You already asked for this restriction; it is listed below with its status.")
-    with transaction.atomic():
-        restriction = request_restriction(
-            actor=actor,
-            categories=categories,
-            purposes=purposes,
-            recipient_ref=recipient_ref,
-            recipient_label=recipient_label,
-            paid_in_full=paid_in_full,
-        )
-        if must_be_accepted(restriction):
-            # Nobody decided: the rule did, so ``decided_by`` stays empty.
-            restriction.status = Restriction.Status.ACCEPTED
-            restriction.decided_at = timezone.now()
-            restriction.save(update_fields=["status", "decided_at"])
-            record_event(
-                actor=None,
-                action="restriction.decided",
-                member_id=actor.pk,
-                subject_ref=f"restriction:{restriction.public_id}",
-                details={"status": restriction.status, "by_rule": "paid-in-full"},
-            )
-    return restriction
-
-
-def decide_restriction(*, officer: User, public_id: str, accept: bool) -> Restriction:
-    """The privacy office accepts or refuses; from acceptance on, every matching decision is a denial.
-
-    A restriction on telling a health plan about care paid in full must be accepted (HIPAA
-    164.522(a)(1)(vi)); refusing one raises ``Invalid``. "Paid in full" on any other restriction
-    binds nobody: the office decides it like the rest.
-    """
-    if not load_actor(officer).is_privacy_officer:
-        raise NotFound("We could not find that restriction.")
-    restriction = Restriction.objects.filter(public_id=public_id).first()
-    if restriction is None:
-        raise NotFound("We could not find that restriction.")
-    if not accept and must_be_accepted(restriction):
-        raise Invalid("A restriction on telling a health plan about care paid in full must be accepted.")
-    status = Restriction.Status.ACCEPTED if accept else Restriction.Status.REFUSED
-    with transaction.atomic():
-        changed = Restriction.objects.filter(pk=restriction.pk, status=Restriction.Status.REQUESTED).update(
-            status=status, decided_at=timezone.now(), decided_by=officer
-        )
-        if not changed:
-            raise Invalid("This restriction was already decided.")
-        record_event(
-            actor=officer,
-            action="restriction.decided",
-            member_id=restriction.member_id,
-            subject_ref=f"restriction:{restriction.public_id}",
-            details={"status": status.value},
-        )
-    restriction.refresh_from_db()
-    return restriction
-
 
 # --- Business partners (USE-6) --------------------------------------------------------------------
 

@@ -55,24 +55,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @officers_only
 @require_POST
-def decide(request: HttpRequest, public_id: str) -> HttpResponse:
-    decision = request.POST.get("decision")
-    # Anything but the two buttons is refused: a missing value must never read as a refusal.
-    if decision not in ("accept", "refuse"):
-        messages.error(request, "Choose to accept or to refuse the restriction.")
-        return redirect("office:home")
-    with flashed(request):
-        restriction = office.decide_restriction(
-            officer=request.user,  # type: ignore[arg-type]
-            public_id=str(public_id),
-            accept=decision == "accept",
-        )
-        messages.success(request, f"Restriction {restriction.get_status_display().lower()}.")
-    return redirect("office:home")
-
-
-@officers_only
-@require_POST
 def record_demand(request: HttpRequest) -> HttpResponse:
     form = LegalDemandForm(request.POST, request.FILES)
     if not form.is_valid():

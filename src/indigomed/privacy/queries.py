@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from indigomed.directory.models import Facility, Practitioner
+from indigomed.directory.models import Facility, InsuranceCarrier, Practitioner
 from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.models import Authorization, CareRelationship, Disclosure, Restriction
 from indigomed.privacy.policy import current_policy
-from indigomed.privacy.subjects import load_subjects
+from indigomed.privacy.subjects import load_subjects, load_subjects_and_vaults
 from indigomed.records.queries import residences
 from indigomed.records.vault import Vault
 
@@ -45,6 +45,19 @@ def care_team_choices(member_id: int) -> list[tuple[str, str]]:
         Recipient.facility(f.pk, f.name) for f in Facility.objects.filter(pk__in=Recipient.ids_of("facility", refs))
     ]
     return sorted(((r.ref, r.label) for r in team), key=lambda choice: choice[1])
+
+
+def restriction_recipients(member_id: int) -> list[tuple[str, str]]:
+    """(recipient ref, label) of everyone a member may name in a restriction: the practitioners and
+    facilities caring for them, then the carriers of the plans they booked with."""
+    subject = load_subjects_and_vaults([member_id], ["plan_carrier"])[0][member_id]
+    carriers = [
+        Recipient.carrier(slug, name)
+        for slug, name in InsuranceCarrier.objects.filter(
+            slug__in=[ref.removeprefix("carrier:") for ref in subject.carriers]
+        ).values_list("slug", "name")
+    ]
+    return care_team_choices(member_id) + sorted(((c.ref, c.label) for c in carriers), key=lambda c: c[1])
 
 
 def authorizations_of(member_id: int) -> QuerySet[Authorization]:

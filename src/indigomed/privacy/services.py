@@ -9,9 +9,10 @@ its record commit or fail together.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import transaction
@@ -26,6 +27,7 @@ from indigomed.privacy.models import Authorization, BusinessPartner, CareRelatio
 from indigomed.privacy.policy import current_policy
 from indigomed.privacy.queries import authorizations_of
 from indigomed.privacy.subjects import load_subjects, load_subjects_and_vaults
+from indigomed.records.amendments import disputes_of, versioned
 from indigomed.records.queries import (
     Booked,
     Profile,
@@ -279,9 +281,14 @@ def disclose_visit_history(
     sensitivity tags (PI-2): a visit whose kind needs a consent the member did not give is left out,
     and so is its count."""
     history = visit_history_for(member_id)
-    items = [Item(member_id, frozenset({"medical"}), frozenset(visit.tags), visit.ref) for visit in history]
-    if not items:
+    if not history:
         return []
+    # A statement of disagreement about a visit's reason goes with the visit (RIGHT-AMEND).
+    disputes = disputes_of((member_id, f"{visit.ref}:reason") for visit in history)
+    history = [replace(v, disputes=tuple(disputes.get((member_id, f"{v.ref}:reason"), ()))) for v in history]
+    items = [
+        Item(member_id, frozenset({"medical"}), frozenset(v.tags), v.ref, versioned("", v.disputes)) for v in history
+    ]
     decisions = disclose(actor_user_id=actor_user_id, recipient=recipient, purpose=purpose, items=items)
     return [visit for visit, decision in zip(history, decisions, strict=True) if decision.allowed]
 
@@ -395,28 +402,53 @@ def request_restriction(
     actor: User,
     categories: list[str],
     purposes: list[str],
+    signed_name: str,
+    explicit_consent: bool,
+    limits: str = Restriction.Limits.BOTH,
     recipient_ref: str = "",
     recipient_label: str = "",
     paid_in_full: bool = False,
+    request_public_id: uuid.UUID | None = None,
 ) -> Restriction:
-    """The member asks that some information not be used or disclosed (for some purposes, to someone)."""
+    """The member asks, signed and dated, that some information not be used, disclosed or both
+    (for some purposes, to someone). Binds nobody until the office accepts it.
+
+    This is the engine: it checks the policy's vocabulary and the signature, not who the member
+    names. Members file through ``office.file_restriction``, which checks that too. Raises
+    ``PolicyError`` for an unknown purpose or category, ``Invalid`` for unknown limits or a
+    missing signature or consent.
+    """
     policy = current_policy()
     policy.check_categories(categories)
     for name in purposes:
         policy.purpose(name)
+    if limits not in Restriction.Limits.values:
+        raise Invalid("Say whether the restriction limits use, disclosure or both.", field="limits")
+    if not explicit_consent:
+        raise Invalid("Tick the box that says you ask for this restriction, or do not sign.", field="explicit_consent")
+    if len(signed_name.split()) < 2:
+        raise Invalid("Type your full name as your signature.", field="signed_name")
+    now = timezone.now()
     with transaction.atomic():
         restriction = Restriction.objects.create(
             member=actor,
             categories=sorted(set(categories)),
             purposes=sorted(set(purposes)),
+            limits=limits,
             recipient_ref=recipient_ref,
             recipient_label=recipient_label,
             paid_in_full=paid_in_full,
+            request_public_id=request_public_id,
+            signed_name=Vault.open_for(actor.pk).seal(Restriction, "signed_name", signed_name.strip()),
+            explicit_consent=True,
+            signed_at=now,
+            requested_at=now,
         )
         record_event(
             actor=actor,
             action="restriction.requested",
             member_id=actor.pk,
             subject_ref=f"restriction:{restriction.public_id}",
+            details={"limits": limits},
         )
     return restriction

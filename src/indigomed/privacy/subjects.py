@@ -77,10 +77,10 @@ def load_subjects_and_vaults(
             )
         )
     blocks: dict[int, list[Block]] = defaultdict(list)
-    for member_id, block_id, categories, purposes, ref in Restriction.objects.filter(
+    for member_id, block_id, categories, purposes, ref, limits in Restriction.objects.filter(
         member_id__in=ids, status=Restriction.Status.ACCEPTED
-    ).values_list("member_id", "id", "categories", "purposes", "recipient_ref"):
-        blocks[member_id].append(Block(block_id, frozenset(categories), frozenset(purposes), ref))
+    ).values_list("member_id", "id", "categories", "purposes", "recipient_ref", "limits"):
+        blocks[member_id].append(Block(block_id, frozenset(categories), frozenset(purposes), ref, limits))
     care: dict[int, set[str]] = defaultdict(set)
     for member_id, ref in CareRelationship.objects.filter(member_id__in=ids).values_list("member_id", "recipient_ref"):
         care[member_id].add(ref)

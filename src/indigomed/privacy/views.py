@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from indigomed.accounts.roles import actor_of
-from indigomed.privacy import office, queries, services
+from indigomed.errors import Invalid
+from indigomed.privacy import queries, restrictions, services
 from indigomed.privacy.forms import AuthorizationForm, InsuranceForm, ProfileForm, RestrictionForm
 from indigomed.privacy.policy import current_policy
-from indigomed.privacy.profile import add_own_insurance, edit_own_profile
+from indigomed.privacy.profile import add_own_insurance, edit_own_insurance, edit_own_profile, remove_own_insurance
+from indigomed.records.queries import insurance_of
 from indigomed.security.queries import seen_rows, who_saw_grouped
-from indigomed.web.feedback import flash_form_errors, flashed, on_form
+from indigomed.web.feedback import flashed, on_form, refusals_as_pages
 
 SEEN_PER_PAGE = 25
 
@@ -58,7 +61,25 @@ def profile(request: HttpRequest) -> HttpResponse:
                 "region": mine.region,
             }
         )
-    return render(request, "privacy/profile.html", {"profile": mine, "form": form, "insurance_form": InsuranceForm()})
+    return _profile_page(request, form, InsuranceForm(), status=400 if form.errors else 200, profile=mine)
+
+
+def _profile_page(
+    request: HttpRequest, form: ProfileForm, insurance_form: InsuranceForm, *, status: int, profile: Any = None
+) -> HttpResponse:
+    user: Any = request.user
+    return render(
+        request,
+        "privacy/profile.html",
+        {
+            "profile": profile or services.own_profile(actor=user),
+            # Each plan with its own id, to edit or remove it (PI-4).
+            "insurance": insurance_of(user.pk),
+            "form": form,
+            "insurance_form": insurance_form,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -67,11 +88,47 @@ def add_insurance(request: HttpRequest) -> HttpResponse:
     if refused := _member_only(request):
         return refused
     form = InsuranceForm(request.POST)
-    if form.is_valid():
-        add_own_insurance(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+    if not form.is_valid():
+        # Shown beside the field on the profile page, and nothing is saved.
+        return _profile_page(request, ProfileForm(), form, status=400)
+    add_own_insurance(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+    messages.success(request, "Your insurance is saved.")
+    return redirect("my_profile")
+
+
+@login_required
+@refusals_as_pages
+def edit_insurance(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Correct one of the member's plans (PI-4); another member's plan is not found."""
+    if refused := _member_only(request):
+        return refused
+    user: Any = request.user
+    mine = next((i for i in insurance_of(user.pk) if i.public_id == public_id), None)
+    if mine is None:
+        raise Http404("We could not find that insurance among yours.")
+    form = InsuranceForm(
+        request.POST or None,
+        initial={"carrier": mine.carrier, "plan": mine.plan, "member_number": mine.member_number},
+    )
+    if request.method == "POST" and form.is_valid():
+        edit_own_insurance(actor=user, public_id=public_id, **form.cleaned_data)
         messages.success(request, "Your insurance is saved.")
-    else:
-        messages.error(request, "Give the carrier and the plan.")
+        return redirect("my_profile")
+    return render(
+        request, "privacy/insurance_edit.html", {"form": form, "insurance": mine}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_POST
+@refusals_as_pages
+def remove_insurance(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    if refused := _member_only(request):
+        return refused
+    remove_own_insurance(actor=request.user, public_id=public_id)  # type: ignore[arg-type]
+    messages.success(
+        request, "Your insurance is removed. Appointments you already booked keep the insurance you chose for them."
+    )
     return redirect("my_profile")
 
 
@@ -81,12 +138,19 @@ def privacy(request: HttpRequest) -> HttpResponse:
     if refused := _member_only(request):
         return refused
     member_id = request.user.pk or 0
-    care_team = queries.care_team_choices(member_id)
+    form = RestrictionForm(recipients=restrictions.recipient_choices(member_id))
+    return privacy_page(request, form, status=200)
+
+
+def privacy_page(request: HttpRequest, restriction_form: RestrictionForm, *, status: int) -> HttpResponse:
+    member_id = request.user.pk or 0
     policy = current_policy()
     # One row per recipient and purpose (first and last look, how many), newest first, paged; in
     # the member's own time zone.
     page = Paginator(who_saw_grouped(member_id), SEEN_PER_PAGE).get_page(request.GET.get("seen"))
     zone = queries.member_zone(member_id)
+    mine = list(queries.restrictions_of(member_id))
+    reasons = restrictions.refusal_reasons(mine)
     return render(
         request,
         "privacy/privacy.html",
@@ -105,10 +169,11 @@ def privacy(request: HttpRequest) -> HttpResponse:
             "seen_page": page,
             "zone": zone.key,
             "authorizations": services.own_authorizations(actor=request.user),  # type: ignore[arg-type]
-            "restrictions": queries.restrictions_of(member_id),
-            "restriction_form": RestrictionForm(care_team=care_team),
+            "restrictions": [(r, reasons.get(r.pk, "")) for r in mine],
+            "restriction_form": restriction_form,
             "policy": policy,
         },
+        status=status,
     )
 
 
@@ -153,27 +218,15 @@ def revoke(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def restrict(request: HttpRequest) -> HttpResponse:
+@refusals_as_pages
+def end_restriction(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The member ends an accepted restriction or withdraws a request; another's is not found."""
     if refused := _member_only(request):
         return refused
-    user: Any = request.user
-    care_team = queries.care_team_choices(user.pk)
-    form = RestrictionForm(request.POST, care_team=care_team)
-    if not form.is_valid():
-        flash_form_errors(request, form)
-        return redirect("my_privacy")
-    data = form.cleaned_data
-    with flashed(request):
-        restriction = office.file_restriction(
-            actor=user,
-            categories=data["categories"],
-            purposes=data["purposes"],
-            recipient_ref=data["recipient"],
-            recipient_label=data["recipient_label"],
-            paid_in_full=data["paid_in_full"],
-        )
-        if restriction.status == restriction.Status.ACCEPTED:
-            messages.success(request, "Your restriction is accepted: the law requires it, and it binds from now on.")
-        else:
-            messages.success(request, "Your request is sent to the privacy office; it binds once accepted.")
+    try:
+        restrictions.end_restriction(actor=request.user, public_id=str(public_id))  # type: ignore[arg-type]
+    except Invalid as exc:  # a refused one; one that is not theirs escapes as "not found"
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Ended. It binds nobody from now on.")
     return redirect("my_privacy")

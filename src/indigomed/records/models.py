@@ -7,8 +7,11 @@ medical entry they describe: that a member has an HIV result is itself health in
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 
@@ -64,6 +67,8 @@ class InsuranceData(models.Model):
     CATEGORY = "insurance"
     SEALED = ("carrier", "plan", "member_number")
 
+    # How the member's pages name the row (an id in a URL says nothing of how many there are).
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="insurance_data")
     carrier = models.BinaryField()
     plan = models.BinaryField()
@@ -159,3 +164,103 @@ class ContactPreferences(models.Model):
 
     def __str__(self) -> str:
         return f"contact preferences of member {self.member_id}"
+
+
+class Amendment(models.Model):
+    """A member's request to amend one of their records (RIGHT-AMEND), and what became of it.
+
+    ``record`` names the record and its field (``profile:date_of_birth``,
+    ``booking:<appointment uuid>:reason``, ``visit:<entry id>:reason``; ``records.amendments``
+    reads it). Everything the member and the office wrote, and every value, is sealed under the
+    member's data key. An accepted amendment keeps in ``original`` the value it replaced: the
+    record's earlier version stays retrievable, linked to the record by ``record``. A denied one
+    may carry the member's statement of disagreement and the office's rebuttal, which travel with
+    later disclosures of the record. Every amendment is a request on the desk (``request_public_id``).
+    """
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Waiting for the privacy office"
+        ACCEPTED = "accepted", "Accepted"
+        DENIED = "denied", "Denied"
+
+    class Basis(models.TextChoices):
+        # HIPAA 45 CFR 164.526(a)(2): the grounds on which an amendment may be denied.
+        ACCURATE = "accurate", "The record is accurate and complete"
+        NOT_CREATED_HERE = "not_created_here", "IndigoMed did not create this record"
+        NOT_IN_RECORD_SET = "not_in_record_set", "This is not part of the records IndigoMed keeps about you"
+        NOT_OPEN = "not_open", "This record is not one you may inspect"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="amendments")
+    # The request on the desk that asks for it (``rights.Request.public_id``, a reference: the desk is
+    # a room above): it holds the signature, the due date and the messages.
+    request_public_id = models.UUIDField(unique=True)
+    record = models.CharField(max_length=80, help_text="Which record and field: 'booking:<uuid>:reason'")
+    category = models.CharField(max_length=20, help_text="The record's category of information (PI-1)")
+    proposed = models.BinaryField(help_text="Sealed JSON: the value the member asks for")
+    why = models.BinaryField(help_text="Sealed: why, in the member's words")
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by_id = models.BigIntegerField(null=True, blank=True)
+    original = models.BinaryField(null=True, help_text="Sealed JSON: the value an accepted amendment replaced")
+    denial_basis = models.CharField(max_length=20, choices=Basis.choices, blank=True)
+    denial_explanation = models.BinaryField(null=True, help_text="Sealed: the office's explanation of a denial")
+    disagreement = models.BinaryField(null=True, help_text="Sealed: the member's statement of disagreement")
+    disagreement_at = models.DateTimeField(null=True, blank=True)
+    rebuttal = models.BinaryField(null=True, help_text="Sealed: the office's rebuttal of that statement")
+    rebuttal_at = models.DateTimeField(null=True, blank=True)
+    rebuttal_by_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # One open request per record: a second would race the first to change it.
+            models.UniqueConstraint(
+                fields=["member", "record"], condition=Q(status="requested"), name="one_open_amendment_per_record"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="accepted") | Q(original__isnull=False, decided_at__isnull=False),
+                name="accepted_amendment_keeps_the_original",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="denied") | (~Q(denial_basis="") & Q(decided_at__isnull=False)),
+                name="denied_amendment_has_a_basis",
+            ),
+            models.CheckConstraint(
+                condition=Q(disagreement__isnull=True) | Q(status="denied"),
+                name="disagreement_only_with_a_denial",
+            ),
+            models.CheckConstraint(
+                condition=Q(rebuttal__isnull=True) | Q(disagreement__isnull=False),
+                name="rebuttal_only_of_a_disagreement",
+            ),
+        ]
+        indexes = [models.Index(fields=["member", "record"], name="amendment_of_record")]
+
+    def __str__(self) -> str:
+        return f"amendment {self.public_id}"
+
+
+class AmendmentRecipient(models.Model):
+    """Someone who had received the value an accepted amendment replaced (from the disclosure
+    ledger), and how they were told: at their own account, or by the privacy office for a
+    recipient without one. References and labels only."""
+
+    class Via(models.TextChoices):
+        ACCOUNT = "account", "A message to their IndigoMed account"
+        OFFICE = "office", "Passed on by the privacy office"
+
+    amendment = models.ForeignKey(Amendment, on_delete=models.CASCADE, related_name="recipients")
+    recipient_ref = models.CharField(max_length=80)
+    recipient_label = models.CharField(max_length=200)
+    purpose = models.CharField(max_length=40, help_text="What they had received it for")
+    told_via = models.CharField(max_length=10, choices=Via.choices)
+    told_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["amendment", "recipient_ref"], name="amendment_told_once_per_recipient"),
+        ]
+
+    def __str__(self) -> str:
+        return f"amendment recipient {self.pk}"

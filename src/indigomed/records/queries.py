@@ -7,6 +7,7 @@ import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from indigomed.records import crypto
 from indigomed.records.keys import key_ring
@@ -30,6 +31,9 @@ class VisitHistoryItem:
     # The reason's sensitivity tags (PI-2) and the entry's reference, for deciding its disclosure.
     tags: tuple[str, ...] = ()
     ref: str = ""
+    # Statements of disagreement with a denied amendment of the visit (``records.amendments.Dispute``),
+    # filled in where the visit is disclosed to someone, since they travel with it (RIGHT-AMEND).
+    disputes: tuple[Any, ...] = ()
 
 
 def visit_history_for(member_id: int) -> list[VisitHistoryItem]:
@@ -109,6 +113,33 @@ def profile_of(member_id: int) -> Profile:
             for row in InsuranceData.objects.filter(member_id=member_id).order_by("pk")
         ],
     )
+
+
+@dataclass(frozen=True)
+class Insurance:
+    """One health plan a member keeps on their profile, opened."""
+
+    public_id: uuid.UUID
+    carrier: str
+    plan: str
+    member_number: str | None
+
+
+def insurance_of(member_id: int) -> list[Insurance]:
+    """The member's health plans, oldest first, opened (for their own pages)."""
+    rows = list(InsuranceData.objects.filter(member_id=member_id).order_by("pk"))
+    if not rows:
+        return []
+    vault = Vault.open_for(member_id)
+    return [
+        Insurance(
+            row.public_id,
+            vault.open(InsuranceData, "carrier", row.carrier) or "",
+            vault.open(InsuranceData, "plan", row.plan) or "",
+            vault.open(InsuranceData, "member_number", row.member_number),
+        )
+        for row in rows
+    ]
 
 
 def member_by_email(email: str) -> int | None:

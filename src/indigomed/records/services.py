@@ -80,6 +80,32 @@ def add_insurance(*, member_id: int, carrier: str, plan: str, member_number: str
     )
 
 
+def edit_insurance(
+    *, member_id: int, public_id: uuid.UUID, carrier: str, plan: str, member_number: str | None
+) -> InsuranceData | None:
+    """The member corrects one of their health plans (PI-4); ``None`` when it is not theirs."""
+    row = InsuranceData.objects.filter(member_id=member_id, public_id=public_id).first()
+    if row is None:
+        return None
+    vault = Vault.open_for(member_id)
+    row.carrier = vault.seal(InsuranceData, "carrier", carrier)
+    row.plan = vault.seal(InsuranceData, "plan", plan)
+    row.member_number = vault.seal(InsuranceData, "member_number", member_number)
+    row.updated_at = timezone.now()
+    row.save(update_fields=["carrier", "plan", "member_number", "updated_at"])
+    return row
+
+
+def remove_insurance(*, member_id: int, public_id: uuid.UUID) -> int | None:
+    """The member removes one of their health plans (PI-4); returns the row's id, ``None`` when it
+    is not theirs (or was removed already)."""
+    row = InsuranceData.objects.filter(member_id=member_id, public_id=public_id).values_list("pk", flat=True).first()
+    if row is None:
+        return None
+    deleted, _ = InsuranceData.objects.filter(pk=row).delete()
+    return row if deleted else None
+
+
 def record_medical_entry(
     *,
     member_id: int,

@@ -438,7 +438,9 @@ def conclude(
         if request.state != State.IN_REVIEW:
             raise Conflict("This request is already answered.")
         step = step_for(request.kind)
-        result = step(request=request, officer=officer, outcome=outcome, payload=payload or {}) if step else None
+        # The step sees the answer's reasons too, when there are any (a refused restriction keeps them).
+        given = {**({"reasons": written} if written else {}), **(payload or {})}
+        result = step(request=request, officer=officer, outcome=outcome, payload=given) if step else None
         result = result or StepResult()
         request.state = outcome
         request.concluded_at = timezone.now()

@@ -44,6 +44,8 @@ class FulfilmentStep(Protocol):
 STEPS: Mapping[str, str] = MappingProxyType(
     {
         Request.Kind.ACCOUNTING: "indigomed.rights.accountings.fulfil_accounting",
+        Request.Kind.AMENDMENT: "indigomed.rights.amendment.fulfil_amendment",
+        Request.Kind.RESTRICTION: "indigomed.rights.restriction.fulfil_restriction",
     }
 )
 

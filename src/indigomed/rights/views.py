@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from indigomed.accounts.roles import actor_of
 from indigomed.conf import product_setting
@@ -48,6 +49,12 @@ def new_request(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404("There is no such kind of request.")
     if kind == Request.Kind.ACCOUNTING:
         return _new_accounting(request)
+    # An amendment names the record and its new value, a restriction what it covers and whom:
+    # each has its own signed form, which files it on the desk.
+    if kind == Request.Kind.AMENDMENT:
+        return redirect("my_amend")
+    if kind == Request.Kind.RESTRICTION:
+        return redirect(reverse("my_privacy") + "#restrict")
     form = RequestForm(request.POST or None)
     status = 200
     if request.method == "POST":

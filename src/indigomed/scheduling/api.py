@@ -94,6 +94,17 @@ class AppointmentOut(Schema):
     ics_url: str
 
 
+class DisputeOut(Schema):
+    """A statement of disagreement with a denied amendment of a field shown, and the privacy
+    office's rebuttal if any: it travels with the field (RIGHT-AMEND)."""
+
+    field: str = Field(description="The field it is about: name, reason or insurance")
+    statement: str
+    filed_at: dt.datetime
+    rebuttal: str = ""
+    rebutted_at: dt.datetime | None = None
+
+
 class PracticeAppointmentOut(Schema):
     id: uuid.UUID
     status: str
@@ -110,6 +121,9 @@ class PracticeAppointmentOut(Schema):
         description="The patient fields your role's view includes (name, reason, insurance), from the privacy policy",
     )
     withheld: list[str] = Field(default_factory=list, description="Of those, what was withheld, and why")
+    disputes: list[DisputeOut] = Field(
+        default_factory=list, description="The patient's statements of disagreement about the fields shown"
+    )
 
 
 class StatusIn(Schema):
@@ -265,6 +279,16 @@ def practice_appointments_out(user: object, appointments: list[Appointment]) -> 
             "insurance": patient.insurance,
             "fields": sorted(patient.fields),
             "withheld": patient.withheld,
+            "disputes": [
+                {
+                    "field": shared.field,
+                    "statement": shared.dispute.statement,
+                    "filed_at": shared.dispute.filed_at,
+                    "rebuttal": shared.dispute.rebuttal,
+                    "rebutted_at": shared.dispute.rebutted_at,
+                }
+                for shared in patient.disputes
+            ],
         }
         for a, patient in ((entry.appointment, entry.patient) for entry in calendar_entries(user, appointments))
     ]

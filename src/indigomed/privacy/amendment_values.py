@@ -1,0 +1,148 @@
+"""What an amendable record holds and how people read it (RIGHT-AMEND): each field's label, a
+value as shown, a typed value checked into what the record would hold, the due day of an answer,
+and the name of each record (which booking, which visit)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+
+from django.utils import timezone
+
+from indigomed.accounts.models import Member
+from indigomed.directory.models import InsurancePlan, Practitioner, VisitReason
+from indigomed.errors import Invalid
+from indigomed.privacy.decisions import Recipient
+from indigomed.privacy.models import CareRelationship
+from indigomed.privacy.queries import member_zone
+from indigomed.records.amendments import BOOKING, PROFILE, VISIT, Target, Value
+from indigomed.records.queries import visit_history_for
+
+FIELD_LABELS = {
+    (PROFILE, "name"): "Full name",
+    (PROFILE, "date_of_birth"): "Date of birth",
+    (PROFILE, "gender"): "Gender",
+    (PROFILE, "postal_code"): "ZIP or postal code",
+    (PROFILE, "country"): "Country",
+    (BOOKING, "reason"): "Reason for the visit",
+    (BOOKING, "insurance"): "Insurance used",
+    (VISIT, "reason"): "Reason for the visit",
+}
+GENDERS = {"": "Prefer not to say", "female": "Female", "male": "Male", "nonbinary": "Non-binary"}
+COUNTRIES = dict(Member.Country.choices)
+SELF_PAY = "No insurance (paying myself)"
+POSTAL_CODE = re.compile(r"[0-9]{5}")
+EARLIEST_BIRTH = dt.date(1900, 1, 1)
+WHY_MAX = 2000
+STATEMENT_MAX = 2000
+
+
+def label_of(target: Target) -> str:
+    return FIELD_LABELS[(target.kind, target.field)]
+
+
+def shown(target: Target | None, value: Value) -> str:
+    """A value as people read it."""
+    if target is None:
+        return ""
+    if target.field == "insurance":
+        return str(value["name"]) if value else SELF_PAY
+    if target.field == "reason":
+        return str(value["name"]) if value else ""
+    if target.field == "gender":
+        return GENDERS.get(value or "", str(value))
+    if target.field == "country":
+        return COUNTRIES.get(value or "", str(value or ""))
+    if target.field == "date_of_birth" and value:
+        day = dt.date.fromisoformat(value)
+        return f"{day.day} {day:%B %Y}"
+    return str(value or "")
+
+
+def proposed_value(target: Target, text: str) -> Value:
+    """The value the member typed or chose, as the record would hold it; ``Invalid`` (on the
+    ``proposed`` field) for anything the record could not hold."""
+    text = text.strip()
+    field = target.field
+    if field == "name":
+        if not text or len(text) > 200:
+            raise Invalid("Give the full name, in at most 200 characters.", field="proposed")
+        return text
+    if field == "date_of_birth":
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            raise Invalid("Give the date of birth as a date.", field="proposed") from None
+        if not EARLIEST_BIRTH <= day < timezone.localdate():
+            raise Invalid("Give a date of birth in the past.", field="proposed")
+        return day.isoformat()
+    if field == "gender":
+        if text not in GENDERS:
+            raise Invalid("Choose one of the answers listed.", field="proposed")
+        return text or None
+    if field == "postal_code":
+        if text and not POSTAL_CODE.fullmatch(text):
+            raise Invalid("Use five digits.", field="proposed")
+        return text or None
+    if field == "country":
+        if text not in COUNTRIES:
+            raise Invalid("Choose one of the countries listed.", field="proposed")
+        return text
+    if field == "insurance":
+        if not text:
+            return None
+        plan = InsurancePlan.objects.select_related("carrier").filter(slug=text).first()
+        if plan is None:
+            raise Invalid("Choose one of the plans listed.", field="proposed")
+        return {"slug": plan.slug, "name": str(plan)}
+    reason = VisitReason.objects.filter(slug=text).first()
+    if reason is None:
+        raise Invalid("Choose one of the reasons listed.", field="proposed")
+    if target.kind == VISIT:
+        return {"name": reason.name, "tags": sorted(reason.tags)}
+    return {"slug": reason.slug, "name": reason.name, "tags": list(reason.tags)}
+
+
+def _booking_labels(member_id: int, keys: Iterable[str]) -> dict[str, str]:
+    """ "Booking with <practitioner>, made <day>" for some of the member's bookings, from the care
+    relationship each booking made (the calendar itself is a room above this one)."""
+    refs = {f"appointment:{key}": key for key in keys}
+    rows = list(
+        CareRelationship.objects.filter(member_id=member_id, source_ref__in=list(refs)).values_list(
+            "source_ref", "recipient_ref", "established_at"
+        )
+    )
+    names = {
+        p.pk: p.display_name
+        for p in Practitioner.objects.filter(pk__in=Recipient.ids_of("practitioner", [r for _, r, _ in rows]))
+    }
+    zone = member_zone(member_id)
+    labels = {key: "A booking" for key in refs.values()}
+    for source, recipient, at in rows:
+        ids = Recipient.ids_of("practitioner", [recipient])
+        if ids and ids[0] in names:
+            day = at.astimezone(zone).date()
+            labels[refs[source]] = f"Booking with {names[ids[0]]}, made {day.day} {day:%B %Y}"
+    return labels
+
+
+def labels_of(member_id: int, targets: Sequence[Target]) -> dict[str, str]:
+    """How the member (and the office) name each record: its field, and which booking or visit."""
+    bookings = _booking_labels(member_id, {t.key for t in targets if t.kind == BOOKING})
+    visits = {}
+    if any(t.kind == VISIT for t in targets):
+        for visit in visit_history_for(member_id):
+            day = visit.visit_date
+            visits[visit.ref.removeprefix("visit:")] = (
+                f"Visit on {day.day} {day:%B %Y} with {visit.practitioner_name}, {visit.facility_name}"
+            )
+    labels = {}
+    for t in targets:
+        if t.kind == BOOKING:
+            labels[t.record] = f"{bookings.get(t.key, 'A booking')}: {label_of(t).lower()}"
+        elif t.kind == VISIT:
+            labels[t.record] = f"{visits.get(t.key, 'A visit')}: {label_of(t).lower()}"
+        else:
+            labels[t.record] = f"Your profile: {label_of(t).lower()}"
+    return labels

@@ -1,0 +1,163 @@
+"""Restrictions on the requests desk (RIGHT-RESTRICT): a member's restriction the office must
+decide is a request of kind ``restriction`` (signed, dated, due by the policy's day, followed at
+``/me/requests/``) and, filed in the same transaction, the restriction itself
+(``privacy.restrictions``). Answering the request accepts or refuses the restriction through the
+desk's registry (``rights.steps``: ``fulfil_restriction``). A restriction the law accepts at once
+(care paid in full, kept from the health plan) leaves the office nothing to decide and is no request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+
+from indigomed.accounts.models import User
+from indigomed.accounts.roles import load_actor
+from indigomed.errors import Invalid, NotFound
+from indigomed.privacy import restrictions
+from indigomed.privacy.models import Restriction
+from indigomed.privacy.policy import current_policy
+from indigomed.rights import services
+from indigomed.rights.models import Request
+from indigomed.rights.steps import StepResult
+
+State = Request.State
+
+
+def _words(*, categories: list[str], purposes: list[str], limits: str, label: str) -> str:
+    """The request as the member's letter would put it (kept sealed with the request)."""
+    policy = current_policy()
+    what = ", ".join(policy.categories[c].split(":")[0].lower() for c in sorted(categories)) or "all my information"
+    uses = ", ".join(policy.purposes[p].label.lower() for p in sorted(purposes)) or "every use"
+    limited = Restriction.Limits(limits).label.lower()
+    return f"I ask that my {what} be restricted ({limited}) for {uses}" + (f", not to {label}." if label else ".")
+
+
+def ask_for_restriction(
+    *,
+    actor: User,
+    categories: list[str],
+    purposes: list[str],
+    limits: str,
+    recipient_ref: str,
+    paid_in_full: bool,
+    signed_name: str,
+    consent: bool,
+) -> Restriction:
+    """The member asks, signed and dated, for a restriction. One the law accepts at once binds from
+    now on and they are told; any other is a request on the desk, due by the policy's day, which
+    the desk acknowledges.
+
+    ``Invalid`` (nothing stored) for a recipient the member has no relation with, "paid in full" on
+    another restriction, a second identical request, or a missing signature or consent.
+    """
+    if not load_actor(actor).is_member:
+        raise NotFound("Only members ask for restrictions.")
+    label = restrictions.check_restriction(
+        actor=actor,
+        categories=categories,
+        purposes=purposes,
+        limits=limits,
+        recipient_ref=recipient_ref,
+        paid_in_full=paid_in_full,
+    )
+    filed: list[Restriction] = []
+
+    def keep(request: Request | None) -> Mapping[str, Any]:
+        filed.append(
+            restrictions.file_restriction(
+                actor=actor,
+                categories=categories,
+                purposes=purposes,
+                limits=limits,
+                recipient_ref=recipient_ref,
+                paid_in_full=paid_in_full,
+                signed_name=signed_name,
+                explicit_consent=consent,
+                request_public_id=request.public_id if request else None,
+            )
+        )
+        return {}
+
+    if restrictions.accepted_by_rule(paid_in_full=paid_in_full, recipient_ref=recipient_ref, purposes=purposes):
+        keep(None)
+    else:
+        services.file_request(
+            actor=actor,
+            kind=Request.Kind.RESTRICTION,
+            text=_words(categories=categories, purposes=purposes, limits=limits, label=label),
+            signed_name=signed_name,
+            consent=consent,
+            then=keep,
+        )
+    return filed[0]
+
+
+def decide(*, officer: User, public_id: str, accept: bool, reason: str = "") -> Restriction:
+    """The office accepts or refuses a restriction (refusing with a reason). One filed on the desk is
+    decided by answering its request (taken into review if it was not; the desk tells the member),
+    one filed before the desk directly. One transaction.
+
+    ``NotFound`` for anyone but the office or an unknown restriction; ``Invalid`` for a refusal
+    without a reason or one the law does not allow; ``Conflict`` for one already decided.
+    """
+    if not load_actor(officer).is_privacy_officer:
+        raise NotFound("We could not find that restriction.")
+    restriction = Restriction.objects.filter(public_id=public_id).first()
+    if restriction is None:
+        raise NotFound("We could not find that restriction.")
+    if restriction.request_public_id is None:
+        return restrictions.decide_restriction(officer=officer, public_id=public_id, accept=accept, reason=reason)
+    if restriction.status != Restriction.Status.REQUESTED:
+        raise Invalid("This restriction was already decided.")
+    if not accept:
+        restrictions.check_refusal(restriction=restriction, reason=reason)
+    with transaction.atomic():
+        request = Request.objects.select_for_update().filter(public_id=restriction.request_public_id).first()
+        if request is None:
+            raise NotFound("We could not find that restriction.")
+        if request.state == State.RECEIVED:
+            services.start_review(officer=officer, public_id=request.public_id)
+        services.conclude(
+            officer=officer,
+            public_id=request.public_id,
+            outcome=State.FULFILLED if accept else State.DENIED,
+            reasons=reason,
+            payload={"reasons": reason},
+        )
+    restriction.refresh_from_db()
+    return restriction
+
+
+def fulfil_restriction(
+    *, request: Request, officer: User, outcome: str, payload: Mapping[str, Any]
+) -> StepResult | None:
+    """The desk's step for restrictions: fulfilled accepts the restriction (it binds from now on),
+    denied refuses it with the answer's reasons. A restriction is accepted or refused as asked."""
+    restriction = Restriction.objects.filter(request_public_id=request.public_id).first()
+    if restriction is None:
+        # Entered from a letter: what it covers and whom is not in a form the decision point
+        # enforces, so it can be refused with reasons, not accepted.
+        if outcome == State.DENIED:
+            return None
+        raise Invalid(
+            "This request names no restriction the decision point can enforce: ask the member to ask from "
+            "their privacy page, where they choose what it covers and whom, or refuse it with your reasons."
+        )
+    page = reverse("my_privacy")
+    if outcome not in (State.FULFILLED, State.DENIED):
+        raise Invalid("A restriction is accepted or refused as asked, never in part.", field="outcome")
+    accept = outcome == State.FULFILLED
+    restrictions.decide_restriction(
+        officer=officer,
+        public_id=str(restriction.public_id),
+        accept=accept,
+        reason=str(payload.get("reasons") or ""),
+        for_request=request.public_id,
+    )
+    if accept:
+        return StepResult(note=f"Your restriction binds from now on. You can end it at any time: {page}", link=page)
+    return StepResult(note=f"Your restrictions are listed here: {page}", link=page)
