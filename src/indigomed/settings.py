@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "indigomed.security",
     "indigomed.messaging",
     "indigomed.privacy",
+    "indigomed.interop",
     "indigomed.demo",
 ]
 

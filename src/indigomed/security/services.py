@@ -73,6 +73,11 @@ AUDIT_ACTIONS: dict[str, str] = {
     "marketing.sent": "Marketing message sent",
     "marketing.opted_out": "Marketing stopped",
     "message.retried": "Message sent again",
+    "copy.given": "Copy of records given",
+    "copy.item_withheld": "Item withheld from copies",
+    "copy.review_asked": "Review of a withheld item asked",
+    "copy.reviewer_assigned": "Reviewer of a withheld item assigned",
+    "copy.review_decided": "Review of a withheld item decided",
 }
 
 # References and codes only: lower-case, no spaces, short. A sentence, an address or a name as typed
