@@ -242,7 +242,11 @@ def open_copy(*, actor: User, copy_public_id: str, part: str) -> Download:
     if part not in PARTS:
         raise NotFound("We could not find that copy.")
     field, content_type, extension = PARTS[part]
-    given = CopyGiven.objects.filter(public_id=copy_public_id, member_id=actor.pk or 0).first()
+    try:
+        key = uuid.UUID(str(copy_public_id))
+    except ValueError:
+        raise NotFound("We could not find that copy.") from None
+    given = CopyGiven.objects.filter(public_id=key, member_id=actor.pk or 0).first()
     if given is None or not load_actor(actor).is_member:
         raise NotFound("We could not find that copy.")
     content = door.open_for_member(
