@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from indigomed.errors import Invalid, NotFound
 from indigomed.interop.copies import build_copy
 from indigomed.interop.models import Withholding, WithholdingReview
+from indigomed.interop.sources import Directory
 from indigomed.interop.withholding import (
     active_withholdings,
     ask_review,
@@ -18,7 +19,6 @@ from indigomed.interop.withholding import (
     reviews_of,
     withhold_item,
 )
-from indigomed.interop.sources import Directory
 from indigomed.messaging.models import Message
 from indigomed.security.models import AccessLogEntry, AuditEvent
 from tests.interop.conftest import pdf_text, resources
