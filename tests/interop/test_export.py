@@ -79,3 +79,25 @@ def test_the_export_command_writes_ndjson_to_a_file(history, tmp_path) -> None:
     assert len(lines) == 2  # the member with a history, and the other member of the world
     with pytest.raises(CommandError):
         call_command("export_fhir", recipient="support", label="x", purpose="operations", out=str(out))
+
+
+def test_the_exports_validator_refuses_an_invalid_resource_shared_or_not(history) -> None:
+    from pydantic import ValidationError
+
+    from indigomed.interop.fhir import Validator
+
+    [line] = list(
+        stream_bundles(member_ids=[history.member.pk], recipient=SUPPORT, purpose="operations", actor_user_id=None)
+    )
+    bundle = json.loads(line)
+    validator = Validator()
+    validator.validate(bundle)
+    for kind, breaking in (
+        ("Appointment", {"start": "nope"}),
+        ("Practitioner", {"gender": 7}),
+        ("Patient", {"birthDate": "soon"}),
+    ):
+        broken = json.loads(line)
+        next(e["resource"] for e in broken["entry"] if e["resource"]["resourceType"] == kind).update(breaking)
+        with pytest.raises(ValidationError):
+            validator.validate(broken)

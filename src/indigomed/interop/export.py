@@ -71,6 +71,7 @@ def stream_bundles(
     export_id = export_id or uuid.uuid4()
     at = at or timezone.now()
     directory = Directory()
+    validator = fhir.Validator()
     for chunk in _batches(member_ids, batch):
         bookings = bookings_of(chunk)
         with transaction.atomic():
@@ -98,7 +99,7 @@ def stream_bundles(
                 at=at,
             )
             if validate:
-                fhir.validate(bundle)
+                validator.validate(bundle)
             line = json.dumps(bundle, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
             if count is not None:
                 count.members += 1

@@ -10,11 +10,13 @@ reference points at one, so the bundle stands on its own.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 
 from indigomed.interop.sources import BookingRow, Directory
@@ -471,6 +473,35 @@ def build_bundle(
 def validate(bundle: dict[str, Any]) -> None:
     """Check the bundle against the FHIR R4 (R4B) models; ``pydantic.ValidationError`` if it is not."""
     Bundle.model_validate(bundle)
+
+
+# Directory entries and IndigoMed itself: built from the same public rows for every member.
+SHARED = frozenset({"Practitioner", "Organization", "Location"})
+
+
+class Validator:
+    """Checks many bundles of one export against the FHIR models: each bundle's envelope and each of
+    its resources, except that a shared resource (a practitioner, facility or carrier, built from the
+    same directory row for every member) is checked the first time its exact content is seen."""
+
+    def __init__(self) -> None:
+        self._seen: set[str] = set()
+
+    def validate(self, bundle: dict[str, Any]) -> None:
+        """``pydantic.ValidationError`` for a bundle that is not valid FHIR R4."""
+        Bundle.model_validate({**bundle, "entry": [{"fullUrl": e["fullUrl"]} for e in bundle["entry"]]})
+        for entry in bundle["entry"]:
+            resource = entry["resource"]
+            kind = resource["resourceType"]
+            if kind in SHARED:
+                # Keyed by content, so that a changed entry is checked again.
+                key = json.dumps(resource, sort_keys=True)
+                if key in self._seen:
+                    continue
+                get_fhir_model_class(kind).model_validate(resource)
+                self._seen.add(key)
+            else:
+                get_fhir_model_class(kind).model_validate(resource)
 
 
 def resource_count(bundle: dict[str, Any]) -> int:

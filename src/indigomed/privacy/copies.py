@@ -346,62 +346,53 @@ def records_for_export(
     public_ids = dict(User.objects.filter(pk__in=list(member_ids)).values_list("pk", "public_id"))
     opened = _open_records([m for m in member_ids if m in public_ids], public_ids, appointments)
     items: list[Item] = []
-    owners: list[tuple[int, str, object]] = []  # (member, what, which) per item, in order
+    # What each item covers, in step with ``items``: the member, and (kind, key) of each record in it.
+    covers: list[tuple[int, list[tuple[str, object]]]] = []
     for member_id, record in opened.items():
         assert record.profile is not None
         profile = record.profile
+        version = _version(profile.name, profile.email, profile.phone, profile.date_of_birth, profile.gender,
+                           profile.postal_code, profile.country, profile.region)  # fmt: skip
         items.append(
-            Item(
-                member_id,
-                frozenset({"contact", "demographic"}),
-                ref=f"profile:{record.public_id}",
-                version=_version(
-                    profile.name,
-                    profile.email,
-                    profile.phone,
-                    profile.date_of_birth,
-                    profile.gender,
-                    profile.postal_code,
-                    profile.country,
-                    profile.region,
-                ),
-            )
+            Item(member_id, frozenset({"contact", "demographic"}), ref=f"profile:{record.public_id}", version=version)
         )
-        owners.append((member_id, "profile", None))
-        for coverage in record.coverages:
+        covers.append((member_id, [("profile", None)]))
+        if record.coverages:
             items.append(
-                Item(member_id, frozenset({"insurance"}), ref=f"coverage:{coverage.ref}", version=_version(coverage))
+                Item(
+                    member_id,
+                    frozenset({"insurance"}),
+                    ref=f"coverages:{record.public_id}",
+                    version=_version(record.coverages),
+                )
             )
-            owners.append((member_id, "coverage", coverage.ref))
+            covers.append((member_id, [("coverage", c.ref) for c in record.coverages]))
+        # The care history in one item per kind of sensitivity: a visit that needs a consent stands
+        # or falls with the others of its kind, and the rest do not wait on it.
+        groups: dict[frozenset[str], list[tuple[str, object, object]]] = defaultdict(list)
         for appointment_id, booked in record.bookings.items():
-            items.append(
-                Item(
-                    member_id,
-                    frozenset({"medical", "insurance"} if booked.plan_slug else {"medical"}),
-                    frozenset(booked.tags),
-                    ref=f"appointment:{appointment_id}",
-                    version=_version(booked),
-                )
-            )
-            owners.append((member_id, "booking", appointment_id))
+            groups[frozenset(booked.tags)].append(("booking", appointment_id, booked))
         for index, visit in enumerate(record.visits):
+            groups[frozenset(visit.tags)].append(("visit", index, visit))
+        for tags, group in groups.items():
+            paid = any(isinstance(value, Booked) and value.plan_slug for _, _, value in group)
             items.append(
                 Item(
                     member_id,
-                    frozenset({"medical"}),
-                    frozenset(visit.tags),
-                    ref=f"visit:{visit.appointment_id or index}",
-                    version=_version(visit),
+                    frozenset({"medical", "insurance"} if paid else {"medical"}),
+                    tags,
+                    ref=f"care:{record.public_id}:{','.join(sorted(tags))}",
+                    version=_version([value for _, _, value in group]),
                 )
             )
-            owners.append((member_id, "visit", index))
+            covers.append((member_id, [(kind, key) for kind, key, _ in group]))
     decisions = (
         disclose(actor_user_id=actor_user_id, recipient=recipient, purpose=purpose, items=items) if items else []
     )
     refused: dict[int, set[tuple[str, object]]] = defaultdict(set)
-    for (member_id, what, which), decision in zip(owners, decisions, strict=True):
+    for (member_id, covered), decision in zip(covers, decisions, strict=True):
         if not decision.allowed:
-            refused[member_id].add((what, which))
+            refused[member_id].update(covered)
     kept: list[MemberRecord] = []
     for member_id, record in opened.items():
         out = refused.get(member_id, set())
