@@ -10,10 +10,10 @@ reference points at one, so the bundle stands on its own.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from fhir.resources.R4B import get_fhir_model_class
@@ -45,6 +45,12 @@ GENDER = {"female": "female", "male": "male", "nonbinary": "other"}
 def resource_id(kind: str, key: object) -> str:
     """The stable id of one resource: a name-based UUID of its kind and public key."""
     return str(uuid.uuid5(NAMESPACE, f"{kind}:{key}"))
+
+
+@lru_cache(maxsize=4096)
+def shared_id(kind: str, key: str) -> str:
+    """``resource_id`` of a directory entry, which many bundles name: computed once."""
+    return resource_id(kind, key)
 
 
 def urn(resource_id_: str) -> str:
@@ -93,13 +99,13 @@ def _address(
 
 
 def _indigomed(builder: BundleBuilder) -> str:
-    rid = resource_id("organization", "indigomed")
+    rid = shared_id("organization", "indigomed")
     builder.add({"resourceType": "Organization", "id": rid, "name": "IndigoMed"})
     return rid
 
 
 def _billing_department(builder: BundleBuilder, parent: str) -> str:
-    rid = resource_id("organization", "indigomed-billing")
+    rid = shared_id("organization", "indigomed-billing")
     builder.add(
         {
             "resourceType": "Organization",
@@ -115,7 +121,7 @@ def _practitioner(builder: BundleBuilder, directory: Directory, practitioner_id:
     doctor = directory.doctors.get(practitioner_id)
     if doctor is None:
         return None
-    rid = resource_id("practitioner", doctor.slug)
+    rid = shared_id("practitioner", doctor.slug)
     resource: dict[str, Any] = {
         "resourceType": "Practitioner",
         "id": rid,
@@ -136,7 +142,7 @@ def _facility(
     if place is None:
         return None
     address = _address(place.street, place.city, place.region, place.postal_code, place.country)
-    organization_id = resource_id("facility", place.slug)
+    organization_id = shared_id("facility", place.slug)
     organization: dict[str, Any] = {
         "resourceType": "Organization",
         "id": organization_id,
@@ -148,7 +154,7 @@ def _facility(
     if place.phone:
         organization["telecom"] = [{"system": "phone", "value": place.phone, "use": "work"}]
     builder.add(organization)
-    location_id = resource_id("location", place.slug)
+    location_id = shared_id("location", place.slug)
     builder.add(
         {
             "resourceType": "Location",
@@ -221,7 +227,7 @@ def _plan_coverage(builder: BundleBuilder, directory: Directory, patient: dict[s
     rid = resource_id("plan-coverage", f"{patient['reference']}:{slug}")
     carrier = directory.plan_carriers.get(slug)
     if carrier is not None:
-        carrier_id = resource_id("carrier", carrier.slug)
+        carrier_id = shared_id("carrier", carrier.slug)
         builder.add(
             {
                 "resourceType": "Organization",
@@ -481,8 +487,9 @@ SHARED = frozenset({"Practitioner", "Organization", "Location"})
 
 class Validator:
     """Checks many bundles of one export against the FHIR models: each bundle's envelope and each of
-    its resources, except that a shared resource (a practitioner, facility or carrier, built from the
-    same directory row for every member) is checked the first time its exact content is seen."""
+    its resources, except that a shared resource (a practitioner, facility or carrier) is checked the
+    first time its id is seen: within one export it is built from the same directory row, loaded once
+    (``sources.Directory``), for every member, so the same id is the same content."""
 
     def __init__(self) -> None:
         self._seen: set[str] = set()
@@ -494,12 +501,10 @@ class Validator:
             resource = entry["resource"]
             kind = resource["resourceType"]
             if kind in SHARED:
-                # Keyed by content, so that a changed entry is checked again.
-                key = json.dumps(resource, sort_keys=True)
-                if key in self._seen:
+                if resource["id"] in self._seen:
                     continue
                 get_fhir_model_class(kind).model_validate(resource)
-                self._seen.add(key)
+                self._seen.add(resource["id"])
             else:
                 get_fhir_model_class(kind).model_validate(resource)
 
