@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "indigomed.security",
     "indigomed.messaging",
     "indigomed.privacy",
+    "indigomed.rights",
     "indigomed.interop",
     "indigomed.demo",
 ]
@@ -275,6 +276,9 @@ if PRODUCTION:
         "INDIGOMED_KEKS": (envsecret("INDIGOMED_KEKS"), "the key-encryption keys that open members' data"),
         "INDIGOMED_LOOKUP_KEY": (envsecret("INDIGOMED_LOOKUP_KEY"), "the key every sign-in address is found by"),
         "SITE_URL": (env("SITE_URL"), "the public address used in links in e-mails"),
+        # The folder defaults reach no phone and no letter box: production names its carriers.
+        "SMS_BACKEND": (env("SMS_BACKEND"), "the SMS provider's backend, or the folder a gateway reads"),
+        "LETTER_BACKEND": (env("LETTER_BACKEND"), "the mail house's backend, or the folder it collects"),
         # collectstatic itself loads these settings, so it is the one command that may run before.
         "collected static files": (
             (STATIC_ROOT / "staticfiles.json").exists() or sys.argv[1:2] == ["collectstatic"],
@@ -298,6 +302,10 @@ if PRODUCTION:
     _site = urlsplit(SITE_URL.strip())
     if _site.scheme != "https" or not _site.hostname:
         _unusable.append(f"SITE_URL must be the site's https:// address, not {SITE_URL!r}")
+    # A folder backend in production is a spool a gateway or a mail house reads (smsd, a print
+    # shop's pick-up): it must be that named folder, not the development one under var/.
+    if "Folder" in env("SMS_BACKEND") + env("LETTER_BACKEND") and not env("INDIGOMED_MESSAGES_DIR"):
+        _unusable.append("INDIGOMED_MESSAGES_DIR must name the spool folder the folder SMS or letter backend writes to")
     if _unusable:
         raise ImproperlyConfigured("IndigoMed will not start in production: " + "; ".join(_unusable))
 
@@ -307,7 +315,7 @@ MAX_REQUEST_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
 # LEGAL-1: the privacy office uploads legal demands of up to 20 MB (privacy.office), plus the
 # form's other fields; every other page and the API keep the small limit above.
 MAX_UPLOAD_REQUEST_BYTES = envint("MAX_UPLOAD_REQUEST_BYTES", 21 * 1024 * 1024)
-OFFICE_UPLOAD_VIEWS = {"office:record_demand"}
+OFFICE_UPLOAD_VIEWS = {"office:record_demand", "rights_office:enter", "api:office_enter_request"}
 # Browser features the site never uses, off for its pages and anything they embed.
 PERMISSIONS_POLICY = env(
     "PERMISSIONS_POLICY",
@@ -392,4 +400,29 @@ INDIGOMED |= {
     # Reminders before a visit when the practice sets none, and the follow-up after it.
     "DEFAULT_REMINDER_OFFSETS": env("DEFAULT_REMINDER_OFFSETS", "48h,2h"),
     "FOLLOW_UP_AFTER_HOURS": envint("FOLLOW_UP_AFTER_HOURS", 24),
+}
+
+# --- Video visits (BOOK-7) ------------------------------------------------------------------
+# A remote visit's room, at the operator's video service: ``{room}`` becomes a name derived from
+# the appointment with the secret key, unguessable and naming nobody. The join page opens the
+# room only to the member and the practitioner, from a few minutes before the visit to its end.
+INDIGOMED |= {
+    "VIDEO_ROOM_URL": env("VIDEO_ROOM_URL", "https://meet.jit.si/IndigoMed-{room}"),
+    "VIDEO_JOIN_OPENS_MINUTES": envint("VIDEO_JOIN_OPENS_MINUTES", 15),
+}
+
+# --- The requests desk (rights) and contacting the privacy office (CONTACT-1) ----------------
+INDIGOMED |= {
+    # Where members write to the privacy office, shown on /privacy-office/ (the operator's own).
+    "PRIVACY_OFFICE_EMAIL": env("PRIVACY_OFFICE_EMAIL", "privacy@indigomed.test"),
+    "PRIVACY_OFFICE_ADDRESS": env("PRIVACY_OFFICE_ADDRESS", "IndigoMed Privacy Office, 1 Example Street, 75000 Paris"),
+    "PRIVACY_OFFICE_POSTAL_ADDRESS": env(
+        "PRIVACY_OFFICE_POSTAL_ADDRESS", "IndigoMed Privacy Office\nBP 00000\n75000 Paris\nFrance"
+    ),
+    # A scanned letter the office enters for a member: PDF, PNG or JPEG, at most this size.
+    "SCANNED_LETTER_MAX_BYTES": envint("SCANNED_LETTER_MAX_BYTES", 10 * 1024 * 1024),
+    # The desk's "due soon", and the days before a deadline the worker reminds the office (and once
+    # more when it has passed).
+    "REQUEST_DUE_SOON_DAYS": envint("REQUEST_DUE_SOON_DAYS", 7),
+    "REQUEST_REMINDER_DAYS": env("REQUEST_REMINDER_DAYS", "7,2"),
 }

@@ -5,9 +5,11 @@ from indigomed.accounts import views as account_views
 from indigomed.api import api
 from indigomed.directory import views as directory_views
 from indigomed.messaging import views as messaging_views
-from indigomed.privacy import office_events, office_views
+from indigomed.privacy import breach_views, marketing_views, office_events, office_views
 from indigomed.privacy import views as privacy_views
-from indigomed.scheduling import connect_views
+from indigomed.rights import urls as rights_urls
+from indigomed.rights import views as rights_views
+from indigomed.scheduling import connect_views, video_views
 from indigomed.scheduling import views as booking_views
 from indigomed.search import views as search_views
 from indigomed.web.admin_sign_in import admin_sign_in
@@ -34,6 +36,12 @@ office_patterns = (
         path("legal-demands/<uuid:public_id>/document", office_views.demand_document, name="demand_document"),
         path("partners", office_views.register_partner, name="register_partner"),
         path("events/", office_events.events, name="events"),
+        path("marketing/", marketing_views.marketing, name="marketing"),
+        path("incidents/", breach_views.incidents, name="incidents"),
+        path("incidents/<uuid:public_id>/", breach_views.incident, name="incident"),
+        path("incidents/<uuid:public_id>/tell", breach_views.tell, name="incident_tell"),
+        path("incidents/<uuid:public_id>/report", breach_views.report, name="incident_report"),
+        path("incidents/<uuid:public_id>/proof.pdf", breach_views.proof_pdf, name="incident_proof"),
     ],
     "office",
 )
@@ -49,6 +57,7 @@ urlpatterns = [
     path("appointments/<uuid:public_id>/cancel", booking_views.cancel, name="cancel_appointment"),
     path("appointments/<uuid:public_id>/reschedule", booking_views.reschedule, name="reschedule_appointment"),
     path("appointments/<uuid:public_id>/calendar.ics", booking_views.ics, name="appointment_ics"),
+    path("appointments/<uuid:public_id>/join", video_views.join, name="appointment_join"),
     path("me/", privacy_views.profile, name="my_profile"),
     path("me/insurance", privacy_views.add_insurance, name="my_insurance"),
     path("me/privacy/", privacy_views.privacy, name="my_privacy"),
@@ -61,6 +70,9 @@ urlpatterns = [
     path("messages/<uuid:public_id>/opt-out", messaging_views.marketing_opt_out, name="marketing_opt_out"),
     path("office/messages/", messaging_views.office_messages, name="office_messages"),
     path("office/messages/<uuid:public_id>/retry", messaging_views.office_retry, name="office_message_retry"),
+    path("me/requests/", include(rights_urls.member_patterns)),
+    path("office/requests/", include(rights_urls.office_patterns)),
+    path("privacy-office/", rights_views.contact, name="privacy_office_contact"),
     path("office/", include(office_patterns)),
     path("accounts/parental-consent/<str:token>/", account_views.parental_consent, name="parental_consent"),
     path("accounts/", include("allauth.urls")),

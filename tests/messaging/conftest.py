@@ -18,12 +18,19 @@ from aiosmtpd.controller import Controller
 @dataclass
 class Inbox:
     """What the server accepted; it answers "451 try later" to the first ``refuse`` deliveries
-    (all of them when ``refuse`` is negative)."""
+    (all of them when ``refuse`` is negative), and "550 no such mailbox" to the ``unknown``."""
 
     refuse: int = 0
+    unknown: set[str] = field(default_factory=set)
     received: list[EmailMessage] = field(default_factory=list)
     refused: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
+        if address in self.unknown:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:
         with self.lock:

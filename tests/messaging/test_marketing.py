@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -47,3 +49,35 @@ def test_one_click_stops_marketing_without_signing_in_and_a_preview_changes_noth
     assert Message.objects.filter(kind="marketing", status="withdrawn").count() == 1
     assert send_marketing_message(officer=people.officer, subject="IndigoMed: again", body="Again.") == 0
     assert anyone.post("/messages/00000000-0000-4000-8000-000000000000/opt-out").status_code == 404
+
+
+def test_the_office_writes_marketing_on_its_page_and_a_second_submit_sends_nothing_more(people, smtp) -> None:  # noqa: F811
+    """USE-1, MSG-2: the office's page sends to authorized members once per form, lists what was
+    sent, refuses a subject that names care, and is the office's alone."""
+    authorize(people.new_york, INDIGOMED, ["marketing"], ["contact"])
+    office = Client()
+    office.force_login(people.officer)
+    page = office.get("/office/marketing/")
+    assert page.status_code == 200
+    campaign = page.context["form"].initial["campaign"]
+    form = {"subject": "IndigoMed: our archive of opening hours", "body": "We open on Saturdays.", "campaign": campaign}
+    assert office.post("/office/marketing/", form).status_code == 302
+    again = office.post("/office/marketing/", form)
+    assert again.status_code == 409 and "already sent" in again.content.decode()
+    deliver_until_idle(now=timezone.now())
+    assert [m["To"] for m in smtp.received] == [address_of(people.new_york)]
+    listed = office.get("/office/marketing/").content.decode()
+    assert str(campaign) in listed and "We open on Saturdays" not in listed
+
+    medical = {**form, "subject": "IndigoMed: free HIV screening", "campaign": uuid.uuid4()}
+    refused = office.post("/office/marketing/", medical)
+    assert refused.status_code == 400 and "must not name care" in refused.content.decode()
+    too_long = {**form, "body": "x" * 5001, "campaign": uuid.uuid4()}
+    assert office.post("/office/marketing/", too_long).status_code == 400
+    assert Message.objects.filter(kind="marketing").count() == 1
+
+    member = Client()
+    member.force_login(people.new_york)
+    assert member.get("/office/marketing/").status_code == 403
+    assert member.post("/office/marketing/", {**form, "campaign": uuid.uuid4()}).status_code == 403
+    assert Message.objects.filter(kind="marketing").count() == 1

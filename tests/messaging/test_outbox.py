@@ -145,6 +145,17 @@ def test_a_server_refusing_forever_makes_a_dead_letter_the_office_sees_and_can_r
     assert message.status == "sent" and len(smtp.received) == 1
 
 
+def test_a_mailbox_the_server_says_does_not_exist_is_a_dead_letter_at_once(world, smtp) -> None:
+    """MSG-1: a permanent refusal (5xx) is not retried for days; the office sees it straight away,
+    and the other members' messages still go."""
+    smtp.unknown = {address_of(world.member)}
+    send_to_member(member_id=world.member.pk, subject="IndigoMed: hello", body="Text.", reason="notice-test")
+    deliver_until_idle(now=timezone.now())
+    message = Message.objects.get()
+    assert (message.status, message.attempts, message.delivered_at, smtp.received) == ("dead", 1, None, [])
+    assert message.last_error == "SMTPRecipientsRefused 550 permanent"
+
+
 def test_a_message_claimed_by_a_worker_that_died_goes_later_with_the_same_message_id(world, smtp) -> None:
     """MSG-1: a claim lapses; another worker then sends the message, with the Message-ID it always had."""
     send_to_member(member_id=world.member.pk, subject="IndigoMed: hello", body="Text.", reason="notice-test")

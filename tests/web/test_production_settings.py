@@ -27,6 +27,9 @@ def production_env(var_dir: Path, **overrides: str | None) -> dict[str, str]:
         INDIGOMED_KEKS=f"k1:{KEY}",
         INDIGOMED_LOOKUP_KEY=KEY,
         SITE_URL="https://care.example.test",
+        SMS_BACKEND="indigomed.messaging.channels.FolderSMSBackend",
+        LETTER_BACKEND="indigomed.messaging.channels.FolderLetterBackend",
+        INDIGOMED_MESSAGES_DIR=str(var_dir / "mail-house-pickup"),
     )
     for name, value in overrides.items():
         if value is None:
@@ -53,7 +56,9 @@ def test_production_starts_with_everything_it_needs(var_dir: Path) -> None:
     assert "started" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["EMAIL_HOST", "INDIGOMED_KEKS", "INDIGOMED_LOOKUP_KEY", "SITE_URL"])
+@pytest.mark.parametrize(
+    "missing", ["EMAIL_HOST", "INDIGOMED_KEKS", "INDIGOMED_LOOKUP_KEY", "SITE_URL", "SMS_BACKEND", "LETTER_BACKEND"]
+)
 def test_production_refuses_to_start_without(var_dir: Path, missing: str) -> None:
     """SEC-1: no e-mail (reset links) printed to the logs, no 500 at the first sign-in."""
     result = start(production_env(var_dir, **{missing: None}), "-c", START)
@@ -61,6 +66,13 @@ def test_production_refuses_to_start_without(var_dir: Path, missing: str) -> Non
     assert "will not start in production without" in result.stderr
     assert missing in result.stderr.splitlines()[-1]
     assert "started" not in result.stdout
+
+
+def test_production_refuses_a_folder_backend_writing_to_the_development_folder(var_dir: Path) -> None:
+    """MSG-1: texts and letters written under var/ would reach nobody; a spool folder must be named."""
+    result = start(production_env(var_dir, INDIGOMED_MESSAGES_DIR=None), "-c", START)
+    assert result.returncode != 0
+    assert "INDIGOMED_MESSAGES_DIR" in result.stderr.splitlines()[-1]
 
 
 def test_production_refuses_to_start_without_collected_static_files(var_dir: Path) -> None:

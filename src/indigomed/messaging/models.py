@@ -95,3 +95,17 @@ class MarketingOptOut(models.Model):
 
     def __str__(self) -> str:
         return f"member {self.member_id} opted out of marketing"
+
+
+class MarketingCampaign(models.Model):
+    """One marketing message the privacy office sent: its reference is unique, so a form submitted
+    twice sends once. It names no member and keeps no text: the outbox rows hold those, sealed."""
+
+    ref = models.UUIDField(unique=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+    sent_by_id = models.BigIntegerField()
+    authorized = models.PositiveIntegerField(help_text="Members whose authorization covers marketing")
+    queued = models.PositiveIntegerField(help_text="Of those, members who had not opted out")
+
+    def __str__(self) -> str:
+        return f"marketing campaign {self.ref}"

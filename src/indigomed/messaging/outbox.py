@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import logging
 import os
+import smtplib
 import socket
 import time
 import uuid
@@ -229,6 +230,9 @@ def _deliver_one(
             tally.withdrawn += 1
             return
         way = route(choice, sign_in_address=contact.email)
+        if context.get("by_post"):
+            # Asked for on paper (an accounting): a letter to the member's own postal address, or held.
+            way = Route(channels.LETTER, choice.postal_address) if choice.postal_address else None
     if way is None:
         # RIGHT-CONFCOMM: no allowed way has an address; the office sees it, nothing goes another way.
         _finish(row, worker, now, Status.HELD, Outcome.HELD, "", "no allowed channel has an address")
@@ -344,12 +348,24 @@ def _finish(row: Message, worker: str, now: dt.datetime, status: str, outcome: s
             log_accesses([_access(row, channel)])
 
 
+def _smtp_code(exc: Exception) -> int | None:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        # One recipient a message: its refusal is the server's answer.
+        codes = [code for code, _ in exc.recipients.values()]
+        return max(codes) if codes else None
+    code = getattr(exc, "smtp_code", None)
+    return code if isinstance(code, int) else None
+
+
 def _failed(row: Message, worker: str, now: dt.datetime, channel: str, exc: Exception) -> None:
     # The error's class and SMTP code only: an exception's text may quote the address.
-    code = getattr(exc, "smtp_code", None)
-    detail = f"{type(exc).__name__}{f' {code}' if code else ''}"
+    code = _smtp_code(exc)
+    # RFC 5321 4.2.1: a 5yz reply is permanent; sending the same message again would be refused
+    # again, so it goes to the office's dead letters at once instead of after every retry.
+    permanent = code is not None and 500 <= code < 600
+    detail = f"{type(exc).__name__}{f' {code}' if code else ''}{' permanent' if permanent else ''}"
     attempts = Message.objects.filter(pk=row.pk).values_list("attempts", flat=True).first() or 1
-    dead = attempts >= int(product_setting("MESSAGE_MAX_ATTEMPTS"))
+    dead = permanent or attempts >= int(product_setting("MESSAGE_MAX_ATTEMPTS"))
     base = int(product_setting("MESSAGE_RETRY_BASE_SECONDS"))
     wait = min(base * 2 ** (attempts - 1), int(product_setting("MESSAGE_RETRY_CAP_SECONDS")))
     with transaction.atomic():

@@ -32,11 +32,13 @@ class Rendered:
 def _context(context: dict[str, Any]) -> dict[str, Any]:
     values = dict(context)
     values["site"] = settings.SITE_URL
-    if "link" in values:
-        values["link"] = settings.SITE_URL + str(values["link"])
+    for name in ("link", "join"):
+        if name in values:
+            values[name] = settings.SITE_URL + str(values[name])
     zone = ZoneInfo(str(values.get("timezone") or "UTC"))
-    if values.get("effective_on"):
-        values["effective_on"] = dt.date.fromisoformat(str(values["effective_on"]))
+    for name in ("effective_on", "due_on", "new_due_on"):
+        if values.get(name):
+            values[name] = dt.date.fromisoformat(str(values[name]))
     for name in ("starts_at", "previous_starts_at"):
         if values.get(name):
             values[name] = dt.datetime.fromisoformat(str(values[name])).astimezone(zone)

@@ -11,22 +11,23 @@ is logged for them.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from indigomed.conf import product_setting
 from indigomed.directory.models import Facility
 from indigomed.directory.reminders import parse_offsets
-from indigomed.errors import Invalid, NotFound
+from indigomed.errors import Conflict, Invalid, NotFound
 from indigomed.messaging import outbox
 from indigomed.messaging.channels import CHANNELS, LETTER, SMS
-from indigomed.messaging.models import MarketingOptOut, Message
+from indigomed.messaging.models import MarketingCampaign, MarketingOptOut, Message
 from indigomed.messaging.phones import normalize_phone
 from indigomed.messaging.routing import Choice
 from indigomed.records.queries import booking_details, contact_preferences_of
@@ -132,6 +133,67 @@ def queue_transfer_notice(
     )
 
 
+def queue_breach_notice(
+    *,
+    member_ids: Iterable[int],
+    summary_en: str,
+    summary_fr: str,
+    discovered_on: dt.date,
+    about_ref: str,
+    actor_user_id: int,
+) -> int:
+    """Queue the notice of a breach (SEC-3) to each affected member, in their language and the way
+    they chose; the office's proof is each one's delivery (``queries.deliveries_about``)."""
+    return len(
+        outbox.enqueue(
+            member_ids=member_ids,
+            kind="breach-notice",
+            context={"summary_en": summary_en, "summary_fr": summary_fr, "effective_on": discovered_on.isoformat()},
+            about_ref=about_ref,
+            actor_user_id=actor_user_id,
+        )
+    )
+
+
+# --- Members' requests (rights) -----------------------------------------------------------------
+
+REQUEST_KINDS = (
+    "request-received",
+    "request-in-review",
+    "request-extended",
+    "request-concluded",
+    "request-accounting-letter",
+    "request-due",
+)
+
+
+def queue_request_message(
+    *,
+    member_id: int,
+    kind: str,
+    context: dict[str, Any],
+    about_ref: str,
+    actor_user_id: int | None = None,
+    by_post: bool = False,
+) -> None:
+    """A message about a request on the desk, in the caller's transaction: to the member (what
+    happened to their request) or to a privacy officer (``request-due``: a deadline is near).
+
+    ``by_post``: the member asked for this answer on paper; it goes as a letter to the postal
+    address of their contact choice (``/me/contact/``), and is held for the office when they have
+    none, never sent another way.
+    """
+    if kind not in REQUEST_KINDS:
+        raise ValueError(f"Unknown request message {kind!r}.")
+    outbox.enqueue(
+        member_ids=[member_id],
+        kind=kind,
+        context=dict(context, by_post=True) if by_post else context,
+        about_ref=about_ref,
+        actor_user_id=actor_user_id,
+    )
+
+
 # --- Appointments (MSG-1) -----------------------------------------------------------------------
 
 _APPOINTMENT_KINDS = ("booking-confirmation", "reminder", "rescheduled", "referral")
@@ -155,6 +217,12 @@ def _appointment_context(appointment: Any) -> dict[str, Any]:
         "discreet": _discreet(appointment),
         "link": reverse("appointment", args=[appointment.public_id]),
     }
+    if appointment.visit_type.is_remote:
+        # BOOK-7: the join link goes where the member's messages go, and opens nothing unsigned.
+        context |= {
+            "join": reverse("appointment_join", args=[appointment.public_id]),
+            "join_opens": int(product_setting("VIDEO_JOIN_OPENS_MINUTES")),
+        }
     if not context["discreet"]:
         context |= {
             "practitioner": role.practitioner.display_name,
@@ -216,23 +284,43 @@ def queue_appointment_messages(*, appointment: Any, event: str, actor_user_id: i
 # --- Marketing (MSG-2) -------------------------------------------------------------------------
 
 
-def send_marketing(*, authorized_member_ids: Iterable[int], subject: str, body: str, actor_user_id: int) -> int:
+def send_marketing(
+    *, authorized_member_ids: Iterable[int], subject: str, body: str, actor_user_id: int, campaign: uuid.UUID
+) -> int:
     """Queue a marketing message to members whose marketing authorization the caller has had
     confirmed by the decision point (``privacy.marketing``); those who opted out are left out.
 
     Each message carries a link (and RFC 8058 headers) that stops marketing in one click,
-    without signing in. Returns how many were queued.
+    without signing in. Returns how many were queued. ``Conflict`` when ``campaign`` was already
+    sent: the unique row is taken first, so a concurrent second submit waits, then finds it.
     """
+    authorized = list(authorized_member_ids)
     opted_out = set(MarketingOptOut.objects.values_list("member_id", flat=True))
-    return len(
-        outbox.enqueue(
-            member_ids=[m for m in authorized_member_ids if m not in opted_out],
-            kind=outbox.MARKETING,
-            template="marketing",
-            context={"subject": subject, "body": body},
-            actor_user_id=actor_user_id,
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                row = MarketingCampaign.objects.create(
+                    ref=campaign, sent_by_id=actor_user_id, authorized=len(authorized), queued=0
+                )
+        except IntegrityError as exc:
+            raise Conflict("This message was already sent.") from exc
+        row.queued = len(
+            outbox.enqueue(
+                member_ids=[m for m in authorized if m not in opted_out],
+                kind=outbox.MARKETING,
+                template="marketing",
+                context={"subject": subject, "body": body},
+                actor_user_id=actor_user_id,
+                about_ref=f"marketing:{campaign}",
+            )
         )
-    )
+        row.save(update_fields=["queued"])
+    return row.queued
+
+
+def marketing_campaigns(limit: int = 20) -> list[MarketingCampaign]:
+    """The marketing messages sent, newest first, with how many members each reached."""
+    return list(MarketingCampaign.objects.order_by("-sent_at")[:limit])
 
 
 def opt_out_of_marketing(*, message_public_id: str) -> bool:

@@ -15,6 +15,7 @@ from indigomed.policy_file import MEMBER_SECTIONS, jurisdiction_chain, parse_mem
 from indigomed.policy_file import Lines as _Lines
 from indigomed.policy_file import check_keys as _check_keys
 from indigomed.policy_file import fail as _fail
+from indigomed.privacy.breach_rules import BreachRule, parse_breach_rules
 from indigomed.privacy.errors import PolicyError
 
 NOTICE_KEYS = {
@@ -23,6 +24,11 @@ NOTICE_KEYS = {
     "accounting_answer_days": int,
     "amendment_answer_days": int,
     "access_answer_days": int,
+    "restriction_answer_days": int,
+    "question_answer_days": int,
+    "accounting_free_every_days": int,
+    "accounting_fee_cents": int,
+    "accounting_fee_currency": str,
     "access_fee": str,
     "minimum_member_age": int,
     "ledger_retention_days": int,
@@ -34,6 +40,15 @@ FLOOR_DIRECTION = {
     "accounting_answer_days": "at_most",
     "amendment_answer_days": "at_most",
     "access_answer_days": "at_most",
+    "restriction_answer_days": "at_most",
+    "question_answer_days": "at_most",
+    # The requests desk (rights): one extension's length where the law allows one; how often an
+    # accounting is free (a shorter window gives more free ones, 0: always free).
+    "accounting_extension_days": "at_most",
+    "amendment_extension_days": "at_most",
+    "access_extension_days": "at_most",
+    "restriction_extension_days": "at_most",
+    "accounting_free_every_days": "at_most",
     "minimum_member_age": "at_least",
     "parental_consent_age": "at_least",
     "ledger_retention_days": "at_least",
@@ -74,6 +89,7 @@ JURISDICTION_KEYS = {
     "authorization_tags": list,
     "consent_purposes": list,
     "floors": dict,
+    "breach": list,
 }
 TOP_KEYS = {"version", "notice", "categories", "tags", "recipients", "practice_views", "purposes", "jurisdictions"}
 # Sections another module of the room reads and checks itself: [copies] (``privacy.copies``).
@@ -111,6 +127,8 @@ class Jurisdiction:
     authorization_tags: frozenset[str]
     consent_purposes: frozenset[str]
     floors: dict[str, int]
+    # Its own and its ancestors' breach clocks (SEC-3), the farthest first.
+    breach: tuple[BreachRule, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -350,9 +368,11 @@ def _fold(code: str, specs: dict[str, dict[str, Any]], source: str, lines: _Line
     consent_tags: set[str] = set()
     authorization_tags: set[str] = set()
     consent_purposes: set[str] = set()
+    breach: list[BreachRule] = []
     for link in chain:
         spec = specs[link]
         floors.update(spec.get("floors", {}))
+        breach.extend(parse_breach_rules(link, spec.get("breach", []), source, lines))
         consent_tags.update(spec.get("consent_tags", []))
         authorization_tags.update(spec.get("authorization_tags", []))
         consent_purposes.update(spec.get("consent_purposes", []))
@@ -364,6 +384,7 @@ def _fold(code: str, specs: dict[str, dict[str, Any]], source: str, lines: _Line
         authorization_tags=frozenset(authorization_tags),
         consent_purposes=frozenset(consent_purposes),
         floors=floors,
+        breach=tuple(breach),
     )
 
 

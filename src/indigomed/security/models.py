@@ -79,3 +79,76 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.subject_ref}"
+
+
+class Incident(models.Model):
+    """A breach the privacy office records (SEC-3): what happened, when it was found, what it
+    touched, and how the affected members are found. Its texts describe the incident, never a
+    person; they are what the affected members are told, in their language."""
+
+    class Scope(models.TextChoices):
+        PLATFORM = "platform", "IndigoMed's own stores: every member"
+        RECIPIENT = "recipient", "A recipient's copy: the members disclosed to it"
+        ACCOUNT = "account", "An account used by someone else: the members it looked at"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    summary_en = models.TextField(max_length=2000, help_text="What happened, in English, as members read it")
+    summary_fr = models.TextField(max_length=2000, help_text="What happened, in French, as members read it")
+    systems = models.CharField(max_length=200, help_text="Which systems were involved")
+    categories = models.JSONField(help_text="The policy's categories of information involved")
+    occurred_from = models.DateTimeField()
+    occurred_until = models.DateTimeField()
+    discovered_at = models.DateTimeField()
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    scope_ref = models.CharField(max_length=80, blank=True, help_text="The recipient or account, as a reference")
+    recorded_by_id = models.BigIntegerField()
+    recorded_at = models.DateTimeField(default=timezone.now)
+    members_told_at = models.DateTimeField(null=True, blank=True, help_text="When the notices were queued")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(occurred_until__gte=models.F("occurred_from")), name="incident_window_in_order"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(discovered_at__gte=models.F("occurred_from")),
+                name="incident_found_after_it_began",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(scope__in=["platform", "recipient", "account"]), name="incident_scope_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"incident {self.public_id}"
+
+
+class IncidentMember(models.Model):
+    """One member an incident affected and where they live (which clocks apply). The notice to
+    them is the outbox message about ``incident:<id>``, whose delivery is the proof. References only."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="affected")
+    member_id = models.BigIntegerField()
+    jurisdiction = models.CharField(max_length=20)
+    place = models.CharField(max_length=12, help_text="Country and region, e.g. US-FL")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["incident", "member_id"], name="incident_member_once")]
+
+    def __str__(self) -> str:
+        return f"member {self.member_id} in {self.incident_id}"
+
+
+class IncidentReport(models.Model):
+    """A notification made outside the platform (the CNIL, a regulator, the media), as the office
+    recorded it: to whom, when, and the reference the receiver gave."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="reports")
+    audience = models.CharField(max_length=200)
+    reported_at = models.DateTimeField()
+    reference = models.CharField(max_length=120)
+    recorded_by_id = models.BigIntegerField()
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"report of {self.incident_id} to {self.audience}"

@@ -1,0 +1,75 @@
+"""Forms of the privacy office's breach pages (SEC-3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+from indigomed.privacy.breaches import REFERENCE_MAX, SUMMARY_MAX, SYSTEMS_MAX
+from indigomed.privacy.policy import current_policy
+from indigomed.security.models import Incident
+from indigomed.text import PlainTextField
+
+# Nothing IndigoMed holds predates it: an earlier year is a typing slip, not an incident.
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+_LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+class When(forms.DateTimeField):
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(input_formats=_LOCAL, **kwargs)
+
+    def clean(self, value: Any) -> dt.datetime:
+        when: dt.datetime = super().clean(value)
+        if when < EARLIEST:
+            raise forms.ValidationError(f"Give a time after {EARLIEST:%Y}.")
+        return when
+
+
+class IncidentForm(forms.Form):
+    summary_en = PlainTextField(
+        max_length=SUMMARY_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="What happened (English)",
+        help_text="What the affected members read: the nature and extent of it. Name no person.",
+    )
+    summary_fr = PlainTextField(
+        max_length=SUMMARY_MAX, widget=forms.Textarea(attrs={"rows": 4}), label="What happened (French)"
+    )
+    systems = PlainTextField(max_length=SYSTEMS_MAX, label="Systems involved")
+    categories = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        label="Information involved",
+        error_messages={"required": "Name the information the incident involved."},
+    )
+    occurred_from = When(label="It began")
+    occurred_until = When(label="It ended (now, if still going on)")
+    discovered_at = When(label="It was discovered")
+    scope = forms.ChoiceField(choices=Incident.Scope.choices, widget=forms.RadioSelect, label="What it touched")
+    recipient_ref = PlainTextField(
+        required=False, max_length=80, label="The recipient (its reference, as in the ledger)"
+    )
+    account_email = forms.EmailField(required=False, label="The account (its sign-in address)")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["categories"]
+        assert isinstance(field, forms.ChoiceField)
+        choices: list[tuple[str, str]] = sorted(current_policy().categories.items(), key=lambda kv: kv[1])
+        field.choices = choices
+
+
+class ReportForm(forms.Form):
+    audience = forms.ChoiceField(label="Reported to")
+    reported_at = When(label="When")
+    reference = PlainTextField(max_length=REFERENCE_MAX, label="Their reference")
+
+    def __init__(self, *args: Any, audiences: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["audience"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(a, a) for a in audiences]

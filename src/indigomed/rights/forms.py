@@ -1,0 +1,122 @@
+"""Forms of the requests desk: what members sign and send, and what the privacy office enters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+from indigomed.rights.models import Accounting, Request
+from indigomed.rights.services import MAX_SIGNED_NAME, MAX_TEXT
+from indigomed.text import PlainTextField
+
+# A date field takes four-digit years only: year 1 and 9999 are typing mistakes, refused beside the field.
+EARLIEST_DAY = dt.date(1900, 1, 1)
+LATEST_DAY = dt.date(2999, 12, 31)
+
+
+class _Signed(forms.Form):
+    signed_name = PlainTextField(
+        max_length=MAX_SIGNED_NAME, label="Your full name, as your signature", help_text="Given and family name."
+    )
+    consent = forms.BooleanField(
+        label="I sign this request, dated today.",
+        error_messages={"required": "Tick the box that says you sign this request."},
+    )
+
+
+class RequestForm(_Signed):
+    """A written request of any kind, signed online."""
+
+    text = PlainTextField(
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        label="What you are asking for",
+        help_text="Say what you want and, for an amendment, which record and why.",
+    )
+
+
+class QuestionForm(_Signed):
+    """A question to the privacy office (CONTACT-1), tracked like a request."""
+
+    text = PlainTextField(max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 6}), label="Your question")
+
+
+def _day(label: str) -> forms.DateField:
+    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def _in_range(value: dt.date) -> dt.date:
+    if not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise forms.ValidationError("Give a date with a four-digit year, such as 2024-01-31.")
+    return value
+
+
+class AccountingForm(_Signed):
+    asked_from = _day("From")
+    asked_until = _day("Until (inclusive)")
+    delivery = forms.ChoiceField(choices=Accounting.Delivery.choices, widget=forms.RadioSelect, label="How")
+    accept_fee = forms.BooleanField(required=False, label="I accept the fee shown above.")
+
+    def clean_asked_from(self) -> dt.date:
+        return _in_range(self.cleaned_data["asked_from"])
+
+    def clean_asked_until(self) -> dt.date:
+        return _in_range(self.cleaned_data["asked_until"])
+
+
+class EnterForm(forms.Form):
+    """The privacy office enters a request a member made by letter or e-mail."""
+
+    member_email = forms.EmailField(label="The member's sign-in e-mail address")
+    kind = forms.ChoiceField(choices=Request.Kind.choices, label="What the member asks for")
+    channel = forms.ChoiceField(
+        choices=[(Request.Signature.LETTER, "A signed letter"), (Request.Signature.EMAIL, "An e-mail")],
+        label="How they wrote",
+    )
+    signed_on = _day("Date on the letter or e-mail")
+    text = PlainTextField(
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Text (the e-mail, or a summary of the letter)",
+    )
+    scan = forms.FileField(required=False, label="The scanned letter (PDF, PNG or JPEG)")
+
+    def clean_signed_on(self) -> dt.date:
+        return _in_range(self.cleaned_data["signed_on"])
+
+
+class AssignForm(forms.Form):
+    officer = forms.TypedChoiceField(coerce=int, label="Officer")
+
+    def __init__(self, *args: Any, officers: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["officer"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = officers
+
+
+class ExtendForm(forms.Form):
+    reason = PlainTextField(
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why more time is needed (told to the member)",
+    )
+
+
+class ConcludeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=[
+            (s.value, s.label) for s in (Request.State.FULFILLED, Request.State.PARTLY_FULFILLED, Request.State.DENIED)
+        ],
+        widget=forms.RadioSelect,
+        label="Answer",
+    )
+    reasons = PlainTextField(
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Reasons (told to the member; required unless fulfilled)",
+    )
