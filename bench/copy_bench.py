@@ -126,7 +126,7 @@ def make_members(prefix: str, count: int, visits: int, upcoming: int, roles: lis
         numbers = range(first, min(first + step, count))
         with transaction.atomic():
             users = User.objects.bulk_create(
-                [User(email=f"{prefix}-{n}@example.test", password="!") for n in numbers]  # noqa: S106 - unusable
+                [User(email=f"{prefix}-{n}@example.test", password="!") for n in numbers]
             )
             Member.objects.bulk_create([Member(user=u) for u in users])
             keys, vaults = [], {}
@@ -235,7 +235,7 @@ def bench_copy(rounds: int) -> None:
     fill_ledger(member_id, 2000)
     officer = User.objects.filter(email=f"{TAG}-officer").first()
     if officer is None:
-        officer = User.objects.create(email=f"{TAG}-officer", password="!")  # noqa: S106 - unusable
+        officer = User.objects.create(email=f"{TAG}-officer", password="!")
         PrivacyOfficer.objects.create(user=officer)
     build_copy(member_id)  # warm: templates, fonts, models
     totals, reads, fhirs, pdfs, floors = [], [], [], [], []

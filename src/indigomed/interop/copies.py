@@ -22,7 +22,7 @@ from indigomed.accounts.roles import load_actor
 from indigomed.errors import Invalid, NotFound
 from indigomed.interop import fhir
 from indigomed.interop.fhir import Left
-from indigomed.interop.models import CopyGiven
+from indigomed.interop.models import CopyGiven, FeeAccepted, Withholding
 from indigomed.interop.pdf import render_pdf
 from indigomed.interop.sources import Directory, bookings_of
 from indigomed.interop.withholding import active_withholdings
@@ -256,3 +256,24 @@ def open_copy(*, actor: User, copy_public_id: str, part: str) -> Download:
         raise NotFound("We could not find that copy.")
     door.log_own_copy_read(member_id=given.member_id, actor_user_id=actor.pk)
     return Download(content, content_type, f"indigomed-records-{given.given_at:%Y-%m-%d}.{extension}")
+
+
+def accept_fee(*, member_id: int, request_ref: str, fee: Fee) -> FeeAccepted:
+    """Keep the fee a member accepted when asking for a copy (in the caller's transaction)."""
+    return FeeAccepted.objects.create(
+        request_ref=request_ref, member_id=member_id, fee_cents=fee.cents, currency=fee.currency
+    )
+
+
+def accepted_fee(request_ref: str) -> FeeAccepted | None:
+    return FeeAccepted.objects.filter(request_ref=request_ref).first()
+
+
+def copy_for(request_ref: str) -> CopyGiven | None:
+    """The copy given for a request, if any (without its sealed contents)."""
+    return CopyGiven.objects.filter(request_ref=request_ref).defer("bundle", "pdf").first()
+
+
+def withheld_count(member_id: int) -> int:
+    """How many items clinicians withhold from the member's copies now."""
+    return Withholding.objects.filter(member_id=member_id, lifted_at__isnull=True).count()

@@ -111,3 +111,21 @@ class CopyGiven(models.Model):
 
     def __str__(self) -> str:
         return f"copy {self.public_id}"
+
+    @property
+    def fee_label(self) -> str:
+        return "free" if not self.fee_cents else f"{self.fee_cents / 100:.2f} {self.currency}"
+
+
+class FeeAccepted(models.Model):
+    """The fee a member was shown and accepted when asking for a copy through the desk (a request's
+    reference: ``request:<uuid>``), so the copy given for that request charges exactly that."""
+
+    request_ref = models.CharField(max_length=80, unique=True)
+    member_id = models.BigIntegerField()
+    fee_cents = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3)
+    accepted_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"fee accepted for {self.request_ref}"

@@ -44,6 +44,7 @@ class FulfilmentStep(Protocol):
 STEPS: Mapping[str, str] = MappingProxyType(
     {
         Request.Kind.ACCOUNTING: "indigomed.rights.accountings.fulfil_accounting",
+        Request.Kind.ACCESS: "indigomed.rights.access.fulfil_access",
     }
 )
 

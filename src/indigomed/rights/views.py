@@ -11,7 +11,8 @@ from django.shortcuts import redirect, render
 
 from indigomed.accounts.roles import actor_of
 from indigomed.conf import product_setting
-from indigomed.rights import accountings, queries, services
+from indigomed.rights import access, accountings, queries, services
+from indigomed.rights.access_views import new_copy_request
 from indigomed.rights.forms import AccountingForm, QuestionForm, RequestForm
 from indigomed.rights.models import Request
 from indigomed.web.feedback import on_form, refusals_as_pages
@@ -43,6 +44,8 @@ def new_request(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404("There is no such kind of request.")
     if kind == Request.Kind.ACCOUNTING:
         return _new_accounting(request)
+    if kind == Request.Kind.ACCESS:
+        return new_copy_request(request)
     form = RequestForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -110,6 +113,7 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "sent": queries.messages_of(request=mine),
             "covering": accountings.covering(actor=user, request=mine),
             "formats": list(accountings.FORMATS),
+            "copy": access.copy_of(mine),
         },
     )
 
