@@ -125,9 +125,7 @@ def make_members(prefix: str, count: int, visits: int, upcoming: int, roles: lis
     for first in range(start_index, count, step):
         numbers = range(first, min(first + step, count))
         with transaction.atomic():
-            users = User.objects.bulk_create(
-                [User(email=f"{prefix}-{n}@example.test", password="!") for n in numbers]
-            )
+            users = User.objects.bulk_create([User(email=f"{prefix}-{n}@example.test", password="!") for n in numbers])
             Member.objects.bulk_create([Member(user=u) for u in users])
             keys, vaults = [], {}
             for user in users:
