@@ -27,6 +27,7 @@ from indigomed.directory.models import (
     Specialty,
     VisitReason,
 )
+from indigomed.interop.demo import seed_copies
 from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.services import request_restriction
 from indigomed.records.services import record_booking_details, update_demographics
@@ -311,4 +312,5 @@ def seed_all(*, practitioners: int = 400) -> int:
     slots = seed_calendars()
     seed_people()
     seed_more_members()
+    seed_copies()
     return slots
