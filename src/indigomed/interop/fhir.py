@@ -118,53 +118,63 @@ def _billing_department(builder: BundleBuilder, parent: str) -> str:
 
 
 def _practitioner(builder: BundleBuilder, directory: Directory, practitioner_id: int) -> dict[str, str] | None:
-    doctor = directory.doctors.get(practitioner_id)
-    if doctor is None:
-        return None
-    rid = shared_id("practitioner", doctor.slug)
-    resource: dict[str, Any] = {
-        "resourceType": "Practitioner",
-        "id": rid,
-        "identifier": [{"system": f"{SYSTEM}:practitioner", "value": doctor.slug}],
-        "name": [{"prefix": [doctor.title], "given": [doctor.given_name], "family": doctor.family_name}],
-    }
-    if doctor.gender in GENDER:
-        resource["gender"] = GENDER[doctor.gender]
-    builder.add(resource)
-    return builder.ref(rid, doctor.display_name)
+    built = directory.built.get(("practitioner", practitioner_id))
+    if built is None:
+        doctor = directory.doctors.get(practitioner_id)
+        if doctor is None:
+            return None
+        rid = shared_id("practitioner", doctor.slug)
+        resource: dict[str, Any] = {
+            "resourceType": "Practitioner",
+            "id": rid,
+            "identifier": [{"system": f"{SYSTEM}:practitioner", "value": doctor.slug}],
+            "name": [{"prefix": [doctor.title], "given": [doctor.given_name], "family": doctor.family_name}],
+        }
+        if doctor.gender in GENDER:
+            resource["gender"] = GENDER[doctor.gender]
+        built = directory.built[("practitioner", practitioner_id)] = (resource, builder.ref(rid, doctor.display_name))
+    builder.add(built[0])
+    return dict(built[1])
 
 
 def _facility(
     builder: BundleBuilder, directory: Directory, facility_id: int
 ) -> tuple[dict[str, str], dict[str, str]] | None:
     """The facility as an Organization and as the Location of its visits."""
-    place = directory.places.get(facility_id)
-    if place is None:
-        return None
-    address = _address(place.street, place.city, place.region, place.postal_code, place.country)
-    organization_id = shared_id("facility", place.slug)
-    organization: dict[str, Any] = {
-        "resourceType": "Organization",
-        "id": organization_id,
-        "identifier": [{"system": f"{SYSTEM}:facility", "value": place.slug}],
-        "type": [{"text": place.kind.capitalize()}],
-        "name": place.name,
-        "address": [address],
-    }
-    if place.phone:
-        organization["telecom"] = [{"system": "phone", "value": place.phone, "use": "work"}]
-    builder.add(organization)
-    location_id = shared_id("location", place.slug)
-    builder.add(
-        {
+    built = directory.built.get(("facility", facility_id))
+    if built is None:
+        place = directory.places.get(facility_id)
+        if place is None:
+            return None
+        address = _address(place.street, place.city, place.region, place.postal_code, place.country)
+        organization_id = shared_id("facility", place.slug)
+        organization: dict[str, Any] = {
+            "resourceType": "Organization",
+            "id": organization_id,
+            "identifier": [{"system": f"{SYSTEM}:facility", "value": place.slug}],
+            "type": [{"text": place.kind.capitalize()}],
+            "name": place.name,
+            "address": [address],
+        }
+        if place.phone:
+            organization["telecom"] = [{"system": "phone", "value": place.phone, "use": "work"}]
+        location_id = shared_id("location", place.slug)
+        location = {
             "resourceType": "Location",
             "id": location_id,
             "name": place.name,
             "address": address,
             "managingOrganization": builder.ref(organization_id, place.name),
         }
-    )
-    return builder.ref(organization_id, place.name), builder.ref(location_id, place.name)
+        built = directory.built[("facility", facility_id)] = (
+            organization,
+            location,
+            builder.ref(organization_id, place.name),
+            builder.ref(location_id, place.name),
+        )
+    builder.add(built[0])
+    builder.add(built[1])
+    return dict(built[2]), dict(built[3])
 
 
 def _restricted(tags: Iterable[str]) -> dict[str, Any]:

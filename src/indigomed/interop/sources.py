@@ -9,6 +9,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from indigomed.directory.models import Facility, InsurancePlan, Practitioner
 from indigomed.scheduling.models import Appointment
@@ -70,6 +71,8 @@ class Directory:
     doctors: dict[int, Doctor] = field(default_factory=dict)
     places: dict[int, Place] = field(default_factory=dict)
     plan_carriers: dict[str, Carrier] = field(default_factory=dict)  # plan slug -> its carrier
+    # FHIR resources built from these entries, kept so that many bundles share one build of each.
+    built: dict[tuple[str, int | str], Any] = field(default_factory=dict)
 
     def load(self, *, practitioner_ids: Iterable[int], facility_ids: Iterable[int], plan_slugs: Iterable[str]) -> None:
         """Fetch the entries not yet held, in one query per kind."""
