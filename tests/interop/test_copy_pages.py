@@ -154,3 +154,46 @@ def test_withholding_reviewing_and_assigning_on_the_pages(history, world) -> Non
     assert done.status_code == 302
     page = member.get("/me/copies/").content.decode()
     assert "Overturned" in page and "The member is ready to read it." in page and "Nothing is withheld" in page
+
+
+def test_a_copy_over_the_api_with_its_fee_and_downloads_only_for_its_member(history, world) -> None:
+    api = client_for(history.member)
+    terms = api.get("/api/me/copies/terms").json()
+    assert (terms["fee_cents"], terms["fee_currency"]) == (650, "USD")
+    signed = {"signed_name": "Pat Member", "consent": True}
+    assert api.post("/api/me/copies", signed, content_type="application/json").status_code == 400
+    generic = api.post(
+        "/api/me/requests", {**signed, "kind": "access", "text": "A copy"}, content_type="application/json"
+    )
+    assert generic.status_code == 400
+    assert not Request.objects.exists()
+    filed = api.post("/api/me/copies", {**signed, "accept_fee": True}, content_type="application/json")
+    assert filed.status_code == 201
+    request = Request.objects.get()
+    services.start_review(officer=history.officer, public_id=request.public_id)
+    services.conclude(officer=history.officer, public_id=request.public_id, outcome="fulfilled")
+    got = api.get(f"/api/me/requests/{request.public_id}/copy.json")
+    assert got.status_code == 200 and json.loads(got.content)["type"] == "collection"
+    assert client_for(world.other_member).get(f"/api/me/requests/{request.public_id}/copy.json").status_code == 404
+    assert client_for(world.other_member).get("/api/me/copies/terms").status_code == 200
+    assert client_for(world.doctor_user).get("/api/me/copies/terms").status_code == 404
+
+
+def test_a_letter_entered_by_the_office_gets_its_copy_with_the_fee_waived(history, world) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.conftest import address_of
+
+    request = services.enter_request(
+        officer=history.officer,
+        member_email=address_of(history.member),
+        kind="access",
+        channel="email",
+        signed_on=timezone.localdate() - dt.timedelta(days=1),
+        text="Please send me a copy of my records.",
+    )
+    services.start_review(officer=history.officer, public_id=request.public_id)
+    services.conclude(officer=history.officer, public_id=request.public_id, outcome="fulfilled")
+    assert CopyGiven.objects.get(request_ref=request.ref).fee_cents == 0

@@ -154,13 +154,19 @@ def build_copy(
 
 
 def give_copy(
-    *, actor: User, member_id: int, accepted_fee_cents: int | None = None, request_ref: str = ""
+    *,
+    actor: User,
+    member_id: int,
+    accepted_fee_cents: int | None = None,
+    request_ref: str = "",
+    waive_fee: bool = False,
 ) -> CopyGiven:
     """Give the member a copy of their records: built, sealed and kept for download, with the policy's
     fee, and written to the ledger as a disclosure to the member, all in one transaction.
 
     ``actor`` is the member, or a privacy officer fulfilling the member's request. A fee above zero must
-    be accepted as shown (``accepted_fee_cents``), or ``Invalid`` names it and nothing is given. The same
+    be accepted as shown (``accepted_fee_cents``), or ``Invalid`` names it and nothing is given, unless
+    the fee is waived (``waive_fee``). The same
     ``request_ref`` gives one copy however often it is submitted: the second time returns the first.
     Raises ``NotFound`` for anyone else, and for a member whose records cannot be read.
     """
@@ -173,6 +179,8 @@ def give_copy(
             return earlier
     at = timezone.now()
     fee = fee_for(member_id, at=at)
+    if waive_fee and fee.cents:
+        fee = Fee(0, fee.currency, "The fee is waived.")
     if fee.cents and accepted_fee_cents != fee.cents:
         raise Invalid(f"This copy costs {fee.label}. {fee.why} Accept the fee to receive it.", field="accept_fee")
     copy = build_copy(member_id, actor_user_id=actor.pk, at=at, fee=fee)

@@ -72,12 +72,15 @@ def fulfil_access(*, request: Request, officer: User, outcome: str, payload: Map
             "fulfilled” and give the reasons.",
             field="outcome",
         )
+    # A request the office entered from a letter or e-mail carries no acceptance: the fee is waived
+    # rather than charged unasked.
     accepted = copies.accepted_fee(request.ref)
     given = copies.give_copy(
         actor=officer,
         member_id=request.member_id,
-        accepted_fee_cents=accepted.fee_cents if accepted else 0,
+        accepted_fee_cents=accepted.fee_cents if accepted else None,
         request_ref=request.ref,
+        waive_fee=accepted is None,
     )
     note = "Your copy is ready: download it as a FHIR file (JSON) or as a PDF from your request."
     if given.withheld:
