@@ -53,7 +53,7 @@ from indigomed.directory.models import (  # noqa: E402
     PractitionerRole,
     Specialty,
 )
-from indigomed.interop import fhir  # noqa: E402
+from indigomed.interop import fhir, validation  # noqa: E402
 from indigomed.interop.copies import build_copy, give_copy  # noqa: E402
 from indigomed.interop.export import ExportCount, stream_bundles  # noqa: E402
 from indigomed.interop.pdf import render_pdf  # noqa: E402
@@ -256,7 +256,7 @@ def bench_copy(rounds: int) -> None:
         t1 = time.perf_counter()
         bundle = fhir.build_bundle(record=record, bookings=bookings, directory=directory, withheld=frozenset(),
                                    left_out=[], copy_id=uuid.uuid4(), at=timezone.now())  # fmt: skip
-        fhir.validate(bundle)
+        validation.validate(bundle)
         json.dumps(bundle, ensure_ascii=False, separators=(",", ":"))
         t2 = time.perf_counter()
         render_pdf(record=record, bookings=bookings, directory=directory, withheld=frozenset(), left_out=[],

@@ -84,7 +84,7 @@ def test_the_export_command_writes_ndjson_to_a_file(history, tmp_path) -> None:
 def test_the_exports_validator_refuses_an_invalid_resource_shared_or_not(history) -> None:
     from pydantic import ValidationError
 
-    from indigomed.interop.fhir import Validator
+    from indigomed.interop.validation import Validator
 
     [line] = list(
         stream_bundles(member_ids=[history.member.pk], recipient=SUPPORT, purpose="operations", actor_user_id=None)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from indigomed.accounts.models import User
 from indigomed.accounts.roles import load_actor
 from indigomed.errors import Invalid, NotFound
-from indigomed.interop import fhir
+from indigomed.interop import fhir, validation
 from indigomed.interop.fhir import Left
 from indigomed.interop.models import CopyGiven, FeeAccepted, Withholding
 from indigomed.interop.pdf import render_pdf
@@ -125,7 +125,7 @@ def build_copy(
     bundle = fhir.build_bundle(
         record=record, bookings=bookings, directory=directory, withheld=refs, left_out=left_out, copy_id=copy_id, at=at
     )
-    fhir.validate(bundle)
+    validation.validate(bundle)
     fee = fee or fee_for(member_id, at=at)
     pdf = render_pdf(
         record=record,

@@ -19,7 +19,7 @@ from itertools import islice
 from django.db import transaction
 from django.utils import timezone
 
-from indigomed.interop import fhir
+from indigomed.interop import fhir, validation
 from indigomed.interop.fhir import Left
 from indigomed.interop.sources import Directory, bookings_of
 from indigomed.privacy.copies import records_for_export
@@ -71,7 +71,7 @@ def stream_bundles(
     export_id = export_id or uuid.uuid4()
     at = at or timezone.now()
     directory = Directory()
-    validator = fhir.Validator()
+    validator = validation.Validator()
     for chunk in _batches(member_ids, batch):
         bookings = bookings_of(chunk)
         with transaction.atomic():
