@@ -94,6 +94,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Each portal on its own host name when settings name one (a no-op otherwise).
+    "indigomed.web.hosts.PortalHostsMiddleware",
     # Above WhiteNoise, so static files lose the server's version too.
     "indigomed.web.middleware.PrivateResponseHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -426,3 +428,17 @@ INDIGOMED |= {
     "REQUEST_DUE_SOON_DAYS": envint("REQUEST_DUE_SOON_DAYS", 7),
     "REQUEST_REMINDER_DAYS": env("REQUEST_REMINDER_DAYS", "7,2"),
 }
+
+# --- Partners (issue 11): facilities run their own practice --------------------------------
+INDIGOMED |= {
+    # Days an invitation to join a practice's team can be accepted.
+    "INVITATION_DAYS": envint("INVITATION_DAYS", 14),
+    # BOOK-3: the longest cancellation cut-off a practice may set; beyond a week members could
+    # hardly ever cancel or move online.
+    "MAX_CANCEL_CUTOFF_HOURS": envint("MAX_CANCEL_CUTOFF_HOURS", 168),
+}
+# Each portal on a host name of its own (``indigomed.web.hosts``); unset, all share one host.
+MEMBERS_HOST = env("MEMBERS_HOST")
+CONNECT_HOST = env("CONNECT_HOST")
+PARTNERS_HOST = env("PARTNERS_HOST")
+ALLOWED_HOSTS += [h.partition(":")[0] for h in (MEMBERS_HOST, CONNECT_HOST, PARTNERS_HOST) if h]

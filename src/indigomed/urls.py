@@ -74,6 +74,7 @@ urlpatterns = [
     path("me/copies/withheld/<uuid:public_id>/review", copy_views.ask_review, name="ask_copy_review"),
     path("me/copies/<uuid:public_id>.<slug:fmt>", copy_views.download, name="copy_download"),
     path("connect/", include(connect_patterns)),
+    path("partners/", include("indigomed.partners.urls")),
     path("me/contact/", messaging_views.contact, name="my_contact"),
     path("me/language", account_views.language, name="my_language"),
     path("messages/<uuid:public_id>/opt-out", messaging_views.marketing_opt_out, name="marketing_opt_out"),

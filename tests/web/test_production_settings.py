@@ -40,7 +40,8 @@ def production_env(var_dir: Path, **overrides: str | None) -> dict[str, str]:
 
 
 def start(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True, timeout=120)
+    # Generous: collectstatic compresses every file, and a shared machine may be busy.
+    return subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True, timeout=600)
 
 
 @pytest.fixture

@@ -60,6 +60,11 @@ class Actor:
     def administers(self, facility_id: int) -> bool:
         return self.staff_role_at(facility_id) == FacilityStaff.Role.ADMIN
 
+    @property
+    def administered_facility_ids(self) -> tuple[int, ...]:
+        """The facilities the actor runs in Partners, as their HCF admin."""
+        return tuple(m.facility_id for m in self.staff if m.role == FacilityStaff.Role.ADMIN)
+
 
 NOBODY = Actor(user_id=None)
 

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from indigomed.accounts.models import PrivacyOfficer, User
 from indigomed.accounts.services import create_member_profile
 from indigomed.demo import catalogue as c
+from indigomed.demo.office_stories import seed_breach, seed_video_visit
 from indigomed.directory.geo import locate_postal_code
 from indigomed.directory.models import (
     Facility,
@@ -28,6 +29,7 @@ from indigomed.directory.models import (
     VisitReason,
 )
 from indigomed.interop.demo import seed_copies
+from indigomed.partners.demo import show_a_booking_to_move
 from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.services import request_restriction
 from indigomed.records.services import record_booking_details, update_demographics
@@ -50,7 +52,7 @@ DEMO_LOGINS = [
     DemoLogin("Member (patient)", "member@demo.indigomed.test", DEMO_PASSWORD),
     DemoLogin("Practitioner (Connect)", "doctor@demo.indigomed.test", DEMO_PASSWORD),
     DemoLogin("Facility staff (Connect)", "staff@demo.indigomed.test", DEMO_PASSWORD),
-    DemoLogin("HCF admin (Connect)", "hcf-admin@demo.indigomed.test", DEMO_PASSWORD),
+    DemoLogin("HCF admin (Partners, Connect)", "hcf-admin@demo.indigomed.test", DEMO_PASSWORD),
     DemoLogin("Privacy officer (back office)", "privacy@demo.indigomed.test", DEMO_PASSWORD),
 ]
 
@@ -244,6 +246,7 @@ def seed_people() -> None:
         insurance={"slug": plan.slug, "name": str(plan)} if plan else None,
     )
     scheduling.set_visit_status(actor=doctor, public_id=str(past.public_id), status="completed")
+    seed_video_visit(member=member, role=role, reason=reason.slug, plan=plan.slug if plan else None)
 
 
 def seed_more_members(*, seed: int = 2016) -> None:
@@ -313,4 +316,6 @@ def seed_all(*, practitioners: int = 400) -> int:
     seed_people()
     seed_more_members()
     seed_copies()
+    seed_breach(officer=PrivacyOfficer.objects.select_related("user").get().user)
+    show_a_booking_to_move(admin_email=DEMO_LOGINS[3].email, keep_member_email=DEMO_LOGINS[0].email)
     return slots

@@ -199,3 +199,52 @@ class FacilityStaff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} at {self.facility}"
+
+
+class FacilityInvitation(models.Model):
+    """An HCF admin's invitation to join the facility's team, as a practitioner or as staff.
+
+    The invitee's account exists from the invitation on, so that their address is sealed with it
+    (``records``) and the outbox can write to it: this row names the account, never the address.
+    Only the hash of the link's token is kept. A practitioner's calendar is the facility's from
+    the invitation on; accepting gives the practitioner their own sign-in to it.
+    """
+
+    class Kind(models.TextChoices):
+        PRACTITIONER = "practitioner", "Practitioner"
+        STAFF = "staff", "Staff"
+
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="facility_invitations")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    staff_role = models.CharField(max_length=8, choices=FacilityStaff.Role.choices, blank=True)
+    practitioner = models.ForeignKey(
+        Practitioner, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # A double submit, or two admins at once, cannot put two invitations in the same inbox.
+            models.UniqueConstraint(
+                fields=["facility", "user", "kind"],
+                condition=Q(accepted_at__isnull=True, withdrawn_at__isnull=True),
+                name="one_open_invitation_per_person_and_kind",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="practitioner") & Q(practitioner__isnull=False) & Q(staff_role=""))
+                | (Q(kind="staff") & Q(practitioner__isnull=True) & Q(staff_role__in=["staff", "admin"])),
+                name="invitation_says_what_for",
+            ),
+            models.CheckConstraint(condition=Q(expires_at__gt=models.F("created_at")), name="invitation_expires_later"),
+        ]
+
+    def __str__(self) -> str:
+        return f"invitation {self.pk} to {self.facility}"

@@ -13,8 +13,8 @@ from django.utils import timezone
 from indigomed.conf import product_setting
 from indigomed.directory.models import PractitionerRole
 from indigomed.errors import Invalid, NotFound
-from indigomed.scheduling.availability import WeeklyRule, Window, slots_between
-from indigomed.scheduling.models import AvailabilityException, Slot
+from indigomed.scheduling.availability import SlotSpec, WeeklyRule, Window, slots_between
+from indigomed.scheduling.models import Appointment, AvailabilityException, Slot
 from indigomed.scheduling.next_open import refresh_next_open
 from indigomed.scheduling.queries import (
     roles_managed_by,
@@ -24,13 +24,17 @@ from indigomed.security.services import record_event
 
 # --- Slots ------------------------------------------------------------------------------------
 
+# Appointments that hold their time: a slot overlapping one is never opened beside it.
+LIVE = (Appointment.Status.BOOKED, Appointment.Status.CHECKED_IN)
 
-def generate_slots(*, role: PractitionerRole, first_day: dt.date, last_day: dt.date) -> int:
-    """Create the slots the role's rules and exceptions make between two local dates.
 
-    Idempotent: slots that exist are kept (booked or not), new ones are added, and open
-    slots that time off now covers are closed. Returns the number of slots created.
-    """
+def planned_slots(*, role: PractitionerRole, first_day: dt.date, last_day: dt.date) -> list[SlotSpec]:
+    """The slots the role's weekly rules, extra hours and time off make between two local dates,
+    whatever is booked: what the calendar would hold if it were empty."""
+    return _plan(role, first_day, last_day)[0]
+
+
+def _plan(role: PractitionerRole, first_day: dt.date, last_day: dt.date) -> tuple[list[SlotSpec], list[Window]]:
     zone = ZoneInfo(role.facility.timezone)
     rules = [
         WeeklyRule(
@@ -44,7 +48,8 @@ def generate_slots(*, role: PractitionerRole, first_day: dt.date, last_day: dt.d
         )
         for r in role.availability_rules.select_related("visit_type")
     ]
-    exceptions = list(role.availability_exceptions.select_related("visit_type"))
+    # Extra hours of a retired visit type open nothing more.
+    exceptions = list(role.availability_exceptions.select_related("visit_type").exclude(visit_type__is_active=False))
     time_off = [Window(e.starts_at, e.ends_at) for e in exceptions if e.kind == AvailabilityException.Kind.TIME_OFF]
     extra = [
         Window(e.starts_at, e.ends_at, dt.timedelta(minutes=e.visit_type.duration_minutes), e.visit_type_id)
@@ -54,9 +59,28 @@ def generate_slots(*, role: PractitionerRole, first_day: dt.date, last_day: dt.d
     specs = slots_between(
         rules=rules, zone=zone, first_day=first_day, last_day=last_day, time_off=time_off, extra_hours=extra
     )
+    return specs, time_off
+
+
+def generate_slots(*, role: PractitionerRole, first_day: dt.date, last_day: dt.date) -> int:
+    """Create the slots the role's rules and exceptions make between two local dates.
+
+    Idempotent: slots that exist are kept (booked or not), new ones are added, and open
+    slots that time off now covers are closed. A new slot never overlaps a booked one, which a
+    change of rules may have left off the new grid (``practice_rules``). Returns the number of
+    slots created.
+    """
+    planned, time_off = _plan(role, first_day, last_day)
     now = timezone.now()
-    specs = [s for s in specs if s.starts_at > now]
+    specs = [s for s in planned if s.starts_at > now]
     with transaction.atomic():
+        if specs:
+            booked = list(
+                Appointment.objects.filter(
+                    role=role, status__in=LIVE, starts_at__lt=specs[-1].ends_at, ends_at__gt=specs[0].starts_at
+                ).values_list("starts_at", "ends_at")
+            )
+            specs = [s for s in specs if not any(s.starts_at < end and start < s.ends_at for start, end in booked)]
         existing = set(
             Slot.objects.filter(
                 role=role,

@@ -14,5 +14,6 @@ def portal(request: HttpRequest) -> dict[str, Any]:
     return {
         "is_member": actor.is_member,
         "is_practice": actor.runs_practice,
+        "is_facility_admin": bool(actor.administered_facility_ids),
         "is_privacy_officer": actor.is_privacy_officer,
     }
