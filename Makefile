@@ -14,8 +14,10 @@ $(STAMP): pyproject.toml
 	touch $@
 
 ## The platform on the embedded database with demo data; prints the URL and demo sign-ins.
+## `make run PORT=8001` serves on another port; a port already taken is said before anything is seeded.
+PORT ?= 8000
 run: $(STAMP)
-	$(PY) -m indigomed demo
+	$(PY) -m indigomed demo 127.0.0.1:$(PORT)
 
 ## The whole test suite (SQLite by default; set DATABASE_URL to run it on PostgreSQL).
 test: $(STAMP) browser

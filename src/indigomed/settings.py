@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "indigomed.rights",
     "indigomed.interop",
     "indigomed.demo",
+    # Template tags every room's pages share (times and distances as the reader writes them).
+    "indigomed.web",
 ]
 
 MIDDLEWARE = [
@@ -317,7 +319,7 @@ MAX_REQUEST_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
 # LEGAL-1: the privacy office uploads legal demands of up to 20 MB (privacy.office), plus the
 # form's other fields; every other page and the API keep the small limit above.
 MAX_UPLOAD_REQUEST_BYTES = envint("MAX_UPLOAD_REQUEST_BYTES", 21 * 1024 * 1024)
-OFFICE_UPLOAD_VIEWS = {"office:record_demand", "rights_office:enter", "api:office_enter_request"}
+OFFICE_UPLOAD_VIEWS = {"office:record_demand", "rights_office:enter", "api:office_requests"}
 # Browser features the site never uses, off for its pages and anything they embed.
 PERMISSIONS_POLICY = env(
     "PERMISSIONS_POLICY",

@@ -174,3 +174,25 @@ def test_the_database_refuses_a_request_without_a_due_date_in_an_unknown_state_o
         with pytest.raises(IntegrityError), transaction.atomic():
             Request.objects.create(**(fields | bad))
     assert set(Request.State.values) == {"received", "in_review", "fulfilled", "partly_fulfilled", "denied"}
+
+
+def test_a_shredded_members_request_keeps_its_dates_and_says_nothing_of_them(desk, clock) -> None:
+    """PI-3: the request's words and reasons die with the member's key; the desk still works."""
+    from indigomed.records.services import shred_member_data
+    from tests.rights.conftest import client_for
+
+    request = signed(desk.paris, Request.Kind.QUESTION, "A question only my key opens.")
+    services.start_review(officer=desk.officer, public_id=request.public_id)
+    shred_member_data(member_id=desk.paris.pk)
+    page = client_for(desk.officer).get(f"/office/requests/{request.public_id}/")
+    assert page.status_code == 200 and "only my key opens" not in page.content.decode()
+    with pytest.raises(NotFound):
+        services.conclude(
+            officer=desk.officer,
+            public_id=request.public_id,
+            outcome=State.DENIED,
+            reasons="Nothing left to answer with.",
+        )
+    done = services.conclude(officer=desk.officer, public_id=request.public_id, outcome=State.FULFILLED)
+    assert done.state == State.FULFILLED
+    assert not Message.objects.filter(member_id=desk.paris.pk, kind="request-concluded").exists()

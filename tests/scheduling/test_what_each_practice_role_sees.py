@@ -133,4 +133,4 @@ def test_the_api_counts_a_day_in_the_facilitys_zone_as_the_page_does(world) -> N
     assert [row["id"] for row in calendar_rows(world.doctor_user, day)] == [str(booked.public_id)]
     assert calendar_rows(world.doctor_user, day + dt.timedelta(days=1)) == []
     page = client_for(world.doctor_user).get("/connect/", {"day": day.isoformat()}).content.decode()
-    assert str(booked.public_id) in page and "21:30" in page
+    assert str(booked.public_id) in page and "9:30 PM" in page

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from indigomed.accounts.roles import actor_of
+from indigomed.accounts.site import mail_context
 from indigomed.messaging.services import write_to_sign_in_address
 from indigomed.records.sign_in_keys import is_sign_in_key, sign_in_key
 
@@ -28,6 +29,7 @@ class AccountAdapter(DefaultAccountAdapter):
         return email if is_sign_in_key(email) else sign_in_key(super().clean_email(email))
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        context = mail_context(context)
         if not is_sign_in_key(email):
             super().send_mail(template_prefix, email, context)
             return

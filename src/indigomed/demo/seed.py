@@ -33,6 +33,7 @@ from indigomed.partners.demo import show_a_booking_to_move
 from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.services import request_restriction
 from indigomed.records.services import record_booking_details, update_demographics
+from indigomed.rights.demo import seed_requests
 from indigomed.scheduling import opening_hours
 from indigomed.scheduling import services as scheduling
 from indigomed.scheduling.models import Appointment, AvailabilityRule, Slot, VisitType
@@ -318,4 +319,5 @@ def seed_all(*, practitioners: int = 400) -> int:
     seed_copies()
     seed_breach(officer=PrivacyOfficer.objects.select_related("user").get().user)
     show_a_booking_to_move(admin_email=DEMO_LOGINS[3].email, keep_member_email=DEMO_LOGINS[0].email)
+    seed_requests(member_email=DEMO_LOGINS[0].email, other_member_email="riley@demo.indigomed.test")
     return slots

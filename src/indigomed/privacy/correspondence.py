@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils import timezone
 
+from indigomed.errors import NotFound
+from indigomed.records.crypto import Unreadable
 from indigomed.records.models import CorrespondenceEntry
 from indigomed.records.queries import member_by_email
 from indigomed.records.vault import Vault
@@ -38,12 +40,20 @@ class Written:
     signed_name: str
 
 
+def _vault(member_id: int) -> Vault:
+    """The member's vault; a member whose data was shredded can no longer write or be written about."""
+    try:
+        return Vault.open_for(member_id)
+    except Unreadable:
+        raise NotFound("This member's information can no longer be read.") from None
+
+
 def keep_written(*, member_id: int, channel: str, text: str, signed_name: str) -> int:
     """Seal what the member wrote and the name they signed with as one correspondence entry, in
     the caller's transaction; returns its id (the reference the caller keeps)."""
     if channel not in CHANNELS:
         raise ValueError(f"Unknown way of writing {channel!r}.")
-    vault = Vault.create_for(member_id)
+    vault = _vault(member_id)
     body = json.dumps({"text": text, "signed_name": signed_name}, sort_keys=True)
     entry = CorrespondenceEntry.objects.create(
         member_id=member_id,
@@ -56,13 +66,13 @@ def keep_written(*, member_id: int, channel: str, text: str, signed_name: str) -
 
 def seal_scan(*, member_id: int, content: bytes) -> bytes:
     """A scanned letter's bytes, sealed for the member (stored as a file by the caller)."""
-    return Vault.create_for(member_id).seal_document(CorrespondenceEntry, "scan", content)
+    return _vault(member_id).seal_document(CorrespondenceEntry, "scan", content)
 
 
 def seal_note(*, member_id: int, model: type[models.Model], field: str, text: str) -> bytes:
     """A note about the member's request (the office's reasons), sealed for one field of the
     caller's model: reasons speak of the member, so they are kept like the member's data."""
-    sealed = Vault.create_for(member_id).seal(model, field, text)
+    sealed = _vault(member_id).seal(model, field, text)
     assert sealed is not None
     return sealed
 
@@ -138,14 +148,14 @@ def read_for_office(
 
 def open_scan_for_office(*, officer_id: int, member_id: int, request_ref: str, sealed: bytes) -> bytes:
     """A scanned letter, opened for the privacy office; the read is in the member's access log."""
-    content = Vault.open_for(member_id).open_document(CorrespondenceEntry, "scan", sealed)
+    content = _vault(member_id).open_document(CorrespondenceEntry, "scan", sealed)
     _log(member_id, officer_id, own=False, rule=request_ref, categories="correspondence")
     return content
 
 
 def open_scan_for_member(*, member_id: int, sealed: bytes) -> bytes:
     """The member's own scanned letter, opened for them (logged as their own read)."""
-    content = Vault.open_for(member_id).open_document(CorrespondenceEntry, "scan", sealed)
+    content = _vault(member_id).open_document(CorrespondenceEntry, "scan", sealed)
     _log(member_id, member_id, own=True, rule="self", categories="correspondence")
     return content
 

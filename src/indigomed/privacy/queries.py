@@ -75,3 +75,9 @@ def member_zone(member_id: int) -> ZoneInfo:
     country, region = residences([member_id], Vault.open_many([member_id])).get(member_id, ("US", ""))
     name = _ZONE_OF_STATE.get(region.upper()) if country == "US" else None
     return ZoneInfo(name or _ZONE_OF_COUNTRY.get(country) or str(timezone.get_default_timezone()))
+
+
+def member_country(member_id: int) -> str:
+    """The country a member lives in (ISO code), for how their own pages write times and distances."""
+    country, _region = residences([member_id], Vault.open_many([member_id])).get(member_id, ("US", ""))
+    return country

@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 import json
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -171,6 +172,7 @@ def ask_for_accounting(
     consent: bool,
     accept_fee: bool = False,
     text: str = "",
+    submission: uuid.UUID | None = None,
 ) -> tuple[Request, Quote]:
     """The member asks for an accounting of a period, signed and dated. The period is cut to the
     look-back (the quote says so); a further accounting inside the free window needs its fee
@@ -218,6 +220,7 @@ def ask_for_accounting(
         signed_name=signed_name,
         consent=consent,
         then=then,
+        submission=submission,
     )
     return request, offer
 

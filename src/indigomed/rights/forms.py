@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django import forms
@@ -16,7 +17,18 @@ EARLIEST_DAY = dt.date(1900, 1, 1)
 LATEST_DAY = dt.date(2999, 12, 31)
 
 
-class _Signed(forms.Form):
+class _Submitted(forms.Form):
+    """A form filed once: its one-time key makes a second submit return the first request."""
+
+    submission = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission", uuid.uuid4())
+
+
+class _Signed(_Submitted):
     signed_name = PlainTextField(
         max_length=MAX_SIGNED_NAME, label="Your full name, as your signature", help_text="Given and family name."
     )
@@ -66,7 +78,7 @@ class AccountingForm(_Signed):
         return _in_range(self.cleaned_data["asked_until"])
 
 
-class EnterForm(forms.Form):
+class EnterForm(_Submitted):
     """The privacy office enters a request a member made by letter or e-mail."""
 
     member_email = forms.EmailField(label="The member's sign-in e-mail address")

@@ -69,6 +69,8 @@ class Request(models.Model):
     review_started_at = models.DateTimeField(null=True, blank=True)
     concluded_at = models.DateTimeField(null=True, blank=True)
     reasons = models.BinaryField(null=True, blank=True, help_text="Sealed: the office's reasons for its answer")
+    # The one-time key of the form (or API call) that filed it: sent twice, it files one request.
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [
@@ -101,6 +103,9 @@ class Request(models.Model):
                 | Q(signature__in=["letter", "email"], entered_by__isnull=False),
                 name="request_is_signed",
             ),
+        ]
+        constraints += [
+            models.UniqueConstraint(fields=["member", "submission_key"], name="request_filed_once_per_submission"),
         ]
         indexes = [
             models.Index(fields=["member", "-received_at"], name="request_member_newest"),

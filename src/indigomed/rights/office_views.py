@@ -131,6 +131,7 @@ def enter(request: HttpRequest) -> HttpResponse:
                     signed_on=data["signed_on"],
                     text=data["text"],
                     scan=data["scan"],
+                    submission=data["submission"],
                 )
             if not attempt.refusal:
                 messages.success(request, "Entered; the member is told it was received, with its due date.")

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import IO, Any
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -129,7 +129,14 @@ def _tell_member(
 
 
 def file_request(
-    *, actor: User, kind: str, text: str, signed_name: str, consent: bool, then: Then | None = None
+    *,
+    actor: User,
+    kind: str,
+    text: str,
+    signed_name: str,
+    consent: bool,
+    then: Then | None = None,
+    submission: uuid.UUID | None = None,
 ) -> Request:
     """A member files a request online, signed with their typed full name and the consent box, and
     dated now. Its due date is the stricter of the notice's and their jurisdiction's; what they
@@ -138,9 +145,14 @@ def file_request(
 
     ``NotFound`` for an account that is not a member's; ``Invalid`` (naming the field) for an
     unknown kind, an empty or oversized text, a signature that is not a full name, or the consent
-    box left empty. Nothing is stored when refused."""
+    box left empty. Nothing is stored when refused.
+
+    ``submission`` is the one-time key of the form or API call: the same key sent again returns the
+    request it filed, unchanged, and files nothing more (a double click, a retried call)."""
     if not load_actor(actor).is_member:
         raise NotFound("Only members file requests.")
+    if (already := _already_filed(actor.pk, submission)) is not None:
+        return already
     kind = _known_kind(kind)
     text = _plain(text, field="text", limit=MAX_TEXT, what="Your request")
     if not text:
@@ -159,7 +171,14 @@ def file_request(
         entered_by=None,
         scan=None,
         then=then,
+        submission=submission,
     )
+
+
+def _already_filed(member_id: int, submission: uuid.UUID | None) -> Request | None:
+    if submission is None:
+        return None
+    return Request.objects.filter(member_id=member_id, submission_key=submission).first()
 
 
 def enter_request(
@@ -172,6 +191,7 @@ def enter_request(
     text: str = "",
     scan: IO[bytes] | None = None,
     then: Then | None = None,
+    submission: uuid.UUID | None = None,
 ) -> Request:
     """The privacy office enters a request a member made by letter (scanned, and sealed like a
     legal demand's document) or by e-mail (its text). The member is found by the address they sign
@@ -179,7 +199,8 @@ def enter_request(
 
     ``NotFound`` for anyone but the office; ``Invalid`` for an address no member has, a letter
     without its scan, a scan that is not a PDF, PNG or JPEG or is too large, an e-mail without its
-    text, or a date in the future or over a year old. Nothing is stored when refused."""
+    text, or a date in the future or over a year old. Nothing is stored when refused. A
+    ``submission`` key sent again returns the request it entered."""
     _officer(officer)
     kind = _known_kind(kind)
     if channel not in (Request.Signature.LETTER, Request.Signature.EMAIL):
@@ -187,6 +208,8 @@ def enter_request(
     member_id = correspondence.member_with_address(member_email.strip())
     if member_id is None or not Member.objects.filter(user_id=member_id).exists():
         raise Invalid("No member signs in with that e-mail address; nothing was entered.", field="member_email")
+    if (already := _already_filed(member_id, submission)) is not None:
+        return already
     today = timezone.localdate()
     if signed_on > today:
         raise Invalid("The letter's date is in the future: give the date written on it.", field="signed_on")
@@ -210,6 +233,7 @@ def enter_request(
         entered_by=officer,
         scan=(checked.content, checked.content_type) if checked else None,
         then=then,
+        submission=submission,
     )
 
 
@@ -225,6 +249,7 @@ def _open_request(
     entered_by: User | None,
     scan: tuple[bytes, str] | None,
     then: Then | None,
+    submission: uuid.UUID | None = None,
 ) -> Request:
     now = timezone.now()
     clock = clock_for(kind, member_jurisdiction(member_id))
@@ -238,7 +263,27 @@ def _open_request(
         signed_at=signed_at or now,
         consent=signature == Request.Signature.ONLINE,
         entered_by=entered_by,
+        submission_key=submission,
     )
+    try:
+        return _save_request(request, text, signed_name, scan, actor, entered_by, then)
+    except IntegrityError:
+        # The same submission, filed meanwhile by its twin: that one stands.
+        if (already := _already_filed(member_id, submission)) is not None:
+            return already
+        raise
+
+
+def _save_request(
+    request: Request,
+    text: str,
+    signed_name: str,
+    scan: tuple[bytes, str] | None,
+    actor: User,
+    entered_by: User | None,
+    then: Then | None,
+) -> Request:
+    member_id, kind, signature = request.member_id, request.kind, request.signature
     with transaction.atomic():
         request.correspondence_id = correspondence.keep_written(
             member_id=member_id,

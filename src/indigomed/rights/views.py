@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 
 from indigomed.accounts.roles import actor_of
 from indigomed.conf import product_setting
+from indigomed.privacy.queries import member_zone
 from indigomed.rights import access, accountings, queries, services
 from indigomed.rights.access_views import new_copy_request
 from indigomed.rights.forms import AccountingForm, QuestionForm, RequestForm
@@ -31,7 +32,11 @@ def my_requests(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "rights/my_requests.html",
-        {"requests": list(queries.requests_of(actor=request.user)), "kinds": Request.Kind.choices},  # type: ignore[arg-type]
+        {
+            "requests": list(queries.requests_of(actor=request.user)),  # type: ignore[arg-type]
+            "kinds": Request.Kind.choices,
+            "zone": member_zone(request.user.pk or 0),
+        },
     )
 
 
@@ -58,6 +63,7 @@ def new_request(request: HttpRequest, kind: str) -> HttpResponse:
                     text=data["text"],
                     signed_name=data["signed_name"],
                     consent=data["consent"],
+                    submission=data["submission"],
                 )
             if not attempt.refusal:
                 messages.success(request, "Your request is filed. You will be told of each step.")
@@ -85,6 +91,7 @@ def _new_accounting(request: HttpRequest) -> HttpResponse:
                     signed_name=data["signed_name"],
                     consent=data["consent"],
                     accept_fee=data["accept_fee"],
+                    submission=data["submission"],
                 )
             if not attempt.refusal:
                 messages.success(request, "Your request for an accounting is filed.")
@@ -113,6 +120,7 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "sent": queries.messages_of(request=mine),
             "covering": accountings.covering(actor=user, request=mine),
             "formats": list(accountings.FORMATS),
+            "zone": member_zone(user.pk),
             "copy": access.copy_of(mine),
         },
     )
@@ -159,6 +167,7 @@ def contact(request: HttpRequest) -> HttpResponse:
                     text=data["text"],
                     signed_name=data["signed_name"],
                     consent=data["consent"],
+                    submission=data["submission"],
                 )
             if not attempt.refusal:
                 messages.success(request, "Your question reached the privacy office. Follow it here.")

@@ -56,6 +56,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "connect/calendar.html",
         {
             "zone": zone,
+            "now": timezone.now(),
             "view": view,
             "day": day,
             "days": days,

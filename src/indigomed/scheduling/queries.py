@@ -78,6 +78,20 @@ def open_slots_for_role(role_id: int, *, start: dt.datetime, end: dt.datetime) -
     return [OpenSlot(*row) for row in rows]
 
 
+def open_slots_for_roles(role_ids: Sequence[int], *, start: dt.datetime, end: dt.datetime) -> dict[int, list[OpenSlot]]:
+    """Every open slot of several roles starting in [start, end) and in the future, by role, in one query
+    (a facility's week)."""
+    start = max(start, timezone.now())
+    found: dict[int, list[OpenSlot]] = defaultdict(list)
+    for row in (
+        Slot.objects.filter(role_id__in=list(role_ids), is_open=True, starts_at__gte=start, starts_at__lt=end)
+        .order_by("starts_at")
+        .values_list("id", "role_id", "starts_at", "ends_at", "visit_type__name")
+    ):
+        found[row[1]].append(OpenSlot(*row))
+    return dict(found)
+
+
 def appointments_of_member(member: Any) -> QuerySet[Appointment]:
     """The member's own appointments, soonest first, with what the list shows."""
     return (

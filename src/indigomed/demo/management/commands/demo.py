@@ -7,17 +7,20 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from indigomed.demo.seed import DEMO_LOGINS
+from indigomed.demo.serving import DEFAULT_PORT, check_port_free, parse_address
 
 
 class Command(BaseCommand):
     help = "Run the platform on the embedded database with demo data: migrate, seed, serve, and a worker beside it."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+        parser.add_argument("addrport", nargs="?", default=f"127.0.0.1:{os.environ.get('PORT') or DEFAULT_PORT}")
         parser.add_argument("--no-worker", action="store_true", help="serve without the message worker")
 
     def handle(self, *args: Any, **options: Any) -> None:
         host, _, port = options["addrport"].rpartition(":")
+        # Before migrating and seeding, which take a while: a taken port is said at once.
+        check_port_free(*parse_address(options["addrport"]))
         if not os.environ.get("SITE_URL"):
             # Links in the demo's messages point where it is served, not at the default port.
             settings.SITE_URL = f"http://{host or '127.0.0.1'}:{port}"

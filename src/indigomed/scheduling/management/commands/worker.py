@@ -6,12 +6,14 @@ from django.db import close_old_connections
 
 from indigomed.messaging.outbox import deliver_until_idle, worker_name
 from indigomed.privacy.ledger import take_checkpoint
+from indigomed.rights.sweeps import remind_officers
 from indigomed.scheduling.opening_hours import sweep_calendars
 
 
 class Command(BaseCommand):
     help = (
-        "Deliver the outbox's messages and run the periodic sweeps (calendars, ledger checkpoints) until "
+        "Deliver the outbox's messages and run the periodic sweeps (calendars, ledger checkpoints, request "
+        "deadlines) until "
         "stopped. Several workers may run at once."
     )
 
@@ -31,6 +33,8 @@ class Command(BaseCommand):
                 created = sweep_calendars()
                 checkpoint = take_checkpoint()
                 self.stdout.write(f"Calendars swept: {created} new slots. Ledger checkpoint {checkpoint.pk}.")
+                reminded = remind_officers()
+                self.stdout.write(f"Requests desk: {reminded} deadline reminders to the privacy office.")
                 next_sweep = time.monotonic() + options["interval"]
             # Reminders are rows due in the future: delivering what is due is their sweep.
             tally = deliver_until_idle(worker=name)
