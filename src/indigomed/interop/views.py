@@ -17,6 +17,7 @@ from indigomed.accounts.roles import actor_of
 from indigomed.interop import copies, withholding
 from indigomed.interop.sources import Directory, bookings_of
 from indigomed.interop.withholding import REASON_MAX
+from indigomed.privacy.queries import member_zone
 from indigomed.web.feedback import flashed, on_form, refusals_as_pages
 
 
@@ -69,6 +70,7 @@ def my_copies(request: HttpRequest) -> HttpResponse:
             "copies": copies.copies_of(member_id),
             "withheld": withholding.active_withholdings(member_id=member_id, bookings=bookings, directory=directory),
             "reviews": withholding.reviews_of(member_id),
+            "zone": member_zone(member_id),
         },
     )
 
