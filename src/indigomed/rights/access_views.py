@@ -20,7 +20,7 @@ class CopyForm(RequestForm):
     field_order = ["text", "accept_fee", "signed_name", "consent"]
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.fields["text"].required = False
         self.fields["text"].label = "Anything you want us to know (optional)"
 
