@@ -18,6 +18,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from indigomed.conventions import Reader, clock, local_time, place_of
+
 LANGUAGES = ("en", "fr")
 _PARTS = ("subject", "sms", "body")
 
@@ -29,7 +31,7 @@ class Rendered:
     body: str
 
 
-def _context(context: dict[str, Any]) -> dict[str, Any]:
+def _context(context: dict[str, Any], language: str) -> dict[str, Any]:
     values = dict(context)
     values["site"] = settings.SITE_URL
     for name in ("link", "join"):
@@ -39,16 +41,22 @@ def _context(context: dict[str, Any]) -> dict[str, Any]:
     for name in ("effective_on", "due_on", "new_due_on"):
         if values.get(name):
             values[name] = dt.date.fromisoformat(str(values[name]))
-    for name in ("starts_at", "previous_starts_at"):
+    # Times as people say them where the visit happens: "9:00 AM EST", "09:00, heure de Paris".
+    place = place_of(zone)
+    reader = Reader(language=language)
+    for name, prefix in (("starts_at", "starts"), ("previous_starts_at", "previous")):
         if values.get(name):
-            values[name] = dt.datetime.fromisoformat(str(values[name])).astimezone(zone)
+            when = dt.datetime.fromisoformat(str(values[name])).astimezone(zone)
+            values[name] = when
+            values[f"{prefix}_clock"] = clock(when, place, reader)
+            values[f"{prefix}_time"] = local_time(when, place, reader)
     return values
 
 
 def render(*, kind: str, language: str, context: dict[str, Any]) -> Rendered:
     """The subject, SMS and body of a message; ``language`` falls back to English."""
     language = language if language in LANGUAGES else "en"
-    values = _context(context)
+    values = _context(context, language)
     with translation.override(language), timezone.override(ZoneInfo(str(context.get("timezone") or "UTC"))):
         text = render_to_string(f"messaging/{kind}.{language}.txt", values)
     parts: dict[str, list[str]] = {}
