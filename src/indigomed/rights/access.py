@@ -72,8 +72,8 @@ def fulfil_access(*, request: Request, officer: User, outcome: str, payload: Map
             "fulfilled” and give the reasons.",
             field="outcome",
         )
-    # A request the office entered from a letter or e-mail carries no acceptance: the fee is waived
-    # rather than charged unasked.
+    # A request that carries no acceptance (entered by the office from a letter or e-mail, or filed
+    # as a plain request) gets its copy with the fee waived rather than charged unasked.
     accepted = copies.accepted_fee(request.ref)
     given = copies.give_copy(
         actor=officer,

@@ -183,8 +183,6 @@ def my_requests(request: HttpRequest) -> object:
 def file_request(request: HttpRequest, data: RequestIn) -> object:
     if data.kind == Request.Kind.ACCOUNTING:
         raise Invalid("Ask for an accounting at /api/me/accountings: it needs a period.", field="kind")
-    if data.kind == Request.Kind.ACCESS:
-        raise Invalid("Ask for a copy at /api/me/copies: it shows and takes its fee.", field="kind")
     filed = services.file_request(
         actor=request.user,  # type: ignore[arg-type]
         kind=data.kind,
