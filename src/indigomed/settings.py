@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "indigomed.messaging",
     "indigomed.privacy",
     "indigomed.rights",
+    "indigomed.interop",
     "indigomed.demo",
     # Template tags every room's pages share (times and distances as the reader writes them).
     "indigomed.web",

@@ -4,6 +4,7 @@ from django.urls import include, path
 from indigomed.accounts import views as account_views
 from indigomed.api import api
 from indigomed.directory import views as directory_views
+from indigomed.interop import views as copy_views
 from indigomed.messaging import views as messaging_views
 from indigomed.privacy import amendment_views, breach_views, marketing_views, office_events, office_views
 from indigomed.privacy import views as privacy_views
@@ -26,6 +27,9 @@ connect_patterns = (
         path("availability", connect_views.change_availability, name="availability"),
         path("appointments/<uuid:public_id>/refer", connect_views.refer, name="refer"),
         path("amendments/<uuid:public_id>/", amendment_views.amended_record, name="amendment"),
+        path("appointments/<uuid:public_id>/withhold", copy_views.withhold, name="withhold"),
+        path("reviews/", copy_views.reviews, name="reviews"),
+        path("reviews/<uuid:public_id>/", copy_views.review, name="review"),
     ],
     "connect",
 )
@@ -39,6 +43,8 @@ office_patterns = (
         path("legal-demands/<uuid:public_id>/document", office_views.demand_document, name="demand_document"),
         path("partners", office_views.register_partner, name="register_partner"),
         path("events/", office_events.events, name="events"),
+        path("copies/reviews/", copy_views.office_reviews, name="copy_reviews"),
+        path("copies/reviews/<uuid:public_id>/assign", copy_views.assign, name="assign_reviewer"),
         path("marketing/", marketing_views.marketing, name="marketing"),
         path("incidents/", breach_views.incidents, name="incidents"),
         path("incidents/<uuid:public_id>/", breach_views.incident, name="incident"),
@@ -79,6 +85,9 @@ urlpatterns = [
     path("me/privacy/authorizations/<uuid:public_id>/revoke", privacy_views.revoke, name="my_revoke"),
     path("me/privacy/restrict", restriction_views.restrict, name="my_restrict"),
     path("me/privacy/restrictions/<uuid:public_id>/end", privacy_views.end_restriction, name="my_end_restriction"),
+    path("me/copies/", copy_views.my_copies, name="my_copies"),
+    path("me/copies/withheld/<uuid:public_id>/review", copy_views.ask_review, name="ask_copy_review"),
+    path("me/copies/<uuid:public_id>.<slug:fmt>", copy_views.download, name="copy_download"),
     path("connect/", include(connect_patterns)),
     path("partners/", include("indigomed.partners.urls")),
     path("me/contact/", messaging_views.contact, name="my_contact"),

@@ -30,6 +30,7 @@ from indigomed.directory.models import (
     Specialty,
     VisitReason,
 )
+from indigomed.interop.demo import seed_copies
 from indigomed.partners.demo import show_a_booking_to_move
 from indigomed.privacy.decisions import Recipient
 from indigomed.records.services import record_booking_details, update_demographics
@@ -324,6 +325,7 @@ def seed_all(*, practitioners: int = 400) -> int:
     seed_more_members()
     fit_visit_types()
     seed_disputed_record(member_email=DEMO_LOGINS[0].email, officer_email=DEMO_LOGINS[4].email)
+    seed_copies()
     seed_breach(officer=PrivacyOfficer.objects.select_related("user").get().user)
     show_a_booking_to_move(admin_email=DEMO_LOGINS[3].email, keep_member_email=DEMO_LOGINS[0].email)
     seed_requests(member_email=DEMO_LOGINS[0].email, other_member_email="riley@demo.indigomed.test")

@@ -92,6 +92,8 @@ JURISDICTION_KEYS = {
     "breach": list,
 }
 TOP_KEYS = {"version", "notice", "categories", "tags", "recipients", "practice_views", "purposes", "jurisdictions"}
+# Sections another module of the room reads and checks itself: [copies] (``privacy.copies``).
+OWN_SECTIONS = frozenset({"copies"})
 # What a practice role may ask to see of a patient in its calendar, and the category each field is.
 PRACTICE_FIELDS = {"name": "contact", "insurance": "insurance", "reason": "medical"}
 # The roles of people who run a calendar in Connect: the practitioner themself, the facility's
@@ -208,7 +210,7 @@ def parse_policy(text: str, source: str) -> Policy:
         raise PolicyError(f"{source}: {exc}") from exc
     lines = _Lines(text)
     for key in raw:
-        if key not in TOP_KEYS | MEMBER_SECTIONS:
+        if key not in TOP_KEYS | MEMBER_SECTIONS | OWN_SECTIONS:
             raise _fail(
                 source,
                 next((i + 1 for i, ln in enumerate(lines.lines) if ln.startswith(key)), 1),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from indigomed.rights import office_views, views
+from indigomed.rights import access_views, office_views, views
 
 member_patterns = (
     [
@@ -14,6 +14,7 @@ member_patterns = (
         path("new/<slug:kind>/", views.new_request, name="new"),
         path("<uuid:public_id>/", views.detail, name="detail"),
         path("<uuid:public_id>/accounting.<slug:fmt>", views.accounting_download, name="accounting_download"),
+        path("<uuid:public_id>/copy.<slug:fmt>", access_views.copy_download, name="copy_download"),
     ],
     "rights",
 )

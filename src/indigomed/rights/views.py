@@ -13,7 +13,8 @@ from django.urls import reverse
 from indigomed.accounts.roles import actor_of
 from indigomed.conf import product_setting
 from indigomed.privacy.queries import member_zone
-from indigomed.rights import accountings, queries, services
+from indigomed.rights import access, accountings, queries, services
+from indigomed.rights.access_views import new_copy_request
 from indigomed.rights.forms import AccountingForm, QuestionForm, RequestForm
 from indigomed.rights.models import Request
 from indigomed.web.feedback import on_form, refusals_as_pages
@@ -55,6 +56,8 @@ def new_request(request: HttpRequest, kind: str) -> HttpResponse:
         return redirect("my_amend")
     if kind == Request.Kind.RESTRICTION:
         return redirect(reverse("my_privacy") + "#restrict")
+    if kind == Request.Kind.ACCESS:
+        return new_copy_request(request)
     form = RequestForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -125,6 +128,7 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "covering": accountings.covering(actor=user, request=mine),
             "formats": list(accountings.FORMATS),
             "zone": member_zone(user.pk),
+            "copy": access.copy_of(mine),
         },
     )
 

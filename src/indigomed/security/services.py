@@ -109,6 +109,11 @@ AUDIT_ACTIONS: dict[str, str] = {
     "staff.role_changed": "Staff role changed",
     "staff.removed": "Staff member removed",
     "directory.operator_changed": "Directory changed in the operators' admin",
+    "copy.given": "Copy of records given",
+    "copy.item_withheld": "Item withheld from copies",
+    "copy.review_asked": "Review of a withheld item asked",
+    "copy.reviewer_assigned": "Reviewer of a withheld item assigned",
+    "copy.review_decided": "Review of a withheld item decided",
 }
 
 # References and codes only: lower-case, no spaces, short. A sentence, an address or a name as typed
