@@ -253,6 +253,7 @@ class Run:
     commit: str = ""
     source_sha: str = ""
     updated: list[int] = field(default_factory=list)  # mutants run again after the full run
+    left_out: list[str] = field(default_factory=list)  # tests failing without a mutant
 
 
 class MutationPlugin:
@@ -266,6 +267,7 @@ class MutationPlugin:
         self.run.source_sha = hashlib.sha256(self.source.encode()).hexdigest()[:16]
         self.lines_of: dict[str, set[int]] = {}
         self.seconds_of: dict[str, float] = {}
+        self.last_failure = ""
 
     # Each test run with a time limit (SIGALRM reaches a hung pure-Python loop) and no reporting.
     def _run_item(self, item: Any, limit: float | None) -> tuple[bool, bool]:
@@ -285,6 +287,7 @@ class MutationPlugin:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
         failed = any(r.failed for r in reports)
+        self.last_failure = next((str(r.longrepr) for r in reports if r.failed), "")
         timed_out = failed and any("TimedOut" in str(r.longrepr) for r in reports if r.failed)
         return not failed, timed_out
 
@@ -316,7 +319,13 @@ class MutationPlugin:
                 sys.settrace(None)
                 threading.settrace(None)  # type: ignore[arg-type]
             if not ok:
-                raise SystemExit(f"{item.nodeid} fails without any mutant: fix it before mutating")
+                # Once more, untraced: a test that passes then is flaky under load, and is left out
+                # rather than counting as a kill of every mutant it meets.
+                print("\n".join(self.last_failure.splitlines()[-12:]), flush=True)
+                again, _ = self._run_item(item, None)
+                print(f"\n{item.nodeid} fails without any mutant{'' if again else ', twice'}: left out", flush=True)
+                self.run.left_out.append(item.nodeid)
+                continue
             self.seconds_of[item.nodeid] = time.monotonic() - began
             self.lines_of[item.nodeid] = current
         self.run.baseline_seconds = time.monotonic() - started
@@ -331,11 +340,11 @@ class MutationPlugin:
         return sorted(chosen, key=lambda item: self.seconds_of[item.nodeid])
 
     def pytest_runtestloop(self, session: Any) -> bool:
-        items = list(session.items)
         module = importlib.import_module("indigomed." + self.target.module.removesuffix(".py").replace("/", "."))
         swap = Swap(module, self.source, self.path)
         started = time.monotonic()
-        self._baseline(items)
+        self._baseline(list(session.items))
+        items = [item for item in session.items if item.nodeid in self.lines_of]
         print(
             f"\n{self.target.module} on {self.run.database}: {len(items)} tests, unmutated in "
             f"{self.run.baseline_seconds:.0f} s; {len(self.mutants)} mutants",
@@ -467,6 +476,8 @@ def summary(module: str, runs: list[Run]) -> tuple[int, int] | None:
     score = 100 * killed / total if total else 100.0
     print(f"{module}: {killed}/{total} killed ({timeouts} by time-out), score {score:.1f} % — {databases}")
     for run in runs:
+        if run.left_out:
+            print(f"  on {run.database}, left out as failing unmutated: {', '.join(run.left_out)}")
         if run.recheck_failed:
             print(f"  VOID on {run.database}: unmutated tests failed afterwards: {', '.join(run.recheck_failed)}")
     for outcome in sorted(best.values(), key=lambda o: o.index):
