@@ -143,6 +143,8 @@ def _function_of(holder: Any) -> FunctionType | None:
 
 
 _PLAIN = (int, float, str, bytes, bool, tuple, frozenset, dict, list, set, type(None))
+# What a module defines rather than computes: replacing these would break identity (isinstance).
+_DEFINED = (FunctionType, type, ModuleType, functools._lru_cache_wrapper)
 
 
 class Swap:
@@ -189,10 +191,12 @@ class Swap:
                 if isinstance(value, _PLAIN) and name in live_class.__dict__ and live_class.__dict__[name] != value:
                     self._set(live_class, name, value)
         else:
+            # A module constant, and whatever the module built from it (a query text, a table).
             for name, value in namespace.items():
-                if name.startswith("__") or not isinstance(value, _PLAIN) or not hasattr(self.module, name):
+                if name.startswith("__") or not hasattr(self.module, name) or isinstance(value, _DEFINED):
                     continue
-                if getattr(self.module, name) != value or type(getattr(self.module, name)) is not type(value):
+                live = getattr(self.module, name)
+                if type(live) is not type(value) or live != value:
                     self._set(self.module, name, value)
         self.clear_caches()
 
