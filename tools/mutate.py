@@ -295,7 +295,7 @@ class MutationPlugin:
         timed_out = failed and any("TimedOut" in str(r.longrepr) for r in reports if r.failed)
         return not failed, timed_out
 
-    def _baseline(self, items: list[Any]) -> None:
+    def _baseline(self, items: list[Any], swap: Swap) -> None:
         """Every test once, unmutated, noting which lines of the module each one runs."""
         target_file = str(self.path)
         current: set[int] = set()
@@ -314,6 +314,9 @@ class MutationPlugin:
         started = time.monotonic()
         for item in items:
             current = set()
+            # What a cache of the module (the compiled policy) holds is computed again for each
+            # test, so the lines behind it count for the tests that rely on it.
+            swap.clear_caches()
             sys.settrace(tracer)
             threading.settrace(tracer)
             began = time.monotonic()
@@ -347,7 +350,7 @@ class MutationPlugin:
         module = importlib.import_module("indigomed." + self.target.module.removesuffix(".py").replace("/", "."))
         swap = Swap(module, self.source, self.path)
         started = time.monotonic()
-        self._baseline(list(session.items))
+        self._baseline(list(session.items), swap)
         items = [item for item in session.items if item.nodeid in self.lines_of]
         print(
             f"\n{self.target.module} on {self.run.database}: {len(items)} tests, unmutated in "
