@@ -180,3 +180,15 @@ def test_an_entry_that_never_finds_its_place_is_refused_after_a_few_tries(db, mo
     with pytest.raises(LedgerBroken, match="too busy"):
         append(TREATMENT, occurred_at=NOON)
     assert len(tries) == ledger.APPEND_ATTEMPTS == 8
+
+
+def test_an_entry_relinked_to_another_predecessor_is_named_as_out_of_order_on_either_database(db) -> None:
+    """Changing the link also changes what the entry's hash covers; the verdict names the link,
+    the more telling of the two, whichever database verifies."""
+    for n in range(3):
+        append(entry_for(4, n), occurred_at=NOON + dt.timedelta(minutes=n))
+    second = Disclosure.objects.get(member_id=4, seq=2)
+    without_triggers("UPDATE privacy_disclosure SET prev_hash = %s WHERE id = %s", ["e" * 64, second.pk])
+    verdict = verify()
+    assert (verdict.ok, verdict.first_broken_id) == (False, second.pk)
+    assert verdict.problem == f"entry {second.pk} (member 4, position 2): it does not follow the entry before it"
