@@ -166,6 +166,8 @@ def test_asking_the_policy_about_what_it_does_not_know_is_an_error() -> None:
     with pytest.raises(PolicyError, match="no kind of recipient 'journalist'"):
         policy.check_recipient_kind("journalist")
     policy.check_recipient_kind("practitioner")
+    with pytest.raises(PolicyError, match="no purpose 'teleportation'"):
+        policy.purpose("teleportation")
     with pytest.raises(PolicyError, match="no jurisdiction 'us-zz'"):
         policy.jurisdiction("us-zz")
     with pytest.raises(PolicyError, match="no practice role 'janitor'"):
@@ -203,6 +205,7 @@ def test_the_compiled_purposes_keep_their_flags() -> None:
         False,
         False,
     )
+    assert not marketing.tpo and not marketing.deidentified
     assert (aggregate.deidentified, aggregate.receive) == (True, {})
     assert (treatment.tpo, treatment.deidentified, treatment.promotional, treatment.authorization) == (
         True,
