@@ -470,11 +470,13 @@ def summary(module: str, runs: list[Run]) -> tuple[int, int] | None:
     if not runs:
         print(f"{module}: not run")
         return None
+    # Per mutant, the most telling outcome over the databases: a kill, else a survival with tests run.
+    rank = {"uncovered": 0, "survived": 1, "timeout": 2, "killed": 3}
     best: dict[int, Outcome] = {}
     for run in runs:
         for outcome in run.outcomes:
             held = best.get(outcome.index)
-            if held is None or held.status in ("survived", "uncovered"):
+            if held is None or rank[outcome.status] > rank[held.status]:
                 best[outcome.index] = outcome
     total = len(best)
     killed = sum(1 for o in best.values() if o.status in ("killed", "timeout"))
