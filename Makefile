@@ -43,3 +43,11 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var test-output
+
+## Mutation testing of the trust core: slow (see docs/mutation.md), so not part of CI. PostgreSQL
+## too when MUTATE_DATABASE_URL reaches a server, for the branches only PostgreSQL runs.
+.PHONY: mutate
+MUTATE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mutate
+mutate: $(STAMP)
+	INDIGOMED_VAR_DIR=$${INDIGOMED_VAR_DIR:-$(CURDIR)/var/mutate} MUTATE_DATABASE_URL=$(MUTATE_DATABASE_URL) \
+		nice -n 10 $(PY) tools/mutate.py all

@@ -58,5 +58,12 @@ def test_authorized_disclosures_are_not_listed(people) -> None:
 
 
 def test_a_member_in_france_gets_the_whole_retention(people) -> None:
-    start, _ = accounting_window(people.paris.pk, EVER, NOW)
-    assert (NOW - start).days >= 2189
+    """GDPR art. 15 sets no look-back: a member in France reaches all the ledger keeps (the policy's
+    2190 days), not the notice's two years; a period asked inside it is left as asked."""
+    before = timezone.now()
+    start, end = accounting_window(people.paris.pk, EVER, NOW)
+    after = timezone.now()
+    assert before - dt.timedelta(days=2190) <= start <= after - dt.timedelta(days=2190)
+    assert end == NOW
+    recent = NOW - dt.timedelta(days=100)
+    assert accounting_window(people.paris.pk, recent, NOW) == (recent, NOW)

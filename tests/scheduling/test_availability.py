@@ -81,21 +81,48 @@ def test_time_off_removes_and_extra_hours_add_slots() -> None:
 
 
 def test_overlapping_rules_never_double_book_the_practitioner() -> None:
+    """Where two visit types' hours overlap, the practitioner still has one visit at a time: a slot
+    of the other type that would overlap is dropped, and one starting as the last ends is kept."""
     long = WeeklyRule(0, dt.time(9), dt.time(10), dt.timedelta(minutes=45), 1)
-    short = WeeklyRule(0, dt.time(9), dt.time(10), dt.timedelta(minutes=20), 2)
+    short = WeeklyRule(0, dt.time(9, 5), dt.time(10, 30), dt.timedelta(minutes=20), 2)
     slots = slots_between(
         rules=[long, short], zone=PARIS, first_day=dt.date(2026, 12, 7), last_day=dt.date(2026, 12, 7)
     )
-    assert all(a.ends_at <= b.starts_at for a, b in itertools.pairwise(slots))
+    assert [
+        (
+            s.starts_at.astimezone(PARIS).strftime("%H:%M"),
+            s.ends_at.astimezone(PARIS).strftime("%H:%M"),
+            s.visit_type_id,
+        )
+        for s in slots
+    ] == [
+        ("09:00", "09:45", 1),
+        ("09:45", "10:05", 2),
+        ("10:05", "10:25", 2),
+    ]
 
 
 def test_generating_twice_adds_nothing_and_keeps_booked_slots(world) -> None:
-    """The sweep can run any number of times."""
+    """The sweep can run any number of times: a week past the horizon is added once, and a slot
+    booked in between is kept, booked, when the week is generated again."""
+    from indigomed.scheduling.services import book_appointment
+
     role = world.heart_role
-    first = Slot.objects.filter(role=role).count()
-    today = dt.datetime.now(NEW_YORK).date()
-    assert generate_slots(role=role, first_day=today, last_day=today + dt.timedelta(days=28)) == 0
-    assert Slot.objects.filter(role=role).count() == first
+    first_day = dt.datetime.now(NEW_YORK).date() + dt.timedelta(days=40)
+    last_day = first_day + dt.timedelta(days=6)
+    week = Slot.objects.filter(
+        role=role,
+        starts_at__gte=local_to_utc(first_day, dt.time(0), NEW_YORK),
+        starts_at__lt=local_to_utc(last_day + dt.timedelta(days=1), dt.time(0), NEW_YORK),
+    )
+    assert not week.exists()
+    assert generate_slots(role=role, first_day=first_day, last_day=last_day) == 7 * 6  # 09:00-12:00, half-hours
+    slot = week.order_by("starts_at")[3]
+    appointment = book_appointment(actor=world.member, slot_id=slot.pk, visit_reason="chest-pain", insurance_plan=None)
+    assert generate_slots(role=role, first_day=first_day, last_day=last_day) == 0
+    assert week.count() == 7 * 6
+    slot.refresh_from_db()
+    assert (slot.is_open, appointment.slot_id) == (False, slot.pk)
 
 
 def test_time_off_closes_open_slots_and_is_kept_as_an_exception(world) -> None:

@@ -213,7 +213,8 @@ def parse_policy(text: str, source: str) -> Policy:
         if key not in TOP_KEYS | MEMBER_SECTIONS | OWN_SECTIONS:
             raise _fail(
                 source,
-                next((i + 1 for i, ln in enumerate(lines.lines) if ln.startswith(key)), 1),
+                # A key at the top (``key = ...``) or a table's header (``[key]``, ``[key.sub]``).
+                next((i + 1 for i, ln in enumerate(lines.lines) if ln.lstrip("[").startswith(key)), 1),
                 f"unknown section {key!r}",
             )
     for key in sorted(TOP_KEYS - raw.keys()):
