@@ -51,7 +51,13 @@ def test_each_member_is_one_valid_bundle_line_decided_and_ledgered_once_per_vers
 
 
 def test_what_the_decision_point_refuses_is_left_out_and_said(history) -> None:
-    restriction = request_restriction(actor=history.member, categories=["medical"], purposes=["operations"])
+    restriction = request_restriction(
+        actor=history.member,
+        categories=["medical"],
+        purposes=["operations"],
+        signed_name="Pat Member",
+        explicit_consent=True,
+    )
     decide_restriction(officer=history.officer, public_id=str(restriction.public_id), accept=True)
     [bundle], _ = _export(history.member.pk)
     assert not resources(bundle, "Appointment") and not resources(bundle, "Encounter")

@@ -26,7 +26,8 @@ def test_before_the_cutoff_the_page_offers_cancel_and_move_and_says_until_when(w
     appointment = booked(world, open_slot(world.heart_role))
     until = (appointment.starts_at - dt.timedelta(hours=24)).astimezone(ZoneInfo("America/New_York"))
     html = member_client.get(f"/appointments/{appointment.public_id}/").content.decode()
-    assert f"You can cancel or move until {date_format(until, 'D j M, g:i A')}." in html
+    said = f"{date_format(until, 'D, M j')}, {until.hour % 12 or 12}:{until.minute:02d} {until.strftime('%p')} {until.tzname()}"
+    assert f"You can cancel or move until {said}." in html
     assert "Cancel appointment" in html
     assert "Move appointment" in html
 
@@ -39,7 +40,8 @@ def test_after_the_cutoff_the_page_shows_no_cancel_or_move_and_says_whom_to_call
     assert "Cancel appointment" not in html
     assert "Move appointment" not in html
     closed = (appointment.starts_at - dt.timedelta(hours=24)).astimezone(ZoneInfo("America/New_York"))
-    assert f"Changes online closed on {date_format(closed, 'D j M, g:i A')}, 24 hours before the visit." in html
+    said = f"{date_format(closed, 'D, M j')}, {closed.hour % 12 or 12}:{closed.minute:02d} {closed.strftime('%p')} {closed.tzname()}"
+    assert f"Changes online closed on {said}, 24 hours before the visit." in html
     assert "call Hudson Clinic at" in html and "+1 212 555 0100" in html
 
 

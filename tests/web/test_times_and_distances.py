@@ -159,21 +159,26 @@ def test_a_time_after_the_clocks_change_under_a_heading_carries_its_own_zone(wor
 # --- On the pages ------------------------------------------------------------------------
 
 
-def page_for(user, path: str, **headers: str) -> str:
+def page_for(user, path: str, said: dict[str, str] | None = None, **headers: str) -> str:
+    """The page as ``user`` reads it; ``said``: what they answered first on a practitioner's page
+    (new or returning, and why), which its open times follow."""
     client = Client(**headers)
     if user is not None:
         client.force_login(user)
+    if said is not None:
+        client.post(path, said)
     response = client.get(path)
     assert response.status_code == 200
     return response.content.decode()
 
 
+NEW_CHEST_PAIN = {"patient": "new", "visit_reason": "chest-pain"}
 SLOT = re.compile(r'<a class="slot" href="/book/\d+/">([^<]+)</a>')
 
 
 @pytest.mark.django_db
 def test_a_us_member_sees_12_hour_times_with_est_or_edt_and_miles(world) -> None:
-    profile = page_for(world.member, "/practitioners/ada-hart/")
+    profile = page_for(world.member, "/practitioners/ada-hart/", NEW_CHEST_PAIN)
     assert "America/New_York" not in profile
     assert re.search(r"\((EST|EDT)\)</small></h4>", profile)
     assert set(SLOT.findall(profile)) >= {"9:00 AM", "11:30 AM"}
@@ -184,7 +189,7 @@ def test_a_us_member_sees_12_hour_times_with_est_or_edt_and_miles(world) -> None
 
 @pytest.mark.django_db
 def test_a_french_member_sees_heure_de_paris_on_a_24_hour_clock_and_km(world, french_member) -> None:
-    profile = page_for(french_member, "/practitioners/claire-coeur/")
+    profile = page_for(french_member, "/practitioners/claire-coeur/", NEW_CHEST_PAIN)
     assert "Europe/Paris" not in profile and "(heure de Paris)</small></h4>" in profile
     assert set(SLOT.findall(profile)) >= {"09:00", "11:30"}
     assert " AM" not in profile
