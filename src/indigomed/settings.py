@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "indigomed.web.hosts.PortalHostsMiddleware",
     # Above WhiteNoise, so static files lose the server's version too.
     "indigomed.web.middleware.PrivateResponseHeadersMiddleware",
+    # Above WhiteNoise too, so static files carry the Content-Security-Policy (SEC-1).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "indigomed.web.middleware.ApiErrorsAsJsonMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -443,3 +445,24 @@ MEMBERS_HOST = env("MEMBERS_HOST")
 CONNECT_HOST = env("CONNECT_HOST")
 PARTNERS_HOST = env("PARTNERS_HOST")
 ALLOWED_HOSTS += [h.partition(":")[0] for h in (MEMBERS_HOST, CONNECT_HOST, PARTNERS_HOST) if h]
+
+# --- Content-Security-Policy (SEC-1, django-csp) ---------------------------------------------
+# Only the site's own files run or style a page: no inline script or style, no eval, no plug-ins,
+# no framing (OWASP ASVS 4.0.3 V14.4.3, L2). Forms post to the site itself, or to a portal's own
+# host when settings bind one (indigomed.web.hosts redirects between them).
+_PORTAL_ORIGINS = [
+    f"{urlsplit(SITE_URL).scheme or 'https'}://{h}" for h in (MEMBERS_HOST, CONNECT_HOST, PARTNERS_HOST) if h
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # data: for the empty icon base.html names (no favicon request) and Swagger UI's drawn icons.
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", *_PORTAL_ORIGINS],
+    }
+}
