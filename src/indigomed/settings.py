@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Idle and absolute session limits per role (SESSION_LIMITS below).
+    "indigomed.web.session_expiry.SessionExpiryMiddleware",
     "indigomed.web.middleware.RequestSizeLimitMiddleware",
 ]
 
@@ -466,3 +468,23 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'", *_PORTAL_ORIGINS],
     }
 }
+
+# --- Session limits per role (SEC-1) ---------------------------------------------------------
+# OWASP ASVS 4.0.3 V3.3.2: re-authentication after 12 hours, or 30 minutes of inactivity at L2 and
+# 15 minutes at L3. Members get L2; practitioners, facility staff, the privacy office and the
+# site's operators, who see patients' health data, get L3. SESSION_COOKIE_AGE above is the
+# browser cookie's own ceiling, at least the longest absolute limit.
+SESSION_LIMITS = {
+    "member": {
+        "IDLE_SECONDS": envint("MEMBER_SESSION_IDLE_SECONDS", 30 * 60),
+        "ABSOLUTE_SECONDS": envint("MEMBER_SESSION_ABSOLUTE_SECONDS", 12 * 3600),
+    },
+    "staff": {
+        "IDLE_SECONDS": envint("STAFF_SESSION_IDLE_SECONDS", 15 * 60),
+        "ABSOLUTE_SECONDS": envint("STAFF_SESSION_ABSOLUTE_SECONDS", 12 * 3600),
+    },
+}
+# Changing the password ends every other session of the account: Django checks each session's
+# copy of the password hash on every request. The session it was changed from stays signed in
+# (allauth updates its hash); True would sign that one out too.
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
