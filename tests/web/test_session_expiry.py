@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from indigomed.web import session_expiry
+from indigomed.accounts import sessions
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ START = 1_800_000_000.0
 def clock(monkeypatch):
     """A clock that moves only when the test says so."""
     at = [START]
-    monkeypatch.setattr(session_expiry, "now", lambda: at[0])
+    monkeypatch.setattr(sessions, "now", lambda: at[0])
 
     def advance(seconds: float) -> None:
         at[0] += seconds
@@ -69,7 +69,7 @@ def test_a_practitioner_is_signed_out_sooner_than_a_member(world, clock) -> None
     assert doctor.get("/connect/").status_code == 302
 
 
-def test_an_api_call_after_the_limit_is_refused(world, member_client, clock) -> None:
+def test_an_api_call_after_the_limit_is_refused(world, clock, member_client) -> None:
     """SEC-1"""
     assert member_client.get("/api/appointments").status_code == 200
     clock(settings.SESSION_LIMITS["member"]["IDLE_SECONDS"] + 1)

@@ -8,7 +8,6 @@ is therefore exact to within that minute.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -16,17 +15,12 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
+from indigomed.accounts import sessions
 from indigomed.accounts.roles import Actor, actor_of
+from indigomed.accounts.sessions import SEEN_AT, SIGNED_IN_AT, seen
 
-SIGNED_IN_AT = "indigomed.signed_in_at"
-SEEN_AT = "indigomed.seen_at"
 # Seconds between writes of "last used" to the session.
 SEEN_PRECISION_SECONDS = 60
-
-
-def now() -> float:
-    """The clock, in one place so tests can hold it still."""
-    return time.time()
 
 
 def limits_for(actor: Actor) -> tuple[int, int]:
@@ -50,7 +44,7 @@ class SessionExpiryMiddleware:
 
     def _check(self, request: HttpRequest) -> None:
         session = request.session
-        moment = now()
+        moment = sessions.now()
         signed_in_at = session.setdefault(SIGNED_IN_AT, moment)
         seen_at = session.setdefault(SEEN_AT, moment)
         idle, absolute = limits_for(actor_of(request))
@@ -60,3 +54,4 @@ class SessionExpiryMiddleware:
             return
         if moment - seen_at >= SEEN_PRECISION_SECONDS:
             session[SEEN_AT] = moment
+            seen(session.session_key)
