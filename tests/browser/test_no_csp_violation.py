@@ -70,7 +70,14 @@ def test_the_main_pages_load_with_no_content_security_policy_violation(
         browser,
         base,
         address_of(world.member),
-        ["/appointments/", f"/appointments/{booked.public_id}/", "/me/", "/me/privacy/", "/accounts/email/"],
+        [
+            "/appointments/",
+            f"/appointments/{booked.public_id}/",
+            "/me/",
+            "/me/privacy/",
+            "/me/sessions/",
+            "/accounts/email/",
+        ],
     )
     found |= violations_on(
         browser, base, address_of(world.doctor_user), [f"/connect/?day={booked.starts_at.date().isoformat()}"]
