@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "indigomed.web.hosts.PortalHostsMiddleware",
     # Above WhiteNoise, so static files lose the server's version too.
     "indigomed.web.middleware.PrivateResponseHeadersMiddleware",
+    # Above WhiteNoise too, so static files carry the Content-Security-Policy (SEC-1).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "indigomed.web.middleware.ApiErrorsAsJsonMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -111,6 +113,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Idle and absolute session limits per role (SESSION_LIMITS below).
+    "indigomed.web.session_expiry.SessionExpiryMiddleware",
     "indigomed.web.middleware.RequestSizeLimitMiddleware",
 ]
 
@@ -464,3 +468,44 @@ MEMBERS_HOST = env("MEMBERS_HOST")
 CONNECT_HOST = env("CONNECT_HOST")
 PARTNERS_HOST = env("PARTNERS_HOST")
 ALLOWED_HOSTS += [h.partition(":")[0] for h in (MEMBERS_HOST, CONNECT_HOST, PARTNERS_HOST) if h]
+
+# --- Content-Security-Policy (SEC-1, django-csp) ---------------------------------------------
+# Only the site's own files run or style a page: no inline script or style, no eval, no plug-ins,
+# no framing (OWASP ASVS 4.0.3 V14.4.3, L2). Forms post to the site itself, or to a portal's own
+# host when settings bind one (indigomed.web.hosts redirects between them).
+_PORTAL_ORIGINS = [
+    f"{urlsplit(SITE_URL).scheme or 'https'}://{h}" for h in (MEMBERS_HOST, CONNECT_HOST, PARTNERS_HOST) if h
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # data: for the empty icon base.html names (no favicon request) and Swagger UI's drawn icons.
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", *_PORTAL_ORIGINS],
+    }
+}
+
+# --- Session limits per role (SEC-1) ---------------------------------------------------------
+# OWASP ASVS 4.0.3 V3.3.2: re-authentication after 12 hours, or 30 minutes of inactivity at L2 and
+# 15 minutes at L3. Members get L2; practitioners, facility staff, the privacy office and the
+# site's operators, who see patients' health data, get L3. SESSION_COOKIE_AGE above is the
+# browser cookie's own ceiling, at least the longest absolute limit.
+SESSION_LIMITS = {
+    "member": {
+        "IDLE_SECONDS": envint("MEMBER_SESSION_IDLE_SECONDS", 30 * 60),
+        "ABSOLUTE_SECONDS": envint("MEMBER_SESSION_ABSOLUTE_SECONDS", 12 * 3600),
+    },
+    "staff": {
+        "IDLE_SECONDS": envint("STAFF_SESSION_IDLE_SECONDS", 15 * 60),
+        "ABSOLUTE_SECONDS": envint("STAFF_SESSION_ABSOLUTE_SECONDS", 12 * 3600),
+    },
+}
+# Changing the password ends every other session of the account: Django checks each session's
+# copy of the password hash on every request. The session it was changed from stays signed in
+# (allauth updates its hash); True would sign that one out too.
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False

@@ -13,3 +13,6 @@ class AccountsConfig(AppConfig):
 
         email_confirmed.connect(address_change.adopt_confirmed_address, dispatch_uid="indigomed.adopt_address")
         email_removed.connect(address_change.forget_cancelled_address, dispatch_uid="indigomed.forget_address")
+        from indigomed.accounts import sessions
+
+        sessions.connect()

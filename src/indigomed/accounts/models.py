@@ -90,3 +90,19 @@ class PrivacyOfficer(models.Model):
 
     def __str__(self) -> str:
         return f"privacy officer {self.pk}"
+
+
+class SignedInSession(models.Model):
+    """One browser a person signed in from, so they can see it and end it (SEC-1). The session
+    itself is Django's; this names it: a short summary of the browser and a truncated address."""
+
+    session_key = models.CharField(max_length=40, primary_key=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    browser = models.CharField(max_length=80, blank=True)
+    # The network, never the address: IPv4 to /24, IPv6 to /48.
+    network = models.CharField(max_length=50, blank=True)
+    signed_in_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"signed-in session of user {self.user_id}"

@@ -52,6 +52,7 @@ def log_accesses(accesses: Iterable[Access]) -> None:
 # Every change the platform records, as the office reads it. A change not listed here is refused, so
 # a new kind of change is named here (and in the office's filter) before it can be recorded.
 AUDIT_ACTIONS: dict[str, str] = {
+    "account.sessions_ended": "Signed-in sessions ended",
     "booking.created": "Appointment booked",
     "slot.held": "Time held for someone signing up or in to book it",
     "appointment.cancelled": "Appointment cancelled",
