@@ -476,13 +476,21 @@ ALLOWED_HOSTS += [h.partition(":")[0] for h in (MEMBERS_HOST, CONNECT_HOST, PART
 _PORTAL_ORIGINS = [
     f"{urlsplit(SITE_URL).scheme or 'https'}://{h}" for h in (MEMBERS_HOST, CONNECT_HOST, PARTNERS_HOST) if h
 ]
+_tiles = urlsplit(str(INDIGOMED["MAP_TILE_URL"]).replace("{s}", "a"))
+# A tile server with subdomains ({s}.tile...) is allowed as a whole; else its own origin.
+_TILE_ORIGIN = (
+    f"{_tiles.scheme}://*.{_tiles.hostname.partition('.')[2]}"
+    if "{s}" in str(INDIGOMED["MAP_TILE_URL"]) and _tiles.hostname
+    else f"{_tiles.scheme}://{_tiles.netloc}"
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        # data: for the empty icon base.html names (no favicon request) and Swagger UI's drawn icons.
-        "img-src": ["'self'", "data:"],
+        # data: for the empty icon base.html names (no favicon request) and Swagger UI's drawn icons;
+        # the map's tiles come from the tile server MAP_TILE_URL names.
+        "img-src": ["'self'", "data:", _TILE_ORIGIN],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
         "frame-ancestors": ["'none'"],

@@ -82,3 +82,11 @@ def test_the_api_documentation_page_runs_only_the_sites_own_files() -> None:
     page = response.content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in page
     assert "cdn" not in page.lower()
+
+
+def test_the_maps_tiles_may_load_from_the_tile_server_the_settings_name(client) -> None:
+    """The map's tiles are images from MAP_TILE_URL's server; nothing else leaves the site."""
+    policy = client.get("/")["Content-Security-Policy"]
+    img = next(part for part in policy.split(";") if part.strip().startswith("img-src"))
+    assert "https://tile.openstreetmap.org" in img.split()
+    assert "script-src 'self'" in policy and "unsafe" not in policy
