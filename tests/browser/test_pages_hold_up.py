@@ -85,10 +85,10 @@ def test_a_facility_page_shows_the_weeks_open_times_and_fits_a_phone(
             assert weeks.first.locator(".week .day").count() == 7
             assert page.locator("a.slot").count() > 0
             page.screenshot(path=str(shots / f"facility-{slug}-{name}.png"), full_page=True)
-        # An open time leads to its booking page.
+        # An open time leads to its booking page, which asks a visitor why they come first.
         page.goto(f"{live_server.url}/facilities/hudson-clinic/")
         page.locator("a.slot").first.click()
-        page.wait_for_url(f"{live_server.url}/accounts/login/?next=/book/**")
+        page.wait_for_url(f"{live_server.url}/book/**")
         page.context.close()
 
 

@@ -36,8 +36,10 @@ def test_a_practice_day_and_a_restriction_through_the_privacy_office(
     sign_in(member, live_server.url, address_of(world.member))
     member.goto(f"{live_server.url}/me/privacy/")
     member.check("input[name=categories][value=insurance]")
+    member.fill("input[name=signed_name]", "Pat Member")
+    member.check("input[name=explicit_consent]")
     with member.expect_navigation():
-        member.click("button:has-text('Send to the privacy office')")
+        member.click("button:has-text('Sign and send to the privacy office')")
     assert member.locator("text=it binds once accepted").is_visible()
 
     office = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()

@@ -7,7 +7,6 @@ import pytest
 
 from indigomed.directory.models import FacilityStaff
 from indigomed.scheduling.models import AvailabilityRule, VisitType
-from tests.browser.conftest import browser  # noqa: F401 - the shared Chromium fixture
 from tests.browser.pages import sign_in
 from tests.conftest import address_of, make_user
 
@@ -16,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.mark.parametrize(("width", "height"), [(390, 844), (1280, 900)])
 def test_the_admin_sets_up_a_calendar_and_every_page_fits_the_screen(
-    browser,  # noqa: F811
+    browser,
     transactional_db,
     world,
     live_server,
