@@ -57,6 +57,8 @@ def test_the_room_opens_to_the_member_and_practitioner_only_from_shortly_before_
 
     member = Client()
     member.force_login(world.member)
+    own_page = member.get(f"/appointments/{visit.public_id}/").content.decode()
+    assert f'href="{page}"' in own_page and world.ny_clinic.street not in own_page
     early = member.get(page)
     assert early.status_code == 200 and "The room opens at" in early.content.decode()
     assert room_url(visit) not in early.content.decode()
