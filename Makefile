@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test test-fast lint browser bench clean
+.PHONY: run test test-fast lint browser bench clean messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,3 +51,9 @@ MUTATE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mutate
 mutate: $(STAMP)
 	INDIGOMED_VAR_DIR=$${INDIGOMED_VAR_DIR:-$(CURDIR)/var/mutate} MUTATE_DATABASE_URL=$(MUTATE_DATABASE_URL) \
 		nice -n 10 $(PY) tools/mutate.py all
+
+## The French catalogue: collect every marked string from the code and templates, then compile.
+## Translate the new empty `msgstr` entries in src/indigomed/locale/fr/LC_MESSAGES/django.po.
+messages: $(STAMP)
+	cd src/indigomed && ../../$(PY) -m indigomed makemessages --locale fr --no-obsolete --no-location \
+		--ignore 'static/*' && ../../$(PY) -m indigomed compilemessages --locale fr

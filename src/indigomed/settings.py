@@ -252,6 +252,9 @@ LANGUAGES = [("en", "English"), ("fr", "Français")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# One catalogue for the whole platform, kept under version control with its compiled form
+# (`make messages` refreshes both), so a clean clone runs in French without gettext installed.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
