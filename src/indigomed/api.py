@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from indigomed.directory.api import router as directory_router
 from indigomed.errors import DomainError
 from indigomed.rights.access_api import router as copies_router
+from indigomed.rights.amendment_api import router as amendments_router
 from indigomed.rights.api import router as rights_router
 from indigomed.scheduling.api import connect_router
 from indigomed.scheduling.api import router as scheduling_router
@@ -90,3 +91,4 @@ api.add_router("/", scheduling_router)
 api.add_router("/connect", connect_router)
 api.add_router("/", rights_router)
 api.add_router("/", copies_router)
+api.add_router("/", amendments_router)

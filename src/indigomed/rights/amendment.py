@@ -8,8 +8,10 @@ the member's answer commit or fail together.
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from collections.abc import Mapping
-from typing import Any
+from typing import IO, Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -48,6 +50,50 @@ def ask_for_amendment(*, actor: User, record: str, proposed: str, why: str, sign
 
     return services.file_request(
         actor=actor, kind=Request.Kind.AMENDMENT, text=text, signed_name=signed_name, consent=consent, then=then
+    )
+
+
+def enter_amendment(
+    *,
+    officer: User,
+    member_email: str,
+    channel: str,
+    signed_on: dt.date,
+    record: str,
+    proposed: str,
+    why: str,
+    text: str = "",
+    scan: IO[bytes] | None = None,
+    submission: uuid.UUID | None = None,
+) -> Request:
+    """The privacy office enters an amendment a member asked for by letter (its scan, sealed) or
+    e-mail, structured exactly as one asked online: which record, which field, the value asked for
+    and why. It is the same amendment, answered on the same page, accepted or denied the same way.
+
+    Raises as ``services.enter_request`` does, and as ``ask_for_amendment`` does for the record,
+    value and reason (checked against the member's own records). Nothing is stored when refused.
+    """
+    letter = f"Correct this record: {record}\nIt should say: {proposed.strip() or '(nothing)'}\nWhy: {why.strip()}"
+    if text.strip():
+        letter += "\n\n" + text.strip()
+
+    def then(request: Request) -> Mapping[str, Any]:
+        member = User.objects.get(pk=request.member_id)
+        amendments.request_amendment(
+            actor=member, record=record, proposed=proposed, why=why, request_public_id=request.public_id
+        )
+        return {}
+
+    return services.enter_request(
+        officer=officer,
+        member_email=member_email,
+        kind=Request.Kind.AMENDMENT,
+        channel=channel,
+        signed_on=signed_on,
+        text=letter,
+        scan=scan,
+        then=then,
+        submission=submission,
     )
 
 

@@ -183,6 +183,12 @@ def my_requests(request: HttpRequest) -> object:
 def file_request(request: HttpRequest, data: RequestIn) -> object:
     if data.kind == Request.Kind.ACCOUNTING:
         raise Invalid("Ask for an accounting at /api/me/accountings: it needs a period.", field="kind")
+    if data.kind == Request.Kind.AMENDMENT:
+        raise Invalid(
+            "Ask for an amendment at /api/me/amendments: it names the record and its new value.", field="kind"
+        )
+    if data.kind == Request.Kind.RESTRICTION:
+        raise Invalid("Ask for a restriction at /api/me/restrictions: it says what it limits.", field="kind")
     filed = services.file_request(
         actor=request.user,  # type: ignore[arg-type]
         kind=data.kind,
@@ -328,6 +334,10 @@ def enter(
     text: Form[str] = "",
     scan: UploadedFile | None = File(None),  # noqa: B008 - ninja's way to mark an optional file part
 ) -> object:
+    if kind == Request.Kind.AMENDMENT:
+        raise Invalid(
+            "Enter an amendment at /api/office/amendments: it names the record and its new value.", field="kind"
+        )
     entered = services.enter_request(
         officer=request.user,  # type: ignore[arg-type]
         member_email=member_email,
