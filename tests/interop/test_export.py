@@ -108,3 +108,28 @@ def test_the_exports_validator_refuses_an_invalid_resource_shared_or_not(history
         # A fresh check, as each export has its own: within one, a directory entry is checked once.
         with pytest.raises(ValidationError):
             Validator().validate(broken)
+
+
+def test_the_exports_sampled_check_still_catches_a_new_shape_and_a_dangling_reference(history) -> None:
+    """RIGHT-ACCESS: past the first bundle, a resource of a shape not seen before is checked against
+    the FHIR models, and a reference that points outside its bundle is refused in every bundle."""
+    from pydantic import ValidationError
+
+    from indigomed.interop.validation import InvalidBundle, Validator
+
+    [line] = list(
+        stream_bundles(member_ids=[history.member.pk], recipient=SUPPORT, purpose="operations", actor_user_id=None)
+    )
+    validator = Validator(sample_every=1000)
+    validator.validate(json.loads(line))
+    validator.validate(json.loads(line))  # the same shapes again: only the cheap checks
+    new_shape = json.loads(line)
+    patient = next(e["resource"] for e in new_shape["entry"] if e["resource"]["resourceType"] == "Patient")
+    patient["deceasedBoolean"] = "perhaps"
+    with pytest.raises(ValidationError):
+        validator.validate(new_shape)
+    dangling = json.loads(line)
+    appointment = next(e["resource"] for e in dangling["entry"] if e["resource"]["resourceType"] == "Appointment")
+    appointment["participant"][0]["actor"] = {"reference": "urn:uuid:00000000-0000-0000-0000-000000000000"}
+    with pytest.raises(InvalidBundle):
+        validator.validate(dangling)
