@@ -10,6 +10,7 @@ import uuid
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
@@ -33,7 +34,7 @@ VALUE_MAX = 500
 def _member(http: HttpRequest) -> Any:
     user: Any = http.user
     if not load_actor(user).is_member:
-        raise NotFound("Only members have records to correct or restrict.")
+        raise NotFound(gettext("Only members have records to correct or restrict."))
     return user
 
 
@@ -129,7 +130,7 @@ def _own_amendment(user: Any, public_id: uuid.UUID) -> dict[str, Any]:
     for view in amendment_queries.own_amendments(actor=user):
         if view.opened.row.public_id == public_id:
             return _amendment_out(view)
-    raise NotFound("We could not find that request.")
+    raise NotFound(gettext("We could not find that request."))
 
 
 # --- Amendments -------------------------------------------------------------------------------

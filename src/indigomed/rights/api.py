@@ -8,6 +8,7 @@ import uuid
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
@@ -185,10 +186,10 @@ def file_request(request: HttpRequest, data: RequestIn) -> object:
         raise Invalid("Ask for an accounting at /api/me/accountings: it needs a period.", field="kind")
     if data.kind == Request.Kind.AMENDMENT:
         raise Invalid(
-            "Ask for an amendment at /api/me/amendments: it names the record and its new value.", field="kind"
+            gettext("Ask for an amendment at /api/me/amendments: it names the record and its new value."), field="kind"
         )
     if data.kind == Request.Kind.RESTRICTION:
-        raise Invalid("Ask for a restriction at /api/me/restrictions: it says what it limits.", field="kind")
+        raise Invalid(gettext("Ask for a restriction at /api/me/restrictions: it says what it limits."), field="kind")
     filed = services.file_request(
         actor=request.user,  # type: ignore[arg-type]
         kind=data.kind,
@@ -336,7 +337,8 @@ def enter(
 ) -> object:
     if kind == Request.Kind.AMENDMENT:
         raise Invalid(
-            "Enter an amendment at /api/office/amendments: it names the record and its new value.", field="kind"
+            gettext("Enter an amendment at /api/office/amendments: it names the record and its new value."),
+            field="kind",
         )
     entered = services.enter_request(
         officer=request.user,  # type: ignore[arg-type]
