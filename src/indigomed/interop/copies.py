@@ -125,7 +125,7 @@ def build_copy(
     bundle = fhir.build_bundle(
         record=record, bookings=bookings, directory=directory, withheld=refs, left_out=left_out, copy_id=copy_id, at=at
     )
-    validation.validate(bundle)
+    validation.check_copy(bundle)
     fee = fee or fee_for(member_id, at=at)
     pdf = render_pdf(
         record=record,
