@@ -21,6 +21,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from indigomed.accounts.models import User
 from indigomed.conf import product_setting
@@ -39,11 +41,11 @@ def checked_address(typed: str) -> str:
     local, _, domain = address.rpartition("@")
     # RFC 5321: no mail server takes a longer name or address, so the invitation could never arrive.
     if not address or len(local) > 64 or len(address) > 254 or domain == SEALED_DOMAIN:
-        raise Invalid("Enter an address the person can receive e-mail at.", field="email")
+        raise Invalid(gettext("Enter an address the person can receive e-mail at."), field="email")
     try:
         validate_email(address)
     except ValidationError as exc:
-        raise Invalid("Enter a valid e-mail address.", field="email") from exc
+        raise Invalid(gettext("Enter a valid e-mail address."), field="email") from exc
     return address
 
 
@@ -136,7 +138,7 @@ def invite_staff(*, actor: Any, facility_id: int, email: str, name: str, staff_r
     facility's staff. The same invitation sent twice sends one.
     """
     address = checked_address(email)
-    display_name = directory.clean_text(name, field="name", label="person's name", max_length=120)
+    display_name = directory.clean_text(name, field="name", label=_("person's name"), max_length=120)
     with transaction.atomic():
         directory.administered_facility(actor, facility_id, lock=True)
         known = User.objects.filter(email=sign_in_key(address)).first()
@@ -171,9 +173,9 @@ def accept_with_new_password(*, token: str, password: str, confirm: str) -> User
     invitation = invitations.invitation_for_token(token)
     user = invitation.user
     if user.has_usable_password():
-        raise Invalid("This account has a password already: sign in to accept.", field="password")
+        raise Invalid(gettext("This account has a password already: sign in to accept."), field="password")
     if password != confirm:
-        raise Invalid("The two passwords differ.", field="confirm")
+        raise Invalid(gettext("The two passwords differ."), field="confirm")
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -182,7 +184,7 @@ def accept_with_new_password(*, token: str, password: str, confirm: str) -> User
         # Only the first of two tabs sets the password.
         locked = User.objects.select_for_update().get(pk=user.pk)
         if locked.has_usable_password():
-            raise Invalid("This account has a password already: sign in to accept.", field="password")
+            raise Invalid(gettext("This account has a password already: sign in to accept."), field="password")
         locked.set_password(password)
         locked.save(update_fields=["password"])
         EmailAddress.objects.update_or_create(
