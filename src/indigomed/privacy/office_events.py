@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from indigomed.accounts.models import Member, User
 from indigomed.privacy.office_views import officers_only
@@ -27,7 +28,7 @@ class EventFilter(forms.Form):
         choices=[("", "Every change"), *sorted(AUDIT_ACTIONS.items(), key=lambda item: item[1])], required=False
     )
     # A member is found by reference, never by an address: the query string ends up in logs.
-    member = forms.IntegerField(label="Member reference", min_value=1, max_value=2**63 - 1, required=False)
+    member = forms.IntegerField(label=_("Member reference"), min_value=1, max_value=2**63 - 1, required=False)
 
 
 @dataclass(frozen=True, slots=True)
