@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from indigomed.accounts.models import User
 from indigomed.accounts.roles import load_actor
@@ -123,7 +124,7 @@ def _bounds(asked_from: dt.date, asked_until: dt.date, zone: dt.tzinfo) -> tuple
         start = dt.datetime.combine(asked_from, dt.time(0), tzinfo=zone)
         end = dt.datetime.combine(asked_until + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
     except OverflowError:
-        raise Invalid("Pick a period of days that exist, up to today.", field="period") from None
+        raise Invalid(gettext("Pick a period of days that exist, up to today."), field="period") from None
     return start, end
 
 
@@ -131,11 +132,13 @@ def quote(*, actor: User, asked_from: dt.date, asked_until: dt.date) -> Quote:
     """The period an accounting would cover and its fee, before asking. ``Invalid`` for a period
     that ends before it starts, after today, or before the look-back reaches."""
     if not load_actor(actor).is_member:
-        raise NotFound("Only members ask for accountings.")
+        raise NotFound(gettext("Only members ask for accountings."))
     zone = member_zone(actor.pk)
     now = timezone.now()
     if asked_until > now.astimezone(zone).date():
-        raise Invalid("The period cannot end after today: disclosures not yet made cannot be listed.", field="period")
+        raise Invalid(
+            gettext("The period cannot end after today: disclosures not yet made cannot be listed."), field="period"
+        )
     start, end = _bounds(asked_from, asked_until, zone)
     jurisdiction = member_jurisdiction(actor.pk)
     period = accounting.period_for(jurisdiction=jurisdiction, asked_start=start, asked_end=end, now=now)
@@ -154,7 +157,7 @@ class Terms:
 def terms(*, actor: User) -> Terms:
     """The look-back and fee that apply to the member now, shown on the form before they ask."""
     if not load_actor(actor).is_member:
-        raise NotFound("Only members ask for accountings.")
+        raise NotFound(gettext("Only members ask for accountings."))
     jurisdiction = member_jurisdiction(actor.pk)
     now = timezone.now()
     days = current_policy().accounting_lookback_days(jurisdiction)
@@ -179,11 +182,11 @@ def ask_for_accounting(
     accepted, or ``FeeNotAccepted`` is raised and nothing is stored. On paper, the member's contact
     choice must hold a postal address (``/me/contact/``)."""
     if delivery not in Delivery.values:
-        raise Invalid("Choose downloads or a letter by post.", field="delivery")
+        raise Invalid(gettext("Choose downloads or a letter by post."), field="delivery")
     offer = quote(actor=actor, asked_from=asked_from, asked_until=asked_until)
     if delivery == Delivery.PAPER and not contact_choice_of(actor=actor).postal_address:
         raise Invalid(
-            "To receive it by post, first give the postal address letters may go to on your contact page.",
+            gettext("To receive it by post, first give the postal address letters may go to on your contact page."),
             field="delivery",
         )
     _refuse_unaccepted(offer.fee, accept_fee)
@@ -248,7 +251,7 @@ def fulfil_accounting(
         return None
     record = Accounting.objects.filter(request=request).first()
     if record is None:
-        raise Conflict("This accounting request has no period: it cannot be fulfilled.")
+        raise Conflict(gettext("This accounting request has no period: it cannot be fulfilled."))
     period = accounting.Period(
         record.period_start,
         record.period_end,
@@ -329,13 +332,13 @@ def download(*, actor: User, public_id: Any, fmt: str) -> Download:
     """The member's fulfilled accounting as PDF, CSV or JSON. ``NotFound`` for another member's
     request, one that is not an accounting, or an unknown format; ``Conflict`` before it is fulfilled."""
     if fmt not in FORMATS:
-        raise NotFound("We could not find that download.")
+        raise NotFound(gettext("We could not find that download."))
     request = request_for_member(actor=actor, public_id=public_id)
     record = Accounting.objects.filter(request=request).first()
     if record is None:
-        raise NotFound("We could not find that download.")
+        raise NotFound(gettext("We could not find that download."))
     if record.entry_ids is None:
-        raise Conflict("Your accounting is not ready yet: you will be told when it is.")
+        raise Conflict(gettext("Your accounting is not ready yet: you will be told when it is."))
     zone = member_zone(actor.pk)
     entries = accounting.listed_for_member(member_id=actor.pk, entry_ids=record.entry_ids)
     shown = shown_for(record, zone)
