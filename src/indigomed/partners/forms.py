@@ -9,6 +9,7 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from indigomed.conf import product_setting
 from indigomed.directory.models import Facility, FacilityStaff, Practitioner
@@ -59,10 +60,10 @@ class PlansForm(forms.Form):
         error_messages={"invalid_choice": _("Choose plans from the list: that one is not known here.")},
     )
 
-    def __init__(self, *args: Any, plans: Choices, label: str = "Plans accepted", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, plans: Choices, label: StrOrPromise | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self.fields["plans"], plans)
-        self.fields["plans"].label = label
+        self.fields["plans"].label = label or _("Plans accepted")
 
 
 class BookingRulesForm(forms.Form):
@@ -143,7 +144,7 @@ class VisitTypeForm(forms.Form):
     )
     patients = forms.ChoiceField(choices=VisitType.Patients.choices, label=_("For"))
     where = forms.ChoiceField(
-        choices=[("in_person", "In person"), ("remote", "Remote (video)")], label=_("Where"), initial="in_person"
+        choices=[("in_person", _("In person")), ("remote", _("Remote (video)"))], label=_("Where"), initial="in_person"
     )
     reasons = forms.MultipleChoiceField(
         required=False,

@@ -22,7 +22,6 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from indigomed.accounts.models import User
 from indigomed.conf import product_setting
@@ -138,7 +137,7 @@ def invite_staff(*, actor: Any, facility_id: int, email: str, name: str, staff_r
     facility's staff. The same invitation sent twice sends one.
     """
     address = checked_address(email)
-    display_name = directory.clean_text(name, field="name", label=_("person's name"), max_length=120)
+    display_name = directory.clean_text(name, field="name", label=gettext("person's name"), max_length=120)
     with transaction.atomic():
         directory.administered_facility(actor, facility_id, lock=True)
         known = User.objects.filter(email=sign_in_key(address)).first()
