@@ -37,7 +37,12 @@ class ProfileForm(forms.Form):
     )
     gender = forms.ChoiceField(
         required=False,
-        choices=[("", "Prefer not to say"), ("female", "Female"), ("male", "Male"), ("nonbinary", "Non-binary")],
+        choices=[
+            ("", _("Prefer not to say")),
+            ("female", _("Female")),
+            ("male", _("Male")),
+            ("nonbinary", _("Non-binary")),
+        ],
     )
     postal_code = forms.RegexField(
         regex=r"^[0-9]{5}$",
@@ -48,7 +53,7 @@ class ProfileForm(forms.Form):
     region = forms.ChoiceField(
         required=False,
         label=_("US state"),
-        choices=[("", "Not in the US")] + [(s, s) for s in US_STATES],
+        choices=[("", _("Not in the US"))] + [(s, s) for s in US_STATES],
         help_text=_("State law adds protections for some health information."),
     )
 
