@@ -16,11 +16,13 @@ from typing import Any
 
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from indigomed.accounts.languages import languages_of
 from indigomed.accounts.models import User
 from indigomed.accounts.roles import load_actor
+from indigomed.conventions import LANGUAGES, Reader, local_day
 from indigomed.errors import Conflict, Invalid, NotFound
 from indigomed.messaging.services import contact_choice_of, queue_request_message
 from indigomed.privacy import accounting
@@ -78,11 +80,17 @@ class Quote:
         if not self.period.cut:
             return ""
         years = self.period.lookback_days / 365
-        return (
-            f"An accounting reaches back {self.period.lookback_days} days (about {years:.0f} years), the longer "
+        # Read as the page or the document that shows it is written: in its active language.
+        reader = Reader(language=translation.get_language() if translation.get_language() in LANGUAGES else "en")
+        return gettext(
+            "An accounting reaches back %(days)s days (about %(years)s years), the longer "
             "of what our notice promises and what the law where you live asks, so it starts on "
-            f"{self.covered_from:%-d %B %Y} rather than on the day you picked."
-        )
+            "%(start)s rather than on the day you picked."
+        ) % {
+            "days": self.period.lookback_days,
+            "years": f"{years:.0f}",
+            "start": local_day(self.covered_from, None, reader, "year"),
+        }
 
 
 def free_window_days(jurisdiction: str) -> int:
@@ -275,8 +283,21 @@ def fulfil_accounting(
     )
 
 
+def _reader_of(member_id: int) -> Reader:
+    """The member as they read: their language, for a PDF or a letter they receive."""
+    language = languages_of([member_id]).get(member_id, "en")
+    return Reader(language=language if language in LANGUAGES else "en")
+
+
+def _in_language(reader: Reader, words: Any) -> str:
+    """``words()`` as the member reads them, whatever language the office works in."""
+    with translation.override(reader.language):
+        return str(words())
+
+
 def _post(request: Request, record: Accounting) -> None:
     zone = member_zone(request.member_id)
+    reader = _reader_of(request.member_id)
     entries = accounting.listed_for_letter(member_id=request.member_id, entry_ids=record.entry_ids or [])
     shown = shown_for(record, zone)
     queue_request_message(
@@ -284,12 +305,12 @@ def _post(request: Request, record: Accounting) -> None:
         kind="request-accounting-letter",
         context={
             "link": services.link_to(request),
-            "period_from": f"{shown.covered_from:%-d %B %Y}",
-            "period_until": f"{shown.covered_until:%-d %B %Y}",
-            "cut": shown.cut_note,
+            "period_from": local_day(shown.covered_from, None, reader, "year"),
+            "period_until": local_day(shown.covered_until, None, reader, "year"),
+            "cut": _in_language(reader, lambda: shown.cut_note),
             "entries": [
                 {
-                    "date": f"{e.occurred_at.astimezone(zone):%-d %B %Y}",
+                    "date": local_day(e.occurred_at.astimezone(zone).date(), None, reader, "year"),
                     "recipient": e.recipient,
                     "what": e.what,
                     "why": e.why,
@@ -370,10 +391,17 @@ def download(*, actor: User, public_id: Any, fmt: str) -> Download:
         for row in rows:
             writer.writerow([_cell(str(row[k])) for k in ("date", "recipient", "what", "why", "legal_basis")])
         return Download(out.getvalue().encode("utf-8"), FORMATS[fmt], name)
-    html = render_to_string(
-        "rights/accounting_document.html",
-        {"request": request, "record": record, "shown": shown, "rows": rows, "zone": zone},
-    )
+    # The PDF is for people, in the member's language with days written out; CSV and JSON above keep
+    # stable English keys and ISO dates for programs.
+    reader = _reader_of(actor.pk)
+    shown_rows = [
+        {**row, "date": local_day(dt.date.fromisoformat(str(row["date"])), None, reader, "year")} for row in rows
+    ]
+    with translation.override(reader.language):
+        html = render_to_string(
+            "rights/accounting_document.html",
+            {"request": request, "record": record, "shown": shown, "rows": shown_rows, "zone": zone},
+        )
     from weasyprint import HTML  # Pango loads once, only in processes that make PDFs
 
     return Download(HTML(string=html).write_pdf(), FORMATS[fmt], name)

@@ -86,7 +86,7 @@ class EnterForm(_Submitted):
     member_email = forms.EmailField(label=_("The member's sign-in e-mail address"))
     kind = forms.ChoiceField(choices=Request.Kind.choices, label=_("What the member asks for"))
     channel = forms.ChoiceField(
-        choices=[(Request.Signature.LETTER, "A signed letter"), (Request.Signature.EMAIL, "An e-mail")],
+        choices=[(Request.Signature.LETTER, _("A signed letter")), (Request.Signature.EMAIL, _("An e-mail"))],
         label=_("How they wrote"),
     )
     signed_on = _day("Date on the letter or e-mail")
