@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from indigomed.accounts.models import User
 from indigomed.accounts.roles import load_actor
@@ -34,17 +34,23 @@ from indigomed.security.services import record_event
 # saying it reveals nothing.
 STANDING_EXCLUSIONS = (
     Left(
-        "Material gathered for a legal proceeding (a court order, a subpoena or a warrant, and what IndigoMed "
-        "prepared to answer it) is not part of a copy (HIPAA 45 CFR 164.524(a)(1)(ii)). What was disclosed "
-        "under such a demand is listed in your accounting of disclosures."
+        gettext_noop(
+            "Material gathered for a legal proceeding (a court order, a subpoena or a warrant, and what IndigoMed "
+            "prepared to answer it) is not part of a copy (HIPAA 45 CFR 164.524(a)(1)(ii)). What was disclosed "
+            "under such a demand is listed in your accounting of disclosures."
+        )
     ),
     Left(
-        "Records of a research study still under way, which you agreed not to see until it ends, are not part "
-        "of a copy while the study runs (HIPAA 45 CFR 164.524(a)(2)(iii))."
+        gettext_noop(
+            "Records of a research study still under way, which you agreed not to see until it ends, are not part "
+            "of a copy while the study runs (HIPAA 45 CFR 164.524(a)(2)(iii))."
+        )
     ),
     Left(
-        "Who received your information, and when, is in your accounting of disclosures and on your privacy "
-        "page, not in this copy."
+        gettext_noop(
+            "Who received your information, and when, is in your accounting of disclosures and on your privacy "
+            "page, not in this copy."
+        )
     ),
 )
 

@@ -34,7 +34,7 @@ class ReasonForm(forms.Form):
 
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
-        choices=[("uphold", "Uphold: it stays withheld"), ("overturn", "Overturn: the member receives it")],
+        choices=[("uphold", _("Uphold: it stays withheld")), ("overturn", _("Overturn: the member receives it"))],
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(
