@@ -30,7 +30,7 @@ from indigomed.web.feedback import flashed, on_form
 class ContactForm(forms.Form):
     channels = forms.MultipleChoiceField(
         label=_("You may write to me by"),
-        choices=[(EMAIL, "E-mail"), (SMS, "Text message (SMS)"), (LETTER, "Letter")],
+        choices=[(EMAIL, _("E-mail")), (SMS, _("Text message (SMS)")), (LETTER, _("Letter"))],
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -39,7 +39,8 @@ class ContactForm(forms.Form):
     )
     phone = forms.CharField(label=_("Text only this number"), required=False, max_length=32)
     country = forms.ChoiceField(
-        label=_("Country of that number, if written without +"), choices=[("US", "United States"), ("FR", "France")]
+        label=_("Country of that number, if written without +"),
+        choices=[("US", _("United States")), ("FR", _("France"))],
     )
     postal_address = forms.CharField(
         label=_("Send letters only to this address (not at home, if you like)"),
