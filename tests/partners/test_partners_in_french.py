@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.core import mail
 
+from indigomed.messaging.outbox import deliver_until_idle
 from indigomed.scheduling.models import AvailabilityRule
 from tests.french import french_client
 
@@ -42,3 +44,15 @@ def test_a_bad_cut_off_is_refused_in_french(world, ny_admin, french) -> None:
         f"/partners/{world.ny_clinic.pk}/booking-rules", {"cancel_cutoff_hours": "-3", "reminder_offsets": ""}
     )
     assert "Le délai ne peut pas être négatif." in page.content.decode()
+
+
+def test_an_invitation_sent_from_partners_in_french_is_written_in_french(world, ny_admin, french) -> None:
+    sent = french_client(ny_admin).post(
+        f"/partners/{world.ny_clinic.pk}/staff/invite",
+        {"email": "sam.desk@example.test", "name": "Sam Desk", "role": "staff"},
+    )
+    assert sent.status_code == 302
+    deliver_until_idle()
+    invitation = next(m for m in mail.outbox if "sam.desk@example.test" in m.to)
+    assert invitation.subject == "IndigoMed : une invitation à rejoindre un cabinet"
+    assert "vous invite à rejoindre son équipe sur IndigoMed à l'accueil" in invitation.body

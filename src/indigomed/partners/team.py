@@ -70,12 +70,13 @@ def _send_invitation(actor: Any, invitation: FacilityInvitation, token: str, wha
     send_to_member(
         member_id=invitation.user_id,
         # The subject names no one and no place: it is read on lock screens.
-        subject="IndigoMed: an invitation to join a practice",
-        body=(
-            f"Hello,\n\n{invitation.facility.name} invites you to join its team on IndigoMed {what}.\n\n"
-            f"To accept, open this link within {days} days:\n{link}\n\n"
+        subject=gettext("IndigoMed: an invitation to join a practice"),
+        body=gettext(
+            "Hello,\n\n%(facility)s invites you to join its team on IndigoMed %(what)s.\n\n"
+            "To accept, open this link within %(days)s days:\n%(link)s\n\n"
             "If you did not expect this, ignore this message: nothing happens unless you accept."
-        ),
+        )
+        % {"facility": invitation.facility.name, "what": what, "days": days, "link": link},
         reason="invitation",
         actor_user_id=actor.pk,
     )
@@ -126,7 +127,7 @@ def invite_practitioner(*, actor: Any, facility_id: int, email: str, new: direct
             transaction.set_rollback(True)
             return Invited(None)
         invitation, token = opened
-        _send_invitation(actor, invitation, token, f"as {role.practitioner.display_name}")
+        _send_invitation(actor, invitation, token, gettext("as %(name)s") % {"name": role.practitioner.display_name})
     return Invited(invitation, role)
 
 
@@ -155,7 +156,7 @@ def invite_staff(*, actor: Any, facility_id: int, email: str, name: str, staff_r
             transaction.set_rollback(True)
             return Invited(None)
         invitation, token = opened
-        label = "as an HCF admin" if staff_role == FacilityStaff.Role.ADMIN else "at the front desk"
+        label = gettext("as an HCF admin") if staff_role == FacilityStaff.Role.ADMIN else gettext("at the front desk")
         _send_invitation(actor, invitation, token, label)
     return Invited(invitation)
 
@@ -206,12 +207,13 @@ def attach_practitioner(*, actor: Any, facility_id: int, practitioner_id: int) -
             if user_id is not None:
                 send_to_member(
                     member_id=user_id,
-                    subject="IndigoMed: a practice added you to its team",
-                    body=(
-                        f"Hello,\n\n{role.facility.name} added you to the practitioners who see patients there. "
+                    subject=gettext("IndigoMed: a practice added you to its team"),
+                    body=gettext(
+                        "Hello,\n\n%(facility)s added you to the practitioners who see patients there. "
                         "Its calendar is in Connect when you sign in.\n\n"
                         "If this is a mistake, tell the practice: it can take you off its team."
-                    ),
+                    )
+                    % {"facility": role.facility.name},
                     reason="team-attached",
                     actor_user_id=actor.pk,
                 )
