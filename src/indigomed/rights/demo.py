@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from indigomed.accounts.models import PrivacyOfficer, User
 from indigomed.privacy.office import record_legal_demand, release_under_legal_demand
+from indigomed.privacy.queries import member_zone
 from indigomed.rights import accountings, services
 from indigomed.rights.models import Request
 from indigomed.rights.sweeps import remind_officers
@@ -40,7 +41,7 @@ def seed_requests(*, member_email: str, other_member_email: str) -> None:
         document=demand_file,
     )
     release_under_legal_demand(officer=officer, demand_public_id=str(demand.public_id), categories=["medical"], refs=[])
-    today = timezone.localdate()
+    today = timezone.now().astimezone(member_zone(member.pk)).date()  # the member's today, not the server's
     accounting, _ = accountings.ask_for_accounting(
         actor=member,
         asked_from=today - dt.timedelta(days=365 * 3),
