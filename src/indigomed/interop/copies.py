@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from indigomed.accounts.models import User
 from indigomed.accounts.roles import load_actor
@@ -33,17 +34,23 @@ from indigomed.security.services import record_event
 # saying it reveals nothing.
 STANDING_EXCLUSIONS = (
     Left(
-        "Material gathered for a legal proceeding (a court order, a subpoena or a warrant, and what IndigoMed "
-        "prepared to answer it) is not part of a copy (HIPAA 45 CFR 164.524(a)(1)(ii)). What was disclosed "
-        "under such a demand is listed in your accounting of disclosures."
+        gettext_noop(
+            "Material gathered for a legal proceeding (a court order, a subpoena or a warrant, and what IndigoMed "
+            "prepared to answer it) is not part of a copy (HIPAA 45 CFR 164.524(a)(1)(ii)). What was disclosed "
+            "under such a demand is listed in your accounting of disclosures."
+        )
     ),
     Left(
-        "Records of a research study still under way, which you agreed not to see until it ends, are not part "
-        "of a copy while the study runs (HIPAA 45 CFR 164.524(a)(2)(iii))."
+        gettext_noop(
+            "Records of a research study still under way, which you agreed not to see until it ends, are not part "
+            "of a copy while the study runs (HIPAA 45 CFR 164.524(a)(2)(iii))."
+        )
     ),
     Left(
-        "Who received your information, and when, is in your accounting of disclosures and on your privacy "
-        "page, not in this copy."
+        gettext_noop(
+            "Who received your information, and when, is in your accounting of disclosures and on your privacy "
+            "page, not in this copy."
+        )
     ),
 )
 
@@ -110,7 +117,7 @@ def build_copy(
         member_id=member_id, actor_user_id=actor_user_id, appointment_ids=[b.public_id for b in bookings]
     )
     if record is None:
-        raise NotFound("We could not find those records.")
+        raise NotFound(gettext("We could not find those records."))
     directory = Directory()
     directory.load(
         practitioner_ids={b.practitioner_id for b in bookings},
@@ -172,7 +179,7 @@ def give_copy(
     """
     who = load_actor(actor)
     if not (who.is_privacy_officer or (who.is_member and actor.pk == member_id)):
-        raise NotFound("We could not find those records.")
+        raise NotFound(gettext("We could not find those records."))
     if request_ref:
         earlier = CopyGiven.objects.filter(member_id=member_id, request_ref=request_ref).first()
         if earlier is not None:
@@ -182,7 +189,11 @@ def give_copy(
     if waive_fee and fee.cents:
         fee = Fee(0, fee.currency, "The fee is waived.")
     if fee.cents and accepted_fee_cents != fee.cents:
-        raise Invalid(f"This copy costs {fee.label}. {fee.why} Accept the fee to receive it.", field="accept_fee")
+        raise Invalid(
+            gettext("This copy costs %(label)s. %(why)s Accept the fee to receive it.")
+            % {"label": fee.label, "why": fee.why},
+            field="accept_fee",
+        )
     copy = build_copy(member_id, actor_user_id=actor.pk, at=at, fee=fee)
     given = CopyGiven(
         public_id=copy.copy_id,
@@ -248,20 +259,20 @@ def open_copy(*, actor: User, copy_public_id: str, part: str) -> Download:
 
     Raises ``NotFound`` for anyone else's copy, an unknown part, or a member whose data was shredded."""
     if part not in PARTS:
-        raise NotFound("We could not find that copy.")
+        raise NotFound(gettext("We could not find that copy."))
     field, content_type, extension = PARTS[part]
     try:
         key = uuid.UUID(str(copy_public_id))
     except ValueError:
-        raise NotFound("We could not find that copy.") from None
+        raise NotFound(gettext("We could not find that copy.")) from None
     given = CopyGiven.objects.filter(public_id=key, member_id=actor.pk or 0).first()
     if given is None or not load_actor(actor).is_member:
-        raise NotFound("We could not find that copy.")
+        raise NotFound(gettext("We could not find that copy."))
     content = door.open_for_member(
         member_id=given.member_id, model=CopyGiven, field=field, content=getattr(given, field)
     )
     if content is None:
-        raise NotFound("We could not find that copy.")
+        raise NotFound(gettext("We could not find that copy."))
     door.log_own_copy_read(member_id=given.member_id, actor_user_id=actor.pk)
     return Download(content, content_type, f"indigomed-records-{given.given_at:%Y-%m-%d}.{extension}")
 

@@ -12,6 +12,7 @@ import uuid
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Withholding(models.Model):
@@ -47,10 +48,10 @@ class WithholdingReview(models.Model):
     who took no part in the denial, review it (HIPAA 45 CFR 164.524(a)(4), (d)(4))."""
 
     class Status(models.TextChoices):
-        ASKED = "asked", "Asked, waiting for the office to assign a reviewer"
-        ASSIGNED = "assigned", "With the reviewer"
-        UPHELD = "upheld", "Upheld: the item stays withheld"
-        OVERTURNED = "overturned", "Overturned: the item is in your next copy"
+        ASKED = "asked", _("Asked, waiting for the office to assign a reviewer")
+        ASSIGNED = "assigned", _("With the reviewer")
+        UPHELD = "upheld", _("Upheld: the item stays withheld")
+        OVERTURNED = "overturned", _("Overturned: the item is in your next copy")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     withholding = models.OneToOneField(Withholding, on_delete=models.PROTECT, related_name="review")

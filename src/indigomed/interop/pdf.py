@@ -14,17 +14,22 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from indigomed.accounts.languages import languages_of
+from indigomed.conventions import LANGUAGES, Reader, clock, local_day, place_of
 from indigomed.interop.fhir import Left
 from indigomed.interop.sources import BookingRow, Directory
 from indigomed.privacy.copies import MemberRecord
 
 STATUS_WORDS = {
-    "booked": "Booked",
-    "checked_in": "Checked in",
-    "completed": "Completed",
-    "cancelled": "Cancelled",
-    "no_show": "Missed",
+    "booked": _("Booked"),
+    "checked_in": _("Checked in"),
+    "completed": _("Completed"),
+    "cancelled": _("Cancelled"),
+    "no_show": _("Missed"),
 }
 
 
@@ -39,9 +44,14 @@ class Line:
 
 
 def _lines(
-    record: MemberRecord, bookings: Sequence[BookingRow], directory: Directory, withheld: frozenset[str]
+    record: MemberRecord,
+    bookings: Sequence[BookingRow],
+    directory: Directory,
+    withheld: frozenset[str],
+    reader: Reader,
 ) -> tuple[list[Line], list[Line]]:
-    """(visits, other bookings), each in the facility's own time, oldest first."""
+    """(visits, other bookings), each in the facility's own time, oldest first, as ``reader`` writes
+    days and times."""
     visits_by_booking = {v.appointment_id: v for v in record.visits if v.appointment_id is not None}
     visits: list[Line] = []
     others: list[Line] = []
@@ -50,15 +60,16 @@ def _lines(
             continue
         doctor = directory.doctors.get(booking.practitioner_id)
         place = directory.places.get(booking.facility_id)
-        local = booking.starts_at.astimezone(ZoneInfo(place.timezone)) if place else booking.starts_at
+        zone = ZoneInfo(place.timezone) if place else dt.UTC
+        where = place_of(zone)
         booked = record.bookings.get(booking.public_id)
         visit = visits_by_booking.get(booking.public_id)
         line = Line(
-            when=local.strftime("%d %b %Y, %H:%M"),
+            when=f"{local_day(booking.starts_at, where, reader, 'year')}, {clock(booking.starts_at, where, reader)}",
             who=doctor.display_name if doctor else "",
             where=place.name if place else "",
             what=(visit.reason if visit else "") or (booked.reason_name if booked else "") or booking.visit_type,
-            status=STATUS_WORDS.get(booking.status, booking.status),
+            status=str(STATUS_WORDS.get(booking.status, booking.status)),
             plan=(booked.plan_name or "") if booked else "",
         )
         (visits if booking.status == "completed" else others).append(line)
@@ -68,11 +79,11 @@ def _lines(
             continue
         visits.append(
             Line(
-                visit.visit_date.strftime("%d %b %Y"),
+                local_day(visit.visit_date, None, reader, "year"),
                 visit.practitioner_name,
                 visit.facility_name,
                 visit.reason,
-                "Completed",
+                gettext("Completed"),
                 "",
             )
         )
@@ -90,10 +101,17 @@ def render_pdf(
     at: dt.datetime,
     fee: str,
 ) -> bytes:
-    """The copy as PDF bytes."""
+    """The copy as PDF bytes, in the member's language (headings, days, statuses)."""
     from weasyprint import HTML  # heavy: loaded when a copy is first made, not at start-up
 
-    visits, others = _lines(record, bookings, directory, withheld)
+    language = languages_of([record.member_id]).get(record.member_id, "en")
+    language = language if language in LANGUAGES else "en"
+    reader = Reader(language=language)
+    with translation.override(language):
+        visits, others = _lines(record, bookings, directory, withheld, reader)
+        # The standing exclusions are marked for translation where they are written (copies.py);
+        # a clinician's own reason for withholding stays in their words.
+        left_words = [Left(gettext(left.text)) for left in left_out]
     context: dict[str, Any] = {
         "record": record,
         "profile": record.profile,
@@ -101,9 +119,11 @@ def render_pdf(
         "others": others,
         "coverages": record.coverages,
         "authorizations": record.authorizations,
-        "left_out": left_out,
+        "left_out": left_words,
         "copy_id": copy_id,
         "at": at,
         "fee": fee,
     }
-    return bytes(HTML(string=render_to_string("interop/copy.html", context)).write_pdf())
+    with translation.override(language):
+        html = render_to_string("interop/copy.html", context)
+    return bytes(HTML(string=html).write_pdf())

@@ -11,6 +11,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from indigomed.accounts.roles import actor_of
@@ -25,23 +27,23 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         max_length=REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
-        label="Why reading it could endanger the member or someone else",
-        help_text="The member reads this reason in their copy.",
+        label=_("Why reading it could endanger the member or someone else"),
+        help_text=_("The member reads this reason in their copy."),
     )
 
 
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
-        choices=[("uphold", "Uphold: it stays withheld"), ("overturn", "Overturn: the member receives it")],
+        choices=[("uphold", _("Uphold: it stays withheld")), ("overturn", _("Overturn: the member receives it"))],
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(
-        max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 4}), label="Your reasons, for the member"
+        max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 4}), label=_("Your reasons, for the member")
     )
 
 
 class AssignForm(forms.Form):
-    reviewer = forms.TypedChoiceField(coerce=int, label="Reviewing professional")
+    reviewer = forms.TypedChoiceField(coerce=int, label=_("Reviewing professional"))
 
     def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -81,7 +83,9 @@ def ask_review(request: HttpRequest, public_id: str) -> HttpResponse:
     with flashed(request) as attempt:
         withholding.ask_review(member=request.user, withholding_public_id=public_id)  # type: ignore[arg-type]
     if not attempt.refusal:
-        messages.success(request, "Your request for a review is with the privacy office, which assigns a reviewer.")
+        messages.success(
+            request, gettext("Your request for a review is with the privacy office, which assigns a reviewer.")
+        )
     return redirect("my_copies")
 
 
@@ -115,7 +119,8 @@ def withhold(request: HttpRequest, public_id: str) -> HttpResponse:
                 )
             if not attempt.refusal:
                 messages.success(
-                    request, "Withheld from the member's copies; they read your reason and may ask for a review."
+                    request,
+                    gettext("Withheld from the member's copies; they read your reason and may ask for a review."),
                 )
                 return redirect("connect:calendar")
             status = attempt.status
@@ -147,7 +152,7 @@ def review(request: HttpRequest, public_id: str) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                 )
             if not attempt.refusal:
-                messages.success(request, "Your decision is recorded; the member is told.")
+                messages.success(request, gettext("Your decision is recorded; the member is told."))
                 return redirect("connect:reviews")
             status = attempt.status
         else:
@@ -176,10 +181,10 @@ def assign(request: HttpRequest, public_id: str) -> HttpResponse:
     try:
         practitioner_id = int(request.POST.get("reviewer", ""))
     except ValueError:
-        messages.error(request, "Choose the reviewing professional.")
+        messages.error(request, gettext("Choose the reviewing professional."))
         return redirect("office:copy_reviews")
     with flashed(request) as attempt:
         withholding.assign_reviewer(officer=request.user, review_public_id=public_id, practitioner_id=practitioner_id)  # type: ignore[arg-type]
     if not attempt.refusal:
-        messages.success(request, "The reviewer is assigned; they find the review in Connect.")
+        messages.success(request, gettext("The reviewer is assigned; they find the review in Connect."))
     return redirect("office:copy_reviews")

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from indigomed.accounts.models import User
 from indigomed.accounts.roles import load_actor
@@ -39,9 +40,12 @@ Status = WithholdingReview.Status
 def _reason(text: str) -> str:
     cleaned = " ".join(text.split())
     if len(cleaned.split()) < 3:
-        raise Invalid("Give the reason in a sentence the member will read.", field="reason")
+        raise Invalid(gettext("Give the reason in a sentence the member will read."), field="reason")
     if len(cleaned) > REASON_MAX:
-        raise Invalid(f"Give the reason in at most {REASON_MAX} characters.", field="reason")
+        raise Invalid(
+            gettext("Give the reason in at most %(reason_max)s characters.") % {"reason_max": REASON_MAX},
+            field="reason",
+        )
     return cleaned
 
 
@@ -54,10 +58,10 @@ def withhold_item(*, clinician: User, appointment_public_id: str, reason: str) -
     practitioner_id = load_actor(clinician).practitioner_id
     appointment = _appointment(appointment_public_id)
     if practitioner_id is None or appointment is None:
-        raise NotFound("We could not find that appointment.")
+        raise NotFound(gettext("We could not find that appointment."))
     team = {ref for ref, _ in care_team_choices(appointment.member_id)}
     if Recipient.practitioner(practitioner_id, "").ref not in team:
-        raise NotFound("We could not find that appointment.")
+        raise NotFound(gettext("We could not find that appointment."))
     text = _reason(reason)
     withholding = Withholding(
         member_id=appointment.member_id,
@@ -78,7 +82,7 @@ def withhold_item(*, clinician: User, appointment_public_id: str, reason: str) -
                 subject_ref=f"withholding:{withholding.public_id}",
             )
     except IntegrityError as exc:
-        raise Invalid("This item is already withheld from the member's copies.") from exc
+        raise Invalid(gettext("This item is already withheld from the member's copies.")) from exc
     return withholding
 
 
@@ -97,7 +101,7 @@ def ask_review(*, member: User, withholding_public_id: str) -> WithholdingReview
     a second request about the same withholding."""
     withholding = _withholding(withholding_public_id, member_id=member.pk)
     if withholding is None or withholding.lifted_at is not None:
-        raise NotFound("We could not find that withheld item.")
+        raise NotFound(gettext("We could not find that withheld item."))
     try:
         with transaction.atomic():
             review = WithholdingReview.objects.create(
@@ -112,7 +116,7 @@ def ask_review(*, member: User, withholding_public_id: str) -> WithholdingReview
                 subject_ref=f"review:{review.public_id}",
             )
     except IntegrityError as exc:
-        raise Invalid("You already asked for this decision to be reviewed; its state is shown below.") from exc
+        raise Invalid(gettext("You already asked for this decision to be reviewed; its state is shown below.")) from exc
     return review
 
 
@@ -151,14 +155,16 @@ def assign_reviewer(*, officer: User, review_public_id: str, practitioner_id: in
     Raises ``NotFound`` for anyone but the privacy office or an unknown review, and ``Invalid`` for the
     denial's own author, a practitioner who cannot sign in, or a review already assigned."""
     if not load_actor(officer).is_privacy_officer:
-        raise NotFound("We could not find that review.")
+        raise NotFound(gettext("We could not find that review."))
     review = _review(review_public_id)
     if review is None:
-        raise NotFound("We could not find that review.")
+        raise NotFound(gettext("We could not find that review."))
     if practitioner_id == review.withheld_by_practitioner_id:
-        raise Invalid("The clinician who withheld the item cannot review their own decision.", field="reviewer")
+        raise Invalid(
+            gettext("The clinician who withheld the item cannot review their own decision."), field="reviewer"
+        )
     if not Practitioner.objects.filter(pk=practitioner_id, user__isnull=False).exists():
-        raise Invalid("Choose a practitioner who can sign in to IndigoMed.", field="reviewer")
+        raise Invalid(gettext("Choose a practitioner who can sign in to IndigoMed."), field="reviewer")
     with transaction.atomic():
         changed = WithholdingReview.objects.filter(pk=review.pk, status=Status.ASKED).update(
             status=Status.ASSIGNED,
@@ -167,7 +173,7 @@ def assign_reviewer(*, officer: User, review_public_id: str, practitioner_id: in
             assigned_at=timezone.now(),
         )
         if not changed:
-            raise Invalid("This review already has its reviewer.")
+            raise Invalid(gettext("This review already has its reviewer."))
         record_event(
             actor=officer,
             action="copy.reviewer_assigned",
@@ -193,7 +199,7 @@ def _assigned_to(reviewer: User, review_public_id: str) -> WithholdingReview:
     practitioner_id = load_actor(reviewer).practitioner_id
     review = _review(review_public_id)
     if review is None or practitioner_id is None or review.reviewer_practitioner_id != practitioner_id:
-        raise NotFound("We could not find that review.")
+        raise NotFound(gettext("We could not find that review."))
     return review
 
 
@@ -233,7 +239,7 @@ def decide_review(*, reviewer: User, review_public_id: str, overturn: bool, reas
             ),
         )
         if not changed:
-            raise Invalid("This review is already decided.")
+            raise Invalid(gettext("This review is already decided."))
         if overturn:
             Withholding.objects.filter(pk=review.withholding_id, lifted_at__isnull=True).update(lifted_at=now)
         record_event(

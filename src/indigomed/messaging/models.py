@@ -12,16 +12,17 @@ import uuid
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Message(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to be sent"
-        SENDING = "sending", "Claimed by a worker"
-        SENT = "sent", "Delivered"
-        DEAD = "dead", "Gave up after repeated failures"
-        HELD = "held", "No way to send it the member allows"
-        WITHDRAWN = "withdrawn", "Withdrawn before it was sent"
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Claimed by a worker")
+        SENT = "sent", _("Delivered")
+        DEAD = "dead", _("Gave up after repeated failures")
+        HELD = "held", _("No way to send it the member allows")
+        WITHDRAWN = "withdrawn", _("Withdrawn before it was sent")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     member_id = models.BigIntegerField(help_text="The member it is to, or about; their key seals the context")
@@ -70,10 +71,10 @@ class DeliveryAttempt(models.Model):
     """
 
     class Outcome(models.TextChoices):
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-        HELD = "held", "Held: no allowed channel"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        HELD = "held", _("Held: no allowed channel")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="delivery_attempts")
     at = models.DateTimeField(default=timezone.now)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import phonenumbers
+from django.utils.translation import gettext
 
 from indigomed.errors import Invalid
 
@@ -15,7 +16,9 @@ def normalize_phone(text: str, country: str = "US") -> str:
     try:
         number = phonenumbers.parse(text.strip(), country.upper() or "US")
     except phonenumbers.NumberParseException as exc:
-        raise Invalid("That phone number cannot be read; write it with its country code: +1 212 555 0100.") from exc
+        raise Invalid(
+            gettext("That phone number cannot be read; write it with its country code: +1 212 555 0100.")
+        ) from exc
     if not phonenumbers.is_valid_number(number):
-        raise Invalid("That is not a valid phone number; check its digits and country code.")
+        raise Invalid(gettext("That is not a valid phone number; check its digits and country code."))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -20,6 +20,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from indigomed.conf import product_setting
 from indigomed.directory.models import Facility
@@ -360,7 +361,7 @@ def send_marketing(
                     ref=campaign, sent_by_id=actor_user_id, authorized=len(authorized), queued=0
                 )
         except IntegrityError as exc:
-            raise Conflict("This message was already sent.") from exc
+            raise Conflict(gettext("This message was already sent.")) from exc
         row.queued = len(
             outbox.enqueue(
                 member_ids=[m for m in authorized if m not in opted_out],
@@ -445,24 +446,26 @@ def choose_contact(
     chosen channel has nowhere to go (a letter needs a postal address, a text a number).
     """
     if not is_member(actor):
-        raise NotFound("Only members choose how they are written to.")
+        raise NotFound(gettext("Only members choose how they are written to."))
     chosen = tuple(dict.fromkeys(c for c in channels if c in CHANNELS))
     if not chosen:
-        raise Invalid("Choose at least one way we may write to you.")
+        raise Invalid(gettext("Choose at least one way we may write to you."))
     email = email.strip()
     if email:
         try:
             validate_email(email)
         except ValidationError as exc:
-            raise Invalid("Enter a valid e-mail address, or leave it empty to use the one you sign in with.") from exc
+            raise Invalid(
+                gettext("Enter a valid e-mail address, or leave it empty to use the one you sign in with.")
+            ) from exc
     number = normalize_phone(phone, country) if phone.strip() else None
     if SMS in chosen and number is None:
-        raise Invalid("Give the mobile number text messages may go to.")
+        raise Invalid(gettext("Give the mobile number text messages may go to."))
     postal = "\n".join(line.strip() for line in postal_address.strip().splitlines() if line.strip())
     if LETTER in chosen and len(postal.splitlines()) < 2:
-        raise Invalid("Give the full postal address letters may go to (at least two lines).")
+        raise Invalid(gettext("Give the full postal address letters may go to (at least two lines)."))
     if len(postal) > 400:
-        raise Invalid("That postal address is too long.")
+        raise Invalid(gettext("That postal address is too long."))
     choice = Choice(
         channels=chosen,
         email=email or None,
@@ -494,14 +497,14 @@ def retry_message(*, officer: Any, public_id: str) -> Message:
     held again. ``NotFound`` for anyone but the office or for a message that is not stuck.
     """
     if not is_privacy_officer(officer):
-        raise NotFound("We could not find that message.")
+        raise NotFound(gettext("We could not find that message."))
     now = timezone.now()
     with transaction.atomic():
         changed = Message.objects.filter(
             public_id=public_id, status__in=[Message.Status.DEAD, Message.Status.HELD]
         ).update(status=Message.Status.PENDING, attempts=0, next_attempt_at=now, last_error="")
         if not changed:
-            raise NotFound("We could not find that message among those waiting for the office.")
+            raise NotFound(gettext("We could not find that message among those waiting for the office."))
         message = Message.objects.get(public_id=public_id)
         record_event(
             actor=officer,

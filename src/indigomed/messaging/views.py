@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -27,27 +29,28 @@ from indigomed.web.feedback import flashed, on_form
 
 class ContactForm(forms.Form):
     channels = forms.MultipleChoiceField(
-        label="You may write to me by",
-        choices=[(EMAIL, "E-mail"), (SMS, "Text message (SMS)"), (LETTER, "Letter")],
+        label=_("You may write to me by"),
+        choices=[(EMAIL, _("E-mail")), (SMS, _("Text message (SMS)")), (LETTER, _("Letter"))],
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     email = forms.CharField(
-        label="E-mail to this address instead of the one I sign in with", required=False, max_length=254
+        label=_("E-mail to this address instead of the one I sign in with"), required=False, max_length=254
     )
-    phone = forms.CharField(label="Text only this number", required=False, max_length=32)
+    phone = forms.CharField(label=_("Text only this number"), required=False, max_length=32)
     country = forms.ChoiceField(
-        label="Country of that number, if written without +", choices=[("US", "United States"), ("FR", "France")]
+        label=_("Country of that number, if written without +"),
+        choices=[("US", _("United States")), ("FR", _("France"))],
     )
     postal_address = forms.CharField(
-        label="Send letters only to this address (not at home, if you like)",
+        label=_("Send letters only to this address (not at home, if you like)"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         max_length=400,
     )
-    reminders = forms.BooleanField(label="Remind me of appointments", required=False)
+    reminders = forms.BooleanField(label=_("Remind me of appointments"), required=False)
     minimal = forms.BooleanField(
-        label="Say only when: no practitioner or place in messages (the details are on the site)", required=False
+        label=_("Say only when: no practitioner or place in messages (the details are on the site)"), required=False
     )
 
 
@@ -78,7 +81,7 @@ def contact(request: HttpRequest) -> HttpResponse:
                 minimal=data["minimal"],
             )
         if attempt.refusal is None:
-            messages.success(request, "From now on we write to you only the ways you chose.")
+            messages.success(request, gettext("From now on we write to you only the ways you chose."))
             return redirect("my_contact")
     if request.method == "GET":
         choice = contact_choice_of(actor=user)
@@ -118,7 +121,7 @@ def office_retry(request: HttpRequest, public_id: str) -> HttpResponse:
     with flashed(request) as attempt:
         retry_message(officer=request.user, public_id=public_id)
     if attempt.refusal is None:
-        messages.success(request, "The message is queued again.")
+        messages.success(request, gettext("The message is queued again."))
     return redirect("office_messages")
 
 

@@ -7,6 +7,9 @@ from typing import Any
 
 from django import forms
 from django.core.validators import MaxValueValidator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from indigomed.conf import product_setting
 from indigomed.directory.models import Facility, FacilityStaff, Practitioner
@@ -26,13 +29,13 @@ def _choices(field: forms.Field, choices: Choices) -> None:
 
 
 class FacilityProfileForm(forms.Form):
-    name = PlainTextField(max_length=160, label="Name")
-    kind = forms.ChoiceField(choices=Facility.Kind.choices, label="Kind of facility")
-    street = PlainTextField(max_length=200, label="Street address")
-    city = PlainTextField(max_length=100, label="City")
-    region = PlainTextField(max_length=40, required=False, label="State or region")
-    postal_code = PlainTextField(max_length=12, label="Postal code")
-    phone = PlainTextField(max_length=32, required=False, label="Phone")
+    name = PlainTextField(max_length=160, label=_("Name"))
+    kind = forms.ChoiceField(choices=Facility.Kind.choices, label=_("Kind of facility"))
+    street = PlainTextField(max_length=200, label=_("Street address"))
+    city = PlainTextField(max_length=100, label=_("City"))
+    region = PlainTextField(max_length=40, required=False, label=_("State or region"))
+    postal_code = PlainTextField(max_length=12, label=_("Postal code"))
+    phone = PlainTextField(max_length=32, required=False, label=_("Phone"))
 
     def __init__(self, *args: Any, facility: Facility, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -53,36 +56,42 @@ class PlansForm(forms.Form):
     plans = forms.MultipleChoiceField(
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Plans accepted",
-        error_messages={"invalid_choice": "Choose plans from the list: that one is not known here."},
+        label=_("Plans accepted"),
+        error_messages={"invalid_choice": _("Choose plans from the list: that one is not known here.")},
     )
 
-    def __init__(self, *args: Any, plans: Choices, label: str = "Plans accepted", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, plans: Choices, label: StrOrPromise | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self.fields["plans"], plans)
-        self.fields["plans"].label = label
+        self.fields["plans"].label = label or _("Plans accepted")
 
 
 class BookingRulesForm(forms.Form):
     cancel_cutoff_hours = forms.IntegerField(
         required=False,
         min_value=0,
-        label="Cancellation cut-off (hours before the visit)",
-        help_text="Members cannot cancel or move online closer than this to the start. Empty: the platform's default.",
-        error_messages={"min_value": "The cut-off cannot be negative."},
+        label=_("Cancellation cut-off (hours before the visit)"),
+        help_text=_(
+            "Members cannot cancel or move online closer than this to the start. Empty: the platform's default."
+        ),
+        error_messages={"min_value": _("The cut-off cannot be negative.")},
     )
     reminder_offsets = forms.CharField(
         required=False,
         max_length=60,
-        label="Reminders before the visit",
-        help_text="Such as 48h,2h (m for minutes, h for hours, d for days). Empty: the platform's default.",
+        label=_("Reminders before the visit"),
+        help_text=_("Such as 48h,2h (m for minutes, h for hours, d for days). Empty: the platform's default."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["cancel_cutoff_hours"]
         longest = int(product_setting("MAX_CANCEL_CUTOFF_HOURS"))
-        field.validators.append(MaxValueValidator(longest, message=f"The cut-off is at most {longest} hours."))
+        field.validators.append(
+            MaxValueValidator(
+                longest, message=gettext("The cut-off is at most %(longest)s hours.") % {"longest": longest}
+            )
+        )
         field.widget.attrs["max"] = longest
 
     def clean_reminder_offsets(self) -> str:
@@ -95,24 +104,24 @@ class BookingRulesForm(forms.Form):
 
 
 class HoursForm(forms.Form):
-    weekday = forms.TypedChoiceField(coerce=int, choices=[(str(i), d) for i, d in enumerate(DAYS)], label="Day")
+    weekday = forms.TypedChoiceField(coerce=int, choices=[(str(i), d) for i, d in enumerate(DAYS)], label=_("Day"))
     start_time = forms.TimeField(
-        label="From",
+        label=_("From"),
         input_formats=["%H:%M"],
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={"invalid": "Enter a time from 00:00 to 23:59, such as 09:00."},
+        error_messages={"invalid": _("Enter a time from 00:00 to 23:59, such as 09:00.")},
     )
     end_time = forms.TimeField(
-        label="Until",
+        label=_("Until"),
         input_formats=["%H:%M"],
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         error_messages={
             "invalid": (
-                "Enter a time from 00:00 to 23:59, such as 17:30. Hours past midnight are a rule on the next day."
+                _("Enter a time from 00:00 to 23:59, such as 17:30. Hours past midnight are a rule on the next day.")
             )
         },
     )
-    visit_type = forms.TypedChoiceField(coerce=int, label="Visit type")
+    visit_type = forms.TypedChoiceField(coerce=int, label=_("Visit type"))
 
     def __init__(self, *args: Any, visit_types: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -120,27 +129,29 @@ class HoursForm(forms.Form):
 
 
 class VisitTypeForm(forms.Form):
-    name = PlainTextField(max_length=80, label="Name", help_text="As patients read it, such as “New patient visit”.")
+    name = PlainTextField(
+        max_length=80, label=_("Name"), help_text=_("As patients read it, such as “New patient visit”.")
+    )
     duration_minutes = forms.IntegerField(
-        label="Length (minutes)",
+        label=_("Length (minutes)"),
         min_value=SHORTEST_VISIT,
         max_value=LONGEST_VISIT,
         error_messages={
-            "min_value": f"A visit lasts at least {SHORTEST_VISIT} minutes.",
-            "max_value": f"A visit lasts at most {LONGEST_VISIT} minutes (8 hours).",
-            "invalid": "Give the length in whole minutes.",
+            "min_value": _("A visit lasts at least %(limit_value)s minutes."),
+            "max_value": _("A visit lasts at most %(limit_value)s minutes (8 hours)."),
+            "invalid": _("Give the length in whole minutes."),
         },
     )
-    patients = forms.ChoiceField(choices=VisitType.Patients.choices, label="For")
+    patients = forms.ChoiceField(choices=VisitType.Patients.choices, label=_("For"))
     where = forms.ChoiceField(
-        choices=[("in_person", "In person"), ("remote", "Remote (video)")], label="Where", initial="in_person"
+        choices=[("in_person", _("In person")), ("remote", _("Remote (video)"))], label=_("Where"), initial="in_person"
     )
     reasons = forms.MultipleChoiceField(
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Visit reasons",
-        help_text="None ticked: any reason the practitioner sees.",
-        error_messages={"invalid_choice": "Choose reasons from the list."},
+        label=_("Visit reasons"),
+        help_text=_("None ticked: any reason the practitioner sees."),
+        error_messages={"invalid_choice": _("Choose reasons from the list.")},
     )
 
     def __init__(self, *args: Any, reasons: Choices, **kwargs: Any) -> None:
@@ -160,20 +171,20 @@ def visit_type_initial(visit_type: VisitType) -> dict[str, Any]:
 
 class AddressField(forms.EmailField):
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_length=254, label="E-mail address", **kwargs)
+        super().__init__(max_length=254, label=_("E-mail address"), **kwargs)
 
 
 class InvitePractitionerForm(forms.Form):
-    email = AddressField(help_text="The link to their own sign-in goes there.")
-    title = PlainTextField(max_length=20, required=False, initial="Dr.", label="Title")
-    given_name = PlainTextField(max_length=80, label="Given name")
-    family_name = PlainTextField(max_length=80, label="Family name")
-    gender = forms.ChoiceField(choices=Practitioner.Gender.choices, label="Gender")
+    email = AddressField(help_text=_("The link to their own sign-in goes there."))
+    title = PlainTextField(max_length=20, required=False, initial="Dr.", label=_("Title"))
+    given_name = PlainTextField(max_length=80, label=_("Given name"))
+    family_name = PlainTextField(max_length=80, label=_("Family name"))
+    gender = forms.ChoiceField(choices=Practitioner.Gender.choices, label=_("Gender"))
     specialties = forms.MultipleChoiceField(
-        label="Specialties", error_messages={"invalid_choice": "Choose specialties from the list."}
+        label=_("Specialties"), error_messages={"invalid_choice": _("Choose specialties from the list.")}
     )
     languages = forms.MultipleChoiceField(
-        required=False, label="Languages", error_messages={"invalid_choice": "Choose languages from the list."}
+        required=False, label=_("Languages"), error_messages={"invalid_choice": _("Choose languages from the list.")}
     )
 
     def __init__(self, *args: Any, specialties: Choices, languages: Choices, **kwargs: Any) -> None:
@@ -186,12 +197,12 @@ class InvitePractitionerForm(forms.Form):
 
 class InviteStaffForm(forms.Form):
     email = AddressField()
-    name = PlainTextField(max_length=120, label="Name", help_text="As colleagues will see it.")
-    role = forms.ChoiceField(choices=FacilityStaff.Role.choices, label="Role")
+    name = PlainTextField(max_length=120, label=_("Name"), help_text=_("As colleagues will see it."))
+    role = forms.ChoiceField(choices=FacilityStaff.Role.choices, label=_("Role"))
 
 
 class StaffRoleForm(forms.Form):
-    role = forms.ChoiceField(choices=FacilityStaff.Role.choices, label="Role")
+    role = forms.ChoiceField(choices=FacilityStaff.Role.choices, label=_("Role"))
 
 
 class AttachForm(forms.Form):
@@ -202,9 +213,9 @@ class ChoosePasswordForm(forms.Form):
     password = forms.CharField(
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         max_length=200,
-        label="Choose a password",
-        help_text="At least 15 characters; a few words you remember make a good one.",
+        label=_("Choose a password"),
+        help_text=_("At least 15 characters; a few words you remember make a good one."),
     )
     confirm = forms.CharField(
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), max_length=200, label="Type it again"
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), max_length=200, label=_("Type it again")
     )

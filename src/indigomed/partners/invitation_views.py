@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from indigomed.directory import invitations
 from indigomed.directory.models import (
@@ -68,7 +69,7 @@ def accept(request: HttpRequest) -> HttpResponse:
 
 def _welcome(request: HttpRequest, invitation: FacilityInvitation) -> HttpResponse:
     request.session.pop(_INVITATION, None)
-    messages.success(request, f"Welcome to {invitation.facility.name}'s team.")
+    messages.success(request, gettext("Welcome to %(name)s's team.") % {"name": invitation.facility.name})
     if invitation.kind == FacilityInvitation.Kind.STAFF and invitation.staff_role == FacilityStaff.Role.ADMIN:
         return redirect("partners:overview", facility_id=invitation.facility_id)
     return redirect("connect:calendar")

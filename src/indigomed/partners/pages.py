@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from indigomed.accounts.roles import actor_of
 from indigomed.directory import services as directory
@@ -44,7 +45,7 @@ def partners_page(view: View) -> View:
 def facility_for(request: HttpRequest, facility_id: int) -> Facility:
     actor = actor_of(request)
     if not actor.administers(facility_id) and actor.staff_role_at(facility_id) is not None:
-        raise Forbidden("Partners is for the facility's HCF admins.")
+        raise Forbidden(gettext("Partners is for the facility's HCF admins."))
     return directory.administered_facility(request.user, facility_id)
 
 

@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from indigomed.directory import services as directory
@@ -85,12 +87,12 @@ def invite_practitioner(request: HttpRequest, facility_id: int) -> HttpResponse:
             ),
         )
         if invited.role is None:
-            messages.info(request, "An invitation to this address is already waiting: nothing was sent again.")
+            messages.info(request, gettext("An invitation to this address is already waiting: nothing was sent again."))
             return redirect("partners:practitioners", facility_id=facility.pk)
         messages.success(
             request,
-            f"{invited.role.practitioner.display_name} added; an invitation is on its way. "
-            "Now set their visit types and weekly hours.",
+            gettext("%(display_name)s added; an invitation is on its way. Now set their visit types and weekly hours.")
+            % {"display_name": invited.role.practitioner.display_name},
         )
         return redirect("partners:practitioner", facility_id=facility.pk, role_id=invited.role.pk)
     return _practitioners_page(request, facility, form, status=attempt.status)
@@ -102,11 +104,13 @@ def attach_practitioner(request: HttpRequest, facility_id: int) -> HttpResponse:
     facility = facility_for(request, facility_id)
     form = forms.AttachForm(request.POST)
     if not form.is_valid():
-        raise NotFound("We could not find that practitioner.")
+        raise NotFound(gettext("We could not find that practitioner."))
     role = team.attach_practitioner(
         actor=request.user, facility_id=facility.pk, practitioner_id=form.cleaned_data["practitioner"]
     )
-    messages.success(request, f"{role.practitioner.display_name} practises here now.")
+    messages.success(
+        request, gettext("%(display_name)s practises here now.") % {"display_name": role.practitioner.display_name}
+    )
     return redirect("partners:practitioner", facility_id=facility.pk, role_id=role.pk)
 
 
@@ -149,7 +153,8 @@ def _practitioner_page(
             "misfits": misfits.misfit_bookings(facility, role_id=role.pk),
             "hours_form": hours_form or forms.HoursForm(visit_types=_visit_type_choices(role)),
             "visit_form": visit_form or forms.VisitTypeForm(reasons=_reason_choices(role)),
-            "plans_form": plans_form or forms.PlansForm(initial={"plans": taken}, plans=accepted, label="Plans taken"),
+            "plans_form": plans_form
+            or forms.PlansForm(initial={"plans": taken}, plans=accepted, label=_("Plans taken")),
             "accepts_plans": bool(accepted),
         },
         status=status,
@@ -190,8 +195,11 @@ def add_hours(request: HttpRequest, facility_id: int, role_id: int) -> HttpRespo
 def _after_calendar_change(request: HttpRequest, facility: Facility, role: PractitionerRole, done: str) -> None:
     count = len(misfits.misfit_bookings(facility, role_id=role.pk))
     if count:
-        visits = "1 booked visit no longer fits" if count == 1 else f"{count} booked visits no longer fit"
-        done += f" {visits}: booked visits stay booked, and are listed to move."
+        done += " " + ngettext(
+            "%(count)s booked visit no longer fits: booked visits stay booked, and are listed to move.",
+            "%(count)s booked visits no longer fit: booked visits stay booked, and are listed to move.",
+            count,
+        ) % {"count": count}
     messages.success(request, done)
 
 
@@ -201,7 +209,7 @@ def edit_hours(request: HttpRequest, facility_id: int, role_id: int, rule_id: in
     role = role_for(facility, role_id)
     rule = role.availability_rules.filter(pk=rule_id if rule_id < 2**63 else 0).first()
     if rule is None:
-        raise NotFound("We could not find those hours.")
+        raise NotFound(gettext("We could not find those hours."))
     initial = {
         "weekday": rule.weekday,
         "start_time": rule.start_time,
@@ -221,9 +229,9 @@ def edit_hours(request: HttpRequest, facility_id: int, role_id: int, rule_id: in
                     hours=_hours(form.cleaned_data),
                 )
                 if changed:
-                    _after_calendar_change(request, facility, role, "Weekly hours changed.")
+                    _after_calendar_change(request, facility, role, gettext("Weekly hours changed."))
                 else:
-                    messages.info(request, "Nothing changed.")
+                    messages.info(request, gettext("Nothing changed."))
                 return redirect("partners:practitioner", facility_id=facility.pk, role_id=role.pk)
             status = attempt.status
         else:
@@ -242,7 +250,7 @@ def remove_hours(request: HttpRequest, facility_id: int, role_id: int, rule_id: 
     facility = facility_for(request, facility_id)
     role = role_for(facility, role_id)
     practice_rules.remove_hours(actor=request.user, facility_id=facility.pk, role_id=role.pk, rule_id=rule_id)
-    _after_calendar_change(request, facility, role, "Weekly hours removed; their open times are closed.")
+    _after_calendar_change(request, facility, role, gettext("Weekly hours removed; their open times are closed."))
     return redirect("partners:practitioner", facility_id=facility.pk, role_id=role.pk)
 
 
@@ -284,7 +292,7 @@ def edit_visit_type(request: HttpRequest, facility_id: int, role_id: int, visit_
         role=role, is_active=True, pk=visit_type_id if visit_type_id < 2**63 else 0
     ).first()
     if visit_type is None:
-        raise NotFound("We could not find that visit type.")
+        raise NotFound(gettext("We could not find that visit type."))
     form = forms.VisitTypeForm(
         request.POST or None, initial=forms.visit_type_initial(visit_type), reasons=_reason_choices(role)
     )
@@ -300,9 +308,9 @@ def edit_visit_type(request: HttpRequest, facility_id: int, role_id: int, visit_
                     spec=_visit_spec(form.cleaned_data),
                 )
                 if changed:
-                    _after_calendar_change(request, facility, role, "Visit type saved.")
+                    _after_calendar_change(request, facility, role, gettext("Visit type saved."))
                 else:
-                    messages.info(request, "Nothing changed.")
+                    messages.info(request, gettext("Nothing changed."))
                 return redirect("partners:practitioner", facility_id=facility.pk, role_id=role.pk)
             status = attempt.status
         else:
@@ -323,9 +331,11 @@ def retire_visit_type(request: HttpRequest, facility_id: int, role_id: int, visi
     if practice_rules.retire_visit_type(
         actor=request.user, facility_id=facility.pk, role_id=role.pk, visit_type_id=visit_type_id
     ):
-        _after_calendar_change(request, facility, role, "Visit type retired; its weekly hours and open times are gone.")
+        _after_calendar_change(
+            request, facility, role, gettext("Visit type retired; its weekly hours and open times are gone.")
+        )
     else:
-        messages.info(request, "This visit type was retired already.")
+        messages.info(request, gettext("This visit type was retired already."))
     return redirect("partners:practitioner", facility_id=facility.pk, role_id=role.pk)
 
 
@@ -335,7 +345,7 @@ def practitioner_plans(request: HttpRequest, facility_id: int, role_id: int) -> 
     facility = facility_for(request, facility_id)
     role = role_for(facility, role_id)
     form = forms.PlansForm(
-        request.POST, plans=[(p.slug, str(p)) for p in facility.plans.select_related("carrier")], label="Plans taken"
+        request.POST, plans=[(p.slug, str(p)) for p in facility.plans.select_related("carrier")], label=_("Plans taken")
     )
     if form.is_valid():
         with on_form(form) as attempt:
@@ -358,8 +368,9 @@ def deactivate_practitioner(request: HttpRequest, facility_id: int, role_id: int
             request,
             facility,
             role,
-            f"{role.practitioner.display_name} no longer practises here; nothing more can be booked.",
+            gettext("%(name)s no longer practises here; nothing more can be booked.")
+            % {"name": role.practitioner.display_name},
         )
     else:
-        messages.info(request, "Already deactivated.")
+        messages.info(request, gettext("Already deactivated."))
     return redirect("partners:practitioner", facility_id=facility.pk, role_id=role.pk)

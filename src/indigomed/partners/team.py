@@ -21,6 +21,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from indigomed.accounts.models import User
 from indigomed.conf import product_setting
@@ -39,11 +40,11 @@ def checked_address(typed: str) -> str:
     local, _, domain = address.rpartition("@")
     # RFC 5321: no mail server takes a longer name or address, so the invitation could never arrive.
     if not address or len(local) > 64 or len(address) > 254 or domain == SEALED_DOMAIN:
-        raise Invalid("Enter an address the person can receive e-mail at.", field="email")
+        raise Invalid(gettext("Enter an address the person can receive e-mail at."), field="email")
     try:
         validate_email(address)
     except ValidationError as exc:
-        raise Invalid("Enter a valid e-mail address.", field="email") from exc
+        raise Invalid(gettext("Enter a valid e-mail address."), field="email") from exc
     return address
 
 
@@ -69,12 +70,13 @@ def _send_invitation(actor: Any, invitation: FacilityInvitation, token: str, wha
     send_to_member(
         member_id=invitation.user_id,
         # The subject names no one and no place: it is read on lock screens.
-        subject="IndigoMed: an invitation to join a practice",
-        body=(
-            f"Hello,\n\n{invitation.facility.name} invites you to join its team on IndigoMed {what}.\n\n"
-            f"To accept, open this link within {days} days:\n{link}\n\n"
+        subject=gettext("IndigoMed: an invitation to join a practice"),
+        body=gettext(
+            "Hello,\n\n%(facility)s invites you to join its team on IndigoMed %(what)s.\n\n"
+            "To accept, open this link within %(days)s days:\n%(link)s\n\n"
             "If you did not expect this, ignore this message: nothing happens unless you accept."
-        ),
+        )
+        % {"facility": invitation.facility.name, "what": what, "days": days, "link": link},
         reason="invitation",
         actor_user_id=actor.pk,
     )
@@ -125,7 +127,7 @@ def invite_practitioner(*, actor: Any, facility_id: int, email: str, new: direct
             transaction.set_rollback(True)
             return Invited(None)
         invitation, token = opened
-        _send_invitation(actor, invitation, token, f"as {role.practitioner.display_name}")
+        _send_invitation(actor, invitation, token, gettext("as %(name)s") % {"name": role.practitioner.display_name})
     return Invited(invitation, role)
 
 
@@ -136,7 +138,7 @@ def invite_staff(*, actor: Any, facility_id: int, email: str, name: str, staff_r
     facility's staff. The same invitation sent twice sends one.
     """
     address = checked_address(email)
-    display_name = directory.clean_text(name, field="name", label="person's name", max_length=120)
+    display_name = directory.clean_text(name, field="name", label=gettext("person's name"), max_length=120)
     with transaction.atomic():
         directory.administered_facility(actor, facility_id, lock=True)
         known = User.objects.filter(email=sign_in_key(address)).first()
@@ -154,7 +156,7 @@ def invite_staff(*, actor: Any, facility_id: int, email: str, name: str, staff_r
             transaction.set_rollback(True)
             return Invited(None)
         invitation, token = opened
-        label = "as an HCF admin" if staff_role == FacilityStaff.Role.ADMIN else "at the front desk"
+        label = gettext("as an HCF admin") if staff_role == FacilityStaff.Role.ADMIN else gettext("at the front desk")
         _send_invitation(actor, invitation, token, label)
     return Invited(invitation)
 
@@ -171,9 +173,9 @@ def accept_with_new_password(*, token: str, password: str, confirm: str) -> User
     invitation = invitations.invitation_for_token(token)
     user = invitation.user
     if user.has_usable_password():
-        raise Invalid("This account has a password already: sign in to accept.", field="password")
+        raise Invalid(gettext("This account has a password already: sign in to accept."), field="password")
     if password != confirm:
-        raise Invalid("The two passwords differ.", field="confirm")
+        raise Invalid(gettext("The two passwords differ."), field="confirm")
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -182,7 +184,7 @@ def accept_with_new_password(*, token: str, password: str, confirm: str) -> User
         # Only the first of two tabs sets the password.
         locked = User.objects.select_for_update().get(pk=user.pk)
         if locked.has_usable_password():
-            raise Invalid("This account has a password already: sign in to accept.", field="password")
+            raise Invalid(gettext("This account has a password already: sign in to accept."), field="password")
         locked.set_password(password)
         locked.save(update_fields=["password"])
         EmailAddress.objects.update_or_create(
@@ -205,12 +207,13 @@ def attach_practitioner(*, actor: Any, facility_id: int, practitioner_id: int) -
             if user_id is not None:
                 send_to_member(
                     member_id=user_id,
-                    subject="IndigoMed: a practice added you to its team",
-                    body=(
-                        f"Hello,\n\n{role.facility.name} added you to the practitioners who see patients there. "
+                    subject=gettext("IndigoMed: a practice added you to its team"),
+                    body=gettext(
+                        "Hello,\n\n%(facility)s added you to the practitioners who see patients there. "
                         "Its calendar is in Connect when you sign in.\n\n"
                         "If this is a mistake, tell the practice: it can take you off its team."
-                    ),
+                    )
+                    % {"facility": role.facility.name},
                     reason="team-attached",
                     actor_user_id=actor.pk,
                 )

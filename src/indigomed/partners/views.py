@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from indigomed.accounts.roles import actor_of
@@ -37,7 +38,7 @@ from indigomed.web.feedback import flashed, on_form
 def home(request: HttpRequest) -> HttpResponse:
     ids = actor_of(request).administered_facility_ids
     if not ids:
-        raise Forbidden("Partners is for facilities' HCF admins.")
+        raise Forbidden(gettext("Partners is for facilities' HCF admins."))
     if len(ids) == 1:
         return redirect("partners:overview", facility_id=ids[0])
     return render(request, "partners/home.html", {"facilities": Facility.objects.filter(pk__in=ids)})
@@ -108,9 +109,10 @@ def plans(request: HttpRequest, facility_id: int) -> HttpResponse:
                 )
                 messages.success(
                     request,
-                    f"Plans saved: {len(added)} added, {len(removed)} removed."
+                    gettext("Plans saved: %(added)s added, %(removed)s removed.")
+                    % {"added": len(added), "removed": len(removed)}
                     if added or removed
-                    else "Nothing changed.",
+                    else gettext("Nothing changed."),
                 )
                 return redirect("partners:plans", facility_id=facility.pk)
             status = attempt.status
@@ -192,9 +194,9 @@ def invite_staff(request: HttpRequest, facility_id: int) -> HttpResponse:
             staff_role=form.cleaned_data["role"],
         )
         if invited.invitation is None:
-            messages.info(request, "An invitation to this address is already waiting: nothing was sent again.")
+            messages.info(request, gettext("An invitation to this address is already waiting: nothing was sent again."))
         else:
-            messages.success(request, "Invitation sent. They join the staff when they accept it.")
+            messages.success(request, gettext("Invitation sent. They join the staff when they accept it."))
         return redirect("partners:staff", facility_id=facility.pk)
     return _staff_page(request, facility, form, status=attempt.status)
 
@@ -207,13 +209,13 @@ def staff_role(request: HttpRequest, facility_id: int, staff_id: int) -> HttpRes
     form = forms.StaffRoleForm(request.POST)
     with flashed(request):
         if not form.is_valid():
-            messages.error(request, "Choose staff or HCF admin.")
+            messages.error(request, gettext("Choose staff or HCF admin."))
         elif directory.change_staff_role(
             actor=request.user, facility_id=facility.pk, staff_id=staff_id, role=form.cleaned_data["role"]
         ):
-            messages.success(request, "Role changed.")
+            messages.success(request, gettext("Role changed."))
         else:
-            messages.info(request, "Nothing changed.")
+            messages.info(request, gettext("Nothing changed."))
     return _back_to_staff(request, facility)
 
 
@@ -230,7 +232,7 @@ def remove_staff(request: HttpRequest, facility_id: int, staff_id: int) -> HttpR
     directory.staff_member_at(facility, staff_id)
     with flashed(request):
         directory.remove_staff(actor=request.user, facility_id=facility.pk, staff_id=staff_id)
-        messages.success(request, "Removed from the staff.")
+        messages.success(request, gettext("Removed from the staff."))
     return _back_to_staff(request, facility)
 
 
@@ -239,8 +241,8 @@ def remove_staff(request: HttpRequest, facility_id: int, staff_id: int) -> HttpR
 def withdraw_invitation(request: HttpRequest, facility_id: int, invitation_id: int) -> HttpResponse:
     facility = facility_for(request, facility_id)
     if invitations.withdraw_invitation(actor=request.user, facility_id=facility.pk, invitation_id=invitation_id):
-        messages.success(request, "Invitation withdrawn: its link no longer works.")
+        messages.success(request, gettext("Invitation withdrawn: its link no longer works."))
     else:
-        messages.info(request, "That invitation was no longer open.")
+        messages.info(request, gettext("That invitation was no longer open."))
     back = "partners:overview" if request.POST.get("back") == "overview" else "partners:staff"
     return redirect(back, facility_id=facility.pk)

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from indigomed.errors import Invalid
 from indigomed.privacy.models import Disclosure
@@ -51,11 +52,14 @@ def period_for(*, jurisdiction: str, asked_start: dt.datetime, asked_end: dt.dat
     earliest = now - dt.timedelta(days=lookback)
     start, end = max(asked_start, earliest), min(asked_end, now)
     if asked_end <= asked_start:
-        raise Invalid("The period ends before it starts: pick its first day, then its last.", field="period")
+        raise Invalid(gettext("The period ends before it starts: pick its first day, then its last."), field="period")
     if end <= start:
         raise Invalid(
-            f"The period ends before the earliest day an accounting can reach ({lookback} days back): "
-            "pick a later period.",
+            gettext(
+                "The period ends before the earliest day an accounting can reach (%(lookback)s days back): "
+                "pick a later period."
+            )
+            % {"lookback": lookback},
             field="period",
         )
     return Period(start, end, asked_start, asked_end, lookback, earliest)

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from indigomed.directory.models import InsurancePlan, VisitReason
 from indigomed.privacy.amendment_values import COUNTRIES, GENDERS, SELF_PAY, STATEMENT_MAX, WHY_MAX
@@ -41,14 +42,16 @@ class AmendmentForm(forms.Form):
     why = PlainTextField(
         widget=forms.Textarea(attrs=TEXT_ROWS),
         max_length=WHY_MAX,
-        label="Why it should change",
-        help_text="What is wrong or missing, and how you know.",
+        label=_("Why it should change"),
+        help_text=_("What is wrong or missing, and how you know."),
     )
-    signed_name = PlainTextField(max_length=200, label="Type your full name to sign")
+    signed_name = PlainTextField(max_length=200, label=_("Type your full name to sign"))
     explicit_consent = forms.BooleanField(
-        label="I ask IndigoMed to correct this record as above. I know the privacy office may deny it, "
-        "and that I may then file a statement of disagreement that goes with the record.",
-        error_messages={"required": "Tick the box that says you ask for this correction, or do not sign."},
+        label=_(
+            "I ask IndigoMed to correct this record as above. I know the privacy office may deny it, "
+            "and that I may then file a statement of disagreement that goes with the record."
+        ),
+        error_messages={"required": _("Tick the box that says you ask for this correction, or do not sign.")},
     )
 
     def __init__(self, *args: Any, target: Target, **kwargs: Any) -> None:
@@ -65,15 +68,15 @@ class DisagreementForm(forms.Form):
     statement = PlainTextField(
         widget=forms.Textarea(attrs=TEXT_ROWS),
         max_length=STATEMENT_MAX,
-        label="Your statement of disagreement",
-        help_text="It goes with the record every time the record is shared from now on.",
+        label=_("Your statement of disagreement"),
+        help_text=_("It goes with the record every time the record is shared from now on."),
     )
 
 
 class DenialForm(forms.Form):
-    basis = forms.ChoiceField(choices=Amendment.Basis.choices, label="Basis of the denial")
+    basis = forms.ChoiceField(choices=Amendment.Basis.choices, label=_("Basis of the denial"))
     explanation = PlainTextField(
-        widget=forms.Textarea(attrs=TEXT_ROWS), max_length=STATEMENT_MAX, label="Explanation for the member"
+        widget=forms.Textarea(attrs=TEXT_ROWS), max_length=STATEMENT_MAX, label=_("Explanation for the member")
     )
 
 
@@ -81,6 +84,6 @@ class RebuttalForm(forms.Form):
     text = PlainTextField(
         widget=forms.Textarea(attrs=TEXT_ROWS),
         max_length=STATEMENT_MAX,
-        label="The office's rebuttal",
-        help_text="It goes with the member's statement wherever the record is shared; the member is told.",
+        label=_("The office's rebuttal"),
+        help_text=_("It goes with the member's statement wherever the record is shared; the member is told."),
     )

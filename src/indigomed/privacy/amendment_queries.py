@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
+
 from indigomed.accounts.models import User
 from indigomed.accounts.roles import load_actor
 from indigomed.errors import NotFound
@@ -86,10 +88,10 @@ def own_record(*, actor: User, record: str) -> tuple[Target, str, str]:
     that is not one of theirs (another member's record is not found either)."""
     target = kept.target_of(record)
     if target is None:
-        raise NotFound("We could not find that record among yours.")
+        raise NotFound(gettext("We could not find that record among yours."))
     found, value = kept.value_of(actor.pk, target)
     if not found:
-        raise NotFound("We could not find that record among yours.")
+        raise NotFound(gettext("We could not find that record among yours."))
     _log_own_read(actor, target.category)
     return target, labels_of(actor.pk, [target])[target.record], shown(target, value)
 
@@ -102,24 +104,24 @@ def amendment_asked_by(*, member: User, request_public_id: uuid.UUID) -> uuid.UU
         .first()
     )
     if found is None:
-        raise NotFound("We could not find that request.")
+        raise NotFound(gettext("We could not find that request."))
     return found
 
 
 def amendment_of_request(*, officer: User, request_public_id: uuid.UUID) -> Amendment | None:
     """The amendment a request on the desk asks for, for the privacy office; ``None`` if none."""
     if not load_actor(officer).is_privacy_officer:
-        raise NotFound("We could not find that request.")
+        raise NotFound(gettext("We could not find that request."))
     return Amendment.objects.filter(request_public_id=request_public_id).first()
 
 
 def office_amendment(officer: User, public_id: str) -> Amendment:
     """One request, for the privacy office; ``NotFound`` for anyone else or an unknown one."""
     if not load_actor(officer).is_privacy_officer:
-        raise NotFound("We could not find that request.")
+        raise NotFound(gettext("We could not find that request."))
     amendment = Amendment.objects.filter(public_id=public_id).first()
     if amendment is None:
-        raise NotFound("We could not find that request.")
+        raise NotFound(gettext("We could not find that request."))
     return amendment
 
 
@@ -200,7 +202,7 @@ def office_queue(*, officer: User) -> dict[str, list[Amendment]]:
     """What the office has to do: requests waiting (oldest due first) and statements of
     disagreement without a rebuttal; references and dates only, nothing opened."""
     if not load_actor(officer).is_privacy_officer:
-        raise NotFound("We could not find that page.")
+        raise NotFound(gettext("We could not find that page."))
     return {
         "waiting": list(Amendment.objects.filter(status=Amendment.Status.REQUESTED).order_by("requested_at")),
         "statements": list(
@@ -265,7 +267,7 @@ def amended_record_for(*, user: Any, public_id: str) -> AmendedRecord:
     )
     target = kept.target_of(told.amendment.record) if told else None
     if told is None or target is None:
-        raise NotFound("We could not find that record.")
+        raise NotFound(gettext("We could not find that record."))
     amendment = told.amendment
     member_id = amendment.member_id
     found, value = kept.value_of(member_id, target)

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from indigomed.accounts.models import Member
 from indigomed.directory.models import InsurancePlan, Practitioner, VisitReason
@@ -67,38 +68,38 @@ def proposed_value(target: Target, text: str) -> Value:
     field = target.field
     if field == "name":
         if not text or len(text) > 200:
-            raise Invalid("Give the full name, in at most 200 characters.", field="proposed")
+            raise Invalid(gettext("Give the full name, in at most 200 characters."), field="proposed")
         return text
     if field == "date_of_birth":
         try:
             day = dt.date.fromisoformat(text)
         except ValueError:
-            raise Invalid("Give the date of birth as a date.", field="proposed") from None
+            raise Invalid(gettext("Give the date of birth as a date."), field="proposed") from None
         if not EARLIEST_BIRTH <= day < timezone.localdate():
-            raise Invalid("Give a date of birth in the past.", field="proposed")
+            raise Invalid(gettext("Give a date of birth in the past."), field="proposed")
         return day.isoformat()
     if field == "gender":
         if text not in GENDERS:
-            raise Invalid("Choose one of the answers listed.", field="proposed")
+            raise Invalid(gettext("Choose one of the answers listed."), field="proposed")
         return text or None
     if field == "postal_code":
         if text and not POSTAL_CODE.fullmatch(text):
-            raise Invalid("Use five digits.", field="proposed")
+            raise Invalid(gettext("Use five digits."), field="proposed")
         return text or None
     if field == "country":
         if text not in COUNTRIES:
-            raise Invalid("Choose one of the countries listed.", field="proposed")
+            raise Invalid(gettext("Choose one of the countries listed."), field="proposed")
         return text
     if field == "insurance":
         if not text:
             return None
         plan = InsurancePlan.objects.select_related("carrier").filter(slug=text).first()
         if plan is None:
-            raise Invalid("Choose one of the plans listed.", field="proposed")
+            raise Invalid(gettext("Choose one of the plans listed."), field="proposed")
         return {"slug": plan.slug, "name": str(plan)}
     reason = VisitReason.objects.filter(slug=text).first()
     if reason is None:
-        raise Invalid("Choose one of the reasons listed.", field="proposed")
+        raise Invalid(gettext("Choose one of the reasons listed."), field="proposed")
     if target.kind == VISIT:
         return {"name": reason.name, "tags": sorted(reason.tags)}
     return {"slug": reason.slug, "name": reason.name, "tags": list(reason.tags)}

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from indigomed.accounts.roles import actor_of
@@ -76,7 +77,7 @@ def disagree(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 statement=form.cleaned_data["statement"],
             )
         if not attempt.refusal:
-            messages.success(request, "Your statement is filed. It goes with the record from now on.")
+            messages.success(request, gettext("Your statement is filed. It goes with the record from now on."))
             return redirect("my_amendments")
     return _mine_page(request, public_id, form, status=400)
 
@@ -133,7 +134,7 @@ def office_rebut(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 text=form.cleaned_data["text"],
             )
         if not attempt.refusal:
-            messages.success(request, "The rebuttal is written; it goes with the member's statement.")
+            messages.success(request, gettext("The rebuttal is written; it goes with the member's statement."))
             return redirect("office:amendment", public_id=public_id)
     return office_page(request, public_id, rebuttal=form, status=400)
 

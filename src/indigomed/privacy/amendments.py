@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from indigomed.accounts.models import PrivacyOfficer, User
 from indigomed.accounts.roles import load_actor
@@ -39,16 +40,16 @@ def check_amendment(*, actor: User, record: str, proposed: str, why: str) -> tup
     or while a request for the same record waits.
     """
     if not load_actor(actor).is_member:
-        raise NotFound("We could not find that record among yours.")
+        raise NotFound(gettext("We could not find that record among yours."))
     target, _, _ = own_record(actor=actor, record=record)
     value = proposed_value(target, proposed)
     why = why.strip()
     if not why:
-        raise Invalid("Say why the record should change.", field="why")
+        raise Invalid(gettext("Say why the record should change."), field="why")
     if len(why) > WHY_MAX:
-        raise Invalid(f"Keep the reason under {WHY_MAX} characters.", field="why")
+        raise Invalid(gettext("Keep the reason under %(why_max)s characters.") % {"why_max": WHY_MAX}, field="why")
     if value == kept.value_of(actor.pk, target)[1]:
-        raise Invalid("The record already says that.", field="proposed")
+        raise Invalid(gettext("The record already says that."), field="proposed")
     if Amendment.objects.filter(member=actor, record=target.record, status=Amendment.Status.REQUESTED).exists():
         raise Invalid(WAITING)
     return target, value
@@ -158,7 +159,7 @@ def _answerable(officer: User, public_id: str, for_request: uuid.UUID) -> Amendm
     """The amendment the desk's request answers; ``NotFound`` when that request asks no such one."""
     amendment = office_amendment(officer, public_id)
     if amendment.request_public_id != for_request:
-        raise NotFound("We could not find that request.")
+        raise NotFound(gettext("We could not find that request."))
     return amendment
 
 
@@ -175,10 +176,10 @@ def accept_amendment(*, officer: User, public_id: str, for_request: uuid.UUID) -
     amendment = _answerable(officer, public_id, for_request)
     target = kept.target_of(amendment.record)
     if target is None:
-        raise Invalid("This request names no record IndigoMed keeps.")
+        raise Invalid(gettext("This request names no record IndigoMed keeps."))
     with transaction.atomic():
         if not kept.apply_amendment(amendment=amendment, officer_id=officer.pk):
-            raise Invalid("This request was already answered.")
+            raise Invalid(gettext("This request was already answered."))
         told, passed_on = _tell_recipients(amendment, target, officer)
         record_event(
             actor=officer,
@@ -205,7 +206,7 @@ def deny_amendment(*, officer: User, public_id: str, basis: str, explanation: st
         if not kept.deny_amendment(
             amendment=amendment, basis=basis, explanation=explanation.strip(), officer_id=officer.pk
         ):
-            raise Invalid("This request was already answered.")
+            raise Invalid(gettext("This request was already answered."))
         record_event(
             actor=officer,
             action="amendment.denied",
@@ -220,20 +221,25 @@ def deny_amendment(*, officer: User, public_id: str, basis: str, explanation: st
 def check_denial(*, basis: str, explanation: str) -> None:
     """A denial names a basis the law allows and explains it; ``Invalid`` (on its field) otherwise."""
     if basis not in Amendment.Basis.values:
-        raise Invalid("Choose the basis of the denial.", field="basis")
+        raise Invalid(gettext("Choose the basis of the denial."), field="basis")
     explanation = explanation.strip()
     if len(explanation.split()) < 3:
-        raise Invalid("Explain the denial to the member, in a sentence or more.", field="explanation")
+        raise Invalid(gettext("Explain the denial to the member, in a sentence or more."), field="explanation")
     if len(explanation) > STATEMENT_MAX:
-        raise Invalid(f"Keep the explanation under {STATEMENT_MAX} characters.", field="explanation")
+        raise Invalid(
+            gettext("Keep the explanation under %(statement_max)s characters.") % {"statement_max": STATEMENT_MAX},
+            field="explanation",
+        )
 
 
 def _statement(text: str, field: str) -> str:
     text = text.strip()
     if len(text.split()) < 3:
-        raise Invalid("Write a sentence or more.", field=field)
+        raise Invalid(gettext("Write a sentence or more."), field=field)
     if len(text) > STATEMENT_MAX:
-        raise Invalid(f"Keep it under {STATEMENT_MAX} characters.", field=field)
+        raise Invalid(
+            gettext("Keep it under %(statement_max)s characters.") % {"statement_max": STATEMENT_MAX}, field=field
+        )
     return text
 
 
@@ -246,13 +252,13 @@ def file_disagreement(*, actor: User, public_id: str, statement: str) -> Amendme
     """
     amendment = Amendment.objects.filter(member=actor, public_id=public_id).first()
     if amendment is None:
-        raise NotFound("We could not find that request.")
+        raise NotFound(gettext("We could not find that request."))
     if amendment.status != Amendment.Status.DENIED:
-        raise Invalid("A statement of disagreement answers a denial; this request was not denied.")
+        raise Invalid(gettext("A statement of disagreement answers a denial; this request was not denied."))
     text = _statement(statement, "statement")
     with transaction.atomic():
         if not kept.add_disagreement(amendment=amendment, statement=text):
-            raise Invalid("You already filed a statement about this denial.")
+            raise Invalid(gettext("You already filed a statement about this denial."))
         record_event(
             actor=actor,
             action="amendment.disagreement_filed",
@@ -272,11 +278,11 @@ def write_rebuttal(*, officer: User, public_id: str, text: str) -> Amendment:
     """
     amendment = office_amendment(officer, public_id)
     if amendment.disagreement is None:
-        raise Invalid("There is no statement of disagreement to answer.")
+        raise Invalid(gettext("There is no statement of disagreement to answer."))
     rebuttal = _statement(text, "rebuttal")
     with transaction.atomic():
         if not kept.add_rebuttal(amendment=amendment, text=rebuttal, officer_id=officer.pk):
-            raise Invalid("The office already answered this statement.")
+            raise Invalid(gettext("The office already answered this statement."))
         _tell_member(amendment, "amendment-rebuttal", officer)
         record_event(
             actor=officer,

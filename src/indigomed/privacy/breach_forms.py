@@ -6,6 +6,8 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from indigomed.privacy.breaches import REFERENCE_MAX, SUMMARY_MAX, SYSTEMS_MAX
 from indigomed.privacy.policy import current_policy
@@ -26,7 +28,7 @@ class When(forms.DateTimeField):
     def clean(self, value: Any) -> dt.datetime:
         when: dt.datetime = super().clean(value)
         if when < EARLIEST:
-            raise forms.ValidationError(f"Give a time after {EARLIEST:%Y}.")
+            raise forms.ValidationError(gettext("Give a time after %(year)s.") % {"year": format(EARLIEST, "%Y")})
         return when
 
 
@@ -34,26 +36,26 @@ class IncidentForm(forms.Form):
     summary_en = PlainTextField(
         max_length=SUMMARY_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
-        label="What happened (English)",
-        help_text="What the affected members read: the nature and extent of it. Name no person.",
+        label=_("What happened (English)"),
+        help_text=_("What the affected members read: the nature and extent of it. Name no person."),
     )
     summary_fr = PlainTextField(
-        max_length=SUMMARY_MAX, widget=forms.Textarea(attrs={"rows": 4}), label="What happened (French)"
+        max_length=SUMMARY_MAX, widget=forms.Textarea(attrs={"rows": 4}), label=_("What happened (French)")
     )
-    systems = PlainTextField(max_length=SYSTEMS_MAX, label="Systems involved")
+    systems = PlainTextField(max_length=SYSTEMS_MAX, label=_("Systems involved"))
     categories = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,
-        label="Information involved",
-        error_messages={"required": "Name the information the incident involved."},
+        label=_("Information involved"),
+        error_messages={"required": _("Name the information the incident involved.")},
     )
-    occurred_from = When(label="It began")
-    occurred_until = When(label="It ended (now, if still going on)")
-    discovered_at = When(label="It was discovered")
-    scope = forms.ChoiceField(choices=Incident.Scope.choices, widget=forms.RadioSelect, label="What it touched")
+    occurred_from = When(label=_("It began"))
+    occurred_until = When(label=_("It ended (now, if still going on)"))
+    discovered_at = When(label=_("It was discovered"))
+    scope = forms.ChoiceField(choices=Incident.Scope.choices, widget=forms.RadioSelect, label=_("What it touched"))
     recipient_ref = PlainTextField(
-        required=False, max_length=80, label="The recipient (its reference, as in the ledger)"
+        required=False, max_length=80, label=_("The recipient (its reference, as in the ledger)")
     )
-    account_email = forms.EmailField(required=False, label="The account (its sign-in address)")
+    account_email = forms.EmailField(required=False, label=_("The account (its sign-in address)"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -64,9 +66,9 @@ class IncidentForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    audience = forms.ChoiceField(label="Reported to")
-    reported_at = When(label="When")
-    reference = PlainTextField(max_length=REFERENCE_MAX, label="Their reference")
+    audience = forms.ChoiceField(label=_("Reported to"))
+    reported_at = When(label=_("When"))
+    reference = PlainTextField(max_length=REFERENCE_MAX, label=_("Their reference"))
 
     def __init__(self, *args: Any, audiences: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from indigomed.privacy import breaches
@@ -25,8 +26,12 @@ def _countdown(clock: breaches.Clock, now: dt.datetime) -> str:
         return ""
     span = abs(left)
     days, hours = span.days, span.seconds // 3600
-    text = f"{days} d {hours} h" if days else f"{hours} h {span.seconds % 3600 // 60} min"
-    return f"{text} left" if left >= dt.timedelta(0) else f"overdue by {text}"
+    text = (
+        gettext("%(days)s d %(hours)s h") % {"days": days, "hours": hours}
+        if days
+        else gettext("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": span.seconds % 3600 // 60}
+    )
+    return (gettext("%(text)s left") if left >= dt.timedelta(0) else gettext("overdue by %(text)s")) % {"text": text}
 
 
 @officers_only
@@ -38,7 +43,9 @@ def incidents(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             with on_form(form) as attempt:
                 found = breaches.record_incident(officer=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-                messages.success(request, f"Recorded. It affected {found.affected.count()} members.")
+                messages.success(
+                    request, gettext("Recorded. It affected %(count)s members.") % {"count": found.affected.count()}
+                )
                 return redirect("office:incident", public_id=found.public_id)
             status = attempt.status
     listed = breaches.incidents(officer=request.user)  # type: ignore[arg-type]
@@ -82,7 +89,9 @@ def tell(request: HttpRequest, public_id: str) -> HttpResponse:
     with flashed(request) as attempt:
         queued = breaches.tell_members(officer=request.user, public_id=str(public_id))  # type: ignore[arg-type]
     if attempt.refusal is None:
-        messages.success(request, f"Notices queued for {queued} members, each the way they chose.")
+        messages.success(
+            request, gettext("Notices queued for %(queued)s members, each the way they chose.") % {"queued": queued}
+        )
     return redirect("office:incident", public_id=public_id)
 
 
@@ -96,7 +105,7 @@ def report(request: HttpRequest, public_id: str) -> HttpResponse:
     if form.is_valid():
         with on_form(form) as attempt:
             breaches.record_report(officer=request.user, public_id=str(public_id), **form.cleaned_data)  # type: ignore[arg-type]
-            messages.success(request, "The report is recorded with the incident.")
+            messages.success(request, gettext("The report is recorded with the incident."))
             return redirect("office:incident", public_id=public_id)
         return _detail(request, public_id, form, attempt.status)
     return _detail(request, public_id, form, 400)

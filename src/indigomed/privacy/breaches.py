@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from indigomed.accounts.models import Member, User
 from indigomed.accounts.roles import load_actor
@@ -43,7 +44,7 @@ REFERENCE_MAX = 120
 
 def _officer(user: User) -> None:
     if not load_actor(user).is_privacy_officer:
-        raise NotFound("Only the privacy office handles breaches.")
+        raise NotFound(gettext("Only the privacy office handles breaches."))
 
 
 def _overlaps(categories: str, wanted: frozenset[str]) -> bool:
@@ -79,7 +80,7 @@ def _scope_ref(scope: str, recipient_ref: str, account_email: str) -> str:
     if scope == Incident.Scope.RECIPIENT:
         ref = recipient_ref.strip()
         if not ref or not Disclosure.objects.filter(recipient_ref=ref).exists():
-            raise Invalid("No disclosure was ever made to that recipient.", field="recipient_ref")
+            raise Invalid(gettext("No disclosure was ever made to that recipient."), field="recipient_ref")
         return ref
     if scope == Incident.Scope.ACCOUNT:
         user_id = (
@@ -91,9 +92,9 @@ def _scope_ref(scope: str, recipient_ref: str, account_email: str) -> str:
             else None
         )
         if user_id is None:
-            raise Invalid("No account signs in with that address.", field="account_email")
+            raise Invalid(gettext("No account signs in with that address."), field="account_email")
         return f"user:{user_id}"
-    raise Invalid("Say what the incident touched.", field="scope")
+    raise Invalid(gettext("Say what the incident touched."), field="scope")
 
 
 def record_incident(
@@ -121,23 +122,31 @@ def record_incident(
     now = now or timezone.now()
     wanted = sorted(set(categories))
     if not wanted:
-        raise Invalid("Name the information the incident involved.", field="categories")
+        raise Invalid(gettext("Name the information the incident involved."), field="categories")
     unknown = [c for c in wanted if c not in current_policy().categories]
     if unknown:
-        raise Invalid(f"Unknown category {unknown[0]!r}.", field="categories")
+        raise Invalid(gettext("Unknown category %(unknown)s.") % {"unknown": repr(unknown[0])}, field="categories")
     for name, text in (("summary_en", summary_en), ("summary_fr", summary_fr)):
         if not text.strip() or len(text.strip()) > SUMMARY_MAX:
-            raise Invalid(f"Say what happened in at most {SUMMARY_MAX} characters.", field=name)
+            raise Invalid(
+                gettext("Say what happened in at most %(summary_max)s characters.") % {"summary_max": SUMMARY_MAX},
+                field=name,
+            )
     if not systems.strip() or len(systems.strip()) > SYSTEMS_MAX:
-        raise Invalid(f"Name the systems involved in at most {SYSTEMS_MAX} characters.", field="systems")
+        raise Invalid(
+            gettext("Name the systems involved in at most %(systems_max)s characters.") % {"systems_max": SYSTEMS_MAX},
+            field="systems",
+        )
     if discovered_at > now:
-        raise Invalid("An incident cannot be discovered in the future.", field="discovered_at")
+        raise Invalid(gettext("An incident cannot be discovered in the future."), field="discovered_at")
     if occurred_until > now:
-        raise Invalid("Give the time the incident ended, or now if it is still going on.", field="occurred_until")
+        raise Invalid(
+            gettext("Give the time the incident ended, or now if it is still going on."), field="occurred_until"
+        )
     if occurred_until < occurred_from:
-        raise Invalid("The incident must end after it begins.", field="occurred_until")
+        raise Invalid(gettext("The incident must end after it begins."), field="occurred_until")
     if discovered_at < occurred_from:
-        raise Invalid("An incident is discovered after it begins.", field="discovered_at")
+        raise Invalid(gettext("An incident is discovered after it begins."), field="discovered_at")
     ref = _scope_ref(scope, recipient_ref, account_email)
     members = affected_members(
         scope=scope, scope_ref=ref, categories=wanted, occurred_from=occurred_from, occurred_until=occurred_until
@@ -181,7 +190,7 @@ def incident(*, officer: User, public_id: str) -> Incident:
     _officer(officer)
     found = Incident.objects.filter(public_id=public_id).first()
     if found is None:
-        raise NotFound("No such incident.")
+        raise NotFound(gettext("No such incident."))
     return found
 
 
@@ -194,7 +203,7 @@ def tell_members(*, officer: User, public_id: str) -> int:
     with transaction.atomic():
         locked = Incident.objects.select_for_update().get(pk=found.pk)
         if locked.members_told_at is not None:
-            raise Invalid("The affected members have already been told.")
+            raise Invalid(gettext("The affected members have already been told."))
         members = list(locked.affected.values_list("member_id", flat=True))
         queued = queue_breach_notice(
             member_ids=members,
@@ -229,11 +238,17 @@ def record_report(
     now = now or timezone.now()
     audiences = {c.audience for c in clocks(found, now=now) if c.notify != "members"}
     if audience not in audiences:
-        raise Invalid("Choose whom the incident was reported to, among the clocks it started.", field="audience")
+        raise Invalid(
+            gettext("Choose whom the incident was reported to, among the clocks it started."), field="audience"
+        )
     if reported_at > now or reported_at < found.discovered_at:
-        raise Invalid("A report is made after the discovery and not in the future.", field="reported_at")
+        raise Invalid(gettext("A report is made after the discovery and not in the future."), field="reported_at")
     if not reference.strip() or len(reference.strip()) > REFERENCE_MAX:
-        raise Invalid(f"Give the receiver's reference, at most {REFERENCE_MAX} characters.", field="reference")
+        raise Invalid(
+            gettext("Give the receiver's reference, at most %(reference_max)s characters.")
+            % {"reference_max": REFERENCE_MAX},
+            field="reference",
+        )
     with transaction.atomic():
         report = IncidentReport.objects.create(
             incident=found,

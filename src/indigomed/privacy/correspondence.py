@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from indigomed.errors import NotFound
 from indigomed.records.crypto import Unreadable
@@ -45,7 +46,7 @@ def _vault(member_id: int) -> Vault:
     try:
         return Vault.open_for(member_id)
     except Unreadable:
-        raise NotFound("This member's information can no longer be read.") from None
+        raise NotFound(gettext("This member's information can no longer be read.")) from None
 
 
 def keep_written(*, member_id: int, channel: str, text: str, signed_name: str) -> int:

@@ -13,6 +13,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from indigomed.privacy.errors import PolicyError
 from indigomed.privacy.policy import Policy
 
@@ -217,7 +219,7 @@ def decide(
     """
     purpose = policy.purpose(purpose_name)
     if not categories:
-        raise PolicyError("Name at least one category of information.")
+        raise PolicyError(gettext("Name at least one category of information."))
     policy.check_categories(categories)
     if tags:
         policy.check_tags(tags)
@@ -365,4 +367,6 @@ def _bound(
         if any(ref == recipient.ref and told <= at for ref, told in subject.transfers):
             return allowed, None
         return Decision(False, "transfer-not-announced", "Members are told before a transfer in a merger (USE-7).")
-    raise PolicyError(f"The policy binds recipients by an unknown rule {binding!r}.")
+    raise PolicyError(
+        gettext("The policy binds recipients by an unknown rule %(binding)s.") % {"binding": repr(binding)}
+    )

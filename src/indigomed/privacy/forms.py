@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from indigomed.errors import Invalid
 from indigomed.messaging.phones import normalize_phone
@@ -27,27 +29,32 @@ US_STATES = [
 
 
 class ProfileForm(forms.Form):
-    name = PlainTextField(max_length=200, label="Full name")
+    name = PlainTextField(max_length=200, label=_("Full name"))
     phone = forms.CharField(
         required=False,
         max_length=32,
-        help_text="With its country code if it is not a US number: +33 6 12 34 56 78.",
+        help_text=_("With its country code if it is not a US number: +33 6 12 34 56 78."),
     )
     gender = forms.ChoiceField(
         required=False,
-        choices=[("", "Prefer not to say"), ("female", "Female"), ("male", "Male"), ("nonbinary", "Non-binary")],
+        choices=[
+            ("", _("Prefer not to say")),
+            ("female", _("Female")),
+            ("male", _("Male")),
+            ("nonbinary", _("Non-binary")),
+        ],
     )
     postal_code = forms.RegexField(
         regex=r"^[0-9]{5}$",
         required=False,
-        label="ZIP or postal code",
-        error_messages={"invalid": "Use five digits."},
+        label=_("ZIP or postal code"),
+        error_messages={"invalid": _("Use five digits.")},
     )
     region = forms.ChoiceField(
         required=False,
-        label="US state",
-        choices=[("", "Not in the US")] + [(s, s) for s in US_STATES],
-        help_text="State law adds protections for some health information.",
+        label=_("US state"),
+        choices=[("", _("Not in the US"))] + [(s, s) for s in US_STATES],
+        help_text=_("State law adds protections for some health information."),
     )
 
     def clean_phone(self) -> str:
@@ -64,7 +71,7 @@ class ProfileForm(forms.Form):
 class InsuranceForm(forms.Form):
     carrier = PlainTextField(max_length=120)
     plan = PlainTextField(max_length=120)
-    member_number = PlainTextField(max_length=40, required=False, label="Member ID")
+    member_number = PlainTextField(max_length=40, required=False, label=_("Member ID"))
 
 
 def _set_choices(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> None:
@@ -83,21 +90,23 @@ AUTHORIZATION_MAX_DAYS = 10 * 365
 class AuthorizationForm(forms.Form):
     """USE-4: what, to whom, for what purpose, until when; signed with a typed full name."""
 
-    recipient = forms.ChoiceField(label="Who may receive it")
+    recipient = forms.ChoiceField(label=_("Who may receive it"))
     recipient_name = PlainTextField(
-        max_length=200, required=False, label="Their name", help_text="Needed when you name someone yourself."
+        max_length=200, required=False, label=_("Their name"), help_text=_("Needed when you name someone yourself.")
     )
-    purposes = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, label="For what")
-    categories = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, label="Which information")
+    purposes = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, label=_("For what"))
+    categories = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, label=_("Which information"))
     tags = forms.MultipleChoiceField(
-        widget=forms.CheckboxSelectMultiple, required=False, label="Including these sensitive kinds of information"
+        widget=forms.CheckboxSelectMultiple, required=False, label=_("Including these sensitive kinds of information")
     )
-    information = PlainTextField(widget=forms.Textarea(attrs={"rows": 3}), label="What information, in your words")
-    expires_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Until")
-    signed_name = PlainTextField(max_length=200, label="Type your full name to sign")
+    information = PlainTextField(widget=forms.Textarea(attrs={"rows": 3}), label=_("What information, in your words"))
+    expires_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label=_("Until"))
+    signed_name = PlainTextField(max_length=200, label=_("Type your full name to sign"))
     explicit_consent = forms.BooleanField(
-        label="I agree. I know I can revoke this at any time, that my care does not depend on it, and that "
-        "what was shared before I revoke it stays shared."
+        label=_(
+            "I agree. I know I can revoke this at any time, that my care does not depend on it, and that "
+            "what was shared before I revoke it stays shared."
+        )
     )
 
     def __init__(self, *args: Any, care_team: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -112,18 +121,19 @@ class AuthorizationForm(forms.Form):
         value: dt.date = self.cleaned_data["expires_on"]
         today = timezone.localdate()
         if value <= today:
-            raise forms.ValidationError("Choose a date in the future.")
+            raise forms.ValidationError(gettext("Choose a date in the future."))
         # An authorization that outlives any reason to give it is one the member forgets they gave.
         if value > today + dt.timedelta(days=AUTHORIZATION_MAX_DAYS):
             raise forms.ValidationError(
-                f"Choose a date within {AUTHORIZATION_MAX_DAYS // 365} years; you can sign a new one then."
+                gettext("Choose a date within %(authorization_max_days)s years; you can sign a new one then.")
+                % {"authorization_max_days": AUTHORIZATION_MAX_DAYS // 365}
             )
         return value
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if cleaned.get("recipient") == "*" and not cleaned.get("recipient_name", "").strip():
-            self.add_error("recipient_name", "Name who may receive the information.")
+            self.add_error("recipient_name", gettext("Name who may receive the information."))
         return cleaned
 
 
@@ -133,32 +143,34 @@ class RestrictionForm(forms.Form):
 
     categories = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,
-        label="Which information",
-        error_messages={"required": "Choose at least one kind of information to restrict."},
+        label=_("Which information"),
+        error_messages={"required": _("Choose at least one kind of information to restrict.")},
     )
     purposes = forms.MultipleChoiceField(
-        widget=forms.CheckboxSelectMultiple, required=False, label="For which uses (none ticked: all of them)"
+        widget=forms.CheckboxSelectMultiple, required=False, label=_("For which uses (none ticked: all of them)")
     )
     limits = forms.ChoiceField(
         choices=Restriction.Limits.choices,
         initial=Restriction.Limits.BOTH,
         widget=forms.RadioSelect,
-        label="What it limits",
-        help_text="Use: what IndigoMed and its staff do with it. Disclosure: what reaches anyone else.",
+        label=_("What it limits"),
+        help_text=_("Use: what IndigoMed and its staff do with it. Disclosure: what reaches anyone else."),
     )
     recipient = forms.ChoiceField(
-        required=False, label="Who must not receive it", error_messages={"invalid_choice": UNKNOWN_RECIPIENT}
+        required=False, label=_("Who must not receive it"), error_messages={"invalid_choice": UNKNOWN_RECIPIENT}
     )
     paid_in_full = forms.BooleanField(
         required=False,
-        label="This is about care I paid for in full, and my health plan must not be told",
-        help_text="With your health plan as who must not receive it, for payment or health care operations.",
+        label=_("This is about care I paid for in full, and my health plan must not be told"),
+        help_text=_("With your health plan as who must not receive it, for payment or health care operations."),
     )
-    signed_name = PlainTextField(max_length=200, label="Type your full name to sign")
+    signed_name = PlainTextField(max_length=200, label=_("Type your full name to sign"))
     explicit_consent = forms.BooleanField(
-        label="I ask IndigoMed to restrict my information as above. I know the privacy office may refuse "
-        "(except for care I paid for in full, kept from my health plan) and that I can end it at any time.",
-        error_messages={"required": "Tick the box that says you ask for this restriction, or do not sign."},
+        label=_(
+            "I ask IndigoMed to restrict my information as above. I know the privacy office may refuse "
+            "(except for care I paid for in full, kept from my health plan) and that I can end it at any time."
+        ),
+        error_messages={"required": _("Tick the box that says you ask for this restriction, or do not sign.")},
     )
 
     def __init__(self, *args: Any, recipients: list[tuple[str, str]], **kwargs: Any) -> None:

@@ -12,6 +12,7 @@ import re
 import uuid
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from indigomed.accounts.models import Member, User
 from indigomed.accounts.roles import load_actor
@@ -49,16 +50,21 @@ def send_marketing_message(*, officer: User, subject: str, body: str, campaign: 
     form carries one, so submitting it twice sends once).
     """
     if not load_actor(officer).is_privacy_officer:
-        raise NotFound("Only the privacy office sends marketing.")
+        raise NotFound(gettext("Only the privacy office sends marketing."))
     subject, body = subject.strip(), body.strip()
     if not subject or not body:
-        raise Invalid("Give the message a subject and a text.")
+        raise Invalid(gettext("Give the message a subject and a text."))
     if len(subject) > SUBJECT_MAX:
-        raise Invalid(f"A subject is at most {SUBJECT_MAX} characters.", field="subject")
+        raise Invalid(
+            gettext("A subject is at most %(subject_max)s characters.") % {"subject_max": SUBJECT_MAX}, field="subject"
+        )
     if len(body) > BODY_MAX:
-        raise Invalid(f"A text is at most {BODY_MAX} characters.", field="body")
+        raise Invalid(gettext("A text is at most %(body_max)s characters.") % {"body_max": BODY_MAX}, field="body")
     if named := medical_words_in(subject):
-        raise Invalid(f"A subject line must not name care; remove: {', '.join(named)}.", field="subject")
+        raise Invalid(
+            gettext("A subject line must not name care; remove: %(named)s.") % {"named": ", ".join(named)},
+            field="subject",
+        )
     campaign = campaign or uuid.uuid4()
     ref = f"marketing:{campaign}"
     members = list(Member.objects.values_list("user_id", flat=True))

@@ -9,6 +9,8 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from indigomed.messaging.services import marketing_campaigns
 from indigomed.privacy.marketing import BODY_MAX, SUBJECT_MAX, send_marketing_message
@@ -18,8 +20,8 @@ from indigomed.web.feedback import on_form
 
 
 class MarketingForm(forms.Form):
-    subject = PlainTextField(max_length=SUBJECT_MAX, help_text="Seen on lock screens and envelopes: name no care.")
-    body = PlainTextField(max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 8}), label="Text")
+    subject = PlainTextField(max_length=SUBJECT_MAX, help_text=_("Seen on lock screens and envelopes: name no care."))
+    body = PlainTextField(max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 8}), label=_("Text"))
     # One per form shown: the same form sent twice is one campaign.
     campaign = forms.UUIDField(widget=forms.HiddenInput)
 
@@ -38,7 +40,15 @@ def marketing(request: HttpRequest) -> HttpResponse:
                     body=form.cleaned_data["body"],
                     campaign=form.cleaned_data["campaign"],
                 )
-                messages.success(request, f"Queued for {queued} member{'s' if queued != 1 else ''} who authorized it.")
+                messages.success(
+                    request,
+                    ngettext(
+                        "Queued for %(count)s member who authorized it.",
+                        "Queued for %(count)s members who authorized it.",
+                        queued,
+                    )
+                    % {"count": queued},
+                )
                 return redirect("office:marketing")
             status = attempt.status
     return render(

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Authorization(models.Model):
@@ -56,17 +57,17 @@ class Restriction(models.Model):
     """
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", "Requested"
-        ACCEPTED = "accepted", "Accepted"
-        REFUSED = "refused", "Refused"
-        ENDED = "ended", "Ended"
+        REQUESTED = "requested", _("Requested")
+        ACCEPTED = "accepted", _("Accepted")
+        REFUSED = "refused", _("Refused")
+        ENDED = "ended", _("Ended")
 
     class Limits(models.TextChoices):
         # A use is IndigoMed's own handling (the policy's first-party recipients); a disclosure
         # is what reaches anyone else.
-        USE = "use", "Use by IndigoMed"
-        DISCLOSURE = "disclosure", "Disclosure to others"
-        BOTH = "both", "Use and disclosure"
+        USE = "use", _("Use by IndigoMed")
+        DISCLOSURE = "disclosure", _("Disclosure to others")
+        BOTH = "both", _("Use and disclosure")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="restrictions")

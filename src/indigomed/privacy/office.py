@@ -12,6 +12,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from indigomed.accounts.models import Member, User
 from indigomed.accounts.roles import load_actor
@@ -50,19 +51,23 @@ def register_partner(
     A scope naming a purpose the policy forbids (sale) is refused, whatever else is configured.
     """
     if not load_actor(officer).is_privacy_officer:
-        raise NotFound("Only the privacy office registers business partners.")
+        raise NotFound(gettext("Only the privacy office registers business partners."))
     policy = current_policy()
     for name_ in purposes:
         if policy.purpose(name_).forbidden:
-            raise Invalid(f"{policy.purpose(name_).label}: IndigoMed never does this, for anyone.")
+            raise Invalid(
+                gettext("%(label)s: IndigoMed never does this, for anyone.") % {"label": policy.purpose(name_).label}
+            )
     policy.check_categories(categories)
     if not agreement_reference.strip() or not name.strip():
-        raise Invalid("A business partner needs a name and a signed agreement.")
+        raise Invalid(gettext("A business partner needs a name and a signed agreement."))
     _fits(BusinessPartner, slug=slug, name=name.strip(), agreement_reference=agreement_reference.strip())
     if agreement_signed_on > timezone.localdate():
-        raise Invalid("The agreement's signing date is in the future: give the date it was signed.")
+        raise Invalid(gettext("The agreement's signing date is in the future: give the date it was signed."))
     if BusinessPartner.objects.filter(slug=slug).exists():
-        raise Invalid(f"A business partner is already registered as “{slug}”; nothing was changed.")
+        raise Invalid(
+            gettext("A business partner is already registered as “%(slug)s”; nothing was changed.") % {"slug": slug}
+        )
     try:
         # A savepoint, so that losing a race for the slug leaves the caller's transaction usable.
         with transaction.atomic():
@@ -82,7 +87,9 @@ def register_partner(
             )
             return partner
     except IntegrityError as exc:
-        raise Invalid(f"A business partner is already registered as “{slug}”; nothing was changed.") from exc
+        raise Invalid(
+            gettext("A business partner is already registered as “%(slug)s”; nothing was changed.") % {"slug": slug}
+        ) from exc
 
 
 def _fits(model: type[models.Model], **values: str) -> None:
@@ -91,7 +98,10 @@ def _fits(model: type[models.Model], **values: str) -> None:
         field = model._meta.get_field(name)
         assert isinstance(field, models.Field)
         if field.max_length is not None and len(value) > field.max_length:
-            raise Invalid(f"{str(field.verbose_name).capitalize()}: at most {field.max_length} characters.")
+            raise Invalid(
+                gettext("%(field)s: at most %(max_length)s characters.")
+                % {"field": str(field.verbose_name).capitalize(), "max_length": field.max_length}
+            )
 
 
 # --- Legal demands (LEGAL-1) ----------------------------------------------------------------------
@@ -120,26 +130,32 @@ def record_legal_demand(
     asks for; nothing is released by recording it, and only those categories can be released under it
     (USE-3, LEGAL-1). ``Invalid`` for a demand without categories or with one the policy does not know."""
     if not load_actor(officer).is_privacy_officer:
-        raise NotFound("Only the privacy office records legal demands.")
+        raise NotFound(gettext("Only the privacy office records legal demands."))
     if kind not in LegalDemand.Kind.values:
-        raise Invalid("Choose court order, subpoena or warrant.")
+        raise Invalid(gettext("Choose court order, subpoena or warrant."))
     if not reference.strip() or not issued_by.strip():
-        raise Invalid("Give the demand's reference and who issued it.")
+        raise Invalid(gettext("Give the demand's reference and who issued it."))
     if len(issued_by.strip()) > DEMAND_ISSUER_MAX:
-        raise Invalid(f"Name the court or authority in at most {DEMAND_ISSUER_MAX} characters.")
+        raise Invalid(
+            gettext("Name the court or authority in at most %(demand_issuer_max)s characters.")
+            % {"demand_issuer_max": DEMAND_ISSUER_MAX}
+        )
     if len(reference.strip()) > DEMAND_REFERENCE_MAX:
-        raise Invalid(f"Give the docket or case number in at most {DEMAND_REFERENCE_MAX} characters.")
+        raise Invalid(
+            gettext("Give the docket or case number in at most %(demand_reference_max)s characters.")
+            % {"demand_reference_max": DEMAND_REFERENCE_MAX}
+        )
     if not categories:
-        raise Invalid("Choose the information the demand asks for.")
+        raise Invalid(gettext("Choose the information the demand asks for."))
     current_policy().check_categories(list(categories))  # a PolicyError is an Invalid, with its message
     if not document or document.size is None or document.size == 0:
-        raise Invalid("Attach the demand's document.")
+        raise Invalid(gettext("Attach the demand's document."))
     if document.size > MAX_DOCUMENT_BYTES:
-        raise Invalid("The document is larger than 20 MB.")
+        raise Invalid(gettext("The document is larger than 20 MB."))
     if LegalDemand.objects.filter(
         member_id=member_id, kind=kind, reference=reference.strip(), issued_by=issued_by.strip()
     ).exists():
-        raise Invalid("This demand is already recorded for this member; nothing was recorded again.")
+        raise Invalid(gettext("This demand is already recorded for this member; nothing was recorded again."))
     demand = LegalDemand(
         member_id=member_id,
         kind=kind,
@@ -179,10 +195,10 @@ class DemandDocument:
 def open_legal_demand_document(*, officer: User, demand_public_id: str) -> DemandDocument:
     """The privacy office reads a demand's document; the read is in the access log like any other."""
     if not load_actor(officer).is_privacy_officer:
-        raise NotFound("We could not find that legal demand.")
+        raise NotFound(gettext("We could not find that legal demand."))
     demand = LegalDemand.objects.filter(public_id=demand_public_id).first()
     if demand is None:
-        raise NotFound("We could not find that legal demand.")
+        raise NotFound(gettext("We could not find that legal demand."))
     with demand.document.open("rb") as stored:
         content = Vault.open_for(demand.member_id).open_document(LegalDemand, "document", stored.read())
     log_accesses(
@@ -208,10 +224,10 @@ def release_under_legal_demand(
 ) -> list[Decision]:
     """Release what a demand asks for; the release is a ledger entry an accounting lists."""
     if not load_actor(officer).is_privacy_officer:
-        raise NotFound("We could not find that legal demand.")
+        raise NotFound(gettext("We could not find that legal demand."))
     demand = LegalDemand.objects.filter(public_id=demand_public_id).first()
     if demand is None:
-        raise NotFound("We could not find that legal demand.")
+        raise NotFound(gettext("We could not find that legal demand."))
     # A second submit of the same release would put it in the member's accounting twice.
     if Disclosure.objects.filter(
         member_id=demand.member_id,
@@ -219,7 +235,7 @@ def release_under_legal_demand(
         categories=",".join(sorted(set(categories))),
         subject_refs=",".join(ref for ref in refs if ref),
     ).exists():
-        raise Invalid("This was already released under this demand; nothing was released again.")
+        raise Invalid(gettext("This was already released under this demand; nothing was released again."))
     recipient = Recipient("legal", f"legal:{demand.pk}", demand_label(demand))
     items = [Item(demand.member_id, frozenset(categories), frozenset(), ref) for ref in refs or [""]]
     with transaction.atomic():
@@ -268,11 +284,11 @@ def announce_transfer(*, officer: User, acquirer: str, effective_on: dt.date, te
     about them.
     """
     if not load_actor(officer).is_privacy_officer:
-        raise NotFound("Only the privacy office announces transfers.")
+        raise NotFound(gettext("Only the privacy office announces transfers."))
     if effective_on <= timezone.localdate():
-        raise Invalid("Announce a transfer before it takes effect.")
+        raise Invalid(gettext("Announce a transfer before it takes effect."))
     if not acquirer.strip() or not text.strip():
-        raise Invalid("Say who acquires the information and what members should know.")
+        raise Invalid(gettext("Say who acquires the information and what members should know."))
     with transaction.atomic():
         notice = TransferNotice.objects.create(
             acquirer=acquirer.strip(), effective_on=effective_on, text=text.strip(), announced_by_id=officer.pk

@@ -11,6 +11,8 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from indigomed.accounts.models import Member, User
 from indigomed.privacy.office_views import officers_only
@@ -19,15 +21,15 @@ from indigomed.security.queries import audit_events
 from indigomed.security.services import AUDIT_ACTIONS
 
 PER_PAGE = 50
-SYSTEM = "IndigoMed (automatic)"
+SYSTEM = _("IndigoMed (automatic)")
 
 
 class EventFilter(forms.Form):
     action = forms.ChoiceField(
-        choices=[("", "Every change"), *sorted(AUDIT_ACTIONS.items(), key=lambda item: item[1])], required=False
+        choices=[("", _("Every change")), *sorted(AUDIT_ACTIONS.items(), key=lambda item: str(item[1]))], required=False
     )
     # A member is found by reference, never by an address: the query string ends up in logs.
-    member = forms.IntegerField(label="Member reference", min_value=1, max_value=2**63 - 1, required=False)
+    member = forms.IntegerField(label=_("Member reference"), min_value=1, max_value=2**63 - 1, required=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +49,9 @@ def actor_labels(user_ids: set[int]) -> dict[int, str]:
         .values_list("pk", "display_name", "public_id", "acts_as_member")
     )
     return {
-        pk: "Member" if is_member else (display_name or f"Staff account {str(public_id)[:8]}")
+        pk: gettext("Member")
+        if is_member
+        else (display_name or gettext("Staff account %(ref)s") % {"ref": str(public_id)[:8]})
         for pk, display_name, public_id, is_member in rows
     }
 
@@ -65,8 +69,10 @@ def events(request: HttpRequest) -> HttpResponse:
     rows = [
         EventRow(
             event=e,
-            who=SYSTEM if e.actor_user_id is None else labels.get(e.actor_user_id, f"Account {e.actor_user_id}"),
-            what=AUDIT_ACTIONS.get(e.action, e.action),
+            who=str(SYSTEM)
+            if e.actor_user_id is None
+            else labels.get(e.actor_user_id, gettext("Account %(id)s") % {"id": e.actor_user_id}),
+            what=str(AUDIT_ACTIONS.get(e.action, e.action)),
             details=", ".join(f"{key}: {_shown(value)}" for key, value in sorted(e.details.items())),
         )
         for e in shown

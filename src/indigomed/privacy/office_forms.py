@@ -6,6 +6,8 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from indigomed.privacy.office import DEMAND_ISSUER_MAX, DEMAND_REFERENCE_MAX
 from indigomed.privacy.policy import current_policy
@@ -21,16 +23,16 @@ def _categories() -> list[tuple[str, str]]:
 
 
 class LegalDemandForm(forms.Form):
-    member_email = forms.EmailField(label="The member's e-mail address")
+    member_email = forms.EmailField(label=_("The member's e-mail address"))
     kind = forms.ChoiceField(choices=LegalDemand.Kind.choices)
-    reference = PlainTextField(max_length=DEMAND_REFERENCE_MAX, label="Docket or case number")
-    issued_by = PlainTextField(max_length=DEMAND_ISSUER_MAX, label="Court or authority")
+    reference = PlainTextField(max_length=DEMAND_REFERENCE_MAX, label=_("Docket or case number"))
+    issued_by = PlainTextField(max_length=DEMAND_ISSUER_MAX, label=_("Court or authority"))
     categories = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,
-        label="Information the demand asks for",
-        error_messages={"required": "Choose the information the demand asks for."},
+        label=_("Information the demand asks for"),
+        error_messages={"required": _("Choose the information the demand asks for.")},
     )
-    document = forms.FileField(label="The demand (PDF or image)")
+    document = forms.FileField(label=_("The demand (PDF or image)"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -42,14 +44,14 @@ class LegalDemandForm(forms.Form):
 class ReleaseForm(forms.Form):
     categories = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,
-        label="Information released",
-        error_messages={"required": "Choose what information is released."},
+        label=_("Information released"),
+        error_messages={"required": _("Choose what information is released.")},
     )
     refs = PlainTextField(
         required=False,
         max_length=500,
-        label="References of what is released (comma-separated)",
-        help_text="For example visit or appointment references; never the content itself.",
+        label=_("References of what is released (comma-separated)"),
+        help_text=_("For example visit or appointment references; never the content itself."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -82,7 +84,10 @@ class PartnerForm(forms.Form):
         signed_on: dt.date = self.cleaned_data["agreement_signed_on"]
         if signed_on < EARLIEST_AGREEMENT:
             raise forms.ValidationError(
-                f"No agreement under which IndigoMed shares information was signed before "
-                f"{EARLIEST_AGREEMENT:%Y}: give the date it was signed."
+                gettext(
+                    "No agreement under which IndigoMed shares information was signed before "
+                    "%(year)s: give the date it was signed."
+                )
+                % {"year": format(EARLIEST_AGREEMENT, "%Y")}
             )
         return signed_on

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from indigomed.accounts.roles import actor_of
@@ -64,7 +65,7 @@ def record_demand(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     member_id = member_by_email(data["member_email"])
     if member_id is None:
-        messages.error(request, "No member has that e-mail address.")
+        messages.error(request, gettext("No member has that e-mail address."))
         return redirect("office:home")
     with flashed(request):
         office.record_legal_demand(
@@ -76,7 +77,7 @@ def record_demand(request: HttpRequest) -> HttpResponse:
             categories=data["categories"],
             document=data["document"],
         )
-        messages.success(request, "The demand is recorded. Nothing is released until you release it.")
+        messages.success(request, gettext("The demand is recorded. Nothing is released until you release it."))
     return redirect("office:home")
 
 
@@ -110,9 +111,9 @@ def release(request: HttpRequest, public_id: str) -> HttpResponse:
         )
         refused = [d.reason for d in decisions if not d.allowed]
         if refused:
-            messages.error(request, f"Not released: {refused[0]}")
+            messages.error(request, gettext("Not released: %(refused)s") % {"refused": refused[0]})
         else:
-            messages.success(request, "Released; the member's accounting lists it.")
+            messages.success(request, gettext("Released; the member's accounting lists it."))
     return redirect("office:home")
 
 
@@ -126,5 +127,5 @@ def register_partner(request: HttpRequest) -> HttpResponse:
         return redirect("office:home")
     with flashed(request):
         office.register_partner(officer=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-        messages.success(request, "Partner registered.")
+        messages.success(request, gettext("Partner registered."))
     return redirect("office:home")

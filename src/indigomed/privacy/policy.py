@@ -10,6 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext
+
 from indigomed.policy_file import DEFAULT_POLICY as DEFAULT_POLICY
 from indigomed.policy_file import MEMBER_SECTIONS, jurisdiction_chain, parse_member_rules, policy_path
 from indigomed.policy_file import Lines as _Lines
@@ -152,33 +154,35 @@ class Policy:
         try:
             return self.practice_views[role]
         except KeyError:
-            raise PolicyError(f"The policy knows no practice role {role!r}.") from None
+            raise PolicyError(gettext("The policy knows no practice role %(role)s.") % {"role": repr(role)}) from None
 
     def check_recipient_kind(self, kind: str) -> None:
         if kind not in self.recipient_kinds:
-            raise PolicyError(f"The policy knows no kind of recipient {kind!r}.")
+            raise PolicyError(gettext("The policy knows no kind of recipient %(kind)s.") % {"kind": repr(kind)})
 
     def purpose(self, name: str) -> Purpose:
         try:
             return self.purposes[name]
         except KeyError:
-            raise PolicyError(f"The policy knows no purpose {name!r}.") from None
+            raise PolicyError(gettext("The policy knows no purpose %(name)s.") % {"name": repr(name)}) from None
 
     def jurisdiction(self, code: str) -> Jurisdiction:
         try:
             return self.jurisdictions[code]
         except KeyError:
-            raise PolicyError(f"The policy knows no jurisdiction {code!r}.") from None
+            raise PolicyError(gettext("The policy knows no jurisdiction %(code)s.") % {"code": repr(code)}) from None
 
     def check_categories(self, categories: frozenset[str] | set[str] | list[str]) -> None:
         unknown = sorted(set(categories) - self.categories.keys())
         if unknown:
-            raise PolicyError(f"The policy knows no category {unknown[0]!r}.")
+            raise PolicyError(gettext("The policy knows no category %(unknown)s.") % {"unknown": repr(unknown[0])})
 
     def check_tags(self, tags: frozenset[str] | set[str] | list[str]) -> None:
         unknown = sorted(set(tags) - self.tags.keys())
         if unknown:
-            raise PolicyError(f"The policy knows no sensitivity tag {unknown[0]!r}.")
+            raise PolicyError(
+                gettext("The policy knows no sensitivity tag %(unknown)s.") % {"unknown": repr(unknown[0])}
+            )
 
     def accounting_lookback_days(self, jurisdiction: str) -> int:
         """The longer of the notice's look-back and the member's jurisdiction's floor."""
@@ -400,5 +404,5 @@ def current_policy() -> Policy:
     try:
         mtime = path.stat().st_mtime_ns
     except FileNotFoundError as exc:
-        raise PolicyError(f"The policy file {path.name} is missing.") from exc
+        raise PolicyError(gettext("The policy file %(name)s is missing.") % {"name": path.name}) from exc
     return _load(str(path), mtime)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from indigomed.accounts.models import User
 from indigomed.errors import NotFound
@@ -56,7 +57,7 @@ def edit_own_insurance(
             member_id=actor.pk, public_id=public_id, carrier=carrier, plan=plan, member_number=member_number
         )
         if insurance is None:
-            raise NotFound("We could not find that insurance among yours.")
+            raise NotFound(gettext("We could not find that insurance among yours."))
         record_event(
             actor=actor,
             action="profile.updated",
@@ -73,7 +74,7 @@ def remove_own_insurance(*, actor: User, public_id: uuid.UUID) -> None:
     with transaction.atomic():
         removed = records.remove_insurance(member_id=actor.pk, public_id=public_id)
         if removed is None:
-            raise NotFound("We could not find that insurance among yours.")
+            raise NotFound(gettext("We could not find that insurance among yours."))
         record_event(
             actor=actor,
             action="profile.updated",

@@ -16,6 +16,7 @@ import uuid
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from indigomed.accounts.models import User
 from indigomed.accounts.roles import load_actor
@@ -106,7 +107,7 @@ def check_restriction(
         limits=limits,
         recipient_ref=recipient_ref,
     ).exists():
-        raise Invalid("You already asked for this restriction; it is listed below with its status.")
+        raise Invalid(gettext("You already asked for this restriction; it is listed below with its status."))
     return HEALTH_PLAN_LABEL if recipient_ref == HEALTH_PLAN_REF else labels.get(recipient_ref, "")
 
 
@@ -141,7 +142,9 @@ def file_restriction(
     )
     by_rule = accepted_by_rule(paid_in_full=paid_in_full, recipient_ref=recipient_ref, purposes=purposes)
     if not by_rule and request_public_id is None:
-        raise Invalid("A restriction the office decides is a request on the desk: file it from your privacy page.")
+        raise Invalid(
+            gettext("A restriction the office decides is a request on the desk: file it from your privacy page.")
+        )
     with transaction.atomic():
         restriction = request_restriction(
             actor=actor,
@@ -185,16 +188,16 @@ def decide_restriction(
     a second decision. ``NotFound`` for anyone but the office and for an unknown restriction.
     """
     if not load_actor(officer).is_privacy_officer:
-        raise NotFound("We could not find that restriction.")
+        raise NotFound(gettext("We could not find that restriction."))
     restriction = Restriction.objects.filter(public_id=public_id).first()
     if restriction is None:
-        raise NotFound("We could not find that restriction.")
+        raise NotFound(gettext("We could not find that restriction."))
     if restriction.request_public_id != for_request:
-        raise Conflict("This restriction is a request on the desk: answer it there.")
+        raise Conflict(gettext("This restriction is a request on the desk: answer it there."))
     if not accept:
         check_refusal(restriction=restriction, reason=reason)
     if restriction.status != Restriction.Status.REQUESTED:
-        raise Invalid("This restriction was already decided.")
+        raise Invalid(gettext("This restriction was already decided."))
     reason = reason.strip() if not accept else ""
     status = Restriction.Status.ACCEPTED if accept else Restriction.Status.REFUSED
     sealed = None if accept else Vault.open_for(restriction.member_id).seal(Restriction, "refusal_reason", reason)
@@ -203,7 +206,7 @@ def decide_restriction(
             status=status, decided_at=timezone.now(), decided_by=officer, refusal_reason=sealed
         )
         if not changed:
-            raise Invalid("This restriction was already decided.")
+            raise Invalid(gettext("This restriction was already decided."))
         record_event(
             actor=officer,
             action="restriction.decided",
@@ -221,14 +224,16 @@ def check_refusal(*, restriction: Restriction, reason: str) -> None:
     """A refusal the law allows, with a reason the member can read; ``Invalid`` otherwise (a
     restriction already decided, one the law says must be accepted, a missing or overlong reason)."""
     if restriction.status != Restriction.Status.REQUESTED:
-        raise Invalid("This restriction was already decided.")
+        raise Invalid(gettext("This restriction was already decided."))
     if must_be_accepted(restriction):
-        raise Invalid("A restriction on telling a health plan about care paid in full must be accepted.")
+        raise Invalid(gettext("A restriction on telling a health plan about care paid in full must be accepted."))
     reason = reason.strip()
     if len(reason.split()) < 3:
         raise Invalid(REFUSAL_NEEDS_A_REASON, field="reason")
     if len(reason) > REASON_MAX:
-        raise Invalid(f"Keep the reason under {REASON_MAX} characters.", field="reason")
+        raise Invalid(
+            gettext("Keep the reason under %(reason_max)s characters.") % {"reason_max": REASON_MAX}, field="reason"
+        )
 
 
 def end_restriction(*, actor: User, public_id: str) -> Restriction:
@@ -240,11 +245,11 @@ def end_restriction(*, actor: User, public_id: str) -> Restriction:
     """
     restriction = Restriction.objects.filter(member=actor, public_id=public_id).first()
     if restriction is None:
-        raise NotFound("We could not find that restriction.")
+        raise NotFound(gettext("We could not find that restriction."))
     if restriction.status == Restriction.Status.REFUSED:
-        raise Invalid("The privacy office refused this restriction: there is nothing to end.")
+        raise Invalid(gettext("The privacy office refused this restriction: there is nothing to end."))
     if restriction.status == Restriction.Status.REQUESTED:
-        raise Invalid("The privacy office has not answered this request yet; you can end it once accepted.")
+        raise Invalid(gettext("The privacy office has not answered this request yet; you can end it once accepted."))
     with transaction.atomic():
         ended = Restriction.objects.filter(pk=restriction.pk, status=Restriction.Status.ACCEPTED).update(
             status=Restriction.Status.ENDED, ended_at=timezone.now()

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from indigomed.accounts.models import User
 from indigomed.accounts.roles import load_actor
@@ -193,17 +194,20 @@ def record_office_decision(
     of recipient, or no reason is given.
     """
     if not load_actor(officer).is_privacy_officer:
-        raise NotFound("Only the privacy office records these decisions.")
+        raise NotFound(gettext("Only the privacy office records these decisions."))
     policy = current_policy()
     chosen = policy.purpose(purpose)
     policy.check_recipient_kind(recipient.kind)
     policy.check_categories(categories)
     if not categories:
-        raise Invalid("Say which information the decision lets out.")
+        raise Invalid(gettext("Say which information the decision lets out."))
     if chosen.receive.get(recipient.kind) != "office_decision":
-        raise Invalid(f"{chosen.label}: the privacy office cannot decide a disclosure to this kind of recipient.")
+        raise Invalid(
+            gettext("%(label)s: the privacy office cannot decide a disclosure to this kind of recipient.")
+            % {"label": chosen.label}
+        )
     if len(reason.split()) < 3:
-        raise Invalid("Give the reasons for the decision.")
+        raise Invalid(gettext("Give the reasons for the decision."))
     return OfficeDecision.objects.create(
         member_id=member_id,
         purpose=purpose,
@@ -335,21 +339,24 @@ def sign_authorization(
     """
     policy = current_policy()
     if not purposes or not categories:
-        raise Invalid("Say which purposes and which information the authorization covers.")
+        raise Invalid(gettext("Say which purposes and which information the authorization covers."))
     for name in purposes:
         if policy.purpose(name).forbidden:
-            raise Invalid(f"{policy.purpose(name).label}: IndigoMed never does this, even with an authorization.")
+            raise Invalid(
+                gettext("%(label)s: IndigoMed never does this, even with an authorization.")
+                % {"label": policy.purpose(name).label}
+            )
     policy.check_categories(categories)
     policy.check_tags(tags)
     if not explicit_consent:
-        raise Invalid("Tick the box that says you agree, or do not sign.")
+        raise Invalid(gettext("Tick the box that says you agree, or do not sign."))
     if len(signed_name.split()) < 2:
-        raise Invalid("Type your full name as your signature.")
+        raise Invalid(gettext("Type your full name as your signature."))
     now = timezone.now()
     if expires_at <= now:
-        raise Invalid("The authorization must end in the future.")
+        raise Invalid(gettext("The authorization must end in the future."))
     if not recipient_ref or not recipient_label.strip():
-        raise Invalid("Say who may receive the information.")
+        raise Invalid(gettext("Say who may receive the information."))
     with transaction.atomic():
         authorization = Authorization.objects.create(
             member=actor,
@@ -378,7 +385,7 @@ def revoke_authorization(*, actor: User, public_id: str) -> Authorization:
     """Revoke from now on; disclosures already made stay in the ledger (USE-4)."""
     authorization = Authorization.objects.filter(member=actor, public_id=public_id).first()
     if authorization is None:
-        raise NotFound("We could not find that authorization.")
+        raise NotFound(gettext("We could not find that authorization."))
     with transaction.atomic():
         revoked = Authorization.objects.filter(pk=authorization.pk, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
@@ -423,11 +430,13 @@ def request_restriction(
     for name in purposes:
         policy.purpose(name)
     if limits not in Restriction.Limits.values:
-        raise Invalid("Say whether the restriction limits use, disclosure or both.", field="limits")
+        raise Invalid(gettext("Say whether the restriction limits use, disclosure or both."), field="limits")
     if not explicit_consent:
-        raise Invalid("Tick the box that says you ask for this restriction, or do not sign.", field="explicit_consent")
+        raise Invalid(
+            gettext("Tick the box that says you ask for this restriction, or do not sign."), field="explicit_consent"
+        )
     if len(signed_name.split()) < 2:
-        raise Invalid("Type your full name as your signature.", field="signed_name")
+        raise Invalid(gettext("Type your full name as your signature."), field="signed_name")
     now = timezone.now()
     with transaction.atomic():
         restriction = Restriction.objects.create(

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from indigomed.accounts.roles import actor_of
@@ -48,7 +49,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             postal_code=data["postal_code"],
             region=data["region"],
         )
-        messages.success(request, "Your profile is saved.")
+        messages.success(request, gettext("Your profile is saved."))
         return redirect("my_profile")
     mine = services.own_profile(actor=user)
     if request.method == "GET":
@@ -92,7 +93,7 @@ def add_insurance(request: HttpRequest) -> HttpResponse:
         # Shown beside the field on the profile page, and nothing is saved.
         return _profile_page(request, ProfileForm(), form, status=400)
     add_own_insurance(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-    messages.success(request, "Your insurance is saved.")
+    messages.success(request, gettext("Your insurance is saved."))
     return redirect("my_profile")
 
 
@@ -112,7 +113,7 @@ def edit_insurance(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         edit_own_insurance(actor=user, public_id=public_id, **form.cleaned_data)
-        messages.success(request, "Your insurance is saved.")
+        messages.success(request, gettext("Your insurance is saved."))
         return redirect("my_profile")
     return render(
         request, "privacy/insurance_edit.html", {"form": form, "insurance": mine}, status=400 if form.errors else 200
@@ -127,7 +128,8 @@ def remove_insurance(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
         return refused
     remove_own_insurance(actor=request.user, public_id=public_id)  # type: ignore[arg-type]
     messages.success(
-        request, "Your insurance is removed. Appointments you already booked keep the insurance you chose for them."
+        request,
+        gettext("Your insurance is removed. Appointments you already booked keep the insurance you chose for them."),
     )
     return redirect("my_profile")
 
@@ -202,7 +204,7 @@ def authorize(request: HttpRequest) -> HttpResponse:
                 expires_at=dt.datetime.combine(data["expires_on"], dt.time(23, 59), tzinfo=dt.UTC),
             )
         if not attempt.refusal:
-            messages.success(request, "Your authorization is signed. You can revoke it here at any time.")
+            messages.success(request, gettext("Your authorization is signed. You can revoke it here at any time."))
             return redirect("my_privacy")
     return render(request, "privacy/authorize.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -212,7 +214,7 @@ def authorize(request: HttpRequest) -> HttpResponse:
 def revoke(request: HttpRequest, public_id: str) -> HttpResponse:
     with flashed(request):
         services.revoke_authorization(actor=request.user, public_id=public_id)  # type: ignore[arg-type]
-        messages.success(request, "Revoked. Nothing more will be shared under it.")
+        messages.success(request, gettext("Revoked. Nothing more will be shared under it."))
     return redirect("my_privacy")
 
 
@@ -228,5 +230,5 @@ def end_restriction(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     except Invalid as exc:  # a refused one; one that is not theirs escapes as "not found"
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Ended. It binds nobody from now on.")
+        messages.success(request, gettext("Ended. It binds nobody from now on."))
     return redirect("my_privacy")

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class MemberKey(models.Model):
@@ -89,9 +90,9 @@ class MedicalEntry(models.Model):
     SEALED = ("body", "tags")
 
     class Kind(models.TextChoices):
-        VISIT = "visit", "Completed visit"
-        PROVIDER_NOTE = "provider_note", "Recorded by a provider"
-        SHARED = "shared", "Shared by the member"
+        VISIT = "visit", _("Completed visit")
+        PROVIDER_NOTE = "provider_note", _("Recorded by a provider")
+        SHARED = "shared", _("Shared by the member")
 
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="medical_entries")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -179,16 +180,16 @@ class Amendment(models.Model):
     """
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", "Waiting for the privacy office"
-        ACCEPTED = "accepted", "Accepted"
-        DENIED = "denied", "Denied"
+        REQUESTED = "requested", _("Waiting for the privacy office")
+        ACCEPTED = "accepted", _("Accepted")
+        DENIED = "denied", _("Denied")
 
     class Basis(models.TextChoices):
         # HIPAA 45 CFR 164.526(a)(2): the grounds on which an amendment may be denied.
-        ACCURATE = "accurate", "The record is accurate and complete"
-        NOT_CREATED_HERE = "not_created_here", "IndigoMed did not create this record"
-        NOT_IN_RECORD_SET = "not_in_record_set", "This is not part of the records IndigoMed keeps about you"
-        NOT_OPEN = "not_open", "This record is not one you may inspect"
+        ACCURATE = "accurate", _("The record is accurate and complete")
+        NOT_CREATED_HERE = "not_created_here", _("IndigoMed did not create this record")
+        NOT_IN_RECORD_SET = "not_in_record_set", _("This is not part of the records IndigoMed keeps about you")
+        NOT_OPEN = "not_open", _("This record is not one you may inspect")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="amendments")
@@ -247,8 +248,8 @@ class AmendmentRecipient(models.Model):
     recipient without one. References and labels only."""
 
     class Via(models.TextChoices):
-        ACCOUNT = "account", "A message to their IndigoMed account"
-        OFFICE = "office", "Passed on by the privacy office"
+        ACCOUNT = "account", _("A message to their IndigoMed account")
+        OFFICE = "office", _("Passed on by the privacy office")
 
     amendment = models.ForeignKey(Amendment, on_delete=models.CASCADE, related_name="recipients")
     recipient_ref = models.CharField(max_length=80)

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from indigomed.accounts.models import User
 from indigomed.errors import Invalid, NotFound
@@ -68,8 +69,11 @@ def fulfil_access(*, request: Request, officer: User, outcome: str, payload: Map
     withheld = copies.withheld_count(request.member_id)
     if withheld and outcome == Request.State.FULFILLED:
         raise Invalid(
-            f"{withheld} item(s) are withheld from this member's copies by a clinician: answer “partly "
-            "fulfilled” and give the reasons.",
+            gettext(
+                "%(withheld)s item(s) are withheld from this member's copies by a clinician: answer “partly "
+                "fulfilled” and give the reasons."
+            )
+            % {"withheld": withheld},
             field="outcome",
         )
     # A request that carries no acceptance (entered by the office from a letter or e-mail, or filed
@@ -101,5 +105,5 @@ def download(*, actor: User, public_id: str, fmt: str) -> Download:
     request = request_for_member(actor=actor, public_id=public_id)
     given = copy_of(request)
     if given is None:
-        raise NotFound("There is no copy for this request yet.")
+        raise NotFound(gettext("There is no copy for this request yet."))
     return copies.open_copy(actor=actor, copy_public_id=str(given.public_id), part=fmt)

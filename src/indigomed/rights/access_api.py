@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 from ninja.security import django_auth
@@ -35,7 +36,7 @@ class CopyIn(SignedIn):
 def copy_terms(request: HttpRequest) -> object:
     user: Any = request.user
     if not load_actor(user).is_member:
-        raise NotFound("Only members ask for copies.")
+        raise NotFound(gettext("Only members ask for copies."))
     fee = access.fee_shown(actor=user)
     return {"fee_cents": fee.cents, "fee_currency": fee.currency, "why": fee.why}
 

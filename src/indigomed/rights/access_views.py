@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from indigomed.rights import access
 from indigomed.rights.forms import RequestForm
@@ -15,7 +17,7 @@ from indigomed.web.feedback import on_form, refusals_as_pages
 
 
 class CopyForm(RequestForm):
-    accept_fee = forms.BooleanField(required=False, label="I accept the fee shown above.")
+    accept_fee = forms.BooleanField(required=False, label=_("I accept the fee shown above."))
 
     field_order = ["text", "accept_fee", "signed_name", "consent"]
 
@@ -43,7 +45,7 @@ def new_copy_request(request: HttpRequest) -> HttpResponse:
                     accept_fee=data["accept_fee"],
                 )
             if not attempt.refusal:
-                messages.success(request, "Your request for a copy is filed. You will be told of each step.")
+                messages.success(request, gettext("Your request for a copy is filed. You will be told of each step."))
                 return redirect("rights:detail", filed.public_id)
             status = attempt.status
         else:

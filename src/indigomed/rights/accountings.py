@@ -16,10 +16,13 @@ from typing import Any
 
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
+from indigomed.accounts.languages import languages_of
 from indigomed.accounts.models import User
 from indigomed.accounts.roles import load_actor
+from indigomed.conventions import LANGUAGES, Reader, local_day
 from indigomed.errors import Conflict, Invalid, NotFound
 from indigomed.messaging.services import contact_choice_of, queue_request_message
 from indigomed.privacy import accounting
@@ -77,11 +80,17 @@ class Quote:
         if not self.period.cut:
             return ""
         years = self.period.lookback_days / 365
-        return (
-            f"An accounting reaches back {self.period.lookback_days} days (about {years:.0f} years), the longer "
+        # Read as the page or the document that shows it is written: in its active language.
+        reader = Reader(language=translation.get_language() if translation.get_language() in LANGUAGES else "en")
+        return gettext(
+            "An accounting reaches back %(days)s days (about %(years)s years), the longer "
             "of what our notice promises and what the law where you live asks, so it starts on "
-            f"{self.covered_from:%-d %B %Y} rather than on the day you picked."
-        )
+            "%(start)s rather than on the day you picked."
+        ) % {
+            "days": self.period.lookback_days,
+            "years": f"{years:.0f}",
+            "start": local_day(self.covered_from, None, reader, "year"),
+        }
 
 
 def free_window_days(jurisdiction: str) -> int:
@@ -123,7 +132,7 @@ def _bounds(asked_from: dt.date, asked_until: dt.date, zone: dt.tzinfo) -> tuple
         start = dt.datetime.combine(asked_from, dt.time(0), tzinfo=zone)
         end = dt.datetime.combine(asked_until + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
     except OverflowError:
-        raise Invalid("Pick a period of days that exist, up to today.", field="period") from None
+        raise Invalid(gettext("Pick a period of days that exist, up to today."), field="period") from None
     return start, end
 
 
@@ -131,11 +140,13 @@ def quote(*, actor: User, asked_from: dt.date, asked_until: dt.date) -> Quote:
     """The period an accounting would cover and its fee, before asking. ``Invalid`` for a period
     that ends before it starts, after today, or before the look-back reaches."""
     if not load_actor(actor).is_member:
-        raise NotFound("Only members ask for accountings.")
+        raise NotFound(gettext("Only members ask for accountings."))
     zone = member_zone(actor.pk)
     now = timezone.now()
     if asked_until > now.astimezone(zone).date():
-        raise Invalid("The period cannot end after today: disclosures not yet made cannot be listed.", field="period")
+        raise Invalid(
+            gettext("The period cannot end after today: disclosures not yet made cannot be listed."), field="period"
+        )
     start, end = _bounds(asked_from, asked_until, zone)
     jurisdiction = member_jurisdiction(actor.pk)
     period = accounting.period_for(jurisdiction=jurisdiction, asked_start=start, asked_end=end, now=now)
@@ -154,7 +165,7 @@ class Terms:
 def terms(*, actor: User) -> Terms:
     """The look-back and fee that apply to the member now, shown on the form before they ask."""
     if not load_actor(actor).is_member:
-        raise NotFound("Only members ask for accountings.")
+        raise NotFound(gettext("Only members ask for accountings."))
     jurisdiction = member_jurisdiction(actor.pk)
     now = timezone.now()
     days = current_policy().accounting_lookback_days(jurisdiction)
@@ -179,11 +190,11 @@ def ask_for_accounting(
     accepted, or ``FeeNotAccepted`` is raised and nothing is stored. On paper, the member's contact
     choice must hold a postal address (``/me/contact/``)."""
     if delivery not in Delivery.values:
-        raise Invalid("Choose downloads or a letter by post.", field="delivery")
+        raise Invalid(gettext("Choose downloads or a letter by post."), field="delivery")
     offer = quote(actor=actor, asked_from=asked_from, asked_until=asked_until)
     if delivery == Delivery.PAPER and not contact_choice_of(actor=actor).postal_address:
         raise Invalid(
-            "To receive it by post, first give the postal address letters may go to on your contact page.",
+            gettext("To receive it by post, first give the postal address letters may go to on your contact page."),
             field="delivery",
         )
     _refuse_unaccepted(offer.fee, accept_fee)
@@ -248,7 +259,7 @@ def fulfil_accounting(
         return None
     record = Accounting.objects.filter(request=request).first()
     if record is None:
-        raise Conflict("This accounting request has no period: it cannot be fulfilled.")
+        raise Conflict(gettext("This accounting request has no period: it cannot be fulfilled."))
     period = accounting.Period(
         record.period_start,
         record.period_end,
@@ -272,8 +283,21 @@ def fulfil_accounting(
     )
 
 
+def _reader_of(member_id: int) -> Reader:
+    """The member as they read: their language, for a PDF or a letter they receive."""
+    language = languages_of([member_id]).get(member_id, "en")
+    return Reader(language=language if language in LANGUAGES else "en")
+
+
+def _in_language(reader: Reader, words: Any) -> str:
+    """``words()`` as the member reads them, whatever language the office works in."""
+    with translation.override(reader.language):
+        return str(words())
+
+
 def _post(request: Request, record: Accounting) -> None:
     zone = member_zone(request.member_id)
+    reader = _reader_of(request.member_id)
     entries = accounting.listed_for_letter(member_id=request.member_id, entry_ids=record.entry_ids or [])
     shown = shown_for(record, zone)
     queue_request_message(
@@ -281,12 +305,12 @@ def _post(request: Request, record: Accounting) -> None:
         kind="request-accounting-letter",
         context={
             "link": services.link_to(request),
-            "period_from": f"{shown.covered_from:%-d %B %Y}",
-            "period_until": f"{shown.covered_until:%-d %B %Y}",
-            "cut": shown.cut_note,
+            "period_from": local_day(shown.covered_from, None, reader, "year"),
+            "period_until": local_day(shown.covered_until, None, reader, "year"),
+            "cut": _in_language(reader, lambda: shown.cut_note),
             "entries": [
                 {
-                    "date": f"{e.occurred_at.astimezone(zone):%-d %B %Y}",
+                    "date": local_day(e.occurred_at.astimezone(zone).date(), None, reader, "year"),
                     "recipient": e.recipient,
                     "what": e.what,
                     "why": e.why,
@@ -329,13 +353,13 @@ def download(*, actor: User, public_id: Any, fmt: str) -> Download:
     """The member's fulfilled accounting as PDF, CSV or JSON. ``NotFound`` for another member's
     request, one that is not an accounting, or an unknown format; ``Conflict`` before it is fulfilled."""
     if fmt not in FORMATS:
-        raise NotFound("We could not find that download.")
+        raise NotFound(gettext("We could not find that download."))
     request = request_for_member(actor=actor, public_id=public_id)
     record = Accounting.objects.filter(request=request).first()
     if record is None:
-        raise NotFound("We could not find that download.")
+        raise NotFound(gettext("We could not find that download."))
     if record.entry_ids is None:
-        raise Conflict("Your accounting is not ready yet: you will be told when it is.")
+        raise Conflict(gettext("Your accounting is not ready yet: you will be told when it is."))
     zone = member_zone(actor.pk)
     entries = accounting.listed_for_member(member_id=actor.pk, entry_ids=record.entry_ids)
     shown = shown_for(record, zone)
@@ -367,10 +391,17 @@ def download(*, actor: User, public_id: Any, fmt: str) -> Download:
         for row in rows:
             writer.writerow([_cell(str(row[k])) for k in ("date", "recipient", "what", "why", "legal_basis")])
         return Download(out.getvalue().encode("utf-8"), FORMATS[fmt], name)
-    html = render_to_string(
-        "rights/accounting_document.html",
-        {"request": request, "record": record, "shown": shown, "rows": rows, "zone": zone},
-    )
+    # The PDF is for people, in the member's language with days written out; CSV and JSON above keep
+    # stable English keys and ISO dates for programs.
+    reader = _reader_of(actor.pk)
+    shown_rows = [
+        {**row, "date": local_day(dt.date.fromisoformat(str(row["date"])), None, reader, "year")} for row in rows
+    ]
+    with translation.override(reader.language):
+        html = render_to_string(
+            "rights/accounting_document.html",
+            {"request": request, "record": record, "shown": shown, "rows": shown_rows, "zone": zone},
+        )
     from weasyprint import HTML  # Pango loads once, only in processes that make PDFs
 
     return Download(HTML(string=html).write_pdf(), FORMATS[fmt], name)

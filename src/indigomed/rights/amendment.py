@@ -15,6 +15,7 @@ from typing import IO, Any
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from indigomed.accounts.models import User
 from indigomed.errors import Invalid, NotFound
@@ -111,7 +112,7 @@ def answer_amendment(*, officer: User, public_id: str, accept: bool, basis: str 
     with transaction.atomic():
         request = Request.objects.select_for_update().filter(public_id=amendment.request_public_id).first()
         if request is None:
-            raise NotFound("We could not find that request.")
+            raise NotFound(gettext("We could not find that request."))
         if request.state == State.RECEIVED:
             services.start_review(officer=officer, public_id=request.public_id)
         return services.conclude(
@@ -135,8 +136,10 @@ def fulfil_amendment(*, request: Request, officer: User, outcome: str, payload: 
         if outcome == State.DENIED:
             return None
         raise Invalid(
-            "This request names no record IndigoMed can correct: ask the member to ask from their records "
-            "page, where they choose the record and its new value, or deny it with your reasons."
+            gettext(
+                "This request names no record IndigoMed can correct: ask the member to ask from their records "
+                "page, where they choose the record and its new value, or deny it with your reasons."
+            )
         )
     page = reverse("my_amendments")
     if outcome == State.FULFILLED:
@@ -169,4 +172,6 @@ def fulfil_amendment(*, request: Request, officer: User, outcome: str, payload: 
             ),
             link=page,
         )
-    raise Invalid("An amendment of one record is accepted or denied as a whole, never in part.", field="outcome")
+    raise Invalid(
+        gettext("An amendment of one record is accepted or denied as a whole, never in part."), field="outcome"
+    )

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from indigomed.accounts.roles import actor_of
@@ -48,7 +49,7 @@ def ask(request: HttpRequest) -> HttpResponse:
                 consent=data["explicit_consent"],
             )
         if not attempt.refusal:
-            messages.success(request, "Your request is filed. You will be told of each step.")
+            messages.success(request, gettext("Your request is filed. You will be told of each step."))
             return redirect("rights:detail", filed.public_id)
     return render(
         request,
@@ -70,7 +71,7 @@ def office_accept(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         messages.error(request, exc.message)
         return office_page(request, public_id, status=exc.status)
     messages.success(
-        request, "Accepted: the record is corrected, those who had it are being told, and so is the member."
+        request, gettext("Accepted: the record is corrected, those who had it are being told, and so is the member.")
     )
     return redirect("office:amendment", public_id=public_id)
 
@@ -90,6 +91,6 @@ def office_deny(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 explanation=form.cleaned_data["explanation"],
             )
         if not attempt.refusal:
-            messages.success(request, "Denied; the member is told and may file a statement of disagreement.")
+            messages.success(request, gettext("Denied; the member is told and may file a statement of disagreement."))
             return redirect("office:amendment", public_id=public_id)
     return office_page(request, public_id, denial=form, status=400)

@@ -175,7 +175,7 @@ def _zone(user: Any) -> Any:
 def my_requests(request: HttpRequest) -> object:
     user: Any = request.user
     if not load_actor(user).is_member:
-        raise NotFound("Only members have requests.")
+        raise NotFound(gettext("Only members have requests."))
     zone = _zone(user)
     return [_out(r, zone) for r in queries.requests_of(actor=user)]
 
@@ -183,7 +183,7 @@ def my_requests(request: HttpRequest) -> object:
 @router.post("/me/requests", response={201: RequestDetailOut}, summary="File a signed request")
 def file_request(request: HttpRequest, data: RequestIn) -> object:
     if data.kind == Request.Kind.ACCOUNTING:
-        raise Invalid("Ask for an accounting at /api/me/accountings: it needs a period.", field="kind")
+        raise Invalid(gettext("Ask for an accounting at /api/me/accountings: it needs a period."), field="kind")
     if data.kind == Request.Kind.AMENDMENT:
         raise Invalid(
             gettext("Ask for an amendment at /api/me/amendments: it names the record and its new value."), field="kind"

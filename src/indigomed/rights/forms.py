@@ -7,6 +7,8 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from indigomed.rights.models import Accounting, Request
 from indigomed.rights.services import MAX_SIGNED_NAME, MAX_TEXT
@@ -30,11 +32,11 @@ class _Submitted(forms.Form):
 
 class _Signed(_Submitted):
     signed_name = PlainTextField(
-        max_length=MAX_SIGNED_NAME, label="Your full name, as your signature", help_text="Given and family name."
+        max_length=MAX_SIGNED_NAME, label=_("Your full name, as your signature"), help_text=_("Given and family name.")
     )
     consent = forms.BooleanField(
-        label="I sign this request, dated today.",
-        error_messages={"required": "Tick the box that says you sign this request."},
+        label=_("I sign this request, dated today."),
+        error_messages={"required": _("Tick the box that says you sign this request.")},
     )
 
 
@@ -44,15 +46,15 @@ class RequestForm(_Signed):
     text = PlainTextField(
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 6}),
-        label="What you are asking for",
-        help_text="Say what you want and, for an amendment, which record and why.",
+        label=_("What you are asking for"),
+        help_text=_("Say what you want and, for an amendment, which record and why."),
     )
 
 
 class QuestionForm(_Signed):
     """A question to the privacy office (CONTACT-1), tracked like a request."""
 
-    text = PlainTextField(max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 6}), label="Your question")
+    text = PlainTextField(max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 6}), label=_("Your question"))
 
 
 def _day(label: str) -> forms.DateField:
@@ -61,15 +63,15 @@ def _day(label: str) -> forms.DateField:
 
 def _in_range(value: dt.date) -> dt.date:
     if not EARLIEST_DAY <= value <= LATEST_DAY:
-        raise forms.ValidationError("Give a date with a four-digit year, such as 2024-01-31.")
+        raise forms.ValidationError(gettext("Give a date with a four-digit year, such as 2024-01-31."))
     return value
 
 
 class AccountingForm(_Signed):
     asked_from = _day("From")
     asked_until = _day("Until (inclusive)")
-    delivery = forms.ChoiceField(choices=Accounting.Delivery.choices, widget=forms.RadioSelect, label="How")
-    accept_fee = forms.BooleanField(required=False, label="I accept the fee shown above.")
+    delivery = forms.ChoiceField(choices=Accounting.Delivery.choices, widget=forms.RadioSelect, label=_("How"))
+    accept_fee = forms.BooleanField(required=False, label=_("I accept the fee shown above."))
 
     def clean_asked_from(self) -> dt.date:
         return _in_range(self.cleaned_data["asked_from"])
@@ -81,27 +83,27 @@ class AccountingForm(_Signed):
 class EnterForm(_Submitted):
     """The privacy office enters a request a member made by letter or e-mail."""
 
-    member_email = forms.EmailField(label="The member's sign-in e-mail address")
-    kind = forms.ChoiceField(choices=Request.Kind.choices, label="What the member asks for")
+    member_email = forms.EmailField(label=_("The member's sign-in e-mail address"))
+    kind = forms.ChoiceField(choices=Request.Kind.choices, label=_("What the member asks for"))
     channel = forms.ChoiceField(
-        choices=[(Request.Signature.LETTER, "A signed letter"), (Request.Signature.EMAIL, "An e-mail")],
-        label="How they wrote",
+        choices=[(Request.Signature.LETTER, _("A signed letter")), (Request.Signature.EMAIL, _("An e-mail"))],
+        label=_("How they wrote"),
     )
     signed_on = _day("Date on the letter or e-mail")
     text = PlainTextField(
         required=False,
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 4}),
-        label="Text (the e-mail, or a summary of the letter)",
+        label=_("Text (the e-mail, or a summary of the letter)"),
     )
-    scan = forms.FileField(required=False, label="The scanned letter (PDF, PNG or JPEG)")
+    scan = forms.FileField(required=False, label=_("The scanned letter (PDF, PNG or JPEG)"))
 
     def clean_signed_on(self) -> dt.date:
         return _in_range(self.cleaned_data["signed_on"])
 
 
 class AssignForm(forms.Form):
-    officer = forms.TypedChoiceField(coerce=int, label="Officer")
+    officer = forms.TypedChoiceField(coerce=int, label=_("Officer"))
 
     def __init__(self, *args: Any, officers: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -114,7 +116,7 @@ class ExtendForm(forms.Form):
     reason = PlainTextField(
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Why more time is needed (told to the member)",
+        label=_("Why more time is needed (told to the member)"),
     )
 
 
@@ -124,11 +126,11 @@ class ConcludeForm(forms.Form):
             (s.value, s.label) for s in (Request.State.FULFILLED, Request.State.PARTLY_FULFILLED, Request.State.DENIED)
         ],
         widget=forms.RadioSelect,
-        label="Answer",
+        label=_("Answer"),
     )
     reasons = PlainTextField(
         required=False,
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Reasons (told to the member; required unless fulfilled)",
+        label=_("Reasons (told to the member; required unless fulfilled)"),
     )

@@ -16,27 +16,28 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Request(models.Model):
     class Kind(models.TextChoices):
-        ACCESS = "access", "A copy of my records"
-        AMENDMENT = "amendment", "An amendment of my records"
-        ACCOUNTING = "accounting", "An accounting of disclosures"
-        RESTRICTION = "restriction", "A restriction on uses or disclosures"
-        QUESTION = "question", "A question to the privacy office"
+        ACCESS = "access", _("A copy of my records")
+        AMENDMENT = "amendment", _("An amendment of my records")
+        ACCOUNTING = "accounting", _("An accounting of disclosures")
+        RESTRICTION = "restriction", _("A restriction on uses or disclosures")
+        QUESTION = "question", _("A question to the privacy office")
 
     class State(models.TextChoices):
-        RECEIVED = "received", "Received"
-        IN_REVIEW = "in_review", "In review"
-        FULFILLED = "fulfilled", "Fulfilled"
-        PARTLY_FULFILLED = "partly_fulfilled", "Partly fulfilled"
-        DENIED = "denied", "Denied"
+        RECEIVED = "received", _("Received")
+        IN_REVIEW = "in_review", _("In review")
+        FULFILLED = "fulfilled", _("Fulfilled")
+        PARTLY_FULFILLED = "partly_fulfilled", _("Partly fulfilled")
+        DENIED = "denied", _("Denied")
 
     class Signature(models.TextChoices):
-        ONLINE = "online", "Signed online by the member"
-        LETTER = "letter", "A signed letter, scanned and entered by the privacy office"
-        EMAIL = "email", "An e-mail, entered by the privacy office"
+        ONLINE = "online", _("Signed online by the member")
+        LETTER = "letter", _("A signed letter, scanned and entered by the privacy office")
+        EMAIL = "email", _("An e-mail, entered by the privacy office")
 
     OPEN = (State.RECEIVED, State.IN_REVIEW)
     CONCLUDED = (State.FULFILLED, State.PARTLY_FULFILLED, State.DENIED)
@@ -156,8 +157,8 @@ class Accounting(models.Model):
     fulfilled, which ledger entries it listed (references, so the answer can be downloaded again)."""
 
     class Delivery(models.TextChoices):
-        ELECTRONIC = "electronic", "Downloads (PDF, CSV, JSON)"
-        PAPER = "paper", "A letter by post"
+        ELECTRONIC = "electronic", _("Downloads (PDF, CSV, JSON)")
+        PAPER = "paper", _("A letter by post")
 
     request = models.OneToOneField(Request, on_delete=models.CASCADE, related_name="accounting")
     asked_from = models.DateField()

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from indigomed.privacy.correspondence import open_scan_for_office
@@ -67,7 +68,7 @@ def assign(request: HttpRequest, public_id: str) -> HttpResponse:
         with flashed(request) as attempt:
             services.assign(officer=request.user, public_id=public_id, to_user_id=form.cleaned_data["officer"])  # type: ignore[arg-type]
         if not attempt.refusal:
-            messages.success(request, "Assigned.")
+            messages.success(request, gettext("Assigned."))
     return redirect("rights_office:detail", public_id)
 
 
@@ -77,7 +78,7 @@ def start_review(request: HttpRequest, public_id: str) -> HttpResponse:
     with flashed(request) as attempt:
         services.start_review(officer=request.user, public_id=public_id)  # type: ignore[arg-type]
     if not attempt.refusal:
-        messages.success(request, "Review started; the member is told.")
+        messages.success(request, gettext("Review started; the member is told."))
     return redirect("rights_office:detail", public_id)
 
 
@@ -91,7 +92,7 @@ def extend(request: HttpRequest, public_id: str) -> HttpResponse:
         with flashed(request) as attempt:
             services.extend(officer=request.user, public_id=public_id, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
         if not attempt.refusal:
-            messages.success(request, "Extended; the member is told why and until when.")
+            messages.success(request, gettext("Extended; the member is told why and until when."))
     return redirect("rights_office:detail", public_id)
 
 
@@ -110,7 +111,7 @@ def conclude(request: HttpRequest, public_id: str) -> HttpResponse:
                 reasons=form.cleaned_data["reasons"],
             )
         if not attempt.refusal:
-            messages.success(request, "Answered; the member is told.")
+            messages.success(request, gettext("Answered; the member is told."))
     return redirect("rights_office:detail", public_id)
 
 
@@ -134,7 +135,7 @@ def enter(request: HttpRequest) -> HttpResponse:
                     submission=data["submission"],
                 )
             if not attempt.refusal:
-                messages.success(request, "Entered; the member is told it was received, with its due date.")
+                messages.success(request, gettext("Entered; the member is told it was received, with its due date."))
                 return redirect("rights_office:detail", entered.public_id)
             status = attempt.status
         else:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from indigomed.accounts.models import PrivacyOfficer, User
 from indigomed.accounts.roles import load_actor
@@ -145,7 +146,7 @@ def desk(*, officer: User, assigned_to: int | None = None, now: dt.datetime | No
     """The privacy office's desk, for one officer's requests or everyone's. ``NotFound`` for anyone
     but the office."""
     if not load_actor(officer).is_privacy_officer:
-        raise NotFound("The desk is the privacy office's.")
+        raise NotFound(gettext("The desk is the privacy office's."))
     now = now or timezone.now()
     soon = now + dt.timedelta(days=int(product_setting("REQUEST_DUE_SOON_DAYS")))
     result = Desk()

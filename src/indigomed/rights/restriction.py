@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from indigomed.accounts.models import User
 from indigomed.accounts.roles import load_actor
@@ -55,7 +56,7 @@ def ask_for_restriction(
     another restriction, a second identical request, or a missing signature or consent.
     """
     if not load_actor(actor).is_member:
-        raise NotFound("Only members ask for restrictions.")
+        raise NotFound(gettext("Only members ask for restrictions."))
     label = restrictions.check_restriction(
         actor=actor,
         categories=categories,
@@ -105,20 +106,20 @@ def decide(*, officer: User, public_id: str, accept: bool, reason: str = "") -> 
     without a reason or one the law does not allow; ``Conflict`` for one already decided.
     """
     if not load_actor(officer).is_privacy_officer:
-        raise NotFound("We could not find that restriction.")
+        raise NotFound(gettext("We could not find that restriction."))
     restriction = Restriction.objects.filter(public_id=public_id).first()
     if restriction is None:
-        raise NotFound("We could not find that restriction.")
+        raise NotFound(gettext("We could not find that restriction."))
     if restriction.request_public_id is None:
         return restrictions.decide_restriction(officer=officer, public_id=public_id, accept=accept, reason=reason)
     if restriction.status != Restriction.Status.REQUESTED:
-        raise Invalid("This restriction was already decided.")
+        raise Invalid(gettext("This restriction was already decided."))
     if not accept:
         restrictions.check_refusal(restriction=restriction, reason=reason)
     with transaction.atomic():
         request = Request.objects.select_for_update().filter(public_id=restriction.request_public_id).first()
         if request is None:
-            raise NotFound("We could not find that restriction.")
+            raise NotFound(gettext("We could not find that restriction."))
         if request.state == State.RECEIVED:
             services.start_review(officer=officer, public_id=request.public_id)
         services.conclude(
@@ -144,12 +145,14 @@ def fulfil_restriction(
         if outcome == State.DENIED:
             return None
         raise Invalid(
-            "This request names no restriction the decision point can enforce: ask the member to ask from "
-            "their privacy page, where they choose what it covers and whom, or refuse it with your reasons."
+            gettext(
+                "This request names no restriction the decision point can enforce: ask the member to ask from "
+                "their privacy page, where they choose what it covers and whom, or refuse it with your reasons."
+            )
         )
     page = reverse("my_privacy")
     if outcome not in (State.FULFILLED, State.DENIED):
-        raise Invalid("A restriction is accepted or refused as asked, never in part.", field="outcome")
+        raise Invalid(gettext("A restriction is accepted or refused as asked, never in part."), field="outcome")
     accept = outcome == State.FULFILLED
     restrictions.decide_restriction(
         officer=officer,

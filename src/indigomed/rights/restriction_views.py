@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from indigomed.accounts.roles import actor_of
@@ -46,10 +47,12 @@ def restrict(request: HttpRequest) -> HttpResponse:
         if not attempt.refusal:
             if restriction.status == restriction.Status.ACCEPTED:
                 messages.success(
-                    request, "Your restriction is accepted: the law requires it, and it binds from now on."
+                    request, gettext("Your restriction is accepted: the law requires it, and it binds from now on.")
                 )
             else:
-                messages.success(request, "Your request is sent to the privacy office; it binds once accepted.")
+                messages.success(
+                    request, gettext("Your request is sent to the privacy office; it binds once accepted.")
+                )
             return redirect("my_privacy")
     return privacy_page(request, form, status=400)
 
@@ -60,7 +63,7 @@ def office_decide(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     decision = request.POST.get("decision")
     # Anything but the two buttons is refused: a missing value must never read as a refusal.
     if decision not in ("accept", "refuse"):
-        messages.error(request, "Choose to accept or to refuse the restriction.")
+        messages.error(request, gettext("Choose to accept or to refuse the restriction."))
         return redirect("office:home")
     with flashed(request) as attempt:
         restriction = decide(
@@ -70,5 +73,8 @@ def office_decide(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             reason=request.POST.get("reason", ""),
         )
     if not attempt.refusal:
-        messages.success(request, f"Restriction {restriction.get_status_display().lower()}. The member is told.")
+        messages.success(
+            request,
+            gettext("Restriction %(lower)s. The member is told.") % {"lower": restriction.get_status_display().lower()},
+        )
     return redirect("office:home")

@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from indigomed.accounts.models import Member, PrivacyOfficer, User
 from indigomed.accounts.roles import load_actor
@@ -52,29 +53,34 @@ Then = Callable[[Request], Mapping[str, Any]]
 def _plain(text: str, *, field: str, limit: int, what: str) -> str:
     text = text.strip()
     if len(text) > limit:
-        raise Invalid(f"{what}: at most {limit} characters.", field=field)
+        raise Invalid(gettext("%(what)s: at most %(limit)s characters.") % {"what": what, "limit": limit}, field=field)
     if any(c in HIDDEN_CONTROLS for c in text) or "\x00" in text:
-        raise Invalid(f"{what}: remove the invisible characters that change how the text is shown.", field=field)
+        raise Invalid(
+            gettext("%(what)s: remove the invisible characters that change how the text is shown.") % {"what": what},
+            field=field,
+        )
     return text
 
 
 def _known_kind(kind: str) -> str:
     if kind not in Request.Kind.values:
-        raise Invalid("Choose what you are asking for.", field="kind")
+        raise Invalid(gettext("Choose what you are asking for."), field="kind")
     return kind
 
 
 def _signed_name(name: str) -> str:
-    name = _plain(name, field="signed_name", limit=MAX_SIGNED_NAME, what="Your signature")
+    name = _plain(name, field="signed_name", limit=MAX_SIGNED_NAME, what=gettext("Your signature"))
     if len(name.split()) < 2:
-        raise Invalid("Type your full name (given and family name) as your signature.", field="signed_name")
+        raise Invalid(gettext("Type your full name (given and family name) as your signature."), field="signed_name")
     return name
 
 
 def _reasons(text: str, *, field: str, what: str) -> str:
     text = _plain(text, field=field, limit=MAX_TEXT, what=what)
     if len(text.split()) < 3:
-        raise Invalid(f"{what}: write them out, in a sentence the member can read.", field=field)
+        raise Invalid(
+            gettext("%(what)s: write them out, in a sentence the member can read.") % {"what": what}, field=field
+        )
     return text
 
 
@@ -150,16 +156,16 @@ def file_request(
     ``submission`` is the one-time key of the form or API call: the same key sent again returns the
     request it filed, unchanged, and files nothing more (a double click, a retried call)."""
     if not load_actor(actor).is_member:
-        raise NotFound("Only members file requests.")
+        raise NotFound(gettext("Only members file requests."))
     if (already := _already_filed(actor.pk, submission)) is not None:
         return already
     kind = _known_kind(kind)
-    text = _plain(text, field="text", limit=MAX_TEXT, what="Your request")
+    text = _plain(text, field="text", limit=MAX_TEXT, what=gettext("Your request"))
     if not text:
-        raise Invalid("Write what you are asking for.", field="text")
+        raise Invalid(gettext("Write what you are asking for."), field="text")
     name = _signed_name(signed_name)
     if not consent:
-        raise Invalid("Tick the box that says you sign this request.", field="consent")
+        raise Invalid(gettext("Tick the box that says you sign this request."), field="consent")
     return _open_request(
         member_id=actor.pk,
         kind=kind,
@@ -204,23 +210,25 @@ def enter_request(
     _officer(officer)
     kind = _known_kind(kind)
     if channel not in (Request.Signature.LETTER, Request.Signature.EMAIL):
-        raise Invalid("Say whether the member wrote a letter or an e-mail.", field="channel")
+        raise Invalid(gettext("Say whether the member wrote a letter or an e-mail."), field="channel")
     member_id = correspondence.member_with_address(member_email.strip())
     if member_id is None or not Member.objects.filter(user_id=member_id).exists():
-        raise Invalid("No member signs in with that e-mail address; nothing was entered.", field="member_email")
+        raise Invalid(
+            gettext("No member signs in with that e-mail address; nothing was entered."), field="member_email"
+        )
     if (already := _already_filed(member_id, submission)) is not None:
         return already
     today = timezone.localdate()
     if signed_on > today:
-        raise Invalid("The letter's date is in the future: give the date written on it.", field="signed_on")
+        raise Invalid(gettext("The letter's date is in the future: give the date written on it."), field="signed_on")
     if signed_on < today - dt.timedelta(days=OLDEST_LETTER_DAYS):
-        raise Invalid("That date is over a year ago: give the date written on the letter.", field="signed_on")
-    text = _plain(text, field="text", limit=MAX_TEXT, what="The request's text")
+        raise Invalid(gettext("That date is over a year ago: give the date written on the letter."), field="signed_on")
+    text = _plain(text, field="text", limit=MAX_TEXT, what=gettext("The request's text"))
     checked = checked_scan(scan) if scan is not None else None
     if channel == Request.Signature.LETTER and checked is None:
-        raise Invalid("Attach the scan of the signed letter.", field="scan")
+        raise Invalid(gettext("Attach the scan of the signed letter."), field="scan")
     if channel == Request.Signature.EMAIL and not text:
-        raise Invalid("Paste the text of the member's e-mail.", field="text")
+        raise Invalid(gettext("Paste the text of the member's e-mail."), field="text")
     signed_at = dt.datetime.combine(signed_on, dt.time(12), tzinfo=dt.UTC)
     return _open_request(
         member_id=member_id,
@@ -320,11 +328,11 @@ def assign(*, officer: User, public_id: uuid.UUID | str, to_user_id: int) -> Req
     ``Invalid`` when the person named is not a privacy officer; ``Conflict`` for an answered request."""
     _officer(officer)
     if not PrivacyOfficer.objects.filter(user_id=to_user_id).exists():
-        raise Invalid("Choose an officer of the privacy office.", field="officer")
+        raise Invalid(gettext("Choose an officer of the privacy office."), field="officer")
     with transaction.atomic():
         request = _locked(public_id)
         if not request.is_open:
-            raise Conflict("This request is answered; it needs no officer any more.")
+            raise Conflict(gettext("This request is answered; it needs no officer any more."))
         if request.officer_id == to_user_id:
             return request
         request.officer_id = to_user_id
@@ -347,7 +355,7 @@ def start_review(*, officer: User, public_id: uuid.UUID | str) -> Request:
     with transaction.atomic():
         request = _locked(public_id)
         if request.state != State.RECEIVED:
-            raise Conflict("This request is already in review or answered.")
+            raise Conflict(gettext("This request is already in review or answered."))
         request.state = State.IN_REVIEW
         request.review_started_at = timezone.now()
         request.officer_id = request.officer_id or officer.pk
@@ -370,19 +378,19 @@ def extend(*, officer: User, public_id: uuid.UUID | str, reason: str) -> Request
     ``Conflict`` for an answered request, a second extension, a kind or place whose law gives
     none, or a deadline already passed; ``Invalid`` without a reason."""
     _officer(officer)
-    reason = _reasons(reason, field="reason", what="The reason for the extension")
+    reason = _reasons(reason, field="reason", what=gettext("The reason for the extension"))
     with transaction.atomic():
         request = _locked(public_id)
         if not request.is_open:
-            raise Conflict("This request is answered; its deadline no longer runs.")
+            raise Conflict(gettext("This request is answered; its deadline no longer runs."))
         if request.extended_due_at is not None:
-            raise Conflict("This request was already extended once; the law allows no second extension.")
+            raise Conflict(gettext("This request was already extended once; the law allows no second extension."))
         days = clock_for(request.kind, request.jurisdiction).extension_days
         if not days:
-            raise Conflict("The law where this member lives gives no extension for this kind of request.")
+            raise Conflict(gettext("The law where this member lives gives no extension for this kind of request."))
         now = timezone.now()
         if now >= request.due_at:
-            raise Conflict("The deadline has passed: an extension must be told to the member before it.")
+            raise Conflict(gettext("The deadline has passed: an extension must be told to the member before it."))
         previous = request.due_at
         request.extended_due_at = previous + dt.timedelta(days=days)
         request.extended_at = now
@@ -426,17 +434,17 @@ def conclude(
     ``Invalid`` for an unknown outcome or missing reasons; ``Conflict`` for a request not in review."""
     _officer(officer)
     if outcome not in Request.CONCLUDED:
-        raise Invalid("Choose fulfilled, partly fulfilled or denied.", field="outcome")
+        raise Invalid(gettext("Choose fulfilled, partly fulfilled or denied."), field="outcome")
     needs = outcome in Request.NEEDS_REASONS
-    written = _plain(reasons, field="reasons", limit=MAX_TEXT, what="The reasons")
+    written = _plain(reasons, field="reasons", limit=MAX_TEXT, what=gettext("The reasons"))
     if needs or written:
-        written = _reasons(written, field="reasons", what="The reasons")
+        written = _reasons(written, field="reasons", what=gettext("The reasons"))
     with transaction.atomic():
         request = _locked(public_id)
         if request.state == State.RECEIVED:
-            raise Conflict("Start the review before answering this request.")
+            raise Conflict(gettext("Start the review before answering this request."))
         if request.state != State.IN_REVIEW:
-            raise Conflict("This request is already answered.")
+            raise Conflict(gettext("This request is already answered."))
         step = step_for(request.kind)
         # The step sees the answer's reasons too, when there are any (a refused restriction keeps them).
         given = {**({"reasons": written} if written else {}), **(payload or {})}

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import IO
 
+from django.utils.translation import gettext
+
 from indigomed.conf import product_setting
 from indigomed.errors import Invalid
 
@@ -37,13 +39,14 @@ def checked_scan(upload: IO[bytes]) -> Scan:
     limit = max_scan_bytes()
     content = upload.read(limit + 1)
     if not content:
-        raise Invalid("The scanned letter is empty: attach the PDF, PNG or JPEG of the letter.", field="scan")
+        raise Invalid(gettext("The scanned letter is empty: attach the PDF, PNG or JPEG of the letter."), field="scan")
     if len(content) > limit:
         raise Invalid(
-            f"The scanned letter is larger than {limit // (1024 * 1024)} MB: scan it at a lower resolution.",
+            gettext("The scanned letter is larger than %(limit)s MB: scan it at a lower resolution.")
+            % {"limit": limit // (1024 * 1024)},
             field="scan",
         )
     for magic, content_type in _SIGNATURES:
         if content.startswith(magic):
             return Scan(content, content_type)
-    raise Invalid("A scanned letter must be a PDF, PNG or JPEG file; this one is none of them.", field="scan")
+    raise Invalid(gettext("A scanned letter must be a PDF, PNG or JPEG file; this one is none of them."), field="scan")

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from indigomed.accounts.roles import actor_of
 from indigomed.conf import product_setting
@@ -73,7 +74,7 @@ def new_request(request: HttpRequest, kind: str) -> HttpResponse:
                     submission=data["submission"],
                 )
             if not attempt.refusal:
-                messages.success(request, "Your request is filed. You will be told of each step.")
+                messages.success(request, gettext("Your request is filed. You will be told of each step."))
                 return redirect("rights:detail", filed.public_id)
             status = attempt.status
         else:
@@ -101,7 +102,7 @@ def _new_accounting(request: HttpRequest) -> HttpResponse:
                     submission=data["submission"],
                 )
             if not attempt.refusal:
-                messages.success(request, "Your request for an accounting is filed.")
+                messages.success(request, gettext("Your request for an accounting is filed."))
                 if offer.cut_note:
                     messages.info(request, offer.cut_note)
                 return redirect("rights:detail", filed.public_id)
@@ -177,7 +178,7 @@ def contact(request: HttpRequest) -> HttpResponse:
                     submission=data["submission"],
                 )
             if not attempt.refusal:
-                messages.success(request, "Your question reached the privacy office. Follow it here.")
+                messages.success(request, gettext("Your question reached the privacy office. Follow it here."))
                 return redirect("rights:detail", filed.public_id)
             status = attempt.status
         else:

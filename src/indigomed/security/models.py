@@ -6,6 +6,7 @@ import uuid
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class AccessLogEntry(models.Model):
@@ -35,9 +36,9 @@ class LegalDemand(models.Model):
     """
 
     class Kind(models.TextChoices):
-        COURT_ORDER = "court_order", "Court order"
-        SUBPOENA = "subpoena", "Subpoena"
-        WARRANT = "warrant", "Warrant"
+        COURT_ORDER = "court_order", _("Court order")
+        SUBPOENA = "subpoena", _("Subpoena")
+        WARRANT = "warrant", _("Warrant")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     member_id = models.BigIntegerField()
@@ -87,9 +88,9 @@ class Incident(models.Model):
     person; they are what the affected members are told, in their language."""
 
     class Scope(models.TextChoices):
-        PLATFORM = "platform", "IndigoMed's own stores: every member"
-        RECIPIENT = "recipient", "A recipient's copy: the members disclosed to it"
-        ACCOUNT = "account", "An account used by someone else: the members it looked at"
+        PLATFORM = "platform", _("IndigoMed's own stores: every member")
+        RECIPIENT = "recipient", _("A recipient's copy: the members disclosed to it")
+        ACCOUNT = "account", _("An account used by someone else: the members it looked at")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     summary_en = models.TextField(max_length=2000, help_text="What happened, in English, as members read it")
