@@ -18,6 +18,7 @@ from indigomed.demo import catalogue as c
 from indigomed.demo.amendments import seed_disputed_record
 from indigomed.demo.office_stories import seed_breach, seed_video_visit
 from indigomed.demo.visit_fits import fit_visit_types
+from indigomed.directory.french import fill_french_names
 from indigomed.directory.geo import locate_postal_code
 from indigomed.directory.models import (
     Facility,
@@ -83,6 +84,7 @@ def seed_directory(*, practitioners: int = 400, seed: int = 2016) -> None:
             VisitReason(slug=slugify(r), name=r, specialty=spec, tags=tags) for r in reasons
         )
     languages = {code: Language.objects.create(code=code, name=name) for code, name in c.LANGUAGES.items()}
+    fill_french_names(Specialty, VisitReason, Language)
     plans_by_country: dict[str, list[InsurancePlan]] = {"US": [], "FR": []}
     for slug, (name, country, plan_names) in c.CARRIERS.items():
         carrier = InsuranceCarrier.objects.create(slug=slug, name=name, country=country)

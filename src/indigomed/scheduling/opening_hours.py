@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from indigomed.conf import product_setting
 from indigomed.directory.models import PractitionerRole
@@ -176,7 +177,7 @@ def add_extra_hours(
     _check_window(starts_at, ends_at, "extra hours")
     visit_type = role.visit_types.filter(pk=visit_type_id).first()
     if visit_type is None:
-        raise NotFound("This calendar has no such visit type.")
+        raise NotFound(_("This calendar has no such visit type."))
     zone = ZoneInfo(role.facility.timezone)
     with transaction.atomic():
         exception = AvailabilityException.objects.create(
@@ -206,4 +207,4 @@ def add_extra_hours(
 
 def _require_runs_role(actor: Any, role: PractitionerRole) -> None:
     if role.pk not in set(roles_managed_by(actor)):
-        raise NotFound("We could not find that calendar.")
+        raise NotFound(_("We could not find that calendar."))

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from indigomed.directory.models import PractitionerRole, VisitReason
 from indigomed.directory.services import administered_facility, clean_text, role_at
@@ -64,7 +65,7 @@ def _describe(rule: AvailabilityRule) -> str:
 def _active_type(role: PractitionerRole, visit_type_id: int) -> VisitType:
     found = role.visit_types.filter(pk=visit_type_id if 0 < visit_type_id < 2**63 else 0, is_active=True).first()
     if found is None:
-        raise Invalid("Choose one of this practitioner's visit types.", field="visit_type")
+        raise Invalid(_("Choose one of this practitioner's visit types."), field="visit_type")
     return found
 
 
@@ -74,12 +75,12 @@ def _check_hours(role: PractitionerRole, hours: WeeklyHours, visit_type: VisitTy
     one visit, or overlapping other hours of the same practitioner, here or at another facility
     in the same time zone."""
     if not 0 <= hours.weekday <= 6:
-        raise Invalid("Choose a day of the week.", field="weekday")
+        raise Invalid(_("Choose a day of the week."), field="weekday")
     if hours.start.second or hours.end.second or hours.start.microsecond or hours.end.microsecond:
-        raise Invalid("Give hours and minutes only.", field="start_time")
+        raise Invalid(_("Give hours and minutes only."), field="start_time")
     if hours.end <= hours.start:
         if hours.end == hours.start:
-            raise Invalid("These hours end when they start.", field="end_time")
+            raise Invalid(_("These hours end when they start."), field="end_time")
         raise Invalid(
             f"These hours end before they start. Hours that run past midnight are two rules: one on "
             f"{DAYS[hours.weekday]} until 23:59, and one on {DAYS[(hours.weekday + 1) % 7]} from 00:00.",
@@ -147,7 +148,7 @@ def add_hours(*, actor: Any, facility_id: int, role_id: int, hours: WeeklyHours)
 def _rule_of(role: PractitionerRole, rule_id: int) -> AvailabilityRule:
     rule = role.availability_rules.filter(pk=rule_id if 0 < rule_id < 2**63 else 0).first()
     if rule is None:
-        raise NotFound("We could not find those hours.")
+        raise NotFound(_("We could not find those hours."))
     return rule
 
 
@@ -213,7 +214,7 @@ def _checked_visit_type(
     if not SHORTEST_VISIT <= spec.duration_minutes <= LONGEST_VISIT:
         raise Invalid(f"A visit lasts from {SHORTEST_VISIT} to {LONGEST_VISIT} minutes.", field="duration_minutes")
     if spec.patients not in VisitType.Patients.values:
-        raise Invalid("Choose new patients, returning patients, or both.", field="patients")
+        raise Invalid(_("Choose new patients, returning patients, or both."), field="patients")
     if role.visit_types.filter(is_active=True, name__iexact=name).exclude(pk=visit_type_id or 0).exists():
         raise Invalid(f"{role.practitioner.display_name} already has a visit type of that name.", field="name")
     wanted = set(spec.reasons)
@@ -266,7 +267,7 @@ def create_visit_type(*, actor: Any, facility_id: int, role_id: int, spec: Visit
 def _visit_type_of(role: PractitionerRole, visit_type_id: int) -> VisitType:
     found = role.visit_types.filter(pk=visit_type_id if 0 < visit_type_id < 2**63 else 0, is_active=True).first()
     if found is None:
-        raise NotFound("We could not find that visit type.")
+        raise NotFound(_("We could not find that visit type."))
     return found
 
 
@@ -321,7 +322,7 @@ def retire_visit_type(*, actor: Any, facility_id: int, role_id: int, visit_type_
     def change(role: PractitionerRole) -> bool:
         found = role.visit_types.filter(pk=visit_type_id if 0 < visit_type_id < 2**63 else 0).first()
         if found is None:
-            raise NotFound("We could not find that visit type.")
+            raise NotFound(_("We could not find that visit type."))
         if not found.is_active:
             return False
         removed = found.rules.count()
@@ -354,7 +355,7 @@ def _changing_calendar(actor: Any, facility_id: int, role_id: int, change: Calla
                 regenerate_open_slots(role)
     except IntegrityError as exc:
         # A patient booked one of the times being closed at this very moment: their booking won.
-        raise Conflict("A patient booked a time as you saved. Nothing was changed; please try again.") from exc
+        raise Conflict(_("A patient booked a time as you saved. Nothing was changed; please try again.")) from exc
     return result
 
 
