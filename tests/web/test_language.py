@@ -66,7 +66,10 @@ def test_a_members_choice_is_saved_and_their_pages_follow_it_at_the_next_sign_in
     assert AuditEvent.objects.filter(action="language.chosen", member_id=world.member.pk).count() == 1
     # Another browser, asking for English: the member's own language wins once they sign in.
     elsewhere = Client(HTTP_ACCEPT_LANGUAGE="en-US")
-    assert elsewhere.post("/accounts/login/", {"login": "pat.member@example.test", "password": PASSWORD}).status_code == 302
+    assert (
+        elsewhere.post("/accounts/login/", {"login": "pat.member@example.test", "password": PASSWORD}).status_code
+        == 302
+    )
     assert '<html lang="fr">' in elsewhere.get("/appointments/").content.decode()
 
 
