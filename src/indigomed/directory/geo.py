@@ -24,7 +24,7 @@ from indigomed.errors import Invalid
 
 KM_PER_DEGREE = 111.32
 COUNTRIES = {"US": "United States", "FR": "France"}
-_IN = {"US": gettext_lazy("the United States"), "FR": gettext_lazy("France")}
+_IN = {"US": gettext_lazy("in the United States"), "FR": gettext_lazy("in France")}
 FRENCH_ZONE = "Europe/Paris"
 
 _FIVE_DIGITS = re.compile(r"\d{5}", re.ASCII)
@@ -156,7 +156,7 @@ def resolve_postal_code(code: str, country: str | None, *, hint: str | None = No
         elsewhere = [place for place in places if place.country != country]
         if elsewhere and len(elsewhere) == len(places):
             raise PlaceQuestion(
-                _("We do not know %(code)s in %(country)s. Did you mean %(place)s?")
+                _("We do not know %(code)s %(country)s. Did you mean %(place)s?")
                 % {"code": code, "country": _IN[country], "place": elsewhere[0].full_label},
                 code,
                 elsewhere,
@@ -171,9 +171,9 @@ def resolve_postal_code(code: str, country: str | None, *, hint: str | None = No
         return hinted[0]
     # A post-office box or single-company ZIP is the less likely meaning: offer France first then.
     ordered = sorted(places, key=lambda place: place.country == "US" and code in _us_boxes())
-    names = _(" and in ").join(str(_IN[place.country]) for place in ordered)
+    names = _(" and ").join(str(_IN[place.country]) for place in ordered)
     options = _(", or ").join(place.full_label for place in ordered)
-    question = _("%(code)s is a postal code in %(countries)s. Did you mean %(places)s?")
+    question = _("%(code)s is a postal code %(countries)s. Did you mean %(places)s?")
     raise PlaceQuestion(question % {"code": code, "countries": names, "places": options}, code, ordered)
 
 

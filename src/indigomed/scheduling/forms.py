@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-PATIENT_CHOICES = [("new", "No, I am a new patient"), ("returning", "Yes, I am a returning patient")]
+PATIENT_CHOICES = [("new", _("No, I am a new patient")), ("returning", _("Yes, I am a returning patient"))]
 
 
 class FitForm(forms.Form):
@@ -22,7 +22,11 @@ class FitForm(forms.Form):
         super().__init__(*args, **kwargs)
         patient, reason = self.fields["patient"], self.fields["visit_reason"]
         assert isinstance(reason, forms.ChoiceField)
-        patient.label = f"Have you seen {practitioner or 'this practitioner'} before?"
+        patient.label = (
+            _("Have you seen %(name)s before?") % {"name": practitioner}
+            if practitioner
+            else _("Have you seen this practitioner before?")
+        )
         reason.choices = [("", _("Choose a reason")), *reasons]
         for field in (patient, reason):
             field.required = required

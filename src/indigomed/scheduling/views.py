@@ -117,11 +117,18 @@ def _fit_of(request: HttpRequest, slot: Slot, said: visit_choice.Said | None) ->
     visit = slot.visit_type
     if not visit.is_active or not fitting.fits(visit, kind=kind.kind, reason_slug=said.reason):
         if not visit.is_active:
-            found["misfit"] = f"{slot.role.practitioner.display_name} no longer offers {visit.name} visits."
+            found["misfit"] = _("%(name)s no longer offers %(visit)s visits.") % {
+                "name": slot.role.practitioner.display_name,
+                "visit": visit.name,
+            }
         elif visit.patients not in (fitting.ANY, kind.kind):
-            found["misfit"] = f"This time is for {visit.patients} patients ({visit.name})."
+            found["misfit"] = (
+                _("This time is for returning patients (%(visit)s).")
+                if visit.patients == fitting.RETURNING
+                else _("This time is for new patients (%(visit)s).")
+            ) % {"visit": visit.name}
         else:
-            found["misfit"] = f"This time ({visit.name}) is not for the reason you chose."
+            found["misfit"] = _("This time (%(visit)s) is not for the reason you chose.") % {"visit": visit.name}
         found["next_slots"] = _fitting_times(request, slot, kind.kind, said.reason)
     elif held is not None:
         found["next_slots"] = _fitting_times(request, slot, kind.kind, said.reason)
