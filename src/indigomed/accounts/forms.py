@@ -12,6 +12,7 @@ from django import forms
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from indigomed.accounts.age import age_on, needs_parental_consent, too_young
@@ -82,7 +83,10 @@ class MemberSignupForm(SignupForm):
     full_name = forms.CharField(
         max_length=200, label=_("Full name"), widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
-    country = forms.ChoiceField(label=_("Country where you live"), choices=Member.Country.choices, initial="US")
+    # The same countries as Member.Country, named in the reader's language.
+    country = forms.ChoiceField(
+        label=_("Country where you live"), choices=[("US", _("United States")), ("FR", _("France"))], initial="US"
+    )
     # The language IndigoMed writes to the member in (MSG-1); they change it at /me/contact/.
     language = forms.ChoiceField(label=_("Write to me in"), choices=Member.LANGUAGES, initial="en", required=False)
 
@@ -90,6 +94,9 @@ class MemberSignupForm(SignupForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Written to in the language they are reading the sign-up page in, unless they choose another.
+        page_language = (get_language() or "en")[:2]
+        self.fields["language"].initial = page_language if page_language in dict(Member.LANGUAGES) else "en"
         if self._needs_parent():
             # Asked only of those who need it, so the form never hints at an age threshold.
             self.fields["parent_email"] = forms.EmailField(label=_("Parent or guardian's e-mail address"))

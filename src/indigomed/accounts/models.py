@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from indigomed.records.sign_in_keys import is_sign_in_key, seal_address, sign_in_key
 
@@ -67,8 +66,8 @@ class Member(models.Model):
     """
 
     class Country(models.TextChoices):
-        US = "US", _("United States")
-        FR = "FR", _("France")
+        US = "US", "United States"
+        FR = "FR", "France"
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="member")
     created_at = models.DateTimeField(default=timezone.now)

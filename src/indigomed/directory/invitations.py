@@ -43,7 +43,7 @@ def open_invitation(
         facility = administered_facility(actor, facility_id, lock=True)
         if FacilityStaff.objects.filter(user_id=user_id).exclude(facility=facility).exists():
             raise Invalid(
-                "This address belongs to another facility's staff. Ask them for an address of their own here.",
+                _("This address belongs to another facility's staff. Ask them for an address of their own here."),
                 field="email",
             )
         practitioner_id = None
@@ -52,7 +52,7 @@ def open_invitation(
             practitioner_id = role.practitioner_id
             if Practitioner.objects.filter(user_id=user_id).exists():
                 raise Invalid(
-                    "This address is already a practitioner's on IndigoMed: attach them from the directory instead.",
+                    _("This address is already a practitioner's on IndigoMed: attach them from the directory instead."),
                     field="email",
                 )
         elif kind == FacilityInvitation.Kind.STAFF:

@@ -135,8 +135,10 @@ def update_facility_profile(*, actor: Any, facility_id: int, profile: FacilityPr
                 raise Invalid(exc.message, field="postal_code") from exc
             if place.timezone and place.timezone != facility.timezone:
                 raise Invalid(
-                    "This postal code is in another time zone. Ask IndigoMed to move the facility: its weekly "
-                    "hours would change with the zone.",
+                    _(
+                        "This postal code is in another time zone. Ask IndigoMed to move the facility: its weekly "
+                        "hours would change with the zone."
+                    ),
                     field="postal_code",
                 )
             facility.latitude, facility.longitude = place.point.latitude, place.point.longitude
@@ -169,7 +171,8 @@ def _plans_known_to(facility: Facility, slugs: Iterable[str]) -> dict[str, Insur
     unknown = wanted - set(known)
     if unknown:
         raise Invalid(
-            "IndigoMed does not know that plan in this facility's country. Choose plans from the list.", field="plans"
+            _("IndigoMed does not know that plan in this facility's country. Choose plans from the list."),
+            field="plans",
         )
     return known
 
@@ -222,7 +225,7 @@ def set_practitioner_plans(*, actor: Any, facility_id: int, role_id: int, plan_s
         accepted = {p.slug: p for p in facility.plans.all()}
         if wanted - set(accepted):
             raise Invalid(
-                "This facility does not accept that plan. Add it to the facility's plans first.", field="plans"
+                _("This facility does not accept that plan. Add it to the facility's plans first."), field="plans"
             )
         practitioner = role.practitioner
         current = {p.slug for p in practitioner.plans.filter(pk__in=[p.pk for p in accepted.values()])}
@@ -255,7 +258,10 @@ def set_booking_rules(*, actor: Any, facility_id: int, cancel_cutoff_hours: int 
     outside 0 to the operator's maximum or offsets that do not parse."""
     longest = int(product_setting("MAX_CANCEL_CUTOFF_HOURS"))
     if cancel_cutoff_hours is not None and not 0 <= cancel_cutoff_hours <= longest:
-        raise Invalid(f"The cut-off is from 0 to {longest} hours before the visit.", field="cancel_cutoff_hours")
+        raise Invalid(
+            _("The cut-off is from 0 to %(longest)s hours before the visit.") % {"longest": longest},
+            field="cancel_cutoff_hours",
+        )
     text = (reminder_offsets or "").strip()
     if len(text) > 60:
         raise Invalid(_("Give a few reminders, such as 48h,2h."), field="reminder_offsets")

@@ -193,8 +193,11 @@ def add_extra_hours(
         if not opened:
             # Saying "opened" when nothing can be booked would leave the practice waiting for no one.
             raise Invalid(
-                f"No {visit_type.name.lower()} fits in these hours: they fall in time off, are open already, "
-                "or are shorter than the visit. Nothing was changed."
+                _(
+                    "No %(visit)s fits in these hours: they fall in time off, are open already, "
+                    "or are shorter than the visit. Nothing was changed."
+                )
+                % {"visit": visit_type.name.lower()}
             )
         record_event(
             actor=actor,

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
 from indigomed.directory.models import PractitionerRole, VisitReason
@@ -35,7 +36,8 @@ from indigomed.scheduling.reach import horizon_days
 from indigomed.security.services import record_event
 
 T = TypeVar("T")
-DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# Django's day names, in the reader's language when shown (Monday first, as ``weekday`` counts).
+DAYS = tuple(WEEKDAYS[day] for day in range(7))
 SHORTEST_VISIT, LONGEST_VISIT = 5, 480  # the table's check (visit_type_sane_duration), said first here
 MAX_VISIT_TYPES = 20
 MAX_RULES = 50
@@ -82,15 +84,23 @@ def _check_hours(role: PractitionerRole, hours: WeeklyHours, visit_type: VisitTy
         if hours.end == hours.start:
             raise Invalid(_("These hours end when they start."), field="end_time")
         raise Invalid(
-            f"These hours end before they start. Hours that run past midnight are two rules: one on "
-            f"{DAYS[hours.weekday]} until 23:59, and one on {DAYS[(hours.weekday + 1) % 7]} from 00:00.",
+            _(
+                "These hours end before they start. Hours that run past midnight are two rules: one on "
+                "%(day)s until 23:59, and one on %(next_day)s from 00:00."
+            )
+            % {"day": DAYS[hours.weekday], "next_day": DAYS[(hours.weekday + 1) % 7]},
             field="end_time",
         )
     span = dt.datetime.combine(dt.date(2000, 1, 3), hours.end) - dt.datetime.combine(dt.date(2000, 1, 3), hours.start)
     if span < dt.timedelta(minutes=visit_type.duration_minutes):
         raise Invalid(
-            f"No {visit_type.name} of {visit_type.duration_minutes} minutes fits between "
-            f"{_hhmm(hours.start)} and {_hhmm(hours.end)}.",
+            _("No %(visit)s of %(minutes)s minutes fits between %(start)s and %(end)s.")
+            % {
+                "visit": visit_type.name,
+                "minutes": visit_type.duration_minutes,
+                "start": _hhmm(hours.start),
+                "end": _hhmm(hours.end),
+            },
             field="end_time",
         )
     same_day = AvailabilityRule.objects.filter(
@@ -98,7 +108,10 @@ def _check_hours(role: PractitionerRole, hours: WeeklyHours, visit_type: VisitTy
     ).exclude(pk=rule_id or 0)
     clash = same_day.filter(role=role).first()
     if clash is not None:
-        raise Invalid(f"These hours overlap {_describe(clash)}. Change or remove those first.", field="start_time")
+        raise Invalid(
+            _("These hours overlap %(clash)s. Change or remove those first.") % {"clash": _describe(clash)},
+            field="start_time",
+        )
     elsewhere = (
         same_day.filter(
             role__practitioner_id=role.practitioner_id,
@@ -110,7 +123,8 @@ def _check_hours(role: PractitionerRole, hours: WeeklyHours, visit_type: VisitTy
     )
     if elsewhere is not None:
         raise Invalid(
-            f"{role.practitioner.display_name} practises at another facility on {_describe(elsewhere)}.",
+            _("%(name)s practises at another facility on %(hours)s.")
+            % {"name": role.practitioner.display_name, "hours": _describe(elsewhere)},
             field="start_time",
         )
 
@@ -132,7 +146,10 @@ def add_hours(*, actor: Any, facility_id: int, role_id: int, hours: WeeklyHours)
             return None
         visit_type = _active_type(role, hours.visit_type_id)
         if role.availability_rules.count() >= MAX_RULES:
-            raise Invalid(f"A practitioner has at most {MAX_RULES} weekly hours at a facility.", field="weekday")
+            raise Invalid(
+                _("A practitioner has at most %(max_rules)s weekly hours at a facility.") % {"max_rules": MAX_RULES},
+                field="weekday",
+            )
         _check_hours(role, hours, visit_type, rule_id=None)
         rule = AvailabilityRule.objects.create(
             role=role, visit_type=visit_type, weekday=hours.weekday, start_time=hours.start, end_time=hours.end
@@ -212,17 +229,29 @@ def _checked_visit_type(
 ) -> tuple[str, list[VisitReason]]:
     name = clean_text(spec.name, field="name", label="visit type's name", max_length=80)
     if not SHORTEST_VISIT <= spec.duration_minutes <= LONGEST_VISIT:
-        raise Invalid(f"A visit lasts from {SHORTEST_VISIT} to {LONGEST_VISIT} minutes.", field="duration_minutes")
+        raise Invalid(
+            _("A visit lasts from %(shortest_visit)s to %(longest_visit)s minutes.")
+            % {"shortest_visit": SHORTEST_VISIT, "longest_visit": LONGEST_VISIT},
+            field="duration_minutes",
+        )
     if spec.patients not in VisitType.Patients.values:
         raise Invalid(_("Choose new patients, returning patients, or both."), field="patients")
     if role.visit_types.filter(is_active=True, name__iexact=name).exclude(pk=visit_type_id or 0).exists():
-        raise Invalid(f"{role.practitioner.display_name} already has a visit type of that name.", field="name")
+        raise Invalid(
+            _("%(display_name)s already has a visit type of that name.")
+            % {"display_name": role.practitioner.display_name},
+            field="name",
+        )
     wanted = set(spec.reasons)
     reasons = list(
         VisitReason.objects.filter(slug__in=wanted, specialty__practitioners=role.practitioner_id).distinct()
     )
     if len(reasons) != len(wanted):
-        raise Invalid(f"Choose reasons {role.practitioner.display_name} sees, from their specialties.", field="reasons")
+        raise Invalid(
+            _("Choose reasons %(display_name)s sees, from their specialties.")
+            % {"display_name": role.practitioner.display_name},
+            field="reasons",
+        )
     return name, reasons
 
 
@@ -243,7 +272,11 @@ def create_visit_type(*, actor: Any, facility_id: int, role_id: int, spec: Visit
         if twin is not None and set(twin.reasons.values_list("slug", flat=True)) == set(spec.reasons):
             return None
         if role.visit_types.filter(is_active=True).count() >= MAX_VISIT_TYPES:
-            raise Invalid(f"A practitioner offers at most {MAX_VISIT_TYPES} visit types at a facility.", field="name")
+            raise Invalid(
+                _("A practitioner offers at most %(max_visit_types)s visit types at a facility.")
+                % {"max_visit_types": MAX_VISIT_TYPES},
+                field="name",
+            )
         name, reasons = _checked_visit_type(role, spec, visit_type_id=None)
         visit_type = VisitType.objects.create(
             role=role,
@@ -297,7 +330,8 @@ def change_visit_type(*, actor: Any, facility_id: int, role_id: int, visit_type_
             )
             if span < longest:
                 raise Invalid(
-                    f"The hours {_describe(rule)} are shorter than {spec.duration_minutes} minutes: change them first.",
+                    _("The hours %(hours)s are shorter than %(minutes)s minutes: change them first.")
+                    % {"hours": _describe(rule), "minutes": spec.duration_minutes},
                     field="duration_minutes",
                 )
         visit_type.name, visit_type.duration_minutes = name, spec.duration_minutes

@@ -63,7 +63,7 @@ def switch_language(request: HttpRequest) -> HttpResponse:
         keep_language(request, language)
         user = request.user
         if user.is_authenticated and Member.objects.filter(user_id=user.pk).exists():
-            choose_language(actor=user, language=language)  # type: ignore[arg-type]
+            choose_language(actor=user, language=language)
     # No cookie without consent to preferences cookies: the session holds the choice.
     response.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
     return response
