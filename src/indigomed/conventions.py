@@ -131,7 +131,7 @@ def local_when(when: dt.datetime, place: Place, reader: Reader, style: str = "sh
 def _day_format(reader: Reader, place: Place | None, style: str) -> str:
     if reader.language == "fr":
         # In full even when short: "mar 3 mars" reads as two months.
-        return {"long": "l j F", "short": "l j F", "year": "j F Y"}[style]
+        return {"long": "l j F", "short": "l j F", "year": "l j F Y"}[style]
     if reader.twelve_hour(place):
         return {"long": "l, F j", "short": "D, M j", "year": "F j, Y"}[style]
     return {"long": "l j F", "short": "D j M", "year": "j F Y"}[style]

@@ -218,5 +218,7 @@ def test_a_parent_reads_the_day_of_their_consent_in_their_browsers_language(worl
         parental_consent_needed=True, parental_consent_at=at(PARIS, 2026, 3, 12, 10)
     )
     link = f"/accounts/parental-consent/{parental_consent_token(member)}/"
-    assert "Le consentement a déjà été donné le 12 mars 2026." in page_for(None, link, HTTP_ACCEPT_LANGUAGE="fr-FR")
+    assert "Le consentement a déjà été donné le jeudi 12 mars 2026." in page_for(
+        None, link, HTTP_ACCEPT_LANGUAGE="fr-FR"
+    )
     assert "Consent was already given on March 12, 2026." in page_for(None, link, HTTP_ACCEPT_LANGUAGE="en-GB")

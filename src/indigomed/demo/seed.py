@@ -276,8 +276,10 @@ def seed_french_member() -> None:
     slots = Slot.objects.filter(
         role=role, is_open=True, starts_at__gt=timezone.now() + dt.timedelta(days=3), visit_type__patients="any"
     ).order_by("starts_at")
-    booked = 0
-    for slot in slots[:30]:
+    booked_days: set[dt.date] = set()
+    for slot in slots[:200]:
+        if slot.starts_at.date() in booked_days:
+            continue  # one visit a day, so the list shows two days
         for reason in reasons:
             try:
                 scheduling.book_appointment(
@@ -285,9 +287,9 @@ def seed_french_member() -> None:
                 )
             except DomainError:
                 continue  # a visit type for other reasons: try the next reason, then the next time
-            booked += 1
+            booked_days.add(slot.starts_at.date())
             break
-        if booked == 2:
+        if len(booked_days) == 2:
             return
 
 

@@ -48,7 +48,8 @@ class Place:
     @property
     def full_label(self) -> str:
         """ "Paris 11e, France": the label with its country, as a question offers it."""
-        return f"{self.label}, {COUNTRIES.get(self.country, self.country)}"
+        # The country's name in the page's language (the search form's choices give the catalogue both).
+        return f"{self.label}, {_(COUNTRIES.get(self.country, self.country))}"
 
 
 class PlaceQuestion(Invalid):
