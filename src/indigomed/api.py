@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -49,17 +50,17 @@ def _summary(errors: list[dict[str, object]]) -> str:
         # The first place is where the value came from (body, query, path), not its name.
         where = ".".join(str(p) for p in loc[1:]) if isinstance(loc, list | tuple) else ""
         parts.append(f"{where}: {error.get('msg')}" if where else str(error.get("msg")))
-    return "; ".join(parts) or "The request is not valid."
+    return "; ".join(parts) or _("The request is not valid.")
 
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return api.create_response(request, {"detail": API_ERROR_MESSAGES[404], "code": "not_found"}, status=404)
+    return api.create_response(request, {"detail": str(API_ERROR_MESSAGES[404]), "code": "not_found"}, status=404)
 
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    body = {"detail": "Please sign in first.", "code": "unauthorized"}
+    body = {"detail": _("Please sign in first."), "code": "unauthorized"}
     return api.create_response(request, body, status=401)
 
 
@@ -73,7 +74,7 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def crash(request: HttpRequest, exc: Exception) -> HttpResponse:
     # Logged with its traceback for the operator; the caller learns only that it failed.
     log.error("Unhandled error answering %s %s", request.method, request.path, exc_info=exc)
-    return api.create_response(request, {"detail": API_ERROR_MESSAGES[500], "code": "server_error"}, status=500)
+    return api.create_response(request, {"detail": str(API_ERROR_MESSAGES[500]), "code": "server_error"}, status=500)
 
 
 def _plain(value: object) -> object:

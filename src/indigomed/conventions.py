@@ -122,21 +122,23 @@ def local_time(when: dt.datetime, place: Place, reader: Reader) -> str:
 
 
 def local_when(when: dt.datetime, place: Place, reader: Reader, style: str = "short") -> str:
-    """Day and time with its zone: "Mon, Mar 9, 9:00 AM EDT", "lun 9 mars à 09:00, heure de Paris"."""
-    joint = " à " if reader.language == "fr" else ", "
+    """Day and time with its zone: "Mon, Mar 9, 9:00 AM EDT", "mardi 3 mars, 09:00, heure de Paris"
+    (French writes the day and month in full and in lowercase, and a 24-hour clock)."""
+    joint = ", "
     return f"{local_day(when, place, reader, style)}{joint}{local_time(when, place, reader)}"
 
 
 def _day_format(reader: Reader, place: Place | None, style: str) -> str:
     if reader.language == "fr":
-        return {"long": "l j F", "short": "D j N", "year": "j F Y"}[style]
+        # In full even when short: "mar 3 mars" reads as two months.
+        return {"long": "l j F", "short": "l j F", "year": "l j F Y"}[style]
     if reader.twelve_hour(place):
         return {"long": "l, F j", "short": "D, M j", "year": "F j, Y"}[style]
     return {"long": "l j F", "short": "D j M", "year": "j F Y"}[style]
 
 
 def local_day(when: dt.datetime | dt.date, place: Place | None, reader: Reader, style: str = "long") -> str:
-    """The day of ``when`` at ``place`` (a date stays as it is): "Monday, March 9", "lundi 9 mars";
+    """The day of ``when`` at ``place`` (a date stays as it is): "Monday, March 9", "mardi 3 mars";
     ``style`` "short" ("Mon, Mar 9") or "year" ("March 9, 2026")."""
     day = when.astimezone(place.zone).date() if isinstance(when, dt.datetime) and place else when
     with translation.override(reader.language):

@@ -17,6 +17,7 @@ from indigomed.scheduling import connect_views, video_views
 from indigomed.scheduling import views as booking_views
 from indigomed.search import views as search_views
 from indigomed.web.admin_sign_in import admin_sign_in
+from indigomed.web.language import switch_language
 
 # The admin's own password form has no lock-out: its sign-in is the site's (SEC-1).
 admin.site.login = admin_sign_in  # type: ignore[method-assign]
@@ -94,6 +95,7 @@ urlpatterns = [
     path("me/contact/", messaging_views.contact, name="my_contact"),
     path("me/sessions/", session_views.sessions, name="my_sessions"),
     path("me/language", account_views.language, name="my_language"),
+    path("i18n/setlang/", switch_language, name="set_language"),
     path("messages/<uuid:public_id>/opt-out", messaging_views.marketing_opt_out, name="marketing_opt_out"),
     path("office/messages/", messaging_views.office_messages, name="office_messages"),
     path("office/messages/<uuid:public_id>/retry", messaging_views.office_retry, name="office_message_retry"),

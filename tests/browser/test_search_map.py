@@ -77,10 +77,10 @@ def test_results_on_a_map_with_a_marker_for_each(
     page.fill("input[name=postal_code]", "75011")
     page.select_option("select[name=sort]", "distance")
     page.fill("input[name=radius_km]", "500")
-    page.click("button:has-text('Search')")
+    page.click("button:has-text('Rechercher')")
     page.wait_for_url(re.compile(r"/search/"))
-    # A French browser: 75011 is Paris, nearest first.
-    assert "near Paris 11e" in page.locator("h1").inner_text()
+    # A French browser reads French pages, and 75011 is Paris, nearest first.
+    assert "près de Paris 11e" in page.locator("h1").inner_text()
     assert page.locator(".result h2 a").all_inner_texts() == ["Dr Claire Cœur", "Dr Hugo Lefèvre"]
     pins = page.locator(".leaflet-marker-icon")
     pins.first.wait_for()

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from indigomed.accounts.models import User
+from indigomed.demo import seed
 from indigomed.demo.seed import DEMO_LOGINS, DEMO_PASSWORD
 from indigomed.directory.models import Facility, InsurancePlan
 from indigomed.privacy.models import Restriction
@@ -76,3 +77,21 @@ def test_the_demo_practitioners_calendar_shows_a_withheld_reason_a_consented_one
     riley = connect_rows(doctor)["Riley Sample"]
     assert riley["insurance"] is None
     assert riley["withheld"] == ["Insurance: The member restricted this use or disclosure."]
+
+
+@pytest.mark.django_db
+def test_the_demo_french_member_reads_their_appointments_in_french() -> None:
+    """Issue 12: the French demo member signs in to French pages listing their visits in France."""
+    # The first practices in France are the 46th on; the French member's part of the demo only.
+    seed.seed_directory(practitioners=60)
+    seed.seed_calendars()
+    seed.seed_french_member()
+    login = next(login for login in DEMO_LOGINS if login.email.startswith("membre@"))
+    client = Client(HTTP_ACCEPT_LANGUAGE="en-US")
+    assert client.post("/accounts/login/", {"login": login.email, "password": DEMO_PASSWORD}).status_code == 302
+    page = client.get("/appointments/").content.decode()
+    assert '<html lang="fr">' in page and "Mes rendez-vous" in page and "heure de Paris" in page
+    booked = Appointment.objects.filter(member__email=sign_in_key(login.email), status="booked")
+    assert booked.count() == 2 and {a.role.facility.country for a in booked} == {"FR"}
+    # Its reference lists carry French names, on the search form too.
+    assert "Cardiologie" in Client(HTTP_ACCEPT_LANGUAGE="fr").get("/").content.decode()

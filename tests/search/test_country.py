@@ -42,7 +42,7 @@ def test_a_french_browser_typing_a_paris_code_searches_paris(world) -> None:
     assert [r["practitioner_name"] for r in body["results"]] == ["Dr Claire Cœur"]
     status, html = page(FRENCH, postal_code="75011")
     assert status == 200
-    assert "near Paris 11e" in html and "Dr Claire Cœur" in html and "Carrollton" not in html
+    assert "près de Paris 11e" in html and "Dr Claire Cœur" in html and "Carrollton" not in html
 
 
 @pytest.mark.parametrize("headers", [None, AMERICAN, {"HTTP_ACCEPT_LANGUAGE": "de-DE,fr;q=0.5"}])
@@ -51,10 +51,14 @@ def test_a_code_of_both_countries_without_a_clear_country_asks(world, headers) -
     status, body = api(headers, postal_code="75011")
     assert status == 400
     assert body["code"] == "which_place"
-    assert body["detail"] == (
-        "75011 is a postal code in France and in the United States. "
-        "Did you mean Paris 11e, France, or Carrollton, TX, United States?"
-    )
+    if headers and "fr" in headers["HTTP_ACCEPT_LANGUAGE"]:
+        # French is the first language this browser takes that IndigoMed writes: it asks in French.
+        assert body["detail"].startswith("75011 est un code postal en France et aux États-Unis.")
+    else:
+        assert body["detail"] == (
+            "75011 is a postal code in France and in the United States. "
+            "Did you mean Paris 11e, France, or Carrollton, TX, United States?"
+        )
     assert [(c["country"], c["place"]) for c in body["choices"]] == [("FR", "Paris 11e"), ("US", "Carrollton, TX")]
 
 

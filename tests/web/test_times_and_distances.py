@@ -127,7 +127,7 @@ def test_the_tags_read_a_french_members_conventions_from_their_profile(world, fr
         ny=world.ny_clinic,
     )
     assert (
-        text == "09:00, heure de Paris|lun 9 mars à 09:00, heure de Paris|lundi 9 mars|8,1 km|04:00, heure de New York"
+        text == "09:00, heure de Paris|lundi 9 mars, 09:00, heure de Paris|lundi 9 mars|8,1 km|04:00, heure de New York"
     )
 
 
@@ -195,7 +195,7 @@ def test_a_french_member_sees_heure_de_paris_on_a_24_hour_clock_and_km(world, fr
     assert " AM" not in profile
     results = page_for(french_member, "/search/?what=cardiology&postal_code=75011&country=FR")
     assert re.search(r" · \d+,\d km</p>", results) and " mi</p>" not in results
-    assert re.search(r"> à 09:00, heure de Paris</a>|à 09:00, heure de Paris</a>", results)
+    assert re.search(r">\w+di \d+ \w+, 09:00, heure de Paris</a>", results)
 
 
 @pytest.mark.django_db
@@ -218,5 +218,7 @@ def test_a_parent_reads_the_day_of_their_consent_in_their_browsers_language(worl
         parental_consent_needed=True, parental_consent_at=at(PARIS, 2026, 3, 12, 10)
     )
     link = f"/accounts/parental-consent/{parental_consent_token(member)}/"
-    assert "Consent was already given on 12 mars 2026." in page_for(None, link, HTTP_ACCEPT_LANGUAGE="fr-FR")
+    assert "Le consentement a déjà été donné le jeudi 12 mars 2026." in page_for(
+        None, link, HTTP_ACCEPT_LANGUAGE="fr-FR"
+    )
     assert "Consent was already given on March 12, 2026." in page_for(None, link, HTTP_ACCEPT_LANGUAGE="en-GB")

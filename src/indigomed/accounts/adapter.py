@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from indigomed.accounts.return_path import return_path, take_return
 from indigomed.accounts.roles import actor_of
@@ -62,6 +63,6 @@ class AccountAdapter(DefaultAccountAdapter):
         # (Confirming does not sign in: a link in a mailbox is not a password.)
         path = return_path(self.request)
         if path and not self.request.user.is_authenticated:
-            messages.info(self.request, "Sign in to book the time you chose.")
+            messages.info(self.request, _("Sign in to book the time you chose."))
             return f"{reverse('account_login')}?{urlencode({'next': path})}"
         return super().get_email_verification_redirect_url(email_address)

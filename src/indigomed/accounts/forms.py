@@ -12,6 +12,8 @@ from django import forms
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from indigomed.accounts.age import age_on, needs_parental_consent, too_young
 from indigomed.accounts.models import Member
@@ -26,13 +28,13 @@ from indigomed.records.sign_in_keys import (
 )
 
 # Said to anyone the age gate turns away. It must not reveal the age that would pass (CHILD-1).
-REFUSAL = (
+REFUSAL = _(
     "Sorry, we can't create an IndigoMed account for you. A parent or guardian can book care "
     "for you from their own account."
 )
 
 
-PARENT_NEEDED = (
+PARENT_NEEDED = _(
     "Because of your age, a parent or guardian must agree too. Enter their e-mail address: we will "
     "ask them. Please also confirm that you agree yourself."
 )
@@ -48,11 +50,11 @@ class SignInForm(LoginForm):
 def _deliverable(address: str) -> str:
     address = normalize_address(address)
     if address.endswith(f"@{SEALED_DOMAIN}"):
-        raise forms.ValidationError("Enter an address you can receive e-mail at.")
-    local, _, _domain = address.rpartition("@")
+        raise forms.ValidationError(_("Enter an address you can receive e-mail at."))
+    local, _at, _domain = address.rpartition("@")
     # RFC 5321: no mail server takes a longer name or address, so the confirmation could never arrive.
     if len(local) > 64 or len(address) > 254:
-        raise forms.ValidationError("Enter an address you can receive e-mail at: this one is too long.")
+        raise forms.ValidationError(_("Enter an address you can receive e-mail at: this one is too long."))
     return address
 
 
@@ -71,26 +73,35 @@ class ChangeAddressForm(AddEmailForm):
 
 class MemberSignupForm(SignupForm):
     date_of_birth = forms.DateField(
-        label="Date of birth",
+        label=_("Date of birth"),
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
-        error_messages={"required": "Please enter your date of birth.", "invalid": "Enter a date like 1990-04-27."},
+        error_messages={
+            "required": _("Please enter your date of birth."),
+            "invalid": _("Enter a date like 1990-04-27."),
+        },
     )
     full_name = forms.CharField(
-        max_length=200, label="Full name", widget=forms.TextInput(attrs={"autocomplete": "name"})
+        max_length=200, label=_("Full name"), widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
-    country = forms.ChoiceField(label="Country where you live", choices=Member.Country.choices, initial="US")
+    # The same countries as Member.Country, named in the reader's language.
+    country = forms.ChoiceField(
+        label=_("Country where you live"), choices=[("US", _("United States")), ("FR", _("France"))], initial="US"
+    )
     # The language IndigoMed writes to the member in (MSG-1); they change it at /me/contact/.
-    language = forms.ChoiceField(label="Write to me in", choices=Member.LANGUAGES, initial="en", required=False)
+    language = forms.ChoiceField(label=_("Write to me in"), choices=Member.LANGUAGES, initial="en", required=False)
 
     field_order = ["full_name", "email", "date_of_birth", "country", "language", "password1", "password2"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Written to in the language they are reading the sign-up page in, unless they choose another.
+        page_language = (get_language() or "en")[:2]
+        self.fields["language"].initial = page_language if page_language in dict(Member.LANGUAGES) else "en"
         if self._needs_parent():
             # Asked only of those who need it, so the form never hints at an age threshold.
-            self.fields["parent_email"] = forms.EmailField(label="Parent or guardian's e-mail address")
+            self.fields["parent_email"] = forms.EmailField(label=_("Parent or guardian's e-mail address"))
             self.fields["own_consent"] = forms.BooleanField(
-                label="I agree to IndigoMed keeping my health information as its privacy notice explains"
+                label=_("I agree to IndigoMed keeping my health information as its privacy notice explains")
             )
 
     def _needs_parent(self) -> bool:
@@ -111,9 +122,9 @@ class MemberSignupForm(SignupForm):
         dob: dt.date = self.cleaned_data["date_of_birth"]
         today = timezone.localdate()
         if dob > today:
-            raise forms.ValidationError("A date of birth cannot be in the future.")
+            raise forms.ValidationError(_("A date of birth cannot be in the future."))
         if age_on(dob, today) > 130:
-            raise forms.ValidationError("Please check the year of your date of birth.")
+            raise forms.ValidationError(_("Please check the year of your date of birth."))
         if too_young(dob, str(self.data.get("country", "")), today):
             raise forms.ValidationError(REFUSAL, code="under_age")
         return dob
@@ -131,7 +142,7 @@ class MemberSignupForm(SignupForm):
             if not cleaned.get("parent_email") or not cleaned.get("own_consent"):
                 self.add_error(None, PARENT_NEEDED)
             elif normalize_address(cleaned["parent_email"]) == getattr(self, "sign_in_address", None):
-                self.add_error("parent_email", "Enter your parent or guardian's address, not your own.")
+                self.add_error("parent_email", _("Enter your parent or guardian's address, not your own."))
         if self.has_error("date_of_birth", code="under_age"):
             # Nothing about a refused child is kept or echoed back: not the address, not the date.
             self.errors.pop("email", None)

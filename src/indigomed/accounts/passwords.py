@@ -11,6 +11,8 @@ from typing import Any
 
 from django.contrib.auth.password_validation import CommonPasswordValidator
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from indigomed.records.services import own_sign_in_address
 from indigomed.records.sign_in_keys import is_sign_in_key
@@ -71,7 +73,7 @@ class PredictablePasswordValidator:
     """Refuses ``aaaaaaaaaaaaaaa``, ``123456789012345``, ``abababab…``, ``qwertyuiop…``: too few
     different characters, or mostly runs of repeated or sequential ones."""
 
-    message = (
+    message = gettext_lazy(
         "This password is made mostly of repeated or sequential characters (like “aaaa” or “1234”), "
         "which are easy to guess. Try a few unrelated words."
     )
@@ -85,7 +87,7 @@ class PredictablePasswordValidator:
             raise ValidationError(self.message, code="password_predictable")
 
     def get_help_text(self) -> str:
-        return "Your password can't be mostly repeated or sequential characters."
+        return _("Your password can't be mostly repeated or sequential characters.")
 
 
 def words_about(user: Any) -> list[str]:
@@ -107,7 +109,7 @@ def refuse_context_words(password: str, words: Iterable[str]) -> None:
     plain = _letters(password)
     candidates: set[str] = set(SERVICE_WORDS)
     for word in words:
-        local, _, _domain = word.partition("@")
+        local, _at, _domain = word.partition("@")
         candidates.update({word, local})
         for sep in ".-_+ ":
             local = local.replace(sep, " ")
@@ -115,7 +117,7 @@ def refuse_context_words(password: str, words: Iterable[str]) -> None:
     for candidate in candidates:
         if len(_letters(candidate)) >= MIN_CONTEXT_WORD and _letters(candidate) in plain:
             raise ValidationError(
-                "Your password can't contain your e-mail address, your name or “IndigoMed”.",
+                _("Your password can't contain your e-mail address, your name or “IndigoMed”."),
                 code="password_context",
             )
 
@@ -127,7 +129,7 @@ class ContextWordsValidator:
         refuse_context_words(password, words_about(user))
 
     def get_help_text(self) -> str:
-        return "Your password can't contain your e-mail address, your name or “IndigoMed”."
+        return _("Your password can't contain your e-mail address, your name or “IndigoMed”.")
 
 
 @lru_cache(maxsize=1)
@@ -147,9 +149,9 @@ class ListedPasswordValidator:
         plain = _plain(password)
         if plain in listed or _base(plain) in listed or _base(_letters(password)) in listed:
             raise ValidationError(
-                "This password is on a list of common or leaked passwords. Please choose another.",
+                _("This password is on a list of common or leaked passwords. Please choose another."),
                 code="password_listed",
             )
 
     def get_help_text(self) -> str:
-        return "Your password can't be a commonly used or leaked password."
+        return _("Your password can't be a commonly used or leaked password.")

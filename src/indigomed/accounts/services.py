@@ -9,6 +9,7 @@ from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from indigomed.accounts.age import needs_parental_consent
 from indigomed.accounts.models import Member, User
@@ -31,7 +32,7 @@ def create_member_profile(
     """
     needed = needs_parental_consent(date_of_birth, country, timezone.localdate())
     if needed and not parent_email:
-        raise Invalid("A parent or guardian's e-mail address is needed.")
+        raise Invalid(_("A parent or guardian's e-mail address is needed."))
     member = Member.objects.create(
         user=user,
         parental_consent_needed=needed,
@@ -76,10 +77,10 @@ def member_for_consent_token(token: str) -> Member:
     try:
         public_id = signing.loads(token, salt=_CONSENT_SALT, max_age=max_age)
     except signing.BadSignature as exc:
-        raise NotFound("This consent link is not valid or has expired.") from exc
+        raise NotFound(_("This consent link is not valid or has expired.")) from exc
     member = Member.objects.select_related("user").filter(user__public_id=public_id).first()
     if member is None or not member.parental_consent_needed:
-        raise NotFound("This consent link is not valid or has expired.")
+        raise NotFound(_("This consent link is not valid or has expired."))
     return member
 
 
@@ -105,10 +106,10 @@ def give_parental_consent(*, token: str) -> Member:
 def choose_language(*, actor: User, language: str) -> None:
     """The member chooses the language IndigoMed writes to them in; ``Invalid`` for one it does not write."""
     if language not in dict(Member.LANGUAGES):
-        raise Invalid("Choose English or French.")
+        raise Invalid(_("Choose English or French."))
     member = Member.objects.filter(user_id=actor.pk)
     if not member.exists():
-        raise NotFound("Only members choose the language they are written to in.")
+        raise NotFound(_("Only members choose the language they are written to in."))
     with transaction.atomic():
         # Choosing the language already chosen changes nothing, and records nothing.
         if member.exclude(language=language).update(language=language):

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import ngettext
 
 from indigomed.accounts.sessions import active_sessions, end_sessions
 
@@ -20,7 +21,11 @@ def sessions(request: HttpRequest) -> HttpResponse:
         listed = [s.session_key for s in active_sessions(user)]
         keys = listed if request.POST.get("all") else [k for k in request.POST.getlist("session") if k in listed]
         ended = end_sessions(actor=user, keys=keys, keep=current)
-        messages.success(request, f"Signed out of {ended} other session{'s' if ended != 1 else ''}.")
+        messages.success(
+            request,
+            ngettext("Signed out of %(count)d other session.", "Signed out of %(count)d other sessions.", ended)
+            % {"count": ended},
+        )
         return redirect("my_sessions")
     rows = active_sessions(user)
     return render(request, "accounts/sessions.html", {"rows": rows, "current": current})

@@ -6,10 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indigomed.accounts.services import choose_language, give_parental_consent, member_for_consent_token
 from indigomed.web.feedback import caught, flashed
+from indigomed.web.language import keep_language
 
 
 def parental_consent(request: HttpRequest, token: str) -> HttpResponse:
@@ -31,5 +33,7 @@ def language(request: HttpRequest) -> HttpResponse:
     with flashed(request) as attempt:
         choose_language(actor=request.user, language=request.POST.get("language", ""))  # type: ignore[arg-type]
     if attempt.refusal is None:
-        messages.success(request, "We will write to you in the language you chose.")
+        # The pages follow the member's language too.
+        keep_language(request, request.POST.get("language", ""))
+        messages.success(request, _("We will write to you in the language you chose."))
     return redirect("my_contact")

@@ -18,6 +18,7 @@ from indigomed.demo import catalogue as c
 from indigomed.demo.amendments import seed_disputed_record
 from indigomed.demo.office_stories import seed_breach, seed_video_visit
 from indigomed.demo.visit_fits import fit_visit_types
+from indigomed.directory.french import fill_french_names
 from indigomed.directory.geo import locate_postal_code
 from indigomed.directory.models import (
     Facility,
@@ -30,6 +31,7 @@ from indigomed.directory.models import (
     Specialty,
     VisitReason,
 )
+from indigomed.errors import DomainError
 from indigomed.interop.demo import seed_copies
 from indigomed.partners.demo import show_a_booking_to_move
 from indigomed.privacy.decisions import Recipient
@@ -57,6 +59,7 @@ DEMO_LOGINS = [
     DemoLogin("Facility staff (Connect)", "staff@demo.indigomed.test", DEMO_PASSWORD),
     DemoLogin("HCF admin (Partners, Connect)", "hcf-admin@demo.indigomed.test", DEMO_PASSWORD),
     DemoLogin("Privacy officer (back office)", "privacy@demo.indigomed.test", DEMO_PASSWORD),
+    DemoLogin("Membre en France (français)", "membre@demo.indigomed.test", DEMO_PASSWORD),
 ]
 
 
@@ -83,6 +86,7 @@ def seed_directory(*, practitioners: int = 400, seed: int = 2016) -> None:
             VisitReason(slug=slugify(r), name=r, specialty=spec, tags=tags) for r in reasons
         )
     languages = {code: Language.objects.create(code=code, name=name) for code, name in c.LANGUAGES.items()}
+    fill_french_names(Specialty, VisitReason, Language)
     plans_by_country: dict[str, list[InsurancePlan]] = {"US": [], "FR": []}
     for slug, (name, country, plan_names) in c.CARRIERS.items():
         carrier = InsuranceCarrier.objects.create(slug=slug, name=name, country=country)
@@ -190,7 +194,7 @@ def seed_calendars(*, seed: int = 2016) -> int:
 @transaction.atomic
 def seed_people() -> None:
     """The demo sign-ins, one member's bookings and a completed visit."""
-    member_login, doctor_login, staff_login, admin_login, privacy_login = DEMO_LOGINS
+    member_login, doctor_login, staff_login, admin_login, privacy_login = DEMO_LOGINS[:5]
     # A member's name is personal information: it lives sealed in records, not on the account.
     member = _user(member_login.email, "")
     create_member_profile(user=member, name="Jordan Demo", date_of_birth=dt.date(1988, 4, 27), country="US")
@@ -250,6 +254,43 @@ def seed_people() -> None:
     )
     scheduling.set_visit_status(actor=doctor, public_id=str(past.public_id), status="completed")
     seed_video_visit(member=member, role=role, reason=reason.slug, plan=plan.slug if plan else None)
+
+
+def seed_french_member() -> None:
+    """A member in Paris who reads IndigoMed in French (issue 12): pages from sign-in, messages and
+    times as France writes them, with two visits booked at a practice in France."""
+    email = next(login.email for login in DEMO_LOGINS if login.email.startswith("membre@"))
+    member = _user(email, "")
+    create_member_profile(
+        user=member, name="Camille Exemple", date_of_birth=dt.date(1979, 9, 14), country="FR", language="fr"
+    )
+    role = (
+        PractitionerRole.objects.filter(facility__country="FR", facility__timezone="Europe/Paris", is_active=True)
+        .filter(slots__is_open=True, slots__starts_at__gt=timezone.now() + dt.timedelta(days=3))
+        .order_by("pk")
+        .first()
+    )
+    if role is None:
+        return  # a directory too small to reach France (the tests' 42 practitioners): no visits
+    reasons = VisitReason.objects.filter(specialty__practitioners=role.practitioner, tags=[]).order_by("pk")
+    slots = Slot.objects.filter(
+        role=role, is_open=True, starts_at__gt=timezone.now() + dt.timedelta(days=3), visit_type__patients="any"
+    ).order_by("starts_at")
+    booked_days: set[dt.date] = set()
+    for slot in slots[:200]:
+        if slot.starts_at.date() in booked_days:
+            continue  # one visit a day, so the list shows two days
+        for reason in reasons:
+            try:
+                scheduling.book_appointment(
+                    actor=member, slot_id=slot.pk, visit_reason=reason.slug, insurance_plan=None
+                )
+            except DomainError:
+                continue  # a visit type for other reasons: try the next reason, then the next time
+            booked_days.add(slot.starts_at.date())
+            break
+        if len(booked_days) == 2:
+            return
 
 
 def seed_more_members(*, seed: int = 2016) -> None:
@@ -322,6 +363,7 @@ def seed_all(*, practitioners: int = 400) -> int:
     seed_directory(practitioners=practitioners)
     slots = seed_calendars()
     seed_people()
+    seed_french_member()
     seed_more_members()
     fit_visit_types()
     seed_disputed_record(member_email=DEMO_LOGINS[0].email, officer_email=DEMO_LOGINS[4].email)

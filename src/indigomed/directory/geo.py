@@ -17,12 +17,14 @@ from functools import cache
 from importlib import resources
 
 import zipcodes
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from indigomed.errors import Invalid
 
 KM_PER_DEGREE = 111.32
 COUNTRIES = {"US": "United States", "FR": "France"}
-_IN = {"US": "the United States", "FR": "France"}
+_IN = {"US": gettext_lazy("in the United States"), "FR": gettext_lazy("in France")}
 FRENCH_ZONE = "Europe/Paris"
 
 _FIVE_DIGITS = re.compile(r"\d{5}", re.ASCII)
@@ -46,7 +48,8 @@ class Place:
     @property
     def full_label(self) -> str:
         """ "Paris 11e, France": the label with its country, as a question offers it."""
-        return f"{self.label}, {COUNTRIES.get(self.country, self.country)}"
+        # The country's name in the page's language (the search form's choices give the catalogue both).
+        return f"{self.label}, {_(COUNTRIES.get(self.country, self.country))}"
 
 
 class PlaceQuestion(Invalid):
@@ -110,7 +113,9 @@ def normalize_postal_code(code: str) -> str:
     compact = _SPACES.sub("", unicodedata.normalize("NFKC", code[:40]))
     if not _FIVE_DIGITS.fullmatch(compact):
         shown = "".join(c for c in compact[:12] if c.isprintable())
-        raise Invalid(f"{shown!r} is not a ZIP or postal code: use five digits.", field="postal_code")
+        raise Invalid(
+            _("%(code)s is not a ZIP or postal code: use five digits.") % {"code": repr(shown)}, field="postal_code"
+        )
     return compact
 
 
@@ -124,12 +129,16 @@ def locate_postal_code(code: str, country: str) -> Place:
     """The point a postal code stands for in one country. Raises ``Invalid`` for a malformed or unknown code."""
     country = country.upper()
     if country not in COUNTRIES:
-        raise Invalid("Postal code search covers the United States (US) and France (FR).", field="country")
+        raise Invalid(_("Postal code search covers the United States (US) and France (FR)."), field="country")
     code = normalize_postal_code(code)
     place = _tables()[country].get(code)
     if place is None:
-        kind = "ZIP code" if country == "US" else "postal code"
-        raise Invalid(f"We do not know that {kind} in {_IN[country]}.", field="postal_code")
+        unknown = (
+            _("We do not know that ZIP code in the United States.")
+            if country == "US"
+            else _("We do not know that postal code in France.")
+        )
+        raise Invalid(unknown, field="postal_code")
     return place
 
 
@@ -148,13 +157,14 @@ def resolve_postal_code(code: str, country: str | None, *, hint: str | None = No
         elsewhere = [place for place in places if place.country != country]
         if elsewhere and len(elsewhere) == len(places):
             raise PlaceQuestion(
-                f"We do not know {code} in {_IN[country]}. Did you mean {elsewhere[0].full_label}?",
+                _("We do not know %(code)s %(country)s. Did you mean %(place)s?")
+                % {"code": code, "country": _IN[country], "place": elsewhere[0].full_label},
                 code,
                 elsewhere,
             )
         return locate_postal_code(code, country)
     if not places:
-        raise Invalid("We do not know that ZIP or postal code in the United States or France.", field="postal_code")
+        raise Invalid(_("We do not know that ZIP or postal code in the United States or France."), field="postal_code")
     if len(places) == 1:
         return places[0]
     hinted = [place for place in places if place.country == hint]
@@ -162,9 +172,10 @@ def resolve_postal_code(code: str, country: str | None, *, hint: str | None = No
         return hinted[0]
     # A post-office box or single-company ZIP is the less likely meaning: offer France first then.
     ordered = sorted(places, key=lambda place: place.country == "US" and code in _us_boxes())
-    names = " and in ".join(_IN[place.country] for place in ordered)
-    options = ", or ".join(place.full_label for place in ordered)
-    raise PlaceQuestion(f"{code} is a postal code in {names}. Did you mean {options}?", code, ordered)
+    names = _(" and ").join(str(_IN[place.country]) for place in ordered)
+    options = _(", or ").join(place.full_label for place in ordered)
+    question = _("%(code)s is a postal code %(countries)s. Did you mean %(places)s?")
+    raise PlaceQuestion(question % {"code": code, "countries": names, "places": options}, code, ordered)
 
 
 def bounding_box(center: Point, radius_km: float) -> tuple[float, float, float, float]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from indigomed.conf import product_setting
 from indigomed.directory.models import FacilityInvitation, FacilityStaff, Practitioner
@@ -42,7 +43,7 @@ def open_invitation(
         facility = administered_facility(actor, facility_id, lock=True)
         if FacilityStaff.objects.filter(user_id=user_id).exclude(facility=facility).exists():
             raise Invalid(
-                "This address belongs to another facility's staff. Ask them for an address of their own here.",
+                _("This address belongs to another facility's staff. Ask them for an address of their own here."),
                 field="email",
             )
         practitioner_id = None
@@ -51,16 +52,16 @@ def open_invitation(
             practitioner_id = role.practitioner_id
             if Practitioner.objects.filter(user_id=user_id).exists():
                 raise Invalid(
-                    "This address is already a practitioner's on IndigoMed: attach them from the directory instead.",
+                    _("This address is already a practitioner's on IndigoMed: attach them from the directory instead."),
                     field="email",
                 )
         elif kind == FacilityInvitation.Kind.STAFF:
             if staff_role not in FacilityStaff.Role.values:
-                raise Invalid("Choose staff or HCF admin.", field="staff_role")
+                raise Invalid(_("Choose staff or HCF admin."), field="staff_role")
             if FacilityStaff.objects.filter(user_id=user_id, facility=facility).exists():
-                raise Invalid("This address is already on your staff.", field="email")
+                raise Invalid(_("This address is already on your staff."), field="email")
         else:
-            raise Invalid("Invite a practitioner or a staff member.")
+            raise Invalid(_("Invite a practitioner or a staff member."))
         now = timezone.now()
         waiting = FacilityInvitation.objects.filter(
             facility=facility, user_id=user_id, kind=kind, accepted_at__isnull=True, withdrawn_at__isnull=True
@@ -104,7 +105,7 @@ def withdraw_invitation(*, actor: Any, facility_id: int, invitation_id: int) -> 
         ).update(withdrawn_at=timezone.now())
         if not withdrawn:
             if not FacilityInvitation.objects.filter(facility=facility, pk=invitation_id).exists():
-                raise NotFound("We could not find that invitation.")
+                raise NotFound(_("We could not find that invitation."))
             return False
         record_event(
             actor=actor,
@@ -118,7 +119,7 @@ def withdraw_invitation(*, actor: Any, facility_id: int, invitation_id: int) -> 
 def invitation_for_token(token: str) -> FacilityInvitation:
     """The open invitation a link carries; ``NotFound`` for a wrong, used, withdrawn or expired one."""
     if not 20 <= len(token) <= 100:
-        raise NotFound("This invitation is not valid or has expired.")
+        raise NotFound(_("This invitation is not valid or has expired."))
     invitation = (
         FacilityInvitation.objects.filter(
             token_hash=_token_hash(token),
@@ -130,7 +131,7 @@ def invitation_for_token(token: str) -> FacilityInvitation:
         .first()
     )
     if invitation is None:
-        raise NotFound("This invitation is not valid or has expired.")
+        raise NotFound(_("This invitation is not valid or has expired."))
     return invitation
 
 
@@ -145,14 +146,14 @@ def accept_invitation(*, actor: Any, token: str) -> FacilityInvitation:
     with transaction.atomic():
         invitation = invitation_for_token(token)
         if invitation.user_id != getattr(actor, "pk", None):
-            raise NotFound("This invitation is not valid or has expired.")
+            raise NotFound(_("This invitation is not valid or has expired."))
         claimed = FacilityInvitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
             accepted_at=timezone.now()
         )
         if not claimed:  # accepted a moment ago, in another tab
             return invitation
         if FacilityStaff.objects.filter(user_id=actor.pk).exclude(facility=invitation.facility).exists():
-            raise Invalid("Your account already works another facility's portals; ask for an invitation elsewhere.")
+            raise Invalid(_("Your account already works another facility's portals; ask for an invitation elsewhere."))
         if invitation.kind == FacilityInvitation.Kind.STAFF:
             FacilityStaff.objects.get_or_create(
                 user_id=actor.pk, facility=invitation.facility, defaults={"role": invitation.staff_role}
@@ -163,7 +164,7 @@ def accept_invitation(*, actor: Any, token: str) -> FacilityInvitation:
             if Practitioner.objects.filter(user_id=actor.pk).exclude(pk=practitioner.pk).exists() or (
                 practitioner.user_id not in (None, actor.pk)
             ):
-                raise Invalid("This account is already another practitioner's.")
+                raise Invalid(_("This account is already another practitioner's."))
             Practitioner.objects.filter(pk=practitioner.pk).update(user_id=actor.pk)
         record_event(
             actor=actor,

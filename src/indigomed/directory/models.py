@@ -5,14 +5,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from indigomed.conf import product_setting
+from indigomed.directory.french import local
 from indigomed.directory.reminders import validate_offsets
 
 
 class Specialty(models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=100)
+    # Shown on French pages (directory.french); empty: the English name is shown.
+    name_fr = models.CharField(max_length=100, blank=True, default="")
 
     class Meta:
         ordering = ["name"]
@@ -21,12 +25,17 @@ class Specialty(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def local_name(self) -> str:
+        return local(self.name, self.name_fr)
+
 
 class VisitReason(models.Model):
     """Why a patient comes ("Back pain"), searched like a specialty and chosen when booking."""
 
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=120)
+    name_fr = models.CharField(max_length=120, blank=True, default="")
     specialty = models.ForeignKey(Specialty, on_delete=models.CASCADE, related_name="visit_reasons")
     tags = models.JSONField(
         default=list, blank=True, help_text="Sensitivity tags (PI-2) a booking for this reason carries, from the policy"
@@ -38,16 +47,25 @@ class VisitReason(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def local_name(self) -> str:
+        return local(self.name, self.name_fr)
+
 
 class Language(models.Model):
     code = models.CharField(max_length=8, unique=True)  # ISO 639-1
     name = models.CharField(max_length=60)
+    name_fr = models.CharField(max_length=60, blank=True, default="")
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def local_name(self) -> str:
+        return local(self.name, self.name_fr)
 
 
 class InsuranceCarrier(models.Model):
@@ -78,10 +96,10 @@ class Facility(models.Model):
     """A health care facility (HCF): a clinic, practice or hospital at one address."""
 
     class Kind(models.TextChoices):
-        CLINIC = "clinic", "Clinic"
-        PRACTICE = "practice", "Private practice"
-        HOSPITAL = "hospital", "Hospital"
-        CENTER = "center", "Health center"
+        CLINIC = "clinic", _("Clinic")
+        PRACTICE = "practice", _("Private practice")
+        HOSPITAL = "hospital", _("Hospital")
+        CENTER = "center", _("Health center")
 
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=160)
@@ -127,9 +145,9 @@ class Facility(models.Model):
 
 class Practitioner(models.Model):
     class Gender(models.TextChoices):
-        FEMALE = "female", "Female"
-        MALE = "male", "Male"
-        NONBINARY = "nonbinary", "Non-binary"
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        NONBINARY = "nonbinary", _("Non-binary")
 
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=20, default="Dr.")
@@ -186,8 +204,8 @@ class FacilityStaff(models.Model):
     """Someone who works the Connect portal for a facility: front desk or HCF admin."""
 
     class Role(models.TextChoices):
-        STAFF = "staff", "Staff"
-        ADMIN = "admin", "HCF admin"
+        STAFF = "staff", _("Staff")
+        ADMIN = "admin", _("HCF admin")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="facility_staff")
     facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="staff")
@@ -211,8 +229,8 @@ class FacilityInvitation(models.Model):
     """
 
     class Kind(models.TextChoices):
-        PRACTITIONER = "practitioner", "Practitioner"
-        STAFF = "staff", "Staff"
+        PRACTITIONER = "practitioner", _("Practitioner")
+        STAFF = "staff", _("Staff")
 
     facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="invitations")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="facility_invitations")

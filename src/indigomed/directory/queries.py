@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from indigomed.directory.models import (
     Facility,
@@ -32,7 +33,7 @@ def practitioner_profile(slug: str) -> Practitioner:
             ),
         ).get(slug=slug)
     except Practitioner.DoesNotExist as exc:
-        raise NotFound("We could not find that practitioner.") from exc
+        raise NotFound(_("We could not find that practitioner.")) from exc
 
 
 def facility_profile(slug: str) -> Facility:
@@ -49,7 +50,7 @@ def facility_profile(slug: str) -> Facility:
             ),
         ).get(slug=slug)
     except Facility.DoesNotExist as exc:
-        raise NotFound("We could not find that facility.") from exc
+        raise NotFound(_("We could not find that facility.")) from exc
 
 
 def search_choices() -> dict[str, QuerySet[Any]]:

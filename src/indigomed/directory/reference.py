@@ -13,6 +13,7 @@ from typing import TypeVar
 
 from django.core.cache import cache
 
+from indigomed.directory.french import local
 from indigomed.directory.models import InsurancePlan, Language, Specialty, VisitReason
 
 T = TypeVar("T")
@@ -38,15 +39,21 @@ def _cached(key: str, load: Callable[[], T | None]) -> T | None:
 
 
 def specialty_for(slug: str) -> tuple[int, str] | None:
-    """(id, name) of the specialty a specialty or visit-reason slug stands for."""
+    """(id, name) of the specialty a specialty or visit-reason slug stands for; the name in the
+    page's language (``directory.french``)."""
 
-    def load() -> tuple[int, str] | None:
-        found = Specialty.objects.filter(slug=slug).values_list("pk", "name").first()
+    def load() -> tuple[int, str, str] | None:
+        found = Specialty.objects.filter(slug=slug).values_list("pk", "name", "name_fr").first()
         if found is None:
-            found = VisitReason.objects.filter(slug=slug).values_list("specialty_id", "specialty__name").first()
+            found = (
+                VisitReason.objects.filter(slug=slug)
+                .values_list("specialty_id", "specialty__name", "specialty__name_fr")
+                .first()
+            )
         return found
 
-    return _cached(f"directory:what:{slug}", load)
+    found = _cached(f"directory:what2:{slug}", load)
+    return None if found is None else (found[0], local(found[1], found[2]))
 
 
 def plan_id(slug: str) -> int | None:

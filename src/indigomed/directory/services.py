@@ -19,6 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from indigomed.conf import product_setting
 from indigomed.directory.geo import locate_postal_code
@@ -69,7 +70,7 @@ def role_at(facility: Facility, role_id: int) -> PractitionerRole:
         .first()
     )
     if role is None:
-        raise NotFound("We could not find that practitioner at this facility.")
+        raise NotFound(_("We could not find that practitioner at this facility."))
     return role
 
 
@@ -84,7 +85,7 @@ def clean_text(value: str, *, field: str, label: str, max_length: int, required:
     if len(text) > max_length:
         raise Invalid(f"The {label} can be at most {max_length} characters.", field=field)
     if any(c in HIDDEN_CONTROLS for c in text):
-        raise Invalid("Remove the invisible characters that change how this text is shown.", field=field)
+        raise Invalid(_("Remove the invisible characters that change how this text is shown."), field=field)
     return text
 
 
@@ -121,7 +122,7 @@ def update_facility_profile(*, actor: Any, facility_id: int, profile: FacilityPr
         "phone": clean_text(profile.phone, field="phone", label="phone number", max_length=32, required=False),
     }
     if new["kind"] not in Facility.Kind.values:
-        raise Invalid("Choose the kind of facility from the list.", field="kind")
+        raise Invalid(_("Choose the kind of facility from the list."), field="kind")
     with transaction.atomic():
         facility = administered_facility(actor, facility_id, lock=True)
         changed = [name for name, value in new.items() if getattr(facility, name) != value]
@@ -134,8 +135,10 @@ def update_facility_profile(*, actor: Any, facility_id: int, profile: FacilityPr
                 raise Invalid(exc.message, field="postal_code") from exc
             if place.timezone and place.timezone != facility.timezone:
                 raise Invalid(
-                    "This postal code is in another time zone. Ask IndigoMed to move the facility: its weekly "
-                    "hours would change with the zone.",
+                    _(
+                        "This postal code is in another time zone. Ask IndigoMed to move the facility: its weekly "
+                        "hours would change with the zone."
+                    ),
                     field="postal_code",
                 )
             facility.latitude, facility.longitude = place.point.latitude, place.point.longitude
@@ -158,7 +161,7 @@ def update_facility_profile(*, actor: Any, facility_id: int, profile: FacilityPr
 def _plans_known_to(facility: Facility, slugs: Iterable[str]) -> dict[str, InsurancePlan]:
     wanted = {s for s in slugs if s}
     if len(wanted) > 200:
-        raise Invalid("Choose at most 200 plans.", field="plans")
+        raise Invalid(_("Choose at most 200 plans."), field="plans")
     known = {
         p.slug: p
         for p in InsurancePlan.objects.filter(slug__in=wanted, carrier__country=facility.country).select_related(
@@ -168,7 +171,8 @@ def _plans_known_to(facility: Facility, slugs: Iterable[str]) -> dict[str, Insur
     unknown = wanted - set(known)
     if unknown:
         raise Invalid(
-            "IndigoMed does not know that plan in this facility's country. Choose plans from the list.", field="plans"
+            _("IndigoMed does not know that plan in this facility's country. Choose plans from the list."),
+            field="plans",
         )
     return known
 
@@ -221,7 +225,7 @@ def set_practitioner_plans(*, actor: Any, facility_id: int, role_id: int, plan_s
         accepted = {p.slug: p for p in facility.plans.all()}
         if wanted - set(accepted):
             raise Invalid(
-                "This facility does not accept that plan. Add it to the facility's plans first.", field="plans"
+                _("This facility does not accept that plan. Add it to the facility's plans first."), field="plans"
             )
         practitioner = role.practitioner
         current = {p.slug for p in practitioner.plans.filter(pk__in=[p.pk for p in accepted.values()])}
@@ -254,16 +258,19 @@ def set_booking_rules(*, actor: Any, facility_id: int, cancel_cutoff_hours: int 
     outside 0 to the operator's maximum or offsets that do not parse."""
     longest = int(product_setting("MAX_CANCEL_CUTOFF_HOURS"))
     if cancel_cutoff_hours is not None and not 0 <= cancel_cutoff_hours <= longest:
-        raise Invalid(f"The cut-off is from 0 to {longest} hours before the visit.", field="cancel_cutoff_hours")
+        raise Invalid(
+            _("The cut-off is from 0 to %(longest)s hours before the visit.") % {"longest": longest},
+            field="cancel_cutoff_hours",
+        )
     text = (reminder_offsets or "").strip()
     if len(text) > 60:
-        raise Invalid("Give a few reminders, such as 48h,2h.", field="reminder_offsets")
+        raise Invalid(_("Give a few reminders, such as 48h,2h."), field="reminder_offsets")
     try:
         offsets = parse_offsets(text)
     except ValueError as exc:
         raise Invalid(str(exc), field="reminder_offsets") from exc
     if len(offsets) > 5:
-        raise Invalid("Patients are reminded at most five times before a visit.", field="reminder_offsets")
+        raise Invalid(_("Patients are reminded at most five times before a visit."), field="reminder_offsets")
     normal = ",".join(_offset_text(o) for o in offsets)
     with transaction.atomic():
         facility = administered_facility(actor, facility_id, lock=True)
@@ -314,15 +321,15 @@ def add_practitioner(*, actor: Any, facility_id: int, new: NewPractitioner) -> P
     family = clean_text(new.family_name, field="family_name", label="family name", max_length=80)
     bio = (new.bio or "").strip()
     if len(bio) > 2000 or any(c in HIDDEN_CONTROLS for c in bio):
-        raise Invalid("Keep the biography under 2,000 characters, without invisible characters.", field="bio")
+        raise Invalid(_("Keep the biography under 2,000 characters, without invisible characters."), field="bio")
     if new.gender not in Practitioner.Gender.values:
-        raise Invalid("Choose a gender from the list.", field="gender")
+        raise Invalid(_("Choose a gender from the list."), field="gender")
     specialties = list(Specialty.objects.filter(slug__in=set(new.specialties[:20])))
     if not specialties or len(specialties) != len(set(new.specialties)):
-        raise Invalid("Choose the practitioner's specialties from the list.", field="specialties")
+        raise Invalid(_("Choose the practitioner's specialties from the list."), field="specialties")
     languages = list(Language.objects.filter(code__in=set(new.languages[:20])))
     if len(languages) != len(set(new.languages)):
-        raise Invalid("Choose the languages from the list.", field="languages")
+        raise Invalid(_("Choose the languages from the list."), field="languages")
     with transaction.atomic():
         facility = administered_facility(actor, facility_id, lock=True)
         practitioner = Practitioner.objects.create(
@@ -384,7 +391,7 @@ def attach_practitioner(*, actor: Any, facility_id: int, practitioner_id: int) -
             pk=practitioner_id if 0 < practitioner_id < 2**63 else 0, roles__facility__country=facility.country
         ).first()
         if practitioner is None:
-            raise NotFound("We could not find that practitioner.")
+            raise NotFound(_("We could not find that practitioner."))
         role, created = PractitionerRole.objects.get_or_create(practitioner=practitioner, facility=facility)
         if not created and role.is_active:
             return role, False
@@ -426,19 +433,19 @@ def staff_member_at(facility: Facility, staff_id: int) -> FacilityStaff:
         .first()
     )
     if found is None:
-        raise NotFound("We could not find that staff member.")
+        raise NotFound(_("We could not find that staff member."))
     return found
 
 
 def _keeps_an_admin(facility: Facility, without: FacilityStaff) -> None:
     if not FacilityStaff.objects.filter(facility=facility, role=ADMIN).exclude(pk=without.pk).exists():
-        raise Invalid("The facility must keep at least one HCF admin.", field="role")
+        raise Invalid(_("The facility must keep at least one HCF admin."), field="role")
 
 
 def change_staff_role(*, actor: Any, facility_id: int, staff_id: int, role: str) -> bool:
     """Make a staff member front desk or HCF admin; the facility always keeps one admin."""
     if role not in FacilityStaff.Role.values:
-        raise Invalid("Choose staff or HCF admin.", field="role")
+        raise Invalid(_("Choose staff or HCF admin."), field="role")
     with transaction.atomic():
         facility = administered_facility(actor, facility_id, lock=True)
         member = staff_member_at(facility, staff_id)

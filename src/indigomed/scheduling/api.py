@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from ninja.security import django_auth
@@ -190,21 +191,23 @@ def appointment_out(a: Appointment, details: Any) -> dict[str, object]:
 @router.get("/roles/{role_id}/slots", response=list[SlotOut], summary="Open slots of a practitioner at a facility")
 def role_slots(request: HttpRequest, role_id: int, window: Query[SlotRange]) -> object:
     if not PractitionerRole.objects.filter(pk=role_id, is_active=True).exists():
-        raise NotFound("We could not find that practitioner at that place.")
+        raise NotFound(_("We could not find that practitioner at that place."))
     now = timezone.now()
     start = window.start or now
     if start.tzinfo is None or (window.end is not None and window.end.tzinfo is None):
-        raise Invalid("Give times with a time zone, like 2026-12-01T09:00:00Z.")
+        raise Invalid(_("Give times with a time zone, like 2026-12-01T09:00:00Z."))
     # Checked before any arithmetic: a day added to the year 9999 does not exist.
     if start > horizon_end(now):
-        raise Invalid(f"Open times are shown up to {horizon_days()} days ahead. Ask for an earlier start.")
+        raise Invalid(
+            _("Open times are shown up to %(days)d days ahead. Ask for an earlier start.") % {"days": horizon_days()}
+        )
     end = window.end or start + dt.timedelta(days=7)
     if end <= start or end - start > MAX_RANGE:
-        raise Invalid("Ask for a range that ends after it starts and spans at most 31 days.")
+        raise Invalid(_("Ask for a range that ends after it starts and spans at most 31 days."))
     if end <= now:
         return []  # a range wholly past holds no open time (and may lie before the year 1 in UTC)
     if bool(window.patient) != bool(window.visit_reason):
-        raise Invalid("Give both patient and visit_reason to see the times that fit, or neither.")
+        raise Invalid(_("Give both patient and visit_reason to see the times that fit, or neither."))
     if window.patient and window.visit_reason:
         member_id = request.user.pk if actor_of(request).is_member else None
         practitioner_id = PractitionerRole.objects.filter(pk=role_id).values_list("practitioner_id", flat=True).get()
@@ -299,7 +302,7 @@ def calendar(request: HttpRequest, window: Query[CalendarRange]) -> object:
     """Appointments of ``days`` days from ``day``, counted in the facility's time zone as the page does."""
     zone = practice_zone(request.user)
     if zone is None:
-        raise Forbidden("Connect is for practices: this account does not run a practitioner's calendar.")
+        raise Forbidden(_("Connect is for practices: this account does not run a practitioner's calendar."))
     today = timezone.now().astimezone(zone).date()
     day = window.day or today
     check_calendar_day(day, today=today)

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indigomed.directory.models import Specialty, VisitReason
@@ -93,7 +94,7 @@ def change_availability(request: HttpRequest) -> HttpResponse:
         calendar_id = int(request.POST.get("calendar", "0"))
         role = queries.role_run_by(request.user, calendar_id if 0 < calendar_id <= MAX_ID else 0)
     except (ValueError, DomainError):
-        messages.error(request, "Choose one of your calendars.")
+        messages.error(request, _("Choose one of your calendars."))
         return redirect("connect:calendar")
     form = _availability_form(request, request.POST)
     with timezone.override(ZoneInfo(role.facility.timezone)):
@@ -116,7 +117,7 @@ def change_availability(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Time off saved." if data["kind"] == "time_off" else "Extra hours opened.")
+        messages.success(request, _("Time off saved.") if data["kind"] == "time_off" else _("Extra hours opened."))
     return redirect("connect:calendar")
 
 
@@ -125,14 +126,14 @@ def change_availability(request: HttpRequest) -> HttpResponse:
 def mark(request: HttpRequest, public_id: str) -> HttpResponse:
     form = VisitStatusForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose checked in, completed or no-show.")
+        messages.error(request, _("Choose checked in, completed or no-show."))
     else:
         try:
             a = services.set_visit_status(actor=request.user, public_id=public_id, status=form.cleaned_data["status"])
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"Marked {a.get_status_display().lower()}.")
+            messages.success(request, _("Marked %(status)s.") % {"status": str(a.get_status_display()).lower()})
     back = request.POST.get("back", "")
     return redirect(back if back.startswith("/connect/") else "connect:calendar")
 
@@ -154,12 +155,15 @@ def refer(request: HttpRequest, public_id: str) -> HttpResponse:
                 visit_reason=request.POST.get("visit_reason", ""),
             )
         except ValueError:
-            messages.error(request, "Choose an open time.")
+            messages.error(request, _("Choose an open time."))
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
             booked = referral.to_appointment
-            messages.success(request, f"Referred to {booked.role.practitioner.display_name}; the patient was told.")
+            messages.success(
+                request,
+                _("Referred to %(name)s; the patient was told.") % {"name": booked.role.practitioner.display_name},
+            )
             return redirect("connect:calendar")
     what = request.GET.get("what", "")
     page = None

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from indigomed.directory.models import VisitReason
 from indigomed.scheduling.booking_store import BookingContext
@@ -131,18 +132,23 @@ def refuse_unless_fits(*, member_id: int, context: BookingContext, said: str | N
         kind = patient_kind(member_id=member_id, practitioner_id=context.practitioner_id, said=said).kind
     who = context.practitioner_name
     if not context.visit_type_active:
-        message = f"{who} no longer offers {context.visit_type_name} visits."
+        message = _("%(name)s no longer offers %(visit)s visits.") % {"name": who, "visit": context.visit_type_name}
     elif needed not in (ANY, kind) and needed == RETURNING and said == RETURNING:
-        message = (
-            f"{context.visit_type_name} visits with {who} are for their returning patients, and we have no "
+        message = _(
+            "%(visit)s visits with %(name)s are for their returning patients, and we have no "
             "completed visit of yours with them here, so we take you as a new patient."
-        )
+        ) % {"visit": context.visit_type_name, "name": who}
     elif needed not in (ANY, kind):
         message = (
-            f"This time is for {needed} patients ({context.visit_type_name}); you are booking as a {kind} patient."
-        )
+            _("This time is for returning patients (%(visit)s); you are booking as a new patient.")
+            if needed == RETURNING
+            else _("This time is for new patients (%(visit)s); you are booking as a returning patient.")
+        ) % {"visit": context.visit_type_name}
     else:
-        message = f"This time ({context.visit_type_name}) is not for {reason.name.lower()}."
+        message = _("This time (%(visit)s) is not for %(reason)s.") % {
+            "visit": context.visit_type_name,
+            "reason": reason.name.lower(),
+        }
     alternatives = fitting_open_slots(
         context.role_id,
         kind=kind,
@@ -152,7 +158,7 @@ def refuse_unless_fits(*, member_id: int, context: BookingContext, said: str | N
         limit=5,
     )
     raise VisitTypeDoesNotFit(
-        message + (" Here are the next times that fit." if alternatives else " No time with them fits yet."),
+        message + " " + (_("Here are the next times that fit.") if alternatives else _("No time with them fits yet.")),
         next_slots=alternatives,
         field=None if not context.visit_type_active else "patient" if needed not in (ANY, kind) else "visit_reason",
     )

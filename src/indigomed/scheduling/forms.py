@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
-PATIENT_CHOICES = [("new", "No, I am a new patient"), ("returning", "Yes, I am a returning patient")]
+PATIENT_CHOICES = [("new", _("No, I am a new patient")), ("returning", _("Yes, I am a returning patient"))]
 
 
 class FitForm(forms.Form):
     """What the visitor comes for, asked before any time is offered: new or returning, and why."""
 
     patient = forms.ChoiceField(choices=PATIENT_CHOICES, widget=forms.RadioSelect)
-    visit_reason = forms.ChoiceField(label="Reason for your visit")
+    visit_reason = forms.ChoiceField(label=_("Reason for your visit"))
 
     def __init__(
         self, *args: Any, reasons: list[tuple[str, str]], practitioner: str = "", required: bool = True, **kwargs: Any
@@ -21,8 +22,12 @@ class FitForm(forms.Form):
         super().__init__(*args, **kwargs)
         patient, reason = self.fields["patient"], self.fields["visit_reason"]
         assert isinstance(reason, forms.ChoiceField)
-        patient.label = f"Have you seen {practitioner or 'this practitioner'} before?"
-        reason.choices = [("", "Choose a reason"), *reasons]
+        patient.label = (
+            _("Have you seen %(name)s before?") % {"name": practitioner}
+            if practitioner
+            else _("Have you seen this practitioner before?")
+        )
+        reason.choices = [("", _("Choose a reason")), *reasons]
         for field in (patient, reason):
             field.required = required
             # Browsers ask for both even where the server would take a default (see BookForm).
@@ -33,18 +38,20 @@ class BookForm(FitForm):
     """The booking: the fit asked first (a booking that leaves out ``patient`` is taken as the
     member's history makes them, as the API does), then insurance and any consent."""
 
-    insurance_plan = forms.ChoiceField(label="Insurance", required=False)
+    insurance_plan = forms.ChoiceField(label=_("Insurance"), required=False)
     consent = forms.BooleanField(
         required=False,
-        label="I consent to this practitioner seeing the reason for my visit and the sensitive health "
-        "information it involves, for my care, for one year. I can revoke this at any time.",
+        label=_(
+            "I consent to this practitioner seeing the reason for my visit and the sensitive health "
+            "information it involves, for my care, for one year. I can revoke this at any time."
+        ),
     )
-    signed_name = forms.CharField(required=False, max_length=200, label="Type your full name to sign the consent")
+    signed_name = forms.CharField(required=False, max_length=200, label=_("Type your full name to sign the consent"))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if cleaned.get("consent") and len(cleaned.get("signed_name", "").split()) < 2:
-            self.add_error("signed_name", "Type your full name to sign the consent.")
+            self.add_error("signed_name", _("Type your full name to sign the consent."))
         return cleaned
 
     def __init__(self, *args: Any, reasons: list[tuple[str, str]], plans: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -52,7 +59,7 @@ class BookForm(FitForm):
         self.fields["patient"].required = False
         plan_field = self.fields["insurance_plan"]
         assert isinstance(plan_field, forms.ChoiceField)
-        plan_field.choices = [("", "I will pay myself"), *plans]
+        plan_field.choices = [("", _("I will pay myself")), *plans]
 
 
 class RescheduleForm(forms.Form):
@@ -61,18 +68,18 @@ class RescheduleForm(forms.Form):
 
 class VisitStatusForm(forms.Form):
     status = forms.ChoiceField(
-        choices=[("checked_in", "Checked in"), ("completed", "Completed"), ("no_show", "No-show")]
+        choices=[("checked_in", _("Checked in")), ("completed", _("Completed")), ("no_show", _("No-show"))]
     )
 
 
 class AvailabilityChangeForm(forms.Form):
     """Time off or extra hours, in the facility's local time."""
 
-    kind = forms.ChoiceField(choices=[("time_off", "Time off"), ("extra_hours", "Extra hours")])
-    calendar = forms.ChoiceField(label="Calendar")
-    visit_type = forms.ChoiceField(label="Visit type (extra hours)", required=False)
-    starts = forms.DateTimeField(label="From", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    ends = forms.DateTimeField(label="Until", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    kind = forms.ChoiceField(choices=[("time_off", _("Time off")), ("extra_hours", _("Extra hours"))])
+    calendar = forms.ChoiceField(label=_("Calendar"))
+    visit_type = forms.ChoiceField(label=_("Visit type (extra hours)"), required=False)
+    starts = forms.DateTimeField(label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    ends = forms.DateTimeField(label=_("Until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
 
     def __init__(
         self, *args: Any, calendars: list[tuple[str, str]], visit_types: list[tuple[str, str]], **kwargs: Any
@@ -86,5 +93,5 @@ class AvailabilityChangeForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if cleaned.get("kind") == "extra_hours" and not cleaned.get("visit_type"):
-            self.add_error("visit_type", "Choose the visit type the extra hours are for.")
+            self.add_error("visit_type", _("Choose the visit type the extra hours are for."))
         return cleaned

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from indigomed.conf import product_setting
 from indigomed.directory.models import PractitionerRole
@@ -50,7 +51,7 @@ def hold_slot(*, slot_id: int, token: str, client: str) -> SlotHold:
     with transaction.atomic():
         slot = Slot.objects.filter(pk=slot_id).values("role_id", "starts_at", "is_open").first()
         if slot is None:
-            raise NotFound("We could not find that time slot.")
+            raise NotFound(_("We could not find that time slot."))
         # Counting the calendar's holds is serialised per calendar, so its cap holds under a race.
         list(PractitionerRole.objects.select_for_update(no_key=True).filter(pk=slot["role_id"]).values_list("pk"))
         SlotHold.objects.filter(expires_at__lte=now).delete()
@@ -65,7 +66,9 @@ def hold_slot(*, slot_id: int, token: str, client: str) -> SlotHold:
         if SlotHold.objects.filter(slot__role_id=slot["role_id"]).count() >= int(
             product_setting("SLOT_HOLDS_PER_CALENDAR")
         ):
-            raise Conflict("Several people are booking with this practitioner right now, so we cannot hold this time.")
+            raise Conflict(
+                _("Several people are booking with this practitioner right now, so we cannot hold this time.")
+            )
         try:
             with transaction.atomic():
                 hold = SlotHold.objects.create(

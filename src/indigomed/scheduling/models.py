@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from indigomed.directory.models import PractitionerRole
 
@@ -20,9 +21,9 @@ class VisitType(models.Model):
     """
 
     class Patients(models.TextChoices):
-        ANY = "any", "New and returning patients"
-        NEW = "new", "New patients"
-        RETURNING = "returning", "Returning patients"
+        ANY = "any", _("New and returning patients")
+        NEW = "new", _("New patients")
+        RETURNING = "returning", _("Returning patients")
 
     role = models.ForeignKey(PractitionerRole, on_delete=models.CASCADE, related_name="visit_types")
     name = models.CharField(max_length=80)
@@ -80,8 +81,8 @@ class AvailabilityException(models.Model):
     """Time off (no slots in the window) or extra hours (slots of one visit type in it)."""
 
     class Kind(models.TextChoices):
-        TIME_OFF = "time_off", "Time off"
-        EXTRA_HOURS = "extra_hours", "Extra hours"
+        TIME_OFF = "time_off", _("Time off")
+        EXTRA_HOURS = "extra_hours", _("Extra hours")
 
     role = models.ForeignKey(PractitionerRole, on_delete=models.CASCADE, related_name="availability_exceptions")
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -134,11 +135,11 @@ class Appointment(models.Model):
     ``records`` (booking details), read through ``privacy``."""
 
     class Status(models.TextChoices):
-        BOOKED = "booked", "Booked"
-        CHECKED_IN = "checked_in", "Checked in"
-        COMPLETED = "completed", "Completed"
-        CANCELLED = "cancelled", "Cancelled"
-        NO_SHOW = "no_show", "No-show"
+        BOOKED = "booked", _("Booked")
+        CHECKED_IN = "checked_in", _("Checked in")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+        NO_SHOW = "no_show", _("No-show")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appointments")

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from indigomed.conf import product_setting
 from indigomed.directory.models import PractitionerRole
@@ -176,7 +177,7 @@ def add_extra_hours(
     _check_window(starts_at, ends_at, "extra hours")
     visit_type = role.visit_types.filter(pk=visit_type_id).first()
     if visit_type is None:
-        raise NotFound("This calendar has no such visit type.")
+        raise NotFound(_("This calendar has no such visit type."))
     zone = ZoneInfo(role.facility.timezone)
     with transaction.atomic():
         exception = AvailabilityException.objects.create(
@@ -192,8 +193,11 @@ def add_extra_hours(
         if not opened:
             # Saying "opened" when nothing can be booked would leave the practice waiting for no one.
             raise Invalid(
-                f"No {visit_type.name.lower()} fits in these hours: they fall in time off, are open already, "
-                "or are shorter than the visit. Nothing was changed."
+                _(
+                    "No %(visit)s fits in these hours: they fall in time off, are open already, "
+                    "or are shorter than the visit. Nothing was changed."
+                )
+                % {"visit": visit_type.name.lower()}
             )
         record_event(
             actor=actor,
@@ -206,4 +210,4 @@ def add_extra_hours(
 
 def _require_runs_role(actor: Any, role: PractitionerRole) -> None:
     if role.pk not in set(roles_managed_by(actor)):
-        raise NotFound("We could not find that calendar.")
+        raise NotFound(_("We could not find that calendar."))

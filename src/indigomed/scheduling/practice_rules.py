@@ -22,6 +22,8 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext as _
 
 from indigomed.directory.models import PractitionerRole, VisitReason
 from indigomed.directory.services import administered_facility, clean_text, role_at
@@ -34,7 +36,8 @@ from indigomed.scheduling.reach import horizon_days
 from indigomed.security.services import record_event
 
 T = TypeVar("T")
-DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# Django's day names, in the reader's language when shown (Monday first, as ``weekday`` counts).
+DAYS = tuple(WEEKDAYS[day] for day in range(7))
 SHORTEST_VISIT, LONGEST_VISIT = 5, 480  # the table's check (visit_type_sane_duration), said first here
 MAX_VISIT_TYPES = 20
 MAX_RULES = 50
@@ -64,7 +67,7 @@ def _describe(rule: AvailabilityRule) -> str:
 def _active_type(role: PractitionerRole, visit_type_id: int) -> VisitType:
     found = role.visit_types.filter(pk=visit_type_id if 0 < visit_type_id < 2**63 else 0, is_active=True).first()
     if found is None:
-        raise Invalid("Choose one of this practitioner's visit types.", field="visit_type")
+        raise Invalid(_("Choose one of this practitioner's visit types."), field="visit_type")
     return found
 
 
@@ -74,22 +77,30 @@ def _check_hours(role: PractitionerRole, hours: WeeklyHours, visit_type: VisitTy
     one visit, or overlapping other hours of the same practitioner, here or at another facility
     in the same time zone."""
     if not 0 <= hours.weekday <= 6:
-        raise Invalid("Choose a day of the week.", field="weekday")
+        raise Invalid(_("Choose a day of the week."), field="weekday")
     if hours.start.second or hours.end.second or hours.start.microsecond or hours.end.microsecond:
-        raise Invalid("Give hours and minutes only.", field="start_time")
+        raise Invalid(_("Give hours and minutes only."), field="start_time")
     if hours.end <= hours.start:
         if hours.end == hours.start:
-            raise Invalid("These hours end when they start.", field="end_time")
+            raise Invalid(_("These hours end when they start."), field="end_time")
         raise Invalid(
-            f"These hours end before they start. Hours that run past midnight are two rules: one on "
-            f"{DAYS[hours.weekday]} until 23:59, and one on {DAYS[(hours.weekday + 1) % 7]} from 00:00.",
+            _(
+                "These hours end before they start. Hours that run past midnight are two rules: one on "
+                "%(day)s until 23:59, and one on %(next_day)s from 00:00."
+            )
+            % {"day": DAYS[hours.weekday], "next_day": DAYS[(hours.weekday + 1) % 7]},
             field="end_time",
         )
     span = dt.datetime.combine(dt.date(2000, 1, 3), hours.end) - dt.datetime.combine(dt.date(2000, 1, 3), hours.start)
     if span < dt.timedelta(minutes=visit_type.duration_minutes):
         raise Invalid(
-            f"No {visit_type.name} of {visit_type.duration_minutes} minutes fits between "
-            f"{_hhmm(hours.start)} and {_hhmm(hours.end)}.",
+            _("No %(visit)s of %(minutes)s minutes fits between %(start)s and %(end)s.")
+            % {
+                "visit": visit_type.name,
+                "minutes": visit_type.duration_minutes,
+                "start": _hhmm(hours.start),
+                "end": _hhmm(hours.end),
+            },
             field="end_time",
         )
     same_day = AvailabilityRule.objects.filter(
@@ -97,7 +108,10 @@ def _check_hours(role: PractitionerRole, hours: WeeklyHours, visit_type: VisitTy
     ).exclude(pk=rule_id or 0)
     clash = same_day.filter(role=role).first()
     if clash is not None:
-        raise Invalid(f"These hours overlap {_describe(clash)}. Change or remove those first.", field="start_time")
+        raise Invalid(
+            _("These hours overlap %(clash)s. Change or remove those first.") % {"clash": _describe(clash)},
+            field="start_time",
+        )
     elsewhere = (
         same_day.filter(
             role__practitioner_id=role.practitioner_id,
@@ -109,7 +123,8 @@ def _check_hours(role: PractitionerRole, hours: WeeklyHours, visit_type: VisitTy
     )
     if elsewhere is not None:
         raise Invalid(
-            f"{role.practitioner.display_name} practises at another facility on {_describe(elsewhere)}.",
+            _("%(name)s practises at another facility on %(hours)s.")
+            % {"name": role.practitioner.display_name, "hours": _describe(elsewhere)},
             field="start_time",
         )
 
@@ -131,7 +146,10 @@ def add_hours(*, actor: Any, facility_id: int, role_id: int, hours: WeeklyHours)
             return None
         visit_type = _active_type(role, hours.visit_type_id)
         if role.availability_rules.count() >= MAX_RULES:
-            raise Invalid(f"A practitioner has at most {MAX_RULES} weekly hours at a facility.", field="weekday")
+            raise Invalid(
+                _("A practitioner has at most %(max_rules)s weekly hours at a facility.") % {"max_rules": MAX_RULES},
+                field="weekday",
+            )
         _check_hours(role, hours, visit_type, rule_id=None)
         rule = AvailabilityRule.objects.create(
             role=role, visit_type=visit_type, weekday=hours.weekday, start_time=hours.start, end_time=hours.end
@@ -147,7 +165,7 @@ def add_hours(*, actor: Any, facility_id: int, role_id: int, hours: WeeklyHours)
 def _rule_of(role: PractitionerRole, rule_id: int) -> AvailabilityRule:
     rule = role.availability_rules.filter(pk=rule_id if 0 < rule_id < 2**63 else 0).first()
     if rule is None:
-        raise NotFound("We could not find those hours.")
+        raise NotFound(_("We could not find those hours."))
     return rule
 
 
@@ -211,17 +229,29 @@ def _checked_visit_type(
 ) -> tuple[str, list[VisitReason]]:
     name = clean_text(spec.name, field="name", label="visit type's name", max_length=80)
     if not SHORTEST_VISIT <= spec.duration_minutes <= LONGEST_VISIT:
-        raise Invalid(f"A visit lasts from {SHORTEST_VISIT} to {LONGEST_VISIT} minutes.", field="duration_minutes")
+        raise Invalid(
+            _("A visit lasts from %(shortest_visit)s to %(longest_visit)s minutes.")
+            % {"shortest_visit": SHORTEST_VISIT, "longest_visit": LONGEST_VISIT},
+            field="duration_minutes",
+        )
     if spec.patients not in VisitType.Patients.values:
-        raise Invalid("Choose new patients, returning patients, or both.", field="patients")
+        raise Invalid(_("Choose new patients, returning patients, or both."), field="patients")
     if role.visit_types.filter(is_active=True, name__iexact=name).exclude(pk=visit_type_id or 0).exists():
-        raise Invalid(f"{role.practitioner.display_name} already has a visit type of that name.", field="name")
+        raise Invalid(
+            _("%(display_name)s already has a visit type of that name.")
+            % {"display_name": role.practitioner.display_name},
+            field="name",
+        )
     wanted = set(spec.reasons)
     reasons = list(
         VisitReason.objects.filter(slug__in=wanted, specialty__practitioners=role.practitioner_id).distinct()
     )
     if len(reasons) != len(wanted):
-        raise Invalid(f"Choose reasons {role.practitioner.display_name} sees, from their specialties.", field="reasons")
+        raise Invalid(
+            _("Choose reasons %(display_name)s sees, from their specialties.")
+            % {"display_name": role.practitioner.display_name},
+            field="reasons",
+        )
     return name, reasons
 
 
@@ -242,7 +272,11 @@ def create_visit_type(*, actor: Any, facility_id: int, role_id: int, spec: Visit
         if twin is not None and set(twin.reasons.values_list("slug", flat=True)) == set(spec.reasons):
             return None
         if role.visit_types.filter(is_active=True).count() >= MAX_VISIT_TYPES:
-            raise Invalid(f"A practitioner offers at most {MAX_VISIT_TYPES} visit types at a facility.", field="name")
+            raise Invalid(
+                _("A practitioner offers at most %(max_visit_types)s visit types at a facility.")
+                % {"max_visit_types": MAX_VISIT_TYPES},
+                field="name",
+            )
         name, reasons = _checked_visit_type(role, spec, visit_type_id=None)
         visit_type = VisitType.objects.create(
             role=role,
@@ -266,7 +300,7 @@ def create_visit_type(*, actor: Any, facility_id: int, role_id: int, spec: Visit
 def _visit_type_of(role: PractitionerRole, visit_type_id: int) -> VisitType:
     found = role.visit_types.filter(pk=visit_type_id if 0 < visit_type_id < 2**63 else 0, is_active=True).first()
     if found is None:
-        raise NotFound("We could not find that visit type.")
+        raise NotFound(_("We could not find that visit type."))
     return found
 
 
@@ -296,7 +330,8 @@ def change_visit_type(*, actor: Any, facility_id: int, role_id: int, visit_type_
             )
             if span < longest:
                 raise Invalid(
-                    f"The hours {_describe(rule)} are shorter than {spec.duration_minutes} minutes: change them first.",
+                    _("The hours %(hours)s are shorter than %(minutes)s minutes: change them first.")
+                    % {"hours": _describe(rule), "minutes": spec.duration_minutes},
                     field="duration_minutes",
                 )
         visit_type.name, visit_type.duration_minutes = name, spec.duration_minutes
@@ -321,7 +356,7 @@ def retire_visit_type(*, actor: Any, facility_id: int, role_id: int, visit_type_
     def change(role: PractitionerRole) -> bool:
         found = role.visit_types.filter(pk=visit_type_id if 0 < visit_type_id < 2**63 else 0).first()
         if found is None:
-            raise NotFound("We could not find that visit type.")
+            raise NotFound(_("We could not find that visit type."))
         if not found.is_active:
             return False
         removed = found.rules.count()
@@ -354,7 +389,7 @@ def _changing_calendar(actor: Any, facility_id: int, role_id: int, change: Calla
                 regenerate_open_slots(role)
     except IntegrityError as exc:
         # A patient booked one of the times being closed at this very moment: their booking won.
-        raise Conflict("A patient booked a time as you saved. Nothing was changed; please try again.") from exc
+        raise Conflict(_("A patient booked a time as you saved. Nothing was changed; please try again.")) from exc
     return result
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from indigomed import rawsql
 from indigomed.conf import product_setting
@@ -106,7 +107,7 @@ def appointment_for_member(member: Any, public_id: uuid.UUID | str) -> Appointme
     try:
         return appointments_of_member(member).get(public_id=public_id)
     except (Appointment.DoesNotExist, ValueError) as exc:
-        raise NotFound("We could not find that appointment.") from exc
+        raise NotFound(_("We could not find that appointment.")) from exc
 
 
 def roles_managed_by(user: Any) -> QuerySet[Any]:
@@ -142,7 +143,7 @@ def appointment_for_practice(user: Any, public_id: uuid.UUID | str) -> Appointme
             .get(public_id=public_id)
         )
     except (Appointment.DoesNotExist, ValueError) as exc:
-        raise NotFound("We could not find that appointment.") from exc
+        raise NotFound(_("We could not find that appointment.")) from exc
 
 
 def role_run_by(user: Any, role_id: int) -> PractitionerRole:
@@ -153,7 +154,7 @@ def role_run_by(user: Any, role_id: int) -> PractitionerRole:
         .first()
     )
     if role is None:
-        raise NotFound("We could not find that calendar.")
+        raise NotFound(_("We could not find that calendar."))
     return role
 
 

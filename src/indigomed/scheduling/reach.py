@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from indigomed.conf import product_setting
 from indigomed.errors import Invalid
@@ -30,7 +31,7 @@ def horizon_end(now: dt.datetime | None = None) -> dt.datetime:
 def check_calendar_day(day: dt.date, *, today: dt.date) -> None:
     """A day a practice's calendar may show; raises ``Invalid`` for one more than ten years away."""
     if abs(day - today) > CALENDAR_REACH:
-        raise Invalid("Choose a day within ten years of today.")
+        raise Invalid(_("Choose a day within ten years of today."))
 
 
 def check_window_in_horizon(starts_at: dt.datetime, ends_at: dt.datetime, what: str) -> None:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from indigomed.accounts.roles import load_actor
 from indigomed.errors import Forbidden, Invalid, NotFound
@@ -105,30 +106,32 @@ def book_appointment(
     """
     member = for_member if for_member is not None else actor
     if for_member is not None and consent is not None:
-        raise Invalid("Only the member signs their own consent.")
+        raise Invalid(_("Only the member signs their own consent."))
     if patient not in (None, *PATIENT_KINDS):
-        raise Invalid("Say whether you are a new or a returning patient.")
-    not_member = Forbidden("Only members can book appointments.")
+        raise Invalid(_("Say whether you are a new or a returning patient."))
+    not_member = Forbidden(_("Only members can book appointments."))
     if not getattr(member, "is_authenticated", False):
         raise not_member
     if not 0 < slot_id <= MAX_ID:
-        raise NotFound("We could not find that time slot.")
+        raise NotFound(_("We could not find that time slot."))
     # Whoever books is rate-limited: the member for themselves, the practice for its referrals.
     count_booking_attempt(member_id=actor.pk)
     context = booking_store.load_context(
         booker_id=member.pk, slot_id=slot_id, visit_reason=visit_reason, insurance_plan=insurance_plan
     )
     if context is None:
-        raise not_member if not load_actor(member).is_member else NotFound("We could not find that time slot.")
+        raise not_member if not load_actor(member).is_member else NotFound(_("We could not find that time slot."))
     if not context.booker_is_member:
         raise not_member
     if context.booker_awaits_parental_consent:
         raise Forbidden(
-            "Your parent or guardian has not given their consent yet. We e-mailed them a link; "
-            "you can book once they have used it."
+            _(
+                "Your parent or guardian has not given their consent yet. We e-mailed them a link; "
+                "you can book once they have used it."
+            )
         )
     if not context.role_active:
-        raise NotFound("We could not find that time slot.")
+        raise NotFound(_("We could not find that time slot."))
     if context.starts_at <= timezone.now():
         raise SlotInPast("That time has already passed. Please choose a later time.")
     if context.slot_closed_for_time_off:
@@ -142,20 +145,23 @@ def book_appointment(
         refusal.details["next_slots"] = next_open_slots([context.role_id], per_role=5).get(context.role_id, [])
         raise refusal
     if context.reason is None:
-        raise NotFound("We do not know that visit reason.")
+        raise NotFound(_("We do not know that visit reason."))
     if not context.practitioner_sees_reason:
-        raise Invalid(f"{context.practitioner_name} does not see patients for that reason.")
+        raise Invalid(_("%(name)s does not see patients for that reason.") % {"name": context.practitioner_name})
     refuse_unless_fits(member_id=member.pk, context=context, said=patient)
     if insurance_plan:
         if context.plan is None:
-            raise NotFound("We do not know that insurance plan.")
+            raise NotFound(_("We do not know that insurance plan."))
         if not context.practitioner_takes_plan:
-            raise Invalid(f"{context.practitioner_name} does not accept {context.plan.label}.")
+            raise Invalid(
+                _("%(name)s does not accept %(plan)s.")
+                % {"name": context.practitioner_name, "plan": context.plan.label}
+            )
     if consent is not None and context.reason.tags:
         if not consent.explicit_consent:
-            raise Invalid("Tick the box that says you consent, or book without consenting.")
+            raise Invalid(_("Tick the box that says you consent, or book without consenting."))
         if len(consent.signed_name.split()) < 2:
-            raise Invalid("Type your full name to sign the consent.")
+            raise Invalid(_("Type your full name to sign the consent."))
     else:
         consent = None  # nothing the law protects: nothing to consent to
     # A deadlock with a racing cancellation is resolved by the database choosing a victim; the
@@ -313,12 +319,12 @@ def reschedule_appointment(*, actor: Any, public_id: str, new_slot_id: int) -> A
         raise WrongStatus("Only a booked appointment can be moved.")
     _check_cutoff(appointment)
     if not 0 < new_slot_id <= MAX_ID:
-        raise NotFound("We could not find that time slot.")
+        raise NotFound(_("We could not find that time slot."))
     target = Slot.objects.filter(pk=new_slot_id).values_list("role_id", flat=True).first()
     if target is None:
-        raise NotFound("We could not find that time slot.")
+        raise NotFound(_("We could not find that time slot."))
     if target != appointment.role_id:
-        raise Invalid("Choose a new time with the same practitioner at the same place.")
+        raise Invalid(_("Choose a new time with the same practitioner at the same place."))
     details = own_booking_details(actor=actor, appointments=[appointment])[appointment.public_id]
     with transaction.atomic():
         # The member's lock comes first, as in a booking, so a move and a booking cannot deadlock.
@@ -356,10 +362,10 @@ def set_visit_status(*, actor: Any, public_id: str, status: str) -> Appointment:
     try:
         target = Status(status)
     except ValueError as exc:
-        raise Invalid("Choose checked in, completed or no-show.") from exc
+        raise Invalid(_("Choose checked in, completed or no-show.")) from exc
     allowed = _ALLOWED_FROM.get(target)
     if allowed is None:
-        raise Invalid("Choose checked in, completed or no-show.")
+        raise Invalid(_("Choose checked in, completed or no-show."))
     if target == Status.NO_SHOW and appointment.starts_at > timezone.now():
         raise WrongStatus("A visit that has not started cannot be a no-show.")
     with transaction.atomic():

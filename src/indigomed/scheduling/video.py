@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from indigomed.conf import product_setting
 from indigomed.errors import NotFound
@@ -53,7 +54,7 @@ def joining(*, user_id: int, public_id: str, now: dt.datetime) -> Joining:
         .first()
     )
     if appointment is None or user_id not in (appointment.member_id, appointment.role.practitioner.user_id):
-        raise NotFound("No such video visit.")
+        raise NotFound(_("No such video visit."))
     opens_at = appointment.starts_at - dt.timedelta(minutes=int(product_setting("VIDEO_JOIN_OPENS_MINUTES")))
     cancelled = appointment.status not in _JOINABLE
     over = now >= appointment.ends_at

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indigomed.accounts.return_path import remember_return, take_return
@@ -95,7 +96,7 @@ def book(request: HttpRequest, slot_id: int) -> HttpResponse:
             return render(request, "scheduling/book.html", context, status=refusal.status)
         visit_choice.forget(request, practitioner.pk)
         take_return(request)
-        messages.success(request, "Your appointment is booked.")
+        messages.success(request, _("Your appointment is booked."))
         return redirect("appointment", public_id=appointment.public_id)
     context.update(_fit_of(request, slot, said))
     return render(request, "scheduling/book.html", context, status=400 if request.method == "POST" else 200)
@@ -116,11 +117,18 @@ def _fit_of(request: HttpRequest, slot: Slot, said: visit_choice.Said | None) ->
     visit = slot.visit_type
     if not visit.is_active or not fitting.fits(visit, kind=kind.kind, reason_slug=said.reason):
         if not visit.is_active:
-            found["misfit"] = f"{slot.role.practitioner.display_name} no longer offers {visit.name} visits."
+            found["misfit"] = _("%(name)s no longer offers %(visit)s visits.") % {
+                "name": slot.role.practitioner.display_name,
+                "visit": visit.name,
+            }
         elif visit.patients not in (fitting.ANY, kind.kind):
-            found["misfit"] = f"This time is for {visit.patients} patients ({visit.name})."
+            found["misfit"] = (
+                _("This time is for returning patients (%(visit)s).")
+                if visit.patients == fitting.RETURNING
+                else _("This time is for new patients (%(visit)s).")
+            ) % {"visit": visit.name}
         else:
-            found["misfit"] = f"This time ({visit.name}) is not for the reason you chose."
+            found["misfit"] = _("This time (%(visit)s) is not for the reason you chose.") % {"visit": visit.name}
         found["next_slots"] = _fitting_times(request, slot, kind.kind, said.reason)
     elif held is not None:
         found["next_slots"] = _fitting_times(request, slot, kind.kind, said.reason)
@@ -173,7 +181,9 @@ def hold(request: HttpRequest, slot_id: int) -> HttpResponse:
             client=get_adapter(request).get_client_ip(request),
         )
         until = held.expires_at.astimezone(ZoneInfo(slot.role.facility.timezone))
-        messages.success(request, f"We are holding this time for you until {date_format(until, 'H:i')}.")
+        messages.success(
+            request, _("We are holding this time for you until %(time)s.") % {"time": date_format(until, "H:i")}
+        )
     if (refusal := attempt.refusal) is not None:
         messages.error(request, refusal.message)
         if isinstance(refusal, SlotTaken | SlotInPast | NotFound):
@@ -253,7 +263,7 @@ def cancel(request: HttpRequest, public_id: str) -> HttpResponse:
     _member_appointment(request, public_id)
     with flashed(request):
         services.cancel_appointment(actor=request.user, public_id=public_id)
-        messages.success(request, "Your appointment is cancelled.")
+        messages.success(request, _("Your appointment is cancelled."))
     return redirect("appointment", public_id=public_id)
 
 
@@ -264,13 +274,13 @@ def reschedule(request: HttpRequest, public_id: str) -> HttpResponse:
     _member_appointment(request, public_id)
     form = RescheduleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a new time from the list.")
+        messages.error(request, _("Choose a new time from the list."))
         return redirect("appointment", public_id=public_id)
     with flashed(request):
         moved = services.reschedule_appointment(
             actor=request.user, public_id=public_id, new_slot_id=form.cleaned_data["slot_id"]
         )
-        messages.success(request, "Your appointment has been moved.")
+        messages.success(request, _("Your appointment has been moved."))
         return redirect("appointment", public_id=moved.public_id)
     return redirect("appointment", public_id=public_id)
 

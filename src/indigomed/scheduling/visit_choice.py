@@ -46,7 +46,7 @@ def reasons_seen_by(practitioner: Practitioner) -> list[VisitReason]:
 
 def reason_choices(reasons: list[VisitReason]) -> list[tuple[str, str]]:
     """Choices for a reason field; reasons of a protected kind are marked, as the consent explains."""
-    return [(r.slug, f"{r.name} *" if r.tags else r.name) for r in reasons]
+    return [(r.slug, f"{r.local_name} *" if r.tags else r.local_name) for r in reasons]
 
 
 def said_for(request: HttpRequest, practitioner_id: int) -> Said | None:

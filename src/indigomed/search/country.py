@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from indigomed.web.language import chosen_language
+
 MAX_HEADER = 500  # longer headers are read no further: nobody prefers a fiftieth language
 
 
@@ -36,5 +38,7 @@ def preferred_language(header: str) -> str | None:
 
 
 def country_hint(request: HttpRequest) -> str | None:
-    """ "FR" for a French-language browser; otherwise no hint."""
+    """ "FR" for a French-language browser, or for someone who chose French pages; otherwise no hint."""
+    if chosen_language(request) == "fr":
+        return "FR"
     return "FR" if preferred_language(request.headers.get("Accept-Language", "")) == "fr" else None

@@ -3,29 +3,31 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from indigomed.search.queries import Criteria
 
 
 class SearchForm(forms.Form):
-    text = forms.CharField(required=False, max_length=100, label="Name, specialty or reason")
-    what = forms.SlugField(required=False, max_length=80, label="Specialty or reason")
-    postal_code = forms.CharField(required=False, max_length=12, label="ZIP or postal code")
+    text = forms.CharField(required=False, max_length=100, label=_("Name, specialty or reason"))
+    what = forms.SlugField(required=False, max_length=80, label=_("Specialty or reason"))
+    postal_code = forms.CharField(required=False, max_length=12, label=_("ZIP or postal code"))
     country = forms.ChoiceField(
-        choices=[("", "Where the code is"), ("US", "United States"), ("FR", "France")], required=False
+        choices=[("", _("Where the code is")), ("US", _("United States")), ("FR", _("France"))], required=False
     )
-    radius_km = forms.IntegerField(required=False, min_value=1, max_value=500, label="Within (km)")
-    plan = forms.SlugField(required=False, max_length=80, label="Insurance plan")
+    radius_km = forms.IntegerField(required=False, min_value=1, max_value=500, label=_("Within (km)"))
+    plan = forms.SlugField(required=False, max_length=80, label=_("Insurance plan"))
     language = forms.CharField(required=False, max_length=8)
     gender = forms.ChoiceField(
-        required=False, choices=[("", "Any"), ("female", "Female"), ("male", "Male"), ("nonbinary", "Non-binary")]
+        required=False,
+        choices=[("", _("Any")), ("female", _("Female")), ("male", _("Male")), ("nonbinary", _("Non-binary"))],
     )
     available_from = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Available from"
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label=_("Available from")
     )
-    available_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="to")
+    available_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label=_("to"))
     sort = forms.ChoiceField(
-        required=False, choices=[("soonest", "Soonest available"), ("distance", "Nearest")], initial="soonest"
+        required=False, choices=[("soonest", _("Soonest available")), ("distance", _("Nearest"))], initial="soonest"
     )
     page = forms.IntegerField(required=False, min_value=1, max_value=1000, widget=forms.HiddenInput)
 

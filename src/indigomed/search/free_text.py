@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 from indigomed import rawsql
 from indigomed.directory.models import Specialty, VisitReason
@@ -53,8 +54,11 @@ def _vocabulary() -> list[tuple[int, tuple[str, ...]]]:
     """(specialty id, folded words) for each specialty and visit-reason name; cached a few minutes."""
     found = cache.get(_CACHE_KEY)
     if found is None:
+        # English and French names alike: "cardiology" and "cardiologie" find the same practitioners.
         entries = [(pk, name) for pk, name in Specialty.objects.values_list("pk", "name")]
+        entries += list(Specialty.objects.exclude(name_fr="").values_list("pk", "name_fr"))
         entries += list(VisitReason.objects.values_list("specialty_id", "name"))
+        entries += list(VisitReason.objects.exclude(name_fr="").values_list("specialty_id", "name_fr"))
         found = [(pk, tuple(words(name))) for pk, name in entries]
         cache.set(_CACHE_KEY, found, TTL_SECONDS)
     return list(found)
@@ -173,7 +177,9 @@ def text_conditions(words: tuple[Word, ...], *, located: bool) -> tuple[list[str
 def check_text(text: str) -> None:
     """Refuses text too long for the box, or holding control or invisible characters."""
     if len(text) > MAX_TEXT:
-        raise Invalid(f"Search with at most {MAX_TEXT} characters.", field="text")
+        raise Invalid(_("Search with at most %(count)d characters.") % {"count": MAX_TEXT}, field="text")
     # Control characters and invisible direction marks would be echoed in the page's heading.
     if any(unicodedata.category(c) == "Cc" or c in HIDDEN_CONTROLS for c in text):
-        raise Invalid("Type letters, digits and spaces only: remove the control or invisible characters.", field="text")
+        raise Invalid(
+            _("Type letters, digits and spaces only: remove the control or invisible characters."), field="text"
+        )

@@ -14,10 +14,12 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from indigomed import rawsql
 from indigomed.conf import product_setting
 from indigomed.directory import reference
+from indigomed.directory.french import local
 from indigomed.directory.geo import KM_PER_DEGREE, Place, Point, bounding_box, distance_km, resolve_postal_code
 from indigomed.errors import Invalid
 from indigomed.scheduling.queries import OpenSlot, next_open_slots
@@ -89,9 +91,9 @@ def _center(criteria: Criteria, postal_code: str | None) -> Place | None:
         return resolve_postal_code(postal_code, criteria.country, hint=criteria.country_hint)
     if criteria.latitude is not None or criteria.longitude is not None:
         if criteria.latitude is None or criteria.longitude is None:
-            raise Invalid("Give both a latitude and a longitude.")
+            raise Invalid(_("Give both a latitude and a longitude."))
         if not (-90 <= criteria.latitude <= 90 and -180 <= criteria.longitude <= 180):
-            raise Invalid("Latitude must be within ±90 and longitude within ±180.")
+            raise Invalid(_("Latitude must be within ±90 and longitude within ±180."))
         return Place(Point(criteria.latitude, criteria.longitude), "the chosen point")
     return None
 
@@ -103,7 +105,7 @@ def search(criteria: Criteria) -> Page:
     """
     page_size = int(product_setting("SEARCH_PAGE_SIZE"))
     if criteria.page < 1 or criteria.page > 1000:
-        raise Invalid("Pages are numbered from 1 to 1000.")
+        raise Invalid(_("Pages are numbered from 1 to 1000."))
     where = ["r.is_active"]
     params: list[object] = []
     joins = ["JOIN directory_facility f ON f.id = r.facility_id"]
@@ -112,25 +114,25 @@ def search(criteria: Criteria) -> Page:
     if criteria.what:
         specialty = reference.specialty_for(criteria.what)
         if specialty is None:
-            raise Invalid("We do not know that specialty or visit reason. Pick one from the list.")
+            raise Invalid(_("We do not know that specialty or visit reason. Pick one from the list."))
         specialty_id, specialty_name = specialty
         where.append(_LINKED.format(table="directory_practitioner_specialties", column="specialty_id"))
         params.append(specialty_id)
     if criteria.plan:
         plan = reference.plan_id(criteria.plan)
         if plan is None:
-            raise Invalid("We do not know that insurance plan.")
+            raise Invalid(_("We do not know that insurance plan."))
         where.append(_LINKED.format(table="directory_practitioner_plans", column="insuranceplan_id"))
         params.append(plan)
     if criteria.language:
         language = reference.language_id(criteria.language)
         if language is None:
-            raise Invalid("We do not know that language.")
+            raise Invalid(_("We do not know that language."))
         where.append(_LINKED.format(table="directory_practitioner_languages", column="language_id"))
         params.append(language)
     if criteria.gender:
         if criteria.gender not in {"female", "male", "nonbinary"}:
-            raise Invalid("Gender must be female, male or nonbinary.")
+            raise Invalid(_("Gender must be female, male or nonbinary."))
         joins.append("JOIN directory_practitioner p ON p.id = r.practitioner_id")
         where.append("p.gender = %s")
         params.append(criteria.gender)
@@ -148,7 +150,7 @@ def search(criteria: Criteria) -> Page:
     if place is not None:
         radius = criteria.radius_km or float(product_setting("SEARCH_DEFAULT_RADIUS_KM"))
         if not 0 < radius <= MAX_RADIUS_KM:
-            raise Invalid(f"The distance must be between 1 and {MAX_RADIUS_KM} km.")
+            raise Invalid(_("The distance must be between 1 and %(most)d km.") % {"most": MAX_RADIUS_KM})
         min_lat, max_lat, min_lng, max_lng = bounding_box(place.point, radius)
         # An equirectangular distance is exact enough at these radii and needs no trigonometry
         # in SQL, so it runs the same on SQLite and PostgreSQL.
@@ -159,7 +161,7 @@ def search(criteria: Criteria) -> Page:
         where.append(f"f.latitude BETWEEN %s AND %s AND f.longitude BETWEEN %s AND %s AND {distance} <= %s")
         params += [min_lat, max_lat, min_lng, max_lng, *distance_params, (radius / KM_PER_DEGREE) ** 2]
     elif criteria.sort == "distance":
-        raise Invalid("To sort by distance, give a postal code or a point.")
+        raise Invalid(_("To sort by distance, give a postal code or a point."))
 
     window_start, window_end = _window(criteria, place)
     if words:
@@ -217,20 +219,23 @@ def _window(criteria: Criteria, place: Place | None) -> tuple[dt.datetime | None
         and criteria.available_to is not None
         and criteria.available_to < criteria.available_from
     ):
-        raise Invalid("The end of the availability window comes before its start.", field="available_to")
+        raise Invalid(_("The end of the availability window comes before its start."), field="available_to")
     # Checked before any date arithmetic, which overflows at the ends of the calendar.
     for name, given in (("available_from", criteria.available_from), ("available_to", criteria.available_to)):
         if given is not None and not earliest <= given <= latest:
             raise Invalid(
-                f"Open times are shown from {today.isoformat()} to {latest.isoformat()}: choose dates in between.",
+                _("Open times are shown from %(first)s to %(last)s: choose dates in between.")
+                % {"first": today.isoformat(), "last": latest.isoformat()},
                 field=name,
             )
     first = criteria.available_from or today
     last = criteria.available_to or first + dt.timedelta(days=14)
     if last < first:
-        raise Invalid("The end of the availability window comes before its start.", field="available_to")
+        raise Invalid(_("The end of the availability window comes before its start."), field="available_to")
     if (last - first).days > MAX_WINDOW_DAYS:
-        raise Invalid(f"Search availability over at most {MAX_WINDOW_DAYS} days.", field="available_to")
+        raise Invalid(
+            _("Search availability over at most %(days)d days.") % {"days": MAX_WINDOW_DAYS}, field="available_to"
+        )
     start = dt.datetime.combine(first, dt.time(0, 0), tzinfo=zone)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0, 0), tzinfo=zone)
     return max(start, timezone.now()), end
@@ -260,17 +265,17 @@ def _results(
     practitioner_ids = sorted({row[1] for row in rows.values()})
     tags: dict[tuple[int, str], list[str]] = defaultdict(list)
     p_marks = rawsql.placeholders(practitioner_ids)
-    for practitioner_id, kind, name in rawsql.rows(
+    for practitioner_id, kind, name, name_fr in rawsql.rows(
         f"""
-        SELECT ps.practitioner_id, 's', s.name FROM directory_practitioner_specialties ps
+        SELECT ps.practitioner_id, 's', s.name, s.name_fr FROM directory_practitioner_specialties ps
         JOIN directory_specialty s ON s.id = ps.specialty_id WHERE ps.practitioner_id IN ({p_marks})
         UNION ALL
-        SELECT pl.practitioner_id, 'l', l.name FROM directory_practitioner_languages pl
+        SELECT pl.practitioner_id, 'l', l.name, l.name_fr FROM directory_practitioner_languages pl
         JOIN directory_language l ON l.id = pl.language_id WHERE pl.practitioner_id IN ({p_marks})
         """,
         [*practitioner_ids, *practitioner_ids],
     ):
-        tags[(practitioner_id, kind)].append(name)
+        tags[(practitioner_id, kind)].append(local(name, name_fr))
     slots = next_open_slots(ids, after=window_start, before=window_end)
     results = []
     for role_id in ids:

@@ -53,7 +53,8 @@ def reader_of(request: HttpRequest | None) -> Reader:
         language = languages_of([actor.user_id]).get(actor.user_id, "en")
         reader = Reader(language=language if language in LANGUAGES else "en", country=member_country(actor.user_id))
     else:
-        asked = translation.get_language_from_request(request)[:2]
+        # The page's language (indigomed.web.language: the switch, else the browser's).
+        asked = (getattr(request, "LANGUAGE_CODE", None) or translation.get_language_from_request(request))[:2]
         reader = Reader(language=asked if asked in LANGUAGES else "en")
     setattr(request, _CACHE, reader)
     return reader

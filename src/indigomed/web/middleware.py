@@ -9,6 +9,7 @@ from http import HTTPStatus
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
+from django.utils.translation import gettext_lazy as _
 
 from indigomed.accounts.roles import actor_of
 
@@ -18,19 +19,19 @@ API_PREFIX = "/api/"
 
 # What the API says for an error that no endpoint explained (unknown address, wrong method...).
 API_ERROR_MESSAGES = {
-    400: "The request could not be understood.",
-    403: "You may not do that.",
-    404: "There is nothing at this address.",
-    405: "This address does not accept that method.",
-    413: "That request is too large.",
-    500: "Something went wrong on our side. Please try again later.",
+    400: _("The request could not be understood."),
+    403: _("You may not do that."),
+    404: _("There is nothing at this address."),
+    405: _("This address does not accept that method."),
+    413: _("That request is too large."),
+    500: _("Something went wrong on our side. Please try again later."),
 }
 
 
 def api_error(status: int, message: str | None = None) -> JsonResponse:
     """The API's error shape: ``detail`` a person can read, ``code`` a program can branch on."""
     code = HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_")
-    detail = message or API_ERROR_MESSAGES.get(status) or f"{HTTPStatus(status).phrase}."
+    detail = str(message or API_ERROR_MESSAGES.get(status) or f"{HTTPStatus(status).phrase}.")
     return JsonResponse({"detail": detail, "code": code}, status=status)
 
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from indigomed.accounts import sessions
 from indigomed.accounts.roles import Actor, actor_of
@@ -50,7 +51,7 @@ class SessionExpiryMiddleware:
         idle, absolute = limits_for(actor_of(request))
         if moment - seen_at > idle or moment - signed_in_at > absolute:
             logout(request)
-            messages.info(request, "You were signed out to keep your account safe. Please sign in again.")
+            messages.info(request, _("You were signed out to keep your account safe. Please sign in again."))
             return
         if moment - seen_at >= SEEN_PRECISION_SECONDS:
             session[SEEN_AT] = moment

@@ -5,7 +5,7 @@ a zone's name. In a template::
 
     {% load local_time %}
     {% local_time slot.starts_at facility %}          9:00 AM EST · 09:00, heure de Paris
-    {% local_when slot.starts_at facility %}          Mon, Mar 9, 9:00 AM EDT · lun 9 mars à 09:00, heure de Paris
+    {% local_when slot.starts_at facility %}          Mon, Mar 9, 9:00 AM EDT · lundi 9 mars, 09:00, heure de Paris
     {% local_day slot.starts_at facility %}           Monday, March 9 · lundi 9 mars
     {% zone_label slot.starts_at facility as zone %}  EST · heure de Paris
     {% clock slot.starts_at facility zone %}          9:00 AM (with its zone if not ``zone``)
@@ -38,7 +38,7 @@ def local_time(context: template.Context, when: dt.datetime | None, where: Any) 
 
 @register.simple_tag(takes_context=True)
 def local_when(context: template.Context, when: dt.datetime | None, where: Any, style: str = "short") -> str:
-    """Day and time with its zone: "Mon, Mar 9, 9:00 AM EDT", "lun 9 mars à 09:00, heure de Paris"."""
+    """Day and time with its zone: "Mon, Mar 9, 9:00 AM EDT", "lundi 9 mars, 09:00, heure de Paris"."""
     if when is None:
         return ""
     place, reader = conventions.place_of(where), _reader(context)

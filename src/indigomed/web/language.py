@@ -1,0 +1,81 @@
+"""The language a page is written in, and the switch on every page (issue 12, "French throughout").
+
+The rule:
+
+- A **choice made with the switch** is kept in the session (the language cookie Django would set is
+  a preferences cookie, so none is set here: a cookie holds it only once the visitor has consented
+  to preferences cookies). A signed-in member's choice is also saved as their language
+  (``Member.language``), which is the language IndigoMed writes to them in.
+- A **member who signs in** reads in their own language from then on (it goes into the session).
+- **Otherwise** the browser's ``Accept-Language`` decides, then English.
+
+The API keeps its machine-readable ``code`` in English; its ``detail`` sentence follows the same rule.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
+
+from indigomed.accounts.models import Member
+from indigomed.accounts.services import choose_language
+
+# Where the session keeps the language chosen (the key Django itself used before 4.0).
+SESSION_KEY = "_language"
+LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
+
+
+def chosen_language(request: HttpRequest) -> str | None:
+    session = getattr(request, "session", None)
+    language = session.get(SESSION_KEY) if session is not None else None
+    return language if language in LANGUAGE_CODES else None
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware, with the session's choice first (the rule above)."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        language = chosen_language(request) or translation.get_language_from_request(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+
+
+def keep_language(request: HttpRequest, language: str) -> None:
+    if language in LANGUAGE_CODES:
+        request.session[SESSION_KEY] = language
+        translation.activate(language)
+
+
+@require_POST
+def switch_language(request: HttpRequest) -> HttpResponse:
+    """The switch in every page's header: Django's ``set_language`` (it checks the language and the
+    address to go back to), kept as the rule above says."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if language in LANGUAGE_CODES:
+        keep_language(request, language)
+        user = request.user
+        if user.is_authenticated and Member.objects.filter(user_id=user.pk).exists():
+            choose_language(actor=user, language=language)
+    # No cookie without consent to preferences cookies: the session holds the choice.
+    response.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
+    return response
+
+
+def _member_language_at_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    if request is None or not hasattr(request, "session"):
+        return
+    language = Member.objects.filter(user_id=user.pk).values_list("language", flat=True).first()
+    if language:
+        keep_language(request, language)
+
+
+def connect() -> None:
+    user_logged_in.connect(_member_language_at_sign_in, dispatch_uid="indigomed.language_at_sign_in")

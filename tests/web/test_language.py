@@ -1,0 +1,90 @@
+"""Issue 12 "French throughout": every page in the visitor's language, a switch on every page, and the
+member's choice remembered (their pages follow it from sign-in, their messages too)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import Client
+
+from indigomed.accounts.models import Member
+from indigomed.conventions import Reader, local_when, place_of
+from indigomed.security.models import AuditEvent
+from tests.conftest import PASSWORD
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def test_a_french_reader_reads_the_day_and_month_in_full_lowercase_on_a_24_hour_clock() -> None:
+    tuesday = dt.datetime(2026, 3, 3, 9, 0, tzinfo=PARIS)
+    assert local_when(tuesday, place_of("Europe/Paris"), Reader(language="fr", country="FR")).startswith(
+        "mardi 3 mars, 09:00"
+    )
+    # English stays as it was: a US reader's clock and abbreviations.
+    assert local_when(tuesday, place_of("America/New_York"), Reader(language="en", country="US")) == (
+        "Tue, Mar 3, 3:00 AM EST"
+    )
+
+
+@pytest.mark.django_db
+def test_a_browser_asking_for_french_gets_french_pages(world) -> None:
+    page = Client(HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9,en;q=0.5").get("/").content.decode()
+    assert '<html lang="fr">' in page and "Se connecter" in page
+    english = Client(HTTP_ACCEPT_LANGUAGE="en-GB").get("/").content.decode()
+    assert '<html lang="en">' in english and "Sign in" in english
+
+
+@pytest.mark.django_db
+def test_the_switch_keeps_a_visitors_choice_in_the_session_and_sets_no_cookie(world) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    answer = client.post("/i18n/setlang/", {"language": "fr", "next": "/search/"})
+    assert answer.status_code == 302 and answer["Location"] == "/search/"
+    # A language cookie is a preferences cookie: without consent, the session holds the choice.
+    assert "django_language" not in answer.cookies
+    assert '<html lang="fr">' in client.get("/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert '<html lang="en">' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_switch_refuses_an_unknown_language_and_a_foreign_address(world) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    answer = client.post("/i18n/setlang/", {"language": "xx", "next": "https://elsewhere.example/"})
+    assert answer.status_code == 302 and "elsewhere" not in answer["Location"]
+    assert '<html lang="en">' in client.get("/").content.decode()
+    assert client.get("/i18n/setlang/").status_code == 405
+
+
+@pytest.mark.django_db
+def test_a_members_choice_is_saved_and_their_pages_follow_it_at_the_next_sign_in(world) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(world.member)
+    client.post("/i18n/setlang/", {"language": "fr", "next": "/appointments/"})
+    assert Member.objects.get(user=world.member).language == "fr"
+    assert AuditEvent.objects.filter(action="language.chosen", member_id=world.member.pk).count() == 1
+    # Another browser, asking for English: the member's own language wins once they sign in.
+    elsewhere = Client(HTTP_ACCEPT_LANGUAGE="en-US")
+    assert (
+        elsewhere.post("/accounts/login/", {"login": "pat.member@example.test", "password": PASSWORD}).status_code
+        == 302
+    )
+    assert '<html lang="fr">' in elsewhere.get("/appointments/").content.decode()
+
+
+@pytest.mark.django_db
+def test_staff_switch_without_becoming_members(world) -> None:
+    client = Client()
+    client.force_login(world.doctor_user)
+    assert client.post("/i18n/setlang/", {"language": "fr", "next": "/connect/"}).status_code == 302
+    assert '<html lang="fr">' in client.get("/connect/").content.decode()
+    assert not Member.objects.filter(user=world.doctor_user).exists()
+
+
+@pytest.mark.django_db
+def test_the_api_keeps_english_codes_and_explains_in_the_readers_language(world) -> None:
+    french = Client(HTTP_ACCEPT_LANGUAGE="fr").get("/api/nowhere").json()
+    english = Client(HTTP_ACCEPT_LANGUAGE="en").get("/api/nowhere").json()
+    assert french["code"] == english["code"] == "not_found"
+    assert french["detail"] != english["detail"] and "adresse" in french["detail"]
