@@ -90,6 +90,12 @@ AUDIT_ACTIONS: dict[str, str] = {
     "request.extended": "Request deadline extended",
     "request.concluded": "Request answered",
     "request.reminded": "Office reminded of a request's deadline",
+    # Notices (NOTICE-1, RIGHT-PAPER): versions published, members told, accepted and acknowledged.
+    "notice.published": "Notice version published",
+    "notice.members_told": "Members told of a new notice version",
+    "notice.accepted": "Notice accepted at sign-up",
+    "notice.acknowledged": "New notice version acknowledged",
+    "notice.paper_copy_requested": "Paper copy of the notice asked for",
     # Partners: a facility's HCF admin runs its practice.
     "facility.profile_changed": "Facility profile changed",
     "facility.plans_changed": "Plans a facility accepts changed",

@@ -1,0 +1,68 @@
+"""The demo's notice and Terms of Use: version 1 (older) and version 2 (current) of each, so past
+versions, the PDF, the paper copy and the question after sign-in all have something to show."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from indigomed.accounts.models import User
+from indigomed.notices.models import NoticeAcknowledgement, NoticeVersion
+from indigomed.notices.services import publish_notice_version
+from indigomed.records.sign_in import sign_in_key
+
+DATA = Path(__file__).resolve().parent.parent / "notices" / "data"
+# Version 2 added these sections; version 1 is the same text without them.
+ADDED_IN_2 = {"privacy": ("14.", "13."), "terms": ("6.",)}
+CHANGES = {
+    "privacy": (
+        "- New section 14: links to other sites, and what applies there.\n"
+        "- Section 13: tell us when your contact details are lost or stolen, and what we then do.\n"
+        "- Section 3: a paper copy of any version can now be posted to you.",
+        "- Nouvelle section 14 : les liens vers d'autres sites, et ce qui s'y applique.\n"
+        "- Section 13 : prévenez-nous si vos coordonnées sont perdues ou volées, et ce que nous faisons alors.\n"
+        "- Section 3 : une copie papier de n'importe quelle version peut désormais vous être envoyée par courrier.",
+    ),
+    "terms": (
+        "- New section 6: links to other sites.",
+        "- Nouvelle section 6 : les liens vers d'autres sites.",
+    ),
+}
+
+
+def _text(kind: str, language: str) -> str:
+    return (DATA / f"{kind}.{language}.md").read_text(encoding="utf-8")
+
+
+def _without(text: str, sections: tuple[str, ...]) -> str:
+    """The text without the sections whose heading starts with one of these numbers."""
+    parts = re.split(r"(?m)^(?=## )", text)
+    return "".join(p for p in parts if not any(p.startswith(f"## {n}") for n in sections))
+
+
+def seed_notices(*, officer: User, member_email: str) -> None:
+    """Publish versions 1 and 2 of the notice and the Terms; the demo member accepted version 1
+    at sign-up, so at their next sign-in they are asked about version 2."""
+    for kind in ("privacy", "terms"):
+        en, fr = _text(kind, "en"), _text(kind, "fr")
+        publish_notice_version(
+            actor=officer,
+            kind=kind,
+            effective_on=dt.date(2026, 3, 1),
+            body_en=_without(en, ADDED_IN_2[kind]),
+            body_fr=_without(fr, ADDED_IN_2[kind]),
+        )
+        changes_en, changes_fr = CHANGES[kind]
+        publish_notice_version(
+            actor=officer,
+            kind=kind,
+            effective_on=dt.date(2026, 11, 1),
+            body_en=en,
+            body_fr=fr,
+            changes_en=changes_en,
+            changes_fr=changes_fr,
+        )
+    member = User.objects.get(email=sign_in_key(member_email))
+    for version in NoticeVersion.objects.filter(number=1):
+        NoticeAcknowledgement.objects.create(user=member, version=version, how=NoticeAcknowledgement.How.SIGN_UP)
