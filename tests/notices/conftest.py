@@ -20,6 +20,11 @@ def officer(world) -> User:
 
 
 def publish(officer: User, *, kind: str = "privacy", on: dt.date = dt.date(2026, 1, 1), **texts: str):
-    values = {"body_en": NOTICE_EN, "body_fr": NOTICE_FR, "changes_en": "Section 3 is new.", "changes_fr": "La section 3 est nouvelle."}
+    values = {
+        "body_en": NOTICE_EN,
+        "body_fr": NOTICE_FR,
+        "changes_en": "Section 3 is new.",
+        "changes_fr": "La section 3 est nouvelle.",
+    }
     values.update(texts)
     return publish_notice_version(actor=officer, kind=kind, effective_on=on, **values)

@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 
 def test_each_version_stays_readable_at_its_own_address_and_the_newest_is_current(officer) -> None:
     """NOTICE-1: every past version stays readable; publishing makes a version current."""
-    publish(officer, on=dt.date(2026, 1, 1), body_en="First text, answered in {{ policy.accounting_answer_days }} days.")
+    publish(
+        officer, on=dt.date(2026, 1, 1), body_en="First text, answered in {{ policy.accounting_answer_days }} days."
+    )
     publish(officer, on=dt.date(2026, 6, 1), body_en="Second text.")
     visitor = Client()
     current = visitor.get("/privacy/").content.decode()
@@ -33,7 +35,9 @@ def test_each_version_stays_readable_at_its_own_address_and_the_newest_is_curren
 
 
 def test_the_notice_is_shown_in_the_readers_language_and_markdown_stays_safe(officer) -> None:
-    publish(officer, body_en="Hello <script>alert(1)</script> [bad](javascript:alert(1)) [map](https://maps.example.test/)")
+    publish(
+        officer, body_en="Hello <script>alert(1)</script> [bad](javascript:alert(1)) [map](https://maps.example.test/)"
+    )
     page = Client().get("/privacy/").content.decode()
     assert "<script>alert" not in page and "&lt;script&gt;" in page
     assert 'href="javascript:' not in page
@@ -53,7 +57,9 @@ def test_the_notice_is_shown_in_the_readers_language_and_markdown_stays_safe(off
         ({"body_en": "Within {{ policy.no_such_number }} days"}, "body_en"),
     ],
 )
-def test_a_version_with_an_earlier_date_or_a_missing_language_is_refused_and_nothing_is_stored(officer, changes, field) -> None:
+def test_a_version_with_an_earlier_date_or_a_missing_language_is_refused_and_nothing_is_stored(
+    officer, changes, field
+) -> None:
     publish(officer, on=dt.date(2026, 1, 1))
     events = AuditEvent.objects.count()
     values = {"on": changes.pop("effective_on", dt.date(2026, 2, 1)), **changes}
@@ -88,7 +94,11 @@ def test_a_published_version_cannot_be_edited_or_deleted_even_bypassing_the_code
 def test_the_office_publishes_through_its_page_with_a_preview_and_clear_errors(officer) -> None:
     office = Client()
     office.force_login(officer)
-    form = {"effective_on": "2026-03-01", "body_en": "Within 25 days.", "body_fr": "Sous {{ policy.accounting_answer_days }} jours."}
+    form = {
+        "effective_on": "2026-03-01",
+        "body_en": "Within 25 days.",
+        "body_fr": "Sous {{ policy.accounting_answer_days }} jours.",
+    }
     preview = office.post("/office/notices/privacy/new", {**form, "action": "preview"}).content.decode()
     assert "differ from the policy file" in preview and "Within 25 days" in preview
     assert not NoticeVersion.objects.exists()

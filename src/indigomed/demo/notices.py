@@ -10,7 +10,6 @@ from pathlib import Path
 from indigomed.accounts.models import User
 from indigomed.notices.models import NoticeAcknowledgement, NoticeVersion
 from indigomed.notices.services import publish_notice_version
-from indigomed.records.sign_in import sign_in_key
 
 DATA = Path(__file__).resolve().parent.parent / "notices" / "data"
 # Version 2 added these sections; version 1 is the same text without them.
@@ -63,6 +62,6 @@ def seed_notices(*, officer: User, member_email: str) -> None:
             changes_en=changes_en,
             changes_fr=changes_fr,
         )
-    member = User.objects.get(email=sign_in_key(member_email))
+    member = User.objects.get_by_natural_key(member_email)
     for version in NoticeVersion.objects.filter(number=1):
         NoticeAcknowledgement.objects.create(user=member, version=version, how=NoticeAcknowledgement.How.SIGN_UP)

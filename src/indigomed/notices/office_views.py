@@ -83,7 +83,9 @@ def publish(request: HttpRequest, kind: str) -> HttpResponse:
                 preview = {
                     "en": to_html(data["body_en"]),
                     "fr": to_html(data["body_fr"]),
-                    "numbers": [n for n in stated_numbers(data["body_en"] + "\n" + data["body_fr"]) if not n.matches_policy],
+                    "numbers": [
+                        n for n in stated_numbers(data["body_en"] + "\n" + data["body_fr"]) if not n.matches_policy
+                    ],
                 }
             else:
                 with on_form(form) as attempt:

@@ -28,7 +28,11 @@ def version_of(kind: str, number: int) -> NoticeVersion:
 
 def versions_of(kind: str) -> QuerySet[NoticeVersion]:
     """Every version of a kind, the newest first, without their texts (a list of addresses)."""
-    return NoticeVersion.objects.filter(kind=kind).order_by("-number").only("kind", "number", "effective_on", "published_at")
+    return (
+        NoticeVersion.objects.filter(kind=kind)
+        .order_by("-number")
+        .only("kind", "number", "effective_on", "published_at")
+    )
 
 
 def last_acknowledged(user: Any) -> int:

@@ -63,7 +63,9 @@ def publish_notice_version(
         raise Invalid(_("Give the date this version takes effect."), field="effective_on")
     for field, label in (("body_en", _("English")), ("body_fr", _("French"))):
         if not texts[field]:
-            raise Invalid(_("Write the text in %(language)s too: members read it in theirs.") % {"language": label}, field=field)
+            raise Invalid(
+                _("Write the text in %(language)s too: members read it in theirs.") % {"language": label}, field=field
+            )
         if len(texts[field]) > BODY_MAX:
             raise Invalid(_("The text is too long."), field=field)
         unknown = unknown_placeholders(texts[field])

@@ -20,6 +20,9 @@ from indigomed.notices.queries import current_version
 from indigomed.notices.services import record_sign_up_acceptance
 
 Kind = NoticeVersion.Kind
+CHANGED_MEANWHILE = _(
+    "The privacy notice or the Terms of Use changed while you were signing up: please read the new version."
+)
 
 
 class NoticeSignupForm(MemberSignupForm):
@@ -34,7 +37,9 @@ class NoticeSignupForm(MemberSignupForm):
         notice, terms = self.shown[Kind.PRIVACY], self.shown[Kind.TERMS]
         if "own_consent" in self.fields and notice is not None:
             self.fields["own_consent"].help_text = format_html(
-                '<a href="{}" target="_blank" rel="noopener">{}</a>', reverse("notices:privacy"), gettext("Read the privacy notice")
+                '<a href="{}" target="_blank" rel="noopener">{}</a>',
+                reverse("notices:privacy"),
+                gettext("Read the privacy notice"),
             )
         if notice is None and terms is None:
             return
@@ -76,10 +81,10 @@ class NoticeSignupForm(MemberSignupForm):
                 if current is not None and cleaned.get(name) != current.number:
                     self.add_error(
                         "accept_notices",
-                        gettext("The privacy notice or the Terms of Use changed while you were signing up: please read the new version."),
+                        str(CHANGED_MEANWHILE),
                     )
                     # The page shown again carries the current numbers.
-                    data = self.data.copy()  # type: ignore[has-type]
+                    data = self.data.copy()
                     data[self.add_prefix(name)] = current.number
                     self.data = data
                     break

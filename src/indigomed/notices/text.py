@@ -55,7 +55,9 @@ def policy_values(policy: Policy | None = None) -> dict[str, str]:
     values["accounting_free_every_months"] = str(round(int(notice["accounting_free_every_days"]) / _YEAR * 12))
     cents = int(notice["accounting_fee_cents"])
     values["accounting_fee"] = f"{cents // 100}.{cents % 100:02d} {notice['accounting_fee_currency']}"
-    consent_ages = [j.floors["parental_consent_age"] for j in policy.jurisdictions.values() if "parental_consent_age" in j.floors]
+    consent_ages = [
+        j.floors["parental_consent_age"] for j in policy.jurisdictions.values() if "parental_consent_age" in j.floors
+    ]
     values["parental_consent_age"] = str(max(consent_ages)) if consent_ages else values["minimum_member_age"]
     return values
 
@@ -92,7 +94,13 @@ def fill(text: str, values: dict[str, dict[str, str]] | None = None) -> str:
 def to_html(text: str) -> str:
     """Safe HTML of a notice's Markdown, its placeholders filled. Links leave with no referrer."""
     html = _MARKDOWN.render(fill(text))
-    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, link_rel="noopener noreferrer", url_schemes={"https", "http", "mailto"})
+    return nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        link_rel="noopener noreferrer",
+        url_schemes={"https", "http", "mailto"},
+    )
 
 
 # --- Numbers a text states, compared with the policy (check_notice) ------------------------------
@@ -103,8 +111,18 @@ _STATED = re.compile(
     r"(?<![\w.])(\d{1,4})\s*(?:\(\w+\)\s*)?(days?|jours?|years?|ans?|ann[ée]es?|months?|mois)\b", re.IGNORECASE
 )
 # An age said without its unit: "under 13", "moins de 15".
-_AGE = re.compile(r"\b(?:under|below|over|aged|moins de|plus de)\s+(\d{1,3})\b(?!\s*(?:\(\w+\)\s*)?[a-zé])", re.IGNORECASE)
-_UNIT = {"day": "days", "jour": "days", "year": "years", "an": "years", "ann": "years", "month": "months", "mois": "months"}
+_AGE = re.compile(
+    r"\b(?:under|below|over|aged|moins de|plus de)\s+(\d{1,3})\b(?!\s*(?:\(\w+\)\s*)?[a-zé])", re.IGNORECASE
+)
+_UNIT = {
+    "day": "days",
+    "jour": "days",
+    "year": "years",
+    "an": "years",
+    "ann": "years",
+    "month": "months",
+    "mois": "months",
+}
 
 
 @dataclass(frozen=True)
@@ -128,7 +146,9 @@ def policy_quantities(policy: Policy | None = None) -> dict[str, set[int]]:
     policy = policy or current_policy()
     days = {int(v) for k, v in policy.notice.items() if k.endswith("_days")}
     ages = {int(policy.notice["minimum_member_age"])}
-    ages |= {j.floors["parental_consent_age"] for j in policy.jurisdictions.values() if "parental_consent_age" in j.floors}
+    ages |= {
+        j.floors["parental_consent_age"] for j in policy.jurisdictions.values() if "parental_consent_age" in j.floors
+    }
     years = {d // _YEAR for d in days if d % _YEAR == 0} | ages
     months = {round(d / _YEAR * 12) for d in days if d >= 28 and (d % _YEAR == 0 or d % 30 == 0)}
     months |= {d // 30 for d in days if d % 30 == 0}

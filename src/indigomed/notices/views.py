@@ -77,7 +77,9 @@ def pdf(request: HttpRequest, kind: str, number: int) -> HttpResponse:
     language = _language(request)
     with translation.override(language):
         html = render_to_string("notices/document_pdf.html", _document(version, language))
-    response = HttpResponse(HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(), content_type="application/pdf")
+    response = HttpResponse(
+        HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'attachment; filename="indigomed-{kind}-v{number}-{language}.pdf"'
     return response
 
@@ -150,5 +152,3 @@ def changes(request: HttpRequest) -> HttpResponse:
             "next": next_url,
         },
     )
-
-

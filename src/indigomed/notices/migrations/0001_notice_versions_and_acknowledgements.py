@@ -46,7 +46,6 @@ def drop_triggers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -55,66 +54,127 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='NoticeVersion',
+            name="NoticeVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('privacy', 'Privacy notice'), ('terms', 'Terms of Use')], max_length=10)),
-                ('number', models.PositiveIntegerField(help_text='1, 2, 3… within its kind; its address is /<kind>/v/<number>/')),
-                ('effective_on', models.DateField()),
-                ('body_en', models.TextField()),
-                ('body_fr', models.TextField()),
-                ('changes_en', models.TextField(blank=True)),
-                ('changes_fr', models.TextField(blank=True)),
-                ('published_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(choices=[("privacy", "Privacy notice"), ("terms", "Terms of Use")], max_length=10),
+                ),
+                (
+                    "number",
+                    models.PositiveIntegerField(
+                        help_text="1, 2, 3… within its kind; its address is /<kind>/v/<number>/"
+                    ),
+                ),
+                ("effective_on", models.DateField()),
+                ("body_en", models.TextField()),
+                ("body_fr", models.TextField()),
+                ("changes_en", models.TextField(blank=True)),
+                ("changes_fr", models.TextField(blank=True)),
+                ("published_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', 'number'],
+                "ordering": ["kind", "number"],
             },
         ),
         migrations.CreateModel(
-            name='NoticeAnnouncement',
+            name="NoticeAnnouncement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('after_user_id', models.BigIntegerField(default=0)),
-                ('queued', models.PositiveIntegerField(default=0)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('version', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='announcement', to='notices.noticeversion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("after_user_id", models.BigIntegerField(default=0)),
+                ("queued", models.PositiveIntegerField(default=0)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "version",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="announcement",
+                        to="notices.noticeversion",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='NoticeAcknowledgement',
+            name="NoticeAcknowledgement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('how', models.CharField(choices=[('sign_up', 'Accepted at sign-up'), ('changes', 'Acknowledged after reading what changed')], max_length=10)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notice_acknowledgements', to=settings.AUTH_USER_MODEL)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='acknowledgements', to='notices.noticeversion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "how",
+                    models.CharField(
+                        choices=[
+                            ("sign_up", "Accepted at sign-up"),
+                            ("changes", "Acknowledged after reading what changed"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notice_acknowledgements",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="acknowledgements",
+                        to="notices.noticeversion",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='noticeversion',
-            constraint=models.UniqueConstraint(fields=('kind', 'number'), name='notice_version_number_once'),
+            model_name="noticeversion",
+            constraint=models.UniqueConstraint(fields=("kind", "number"), name="notice_version_number_once"),
         ),
         migrations.AddConstraint(
-            model_name='noticeversion',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['privacy', 'terms'])), name='notice_version_kind_known'),
+            model_name="noticeversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["privacy", "terms"])), name="notice_version_kind_known"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='noticeversion',
-            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='notice_version_number_positive'),
+            model_name="noticeversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__gte", 1)), name="notice_version_number_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='noticeversion',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('body_en', ''), _negated=True), models.Q(('body_fr', ''), _negated=True)), name='notice_version_both_languages'),
+            model_name="noticeversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(models.Q(("body_en", ""), _negated=True), models.Q(("body_fr", ""), _negated=True)),
+                name="notice_version_both_languages",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='noticeversion',
-            constraint=models.CheckConstraint(condition=models.Q(('number', 1), models.Q(models.Q(('changes_en', ''), _negated=True), models.Q(('changes_fr', ''), _negated=True)), _connector='OR'), name='notice_version_changes_told'),
+            model_name="noticeversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("number", 1),
+                    models.Q(models.Q(("changes_en", ""), _negated=True), models.Q(("changes_fr", ""), _negated=True)),
+                    _connector="OR",
+                ),
+                name="notice_version_changes_told",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='noticeacknowledgement',
-            constraint=models.UniqueConstraint(fields=('user', 'version'), name='notice_acknowledged_once'),
+            model_name="noticeacknowledgement",
+            constraint=models.UniqueConstraint(fields=("user", "version"), name="notice_acknowledged_once"),
         ),
         migrations.RunPython(create_triggers, drop_triggers),
     ]

@@ -29,7 +29,9 @@ class Command(BaseCommand):
             return
         problems = import_string(check)(policy)
         if not problems:
-            self.stdout.write(self.style.SUCCESS("The published notice states no number the policy file does not hold."))
+            self.stdout.write(
+                self.style.SUCCESS("The published notice states no number the policy file does not hold.")
+            )
             return
         for line in problems:
             self.stdout.write(f"  - {line}")
