@@ -122,3 +122,10 @@ def test_check_notice_reports_a_number_the_policy_does_not_hold(officer, capsys)
         call_command("check_notice")
     out = capsys.readouterr().out
     assert "'25 jours'" in out and "'16 ans'" in out and "(fr)" in out
+
+
+def test_a_text_asked_for_in_french_comes_with_its_page_in_french(officer) -> None:
+    publish(officer, on=dt.date(2026, 3, 1))
+    page = Client().get("/privacy/v/1/?lang=fr").content.decode()
+    assert "En vigueur le 1 mars 2026" in page and "Nous répondons sous 20 jours." in page
+    assert "Read in English" in page

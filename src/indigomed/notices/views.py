@@ -49,9 +49,12 @@ def _document(version: NoticeVersion, language: str) -> dict[str, Any]:
 def _page(request: HttpRequest, version: NoticeVersion | None, kind: str) -> HttpResponse:
     if version is None:
         return render(request, "notices/none_yet.html", {"kind": kind, "label": Kind(kind).label}, status=404)
-    context = _document(version, _language(request))
+    language = _language(request)
+    context = _document(version, language)
     context["versions"] = queries.versions_of(kind)
-    return render(request, "notices/document.html", context)
+    # A reader who asked for the text in one language reads the page around it in that language too.
+    with translation.override(language):
+        return render(request, "notices/document.html", context)
 
 
 def current(request: HttpRequest, kind: str) -> HttpResponse:
@@ -131,23 +134,24 @@ def changes(request: HttpRequest) -> HttpResponse:
     next_url = _next(request, request.POST.get("next") or request.GET.get("next", ""))
     if not actor_of(request).is_member:
         return redirect("notices:privacy")
-    current = queries.current_version(Kind.PRIVACY)
     if request.method == "POST":
-        if request.POST.get("action") == "later":
-            return redirect(next_url)
         number = request.POST.get("number", "")
         with flashed(request) as attempt:
             services.acknowledge_notice(actor=request.user, number=int(number) if number.isdigit() else 0)
             messages.success(request, _("Thank you: your acknowledgement of the notice is recorded."))
         if attempt.refusal is None:
             return redirect(next_url)
+    changed = queries.changes_since(request.user)
+    for version in changed:
+        # The operator's summary is Markdown too (lists of changes), made safe like the notice.
+        version.changes_en_html = to_html(version.changes_en)  # type: ignore[attr-defined]
+        version.changes_fr_html = to_html(version.changes_fr)  # type: ignore[attr-defined]
     return render(
         request,
         "notices/changes.html",
         {
-            "current": current,
             "pending": queries.to_acknowledge(request.user),
-            "changed": queries.changes_since(request.user),
+            "changed": changed,
             "language": _language(request),
             "next": next_url,
         },
