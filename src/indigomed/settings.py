@@ -422,13 +422,9 @@ MESSAGES_DELIVER_ON_COMMIT = envbool("MESSAGES_DELIVER_ON_COMMIT", default=not P
 # A worker waits this long on a silent SMTP server, well inside its claim on the message.
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
 # Messaging sits below accounts, so it learns members' languages through this function.
-# Who runs IndigoMed, as the notice states it: the data-protection registration number [M] and
-# where members write. The demo's number is made up; an operator sets its own.
-NOTICE_OPERATOR = {
-    "REGISTRATION": env("DATA_PROTECTION_REGISTRATION", "" if PRODUCTION else "DEMO-0000-0000 (synthetic)"),
-    "ADDRESS": env("OPERATOR_POSTAL_ADDRESS", "IndigoMed SAS, privacy office, 25 rue Tronchet, 75008 Paris, France"),
-    "PRIVACY_EMAIL": env("OPERATOR_PRIVACY_EMAIL", "privacy@indigomed.invalid"),
-}
+# The data-protection registration number the notice shows [M]. The demo's is made up; an
+# operator sets its own. (Where members write: PRIVACY_OFFICE_ADDRESS and _EMAIL below.)
+DATA_PROTECTION_REGISTRATION = env("DATA_PROTECTION_REGISTRATION", "" if PRODUCTION else "DEMO-0000-0000 (synthetic)")
 # check_notice compares the published notice's text with the policy file through this (notices sits above privacy).
 NOTICE_TEXT_CHECK = "indigomed.notices.checks.text_problems"
 MESSAGING_LANGUAGES_OF = "indigomed.accounts.languages.languages_of"

@@ -16,6 +16,7 @@ import nh3
 from django.conf import settings
 from markdown_it import MarkdownIt
 
+from indigomed.conf import product_setting
 from indigomed.privacy.policy import Policy, current_policy
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z]+)\.([a-z_]+)\s*\}\}")
@@ -65,9 +66,9 @@ def policy_values(policy: Policy | None = None) -> dict[str, str]:
 def operator_values() -> dict[str, str]:
     """Who runs IndigoMed, from settings: the data-protection registration [M] and where to write."""
     return {
-        "registration": str(settings.NOTICE_OPERATOR["REGISTRATION"]),
-        "address": str(settings.NOTICE_OPERATOR["ADDRESS"]),
-        "privacy_email": str(settings.NOTICE_OPERATOR["PRIVACY_EMAIL"]),
+        "registration": settings.DATA_PROTECTION_REGISTRATION,
+        "address": str(product_setting("PRIVACY_OFFICE_ADDRESS")),
+        "privacy_email": str(product_setting("PRIVACY_OFFICE_EMAIL")),
     }
 
 
