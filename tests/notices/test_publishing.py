@@ -129,3 +129,15 @@ def test_a_text_asked_for_in_french_comes_with_its_page_in_french(officer) -> No
     page = Client().get("/privacy/v/1/?lang=fr").content.decode()
     assert "En vigueur le 1 mars 2026" in page and "Nous répondons sous 20 jours." in page
     assert "Read in English" in page
+
+
+def test_odd_addresses_and_values_get_a_clear_answer_never_an_error(world, officer) -> None:
+    publish(officer)
+    member = Client()
+    member.force_login(world.member)
+    huge = "9" * 30
+    for path in (f"/privacy/v/{huge}/", f"/terms/v/{huge}.pdf", "/privacy/v/0/", "/terms/", "/privacy/v/1.pdf?lang=xx"):
+        assert member.get(path).status_code in (200, 404), path
+    assert member.post("/privacy/paper/", {"kind": "privacy", "number": huge}).status_code == 404
+    assert member.post("/privacy/changes/", {"action": "acknowledge", "number": huge}).status_code == 200
+    assert member.get("/privacy/changes/?next=https://evil.example/").content.decode().count("evil.example") == 0

@@ -20,7 +20,8 @@ def current_version(kind: str) -> NoticeVersion | None:
 
 def version_of(kind: str, number: int) -> NoticeVersion:
     """One version by its number; ``NotFound`` when there is none."""
-    version = NoticeVersion.objects.filter(kind=kind, number=number).first()
+    # An address may carry any digits; beyond a database integer there is no version to look up.
+    version = NoticeVersion.objects.filter(kind=kind, number=number).first() if 0 < number <= 2_147_483_647 else None
     if version is None:
         raise NotFound("No such version.")
     return version

@@ -30,6 +30,8 @@ PAPER_KIND = "notice-paper-copy"
 # in every member's message.
 BODY_MAX = 60_000
 CHANGES_MAX = 2_000
+# The largest version number a database integer holds: anything above names no version.
+NUMBER_MAX = 2_147_483_647
 
 
 def publish_notice_version(
@@ -178,7 +180,8 @@ def acknowledge_notice(*, actor: Any, number: int) -> NoticeAcknowledgement:
     if not load_actor(actor).is_member:
         raise Forbidden(_("Only members acknowledge the notice."))
     current = NoticeVersion.objects.filter(kind=Kind.PRIVACY).order_by("-number").first()
-    if current is None or not NoticeVersion.objects.filter(kind=Kind.PRIVACY, number=number).exists():
+    known = 0 < number <= NUMBER_MAX and NoticeVersion.objects.filter(kind=Kind.PRIVACY, number=number).exists()
+    if current is None or not known:
         raise NotFound(_("No such version of the notice."))
     if current.number != number:
         raise Invalid(_("A newer version of the notice was published: please read it."))
@@ -218,7 +221,8 @@ def record_sign_up_acceptance(*, actor: Any, privacy_number: int | None, terms_n
 
 
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
-_MARKS = re.compile(r"^\s{0,3}#{1,6}\s*|\*\*|__|(?<!\w)[*_](?!\s)|(?<!\s)[*_](?!\w)|`", re.MULTILINE)
+# Headings' hashes, bold marks and code ticks; single * and _ stay (an address may hold one).
+_MARKS = re.compile(r"^\s{0,3}#{1,6}\s*|\*\*|__|`", re.MULTILINE)
 
 
 def as_plain_text(text: str) -> str:
@@ -236,7 +240,7 @@ def request_paper_copy(*, actor: Any, kind: str, number: int) -> None:
     """
     if not load_actor(actor).is_member:
         raise Forbidden(_("Sign in as a member to have a copy posted to you."))
-    version = NoticeVersion.objects.filter(kind=kind, number=number).first()
+    version = NoticeVersion.objects.filter(kind=kind, number=number).first() if 0 < number <= NUMBER_MAX else None
     if version is None:
         raise NotFound(_("No such version."))
     with transaction.atomic():
