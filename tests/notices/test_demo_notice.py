@@ -11,9 +11,15 @@ from indigomed.demo.notices import seed_notices
 from indigomed.notices.models import NoticeVersion
 from indigomed.notices.queries import to_acknowledge
 from indigomed.notices.text import PLACEHOLDER
-from tests.conftest import address_of
+from tests.conftest import PASSWORD, address_of
 
 pytestmark = pytest.mark.django_db
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.post("/accounts/login/", {"login": address_of(user), "password": PASSWORD})
+    return client
 
 
 def test_the_demo_publishes_two_versions_whose_numbers_all_come_from_the_policy(world, officer, capsys) -> None:
@@ -33,4 +39,6 @@ def test_the_demo_publishes_two_versions_whose_numbers_all_come_from_the_policy(
     page = Client().get("/privacy/").content.decode()
     assert not PLACEHOLDER.search(page) and "Links to other sites" in page
     assert "Liens vers d" in Client().get("/terms/?lang=fr").content.decode()
-    assert to_acknowledge(world.member) == current  # accepted version 1, asked about version 2
+    assert to_acknowledge(world.member) == current  # accepted version 1, not yet version 2
+    assert 'href="/privacy/changes/">Read what changed' in signed_in(world.member).get("/privacy/").content.decode()
+    assert signed_in(world.other_member).get("/appointments/").status_code == 302  # asked at sign-in

@@ -138,6 +138,9 @@ def test_odd_addresses_and_values_get_a_clear_answer_never_an_error(world, offic
     huge = "9" * 30
     for path in (f"/privacy/v/{huge}/", f"/terms/v/{huge}.pdf", "/privacy/v/0/", "/terms/", "/privacy/v/1.pdf?lang=xx"):
         assert member.get(path).status_code in (200, 404), path
-    assert member.post("/privacy/paper/", {"kind": "privacy", "number": huge}).status_code == 404
-    assert member.post("/privacy/changes/", {"action": "acknowledge", "number": huge}).status_code == 200
+    assert member.post("/privacy/paper/", {"kind": "privacy", "number": huge}).status_code == 400
+    assert member.post("/privacy/paper/", {"kind": "privacy", "number": "²"}).status_code == 400
+    assert member.post("/privacy/paper/", {"kind": "privacy", "number": "2"}).status_code == 404
+    assert member.post("/privacy/changes/", {"action": "acknowledge", "number": huge}).status_code == 404
+    assert member.post("/privacy/changes/", {"action": "acknowledge", "number": "²"}).status_code == 404
     assert member.get("/privacy/changes/?next=https://evil.example/").content.decode().count("evil.example") == 0

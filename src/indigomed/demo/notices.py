@@ -7,8 +7,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from indigomed.accounts.models import User
-from indigomed.notices.models import NoticeAcknowledgement, NoticeVersion
+from indigomed.accounts.models import Member, User
+from indigomed.notices.models import NoticeAcknowledgement, NoticeQuestion, NoticeVersion
 from indigomed.notices.services import publish_notice_version
 
 DATA = Path(__file__).resolve().parent.parent / "notices" / "data"
@@ -41,8 +41,9 @@ def _without(text: str, sections: tuple[str, ...]) -> str:
 
 
 def seed_notices(*, officer: User, member_email: str) -> None:
-    """Publish versions 1 and 2 of the notice and the Terms; the demo member accepted version 1
-    at sign-up, so at their next sign-in they are asked about version 2."""
+    """Publish versions 1 and 2 of the notice and the Terms. Every demo member accepted version 1
+    at sign-up and was told of version 2; the others are asked about it when they sign in, while
+    the demo member (``member_email``) was asked already: their notice page offers what changed."""
     for kind in ("privacy", "terms"):
         en, fr = _text(kind, "en"), _text(kind, "fr")
         publish_notice_version(
@@ -62,6 +63,11 @@ def seed_notices(*, officer: User, member_email: str) -> None:
             changes_en=changes_en,
             changes_fr=changes_fr,
         )
+    first = list(NoticeVersion.objects.filter(number=1))
+    NoticeAcknowledgement.objects.bulk_create(
+        NoticeAcknowledgement(user_id=user_id, version=version, how=NoticeAcknowledgement.How.SIGN_UP)
+        for user_id in Member.objects.values_list("user_id", flat=True)
+        for version in first
+    )
     member = User.objects.get_by_natural_key(member_email)
-    for version in NoticeVersion.objects.filter(number=1):
-        NoticeAcknowledgement.objects.create(user=member, version=version, how=NoticeAcknowledgement.How.SIGN_UP)
+    NoticeQuestion.objects.create(user=member, version=NoticeVersion.objects.get(kind="privacy", number=2))

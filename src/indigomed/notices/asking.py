@@ -1,9 +1,10 @@
 """Asking members, on their next sign-in, to read what changed in the privacy notice (NOTICE-1).
 
 At sign-in (Django's ``user_logged_in``) the current version is looked up once; if the member has
-not acknowledged it, the first page they open after signing in is replaced by a redirect to the
-page that says what changed. They may acknowledge or carry on: nothing is ever blocked (booking
-included), and they are asked again only at a later sign-in, until they acknowledge.
+neither acknowledged it nor been asked about it, the first page they open after signing in is
+replaced by a redirect to the page that says what changed. They may acknowledge or carry on:
+nothing is ever blocked (booking included). Asked once per version: afterwards the notice page
+itself offers "read what changed" until they acknowledge.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from indigomed.notices.queries import to_acknowledge
+from indigomed.notices.services import ask_once
 
 SESSION_KEY = "notices_ask"
 # Pages where the question would get in the way: the notice itself, signing in and out, the API.
@@ -27,7 +29,7 @@ def note_what_to_ask(sender: Any, request: HttpRequest | None, user: Any, **kwar
     if request is None or not hasattr(request, "session"):
         return
     version = to_acknowledge(user)
-    if version is not None:
+    if version is not None and ask_once(actor=user, version=version):
         request.session[SESSION_KEY] = version.number
 
 

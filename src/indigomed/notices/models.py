@@ -75,6 +75,21 @@ class NoticeAcknowledgement(models.Model):
         return f"{self.version} acknowledged by user {self.user_id}"
 
 
+class NoticeQuestion(models.Model):
+    """That a member was asked, at a sign-in, to read what changed in a version: asked once per
+    version, whatever they answered. (The notice page keeps offering it until they acknowledge.)"""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(NoticeVersion, on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "version"], name="notice_asked_once")]
+
+    def __str__(self) -> str:
+        return f"{self.version} asked of user {self.user_id}"
+
+
 class NoticeAnnouncement(models.Model):
     """Telling every member of a new privacy-notice version, in batches: how far it has gone.
 

@@ -19,7 +19,7 @@ from indigomed.accounts.roles import load_actor
 from indigomed.errors import Conflict, Forbidden, Invalid, NotFound
 from indigomed.messaging import outbox
 from indigomed.messaging.models import Message
-from indigomed.notices.models import NoticeAcknowledgement, NoticeAnnouncement, NoticeVersion
+from indigomed.notices.models import NoticeAcknowledgement, NoticeAnnouncement, NoticeQuestion, NoticeVersion
 from indigomed.notices.text import fill, known_values, unknown_placeholders
 from indigomed.security.services import record_event
 
@@ -169,6 +169,15 @@ def announce_pending(*, batch: int = 500) -> int:
     while (queued := announce_batch(batch=batch)) is not None:
         total += queued
     return total
+
+
+def ask_once(*, actor: Any, version: NoticeVersion) -> bool:
+    """Note that a member is being asked about a version; ``False`` if they were asked before.
+
+    No audit event: it records a question shown, not a change to anything of the member's.
+    """
+    _, created = NoticeQuestion.objects.get_or_create(user=actor, version=version)
+    return created
 
 
 def acknowledge_notice(*, actor: Any, number: int) -> NoticeAcknowledgement:

@@ -52,6 +52,7 @@ def _page(request: HttpRequest, version: NoticeVersion | None, kind: str) -> Htt
     language = _language(request)
     context = _document(version, language)
     context["versions"] = queries.versions_of(kind)
+    context["to_acknowledge"] = queries.to_acknowledge(request.user) if kind == Kind.PRIVACY else None
     # A reader who asked for the text in one language reads the page around it in that language too.
     with translation.override(language):
         return render(request, "notices/document.html", context)
@@ -95,11 +96,11 @@ def paper(request: HttpRequest) -> HttpResponse:
             return redirect(f"{reverse('account_login')}?next={reverse('notices:paper')}")
         kind = request.POST.get("kind", "")
         number = request.POST.get("number", "")
-        if kind not in Kind.values or not number.isdigit():
+        if kind not in Kind.values or not _number(number):
             messages.error(request, _("Choose a version to have posted to you."))
             return render(request, "notices/paper.html", _paper_context(request), status=400)
         with flashed(request) as attempt:
-            services.request_paper_copy(actor=request.user, kind=kind, number=int(number))
+            services.request_paper_copy(actor=request.user, kind=kind, number=_number(number))
             messages.success(
                 request,
                 _(
@@ -121,6 +122,11 @@ def _paper_context(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+def _number(value: str) -> int:
+    """A version number typed or posted; 0 for anything that is not plain ASCII digits."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else 0
+
+
 def _next(request: HttpRequest, value: str) -> str:
     if value and url_has_allowed_host_and_scheme(value, {request.get_host()}, require_https=request.is_secure()):
         return value
@@ -134,13 +140,14 @@ def changes(request: HttpRequest) -> HttpResponse:
     next_url = _next(request, request.POST.get("next") or request.GET.get("next", ""))
     if not actor_of(request).is_member:
         return redirect("notices:privacy")
+    status = 200
     if request.method == "POST":
-        number = request.POST.get("number", "")
         with flashed(request) as attempt:
-            services.acknowledge_notice(actor=request.user, number=int(number) if number.isdigit() else 0)
+            services.acknowledge_notice(actor=request.user, number=_number(request.POST.get("number", "")))
             messages.success(request, _("Thank you: your acknowledgement of the notice is recorded."))
         if attempt.refusal is None:
             return redirect(next_url)
+        status = attempt.status
     changed = queries.changes_since(request.user)
     for version in changed:
         # The operator's summary is Markdown too (lists of changes), made safe like the notice.
@@ -155,4 +162,5 @@ def changes(request: HttpRequest) -> HttpResponse:
             "language": _language(request),
             "next": next_url,
         },
+        status=status,
     )
