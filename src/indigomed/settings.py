@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "indigomed.privacy",
     "indigomed.rights",
     "indigomed.interop",
+    "indigomed.notices",
     "indigomed.demo",
     # Template tags every room's pages share (times and distances as the reader writes them).
     "indigomed.web",
@@ -112,6 +113,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After a sign-in, the first page a member opens asks once about a new notice version (NOTICE-1).
+    "indigomed.notices.asking.AskAfterSignInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -216,7 +219,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_FORMS = {
-    "signup": "indigomed.accounts.forms.MemberSignupForm",
+    # The member sign-up form, plus accepting the current notice and Terms of Use (NOTICE-1, [A]).
+    "signup": "indigomed.notices.signup.NoticeSignupForm",
     "login": "indigomed.accounts.forms.SignInForm",
     "add_email": "indigomed.accounts.forms.ChangeAddressForm",
 }
@@ -421,6 +425,11 @@ MESSAGES_DELIVER_ON_COMMIT = envbool("MESSAGES_DELIVER_ON_COMMIT", default=not P
 # A worker waits this long on a silent SMTP server, well inside its claim on the message.
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
 # Messaging sits below accounts, so it learns members' languages through this function.
+# The data-protection registration number the notice shows [M]. The demo's is made up; an
+# operator sets its own. (Where members write: PRIVACY_OFFICE_ADDRESS and _EMAIL below.)
+DATA_PROTECTION_REGISTRATION = env("DATA_PROTECTION_REGISTRATION", "" if PRODUCTION else "DEMO-0000-0000 (synthetic)")
+# check_notice compares the published notice's text with the policy file through this (notices sits above privacy).
+NOTICE_TEXT_CHECK = "indigomed.notices.checks.text_problems"
 MESSAGING_LANGUAGES_OF = "indigomed.accounts.languages.languages_of"
 INDIGOMED |= {
     # Attempts before a message becomes a dead letter the privacy office sees.

@@ -7,6 +7,7 @@ from indigomed.api import api
 from indigomed.directory import views as directory_views
 from indigomed.interop import views as copy_views
 from indigomed.messaging import views as messaging_views
+from indigomed.notices import office_views as notice_office_views
 from indigomed.privacy import amendment_views, breach_views, marketing_views, office_events, office_views
 from indigomed.privacy import views as privacy_views
 from indigomed.rights import amendment_views as rights_amendment_views
@@ -58,6 +59,8 @@ office_patterns = (
         path("amendments/<uuid:public_id>/accept", rights_amendment_views.office_accept, name="amendment_accept"),
         path("amendments/<uuid:public_id>/deny", rights_amendment_views.office_deny, name="amendment_deny"),
         path("amendments/<uuid:public_id>/rebut", amendment_views.office_rebut, name="amendment_rebut"),
+        path("notices/", notice_office_views.desk, name="notices"),
+        path("notices/<slug:kind>/new", notice_office_views.publish, name="notice_publish"),
     ],
     "office",
 )
@@ -101,6 +104,7 @@ urlpatterns = [
     path("office/messages/<uuid:public_id>/retry", messaging_views.office_retry, name="office_message_retry"),
     path("me/requests/", include(rights_urls.member_patterns)),
     path("office/requests/", include(rights_urls.office_patterns)),
+    path("", include("indigomed.notices.urls")),
     path("privacy-office/", rights_views.contact, name="privacy_office_contact"),
     path("office/", include(office_patterns)),
     path("accounts/parental-consent/<str:token>/", account_views.parental_consent, name="parental_consent"),

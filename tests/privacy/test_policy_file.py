@@ -148,6 +148,7 @@ def test_the_platform_refuses_to_start_with_a_bad_policy(settings, tmp_path: Pat
         apps.get_app_config("privacy").ready()
 
 
+@pytest.mark.django_db  # the check also reads the published notice's text (docs/notice.md)
 def test_the_notice_check_reports_the_two_year_look_back_against_hipaas_six(capsys) -> None:
     call_command("check_notice")
     out = capsys.readouterr().out

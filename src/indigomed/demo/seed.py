@@ -16,6 +16,7 @@ from indigomed.accounts.models import PrivacyOfficer, User
 from indigomed.accounts.services import create_member_profile
 from indigomed.demo import catalogue as c
 from indigomed.demo.amendments import seed_disputed_record
+from indigomed.demo.notices import seed_notices
 from indigomed.demo.office_stories import seed_breach, seed_video_visit
 from indigomed.demo.visit_fits import fit_visit_types
 from indigomed.directory.french import fill_french_names
@@ -371,4 +372,5 @@ def seed_all(*, practitioners: int = 400) -> int:
     seed_breach(officer=PrivacyOfficer.objects.select_related("user").get().user)
     show_a_booking_to_move(admin_email=DEMO_LOGINS[3].email, keep_member_email=DEMO_LOGINS[0].email)
     seed_requests(member_email=DEMO_LOGINS[0].email, other_member_email="riley@demo.indigomed.test")
+    seed_notices(officer=PrivacyOfficer.objects.select_related("user").get().user, member_email=DEMO_LOGINS[0].email)
     return slots

@@ -92,6 +92,12 @@ AUDIT_ACTIONS: dict[str, StrOrPromise] = {
     "request.extended": _("Request deadline extended"),
     "request.concluded": _("Request answered"),
     "request.reminded": _("Office reminded of a request's deadline"),
+    # Notices (NOTICE-1, RIGHT-PAPER): versions published, members told, accepted and acknowledged.
+    "notice.published": _("Notice version published"),
+    "notice.members_told": _("Members told of a new notice version"),
+    "notice.accepted": _("Notice accepted at sign-up"),
+    "notice.acknowledged": _("New notice version acknowledged"),
+    "notice.paper_copy_requested": _("Paper copy of the notice asked for"),
     # Partners: a facility's HCF admin runs its practice.
     "facility.profile_changed": _("Facility profile changed"),
     "facility.plans_changed": _("Plans a facility accepts changed"),

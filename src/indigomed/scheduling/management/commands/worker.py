@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
 from indigomed.messaging.outbox import deliver_until_idle, worker_name
+from indigomed.notices.services import announce_pending
 from indigomed.privacy.ledger import take_checkpoint
 from indigomed.rights.sweeps import remind_officers
 from indigomed.scheduling.opening_hours import sweep_calendars
@@ -36,6 +37,10 @@ class Command(BaseCommand):
                 reminded = remind_officers()
                 self.stdout.write(f"Requests desk: {reminded} deadline reminders to the privacy office.")
                 next_sweep = time.monotonic() + options["interval"]
+            # A new notice version is told to members in batches, each its own transaction (NOTICE-1).
+            told = announce_pending()
+            if told:
+                self.stdout.write(f"Notice: {told} members told of a new version.")
             # Reminders are rows due in the future: delivering what is due is their sweep.
             tally = deliver_until_idle(worker=name)
             if tally.handled:
