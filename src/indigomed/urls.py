@@ -16,6 +16,7 @@ from indigomed.rights import views as rights_views
 from indigomed.scheduling import connect_views, video_views
 from indigomed.scheduling import views as booking_views
 from indigomed.search import views as search_views
+from indigomed.traffic import views as traffic_views
 from indigomed.web.admin_sign_in import admin_sign_in
 
 # The admin's own password form has no lock-out: its sign-in is the site's (SEC-1).
@@ -57,6 +58,7 @@ office_patterns = (
         path("amendments/<uuid:public_id>/accept", rights_amendment_views.office_accept, name="amendment_accept"),
         path("amendments/<uuid:public_id>/deny", rights_amendment_views.office_deny, name="amendment_deny"),
         path("amendments/<uuid:public_id>/rebut", amendment_views.office_rebut, name="amendment_rebut"),
+        path("traffic/", traffic_views.office_traffic, name="traffic"),
     ],
     "office",
 )
@@ -100,6 +102,7 @@ urlpatterns = [
     path("me/requests/", include(rights_urls.member_patterns)),
     path("office/requests/", include(rights_urls.office_patterns)),
     path("privacy-office/", rights_views.contact, name="privacy_office_contact"),
+    path("cookies/", traffic_views.cookie_settings, name="cookie_settings"),
     path("office/", include(office_patterns)),
     path("accounts/parental-consent/<str:token>/", account_views.parental_consent, name="parental_consent"),
     path("accounts/", include("allauth.urls")),

@@ -8,6 +8,7 @@ from indigomed.messaging.outbox import deliver_until_idle, worker_name
 from indigomed.privacy.ledger import take_checkpoint
 from indigomed.rights.sweeps import remind_officers
 from indigomed.scheduling.opening_hours import sweep_calendars
+from indigomed.traffic.sweeps import purge_traffic
 
 
 class Command(BaseCommand):
@@ -35,6 +36,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"Calendars swept: {created} new slots. Ledger checkpoint {checkpoint.pk}.")
                 reminded = remind_officers()
                 self.stdout.write(f"Requests desk: {reminded} deadline reminders to the privacy office.")
+                purged = purge_traffic()
+                self.stdout.write(f"Traffic data: {purged.page_views} page views past the window deleted.")
                 next_sweep = time.monotonic() + options["interval"]
             # Reminders are rows due in the future: delivering what is due is their sweep.
             tally = deliver_until_idle(worker=name)
