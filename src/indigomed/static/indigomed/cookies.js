@@ -5,13 +5,15 @@
   var banner = document.getElementById("cookie-banner");
   if (!banner || !window.fetch || !window.FormData) { return; }
   var form = banner.querySelector("form");
+  var fallback = false;
   form.addEventListener("submit", function (event) {
     var button = event.submitter;
-    if (!button || !button.name) { return; }
+    if (fallback || !button || !button.name) { return; }
     event.preventDefault();
     var data = new FormData(form);
     data.append(button.name, button.value);
-    fetch(form.action, {
+    // getAttribute: the form's "action" property is its field named "action".
+    fetch(form.getAttribute("action"), {
       method: "POST",
       body: data,
       credentials: "same-origin",
@@ -19,6 +21,9 @@
     }).then(function (response) {
       if (!response.ok) { throw new Error(String(response.status)); }
       banner.remove();
-    }).catch(function () { form.submit(); });
+    }).catch(function () {
+      fallback = true;
+      if (form.requestSubmit) { form.requestSubmit(button); } else { button.click(); }
+    });
   });
 })();
