@@ -174,3 +174,14 @@ def test_traffic_totals_are_for_the_privacy_office_only(world, who) -> None:
     client.force_login(getattr(world, who))
     assert client.get("/office/traffic/").status_code in (403, 404)
     assert Client().get("/office/traffic/").status_code == 302, "a visitor is asked to sign in"
+
+
+def test_the_demo_month_of_traffic_shows_on_the_office_page(world) -> None:
+    """TRAFFIC-1: the demo seeds synthetic traffic, pseudonymized like real traffic."""
+    from indigomed.traffic.demo import seed_traffic
+
+    assert seed_traffic(days=3) > 0
+    assert not PageView.objects.exclude(network__regex=r"^[0-9a-f]{64}$").exists()
+    today = timezone.now().date()
+    shown = summary(since=today - dt.timedelta(days=6), until=today)
+    assert len(shown.days) == 3 and shown.pages and shown.browsers
