@@ -54,7 +54,7 @@ def test_consent_decides_what_is_set_and_what_is_recorded(browser, transactional
     assert not PageView.objects.exists(), "nothing is recorded before a choice"
 
     # Refusing is one click, like accepting; the banner goes and stays gone.
-    page.locator("#cookie-banner button[value=refuse]").click()
+    page.locator("#cookie-banner button[value=refuse_all]").click()
     page.wait_for_function("!document.getElementById('cookie-banner')")
     assert consent.COOKIE_NAME in cookie_names(context)
     page.goto(f"{base}/search/")
@@ -67,7 +67,7 @@ def test_consent_decides_what_is_set_and_what_is_recorded(browser, transactional
     context, page = new_page(browser, java_script_enabled=False)
     page.goto(f"{base}/search/")
     with page.expect_navigation():
-        page.locator("#cookie-banner button[value=refuse]").click()
+        page.locator("#cookie-banner button[value=refuse_all]").click()
     assert page.url.endswith("/search/") and page.locator("#cookie-banner").count() == 0
     assert page.locator("text=Your cookie choice is saved").is_visible()
     context.close()
@@ -94,7 +94,7 @@ def test_consent_decides_what_is_set_and_what_is_recorded(browser, transactional
     before = PageView.objects.count()
     context, page = new_page(browser, extra_http_headers={"Sec-GPC": "1"})
     page.goto(f"{base}/search/")
-    page.locator("#cookie-banner button[value=accept]").click()
+    page.locator("#cookie-banner button[value=accept_all]").click()
     page.wait_for_function("!document.getElementById('cookie-banner')")
     page.goto(f"{base}{practitioner}")
     page.goto(f"{base}/cookies/")

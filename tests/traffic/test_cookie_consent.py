@@ -18,7 +18,7 @@ PAGES = ["/", "/search/", "/cookies/", "/privacy-office/", "/accounts/login/", "
 
 
 def choose(client: Client, action: str, **fields: str) -> None:
-    answer = client.post("/cookies/", {"action": action, "next": "/search/", **fields})
+    answer = client.post("/cookies/", {"choice": action, "next": "/search/", **fields})
     assert answer.status_code == 302 and answer["Location"] == "/search/"
 
 
@@ -32,14 +32,14 @@ def test_a_first_visit_sets_only_strictly_necessary_cookies(world) -> None:
         assert consent.COOKIE_NAME not in answer.cookies, "no choice is stored before the visitor makes one"
     page = Client().get("/").content.decode()
     assert 'id="cookie-banner"' in page
-    assert 'value="accept"' in page and 'value="refuse"' in page, "refusing sits beside accepting"
+    assert 'value="accept_all"' in page and 'value="refuse_all"' in page, "refusing sits beside accepting"
 
 
 def test_refusing_is_one_click_and_the_banner_goes(world) -> None:
     """COOKIE-1"""
     client = Client()
     client.get("/")
-    choose(client, "refuse")
+    choose(client, "refuse_all")
     choice = consent._decode(client.cookies[consent.COOKIE_NAME].value)
     assert choice is not None and not choice.preferences and not choice.analytics
     page = client.get("/search/").content.decode()
@@ -50,7 +50,7 @@ def test_refusing_is_one_click_and_the_banner_goes(world) -> None:
 def test_accepting_then_changing_ones_mind_on_the_settings_page(world) -> None:
     """COOKIE-1"""
     client = Client()
-    choose(client, "accept")
+    choose(client, "accept_all")
     request = RequestFactory().get(
         "/", HTTP_COOKIE=f"{consent.COOKIE_NAME}={client.cookies[consent.COOKIE_NAME].value}"
     )
@@ -59,7 +59,7 @@ def test_accepting_then_changing_ones_mind_on_the_settings_page(world) -> None:
     assert "Your current choice was made on" in page
     assert 'name="analytics" id="id_analytics" checked' in page
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
-    answer = client.post("/cookies/", {"action": "save", "analytics": "on"})
+    answer = client.post("/cookies/", {"choice": "save", "analytics": "on"})
     assert answer.status_code == 302
     choice = consent._decode(client.cookies[consent.COOKIE_NAME].value)
     assert choice is not None and choice.analytics and not choice.preferences
@@ -90,7 +90,7 @@ def test_a_tampered_consent_cookie_reads_as_no_consent(value: str) -> None:
 def test_a_tampered_cookie_brings_the_banner_back(world) -> None:
     """COOKIE-1"""
     client = Client()
-    choose(client, "refuse")
+    choose(client, "refuse_all")
     value = client.cookies[consent.COOKIE_NAME].value
     client.cookies[consent.COOKIE_NAME] = value.replace(value[-3:], "abc" if value[-3:] != "abc" else "xyz")
     assert 'id="cookie-banner"' in client.get("/search/").content.decode()
@@ -106,7 +106,7 @@ def test_an_old_choice_expires_and_is_asked_again(settings) -> None:
 def test_the_gpc_signal_refuses_analytics_whatever_the_cookie_says(world) -> None:
     """COOKIE-1: the Global Privacy Control signal is honoured as a refusal."""
     client = Client()
-    choose(client, "accept")
+    choose(client, "accept_all")
     cookie = f"{consent.COOKIE_NAME}={client.cookies[consent.COOKIE_NAME].value}"
     request = RequestFactory().get("/", HTTP_COOKIE=cookie, HTTP_SEC_GPC="1")
     assert not consent.allows(request, consent.ANALYTICS)
@@ -116,7 +116,7 @@ def test_the_gpc_signal_refuses_analytics_whatever_the_cookie_says(world) -> Non
 
 @pytest.mark.parametrize(
     "post",
-    [{"action": "everything"}, {}, {"action": "accept", "next": "https://elsewhere.example/"}],
+    [{"choice": "everything"}, {}, {"choice": "accept_all", "next": "https://elsewhere.example/"}],
     ids=["unknown-action", "no-action", "foreign-next"],
 )
 def test_odd_choices_are_refused_or_kept_on_the_site(world, post) -> None:
@@ -132,6 +132,6 @@ def test_odd_choices_are_refused_or_kept_on_the_site(world, post) -> None:
 def test_the_banner_works_without_a_page_load_for_scripts(world) -> None:
     """COOKIE-1: the enhanced banner posts in the background and gets an answer without a redirect."""
     client = Client()
-    answer = client.post("/cookies/", {"action": "refuse"}, HTTP_ACCEPT="application/json")
+    answer = client.post("/cookies/", {"choice": "refuse_all"}, HTTP_ACCEPT="application/json")
     assert answer.status_code == 200 and answer.json() == {"preferences": False, "analytics": False}
     assert consent.COOKIE_NAME in answer.cookies

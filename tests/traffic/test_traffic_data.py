@@ -95,7 +95,7 @@ def test_only_pages_of_the_sites_are_counted(world) -> None:
     client.get("/api/search/practitioners")
     client.get("/no-such-page/")
     client.get("/appointments/")  # a visitor is sent to sign in
-    client.post("/cookies/", {"action": "accept"})
+    client.post("/cookies/", {"choice": "accept_all"})
     assert not PageView.objects.exists()
     client.get("/search/")
     assert list(PageView.objects.values_list("page", flat=True)) == ["search"]

@@ -24,11 +24,11 @@ from indigomed.traffic.queries import SMALLEST_SHOWN, summary
 from indigomed.traffic.retention import retention
 from indigomed.web import consent
 
-ACCEPT, REFUSE, SAVE = "accept", "refuse", "save"
+ACCEPT, REFUSE, SAVE = "accept_all", "refuse_all", "save"
 
 
 class ConsentForm(forms.Form):
-    action = forms.ChoiceField(choices=[(ACCEPT, ACCEPT), (REFUSE, REFUSE), (SAVE, SAVE)])
+    choice = forms.ChoiceField(choices=[(ACCEPT, ACCEPT), (REFUSE, REFUSE), (SAVE, SAVE)])
     preferences = forms.BooleanField(required=False, label=consent.LABELS[consent.PREFERENCES])
     analytics = forms.BooleanField(required=False, label=consent.LABELS[consent.ANALYTICS])
     next = forms.CharField(required=False, max_length=2000)
@@ -51,7 +51,7 @@ def cookie_settings(request: HttpRequest) -> HttpResponse:
     form = ConsentForm(request.POST)
     if not form.is_valid():
         return _page(request, form, choice, status=400)
-    action = form.cleaned_data["action"]
+    action = form.cleaned_data["choice"]
     preferences = action == ACCEPT or (action == SAVE and form.cleaned_data["preferences"])
     analytics = action == ACCEPT or (action == SAVE and form.cleaned_data["analytics"])
     if request.headers.get("Accept", "").startswith("application/json"):
