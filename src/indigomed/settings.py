@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     # Template tags every room's pages share (times and distances as the reader writes them).
     "indigomed.web",
     "indigomed.search",
+    "indigomed.traffic",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +122,8 @@ MIDDLEWARE = [
     # Idle and absolute session limits per role (SESSION_LIMITS below).
     "indigomed.web.session_expiry.SessionExpiryMiddleware",
     "indigomed.web.middleware.RequestSizeLimitMiddleware",
+    # TRAFFIC-1: a page view recorded, pseudonymized, only with analytics consent and no GPC signal.
+    "indigomed.traffic.middleware.TrafficMiddleware",
 ]
 
 ROOT_URLCONF = "indigomed.urls"
@@ -138,6 +141,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "indigomed.web.context.portal",
                 "django.template.context_processors.i18n",
+                "indigomed.web.consent.context",
             ],
         },
     },
@@ -528,6 +532,18 @@ SESSION_LIMITS = {
         "ABSOLUTE_SECONDS": envint("STAFF_SESSION_ABSOLUTE_SECONDS", 12 * 3600),
     },
 }
+# --- Cookies by consent and remember-me (COOKIE-1, indigomed.web.consent) ------------------------
+# A visitor's cookie choice is kept six months, then asked again (CNIL, délibération n° 2020-091:
+# the choice is kept for a limited time; six months is its recommendation).
+COOKIE_CONSENT_MAX_AGE_SECONDS = envint("COOKIE_CONSENT_MAX_AGE_SECONDS", 182 * 24 * 3600)
+# "Remember me" at sign-in keeps a member signed in this long on that device, idle or not: the
+# session cookie lasts that long, holding the session's random id only (never a password or a
+# token that outlives the session); signing out, or ending it on /me/sessions/, ends it for good.
+# Staff (practice, privacy office, operators) are never remembered: their L3 limits above apply.
+REMEMBER_ME_SECONDS = envint("REMEMBER_ME_SECONDS", 30 * 24 * 3600)
+ACCOUNT_SESSION_REMEMBER = None  # ask at each sign-in; unticked, the session ends with the browser
+ACCOUNT_SESSION_COOKIE_AGE = REMEMBER_ME_SECONDS
+
 # Changing the password ends every other session of the account: Django checks each session's
 # copy of the password hash on every request. The session it was changed from stays signed in
 # (allauth updates its hash); True would sign that one out too.

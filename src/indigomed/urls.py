@@ -17,6 +17,7 @@ from indigomed.rights import views as rights_views
 from indigomed.scheduling import connect_views, video_views
 from indigomed.scheduling import views as booking_views
 from indigomed.search import views as search_views
+from indigomed.traffic import views as traffic_views
 from indigomed.web.admin_sign_in import admin_sign_in
 from indigomed.web.language import switch_language
 
@@ -61,6 +62,7 @@ office_patterns = (
         path("amendments/<uuid:public_id>/rebut", amendment_views.office_rebut, name="amendment_rebut"),
         path("notices/", notice_office_views.desk, name="notices"),
         path("notices/<slug:kind>/new", notice_office_views.publish, name="notice_publish"),
+        path("traffic/", traffic_views.office_traffic, name="traffic"),
     ],
     "office",
 )
@@ -106,6 +108,7 @@ urlpatterns = [
     path("office/requests/", include(rights_urls.office_patterns)),
     path("", include("indigomed.notices.urls")),
     path("privacy-office/", rights_views.contact, name="privacy_office_contact"),
+    path("cookies/", traffic_views.cookie_settings, name="cookie_settings"),
     path("office/", include(office_patterns)),
     path("accounts/parental-consent/<str:token>/", account_views.parental_consent, name="parental_consent"),
     path("accounts/", include("allauth.urls")),

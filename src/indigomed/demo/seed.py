@@ -42,6 +42,7 @@ from indigomed.rights.restriction import ask_for_restriction
 from indigomed.scheduling import opening_hours
 from indigomed.scheduling import services as scheduling
 from indigomed.scheduling.models import Appointment, AvailabilityRule, Slot, VisitType
+from indigomed.traffic.demo import seed_traffic
 
 # Demo passwords: long enough for the 15-character rule, printed at start, never for production.
 DEMO_PASSWORD = "lilac-harbour-quietly-folds"  # noqa: S105
@@ -373,4 +374,5 @@ def seed_all(*, practitioners: int = 400) -> int:
     show_a_booking_to_move(admin_email=DEMO_LOGINS[3].email, keep_member_email=DEMO_LOGINS[0].email)
     seed_requests(member_email=DEMO_LOGINS[0].email, other_member_email="riley@demo.indigomed.test")
     seed_notices(officer=PrivacyOfficer.objects.select_related("user").get().user, member_email=DEMO_LOGINS[0].email)
+    seed_traffic()
     return slots

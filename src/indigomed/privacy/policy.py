@@ -94,8 +94,9 @@ JURISDICTION_KEYS = {
     "breach": list,
 }
 TOP_KEYS = {"version", "notice", "categories", "tags", "recipients", "practice_views", "purposes", "jurisdictions"}
-# Sections another module of the room reads and checks itself: [copies] (``privacy.copies``).
-OWN_SECTIONS = frozenset({"copies"})
+# Sections another module reads and checks itself: [copies] (``privacy.copies``) and [traffic]
+# (``traffic.retention``).
+OWN_SECTIONS = frozenset({"copies", "traffic"})
 # What a practice role may ask to see of a patient in its calendar, and the category each field is.
 PRACTICE_FIELDS = {"name": "contact", "insurance": "insurance", "reason": "medical"}
 # The roles of people who run a calendar in Connect: the practitioner themself, the facility's

@@ -9,6 +9,7 @@ from indigomed.notices.services import announce_pending
 from indigomed.privacy.ledger import take_checkpoint
 from indigomed.rights.sweeps import remind_officers
 from indigomed.scheduling.opening_hours import sweep_calendars
+from indigomed.traffic.sweeps import purge_traffic
 
 
 class Command(BaseCommand):
@@ -36,6 +37,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"Calendars swept: {created} new slots. Ledger checkpoint {checkpoint.pk}.")
                 reminded = remind_officers()
                 self.stdout.write(f"Requests desk: {reminded} deadline reminders to the privacy office.")
+                purged = purge_traffic()
+                self.stdout.write(f"Traffic data: {purged.page_views} page views past the window deleted.")
                 next_sweep = time.monotonic() + options["interval"]
             # A new notice version is told to members in batches, each its own transaction (NOTICE-1).
             told = announce_pending()
