@@ -16,3 +16,6 @@ class AccountsConfig(AppConfig):
         from indigomed.accounts import sessions
 
         sessions.connect()
+        from indigomed.accounts import second_factor
+
+        second_factor.connect()
