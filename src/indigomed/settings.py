@@ -533,8 +533,9 @@ MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_ADAPTER = "indigomed.accounts.second_factor.SecondFactorAdapter"
 MFA_FORMS = {"deactivate_totp": "indigomed.accounts.second_factor.TurnOffAppForm"}
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "IndigoMed")
-# The code of this 30-second step only, each used once (allauth refuses a replayed code).
-MFA_TOTP_TOLERANCE = 0
+# The code of this 30-second step or the one either side (a phone's clock drifts), each code used
+# once: allauth remembers a used code for the whole window and refuses it again.
+MFA_TOTP_TOLERANCE = 1
 # Passkeys need https except on the developer's own machine and the demo.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
 MFA_PASSKEY_LOGIN_ENABLED = False

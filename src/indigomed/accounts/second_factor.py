@@ -27,6 +27,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from indigomed.accounts.roles import Actor, load_actor
+from indigomed.records.services import own_sign_in_address
+from indigomed.records.sign_in_keys import is_sign_in_key
 
 # The factors that make a second step at sign-in; recovery codes only stand in for a lost one.
 STRONG_TYPES = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
@@ -54,6 +56,8 @@ def record_added_factor(sender: Any, request: HttpRequest | None, user: Any, aut
     if request is None or authenticator.type not in STRONG_TYPES:
         return
     record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type, enrolled=True)
+    # allauth sends this after commit, which may come after the response wrote the session.
+    request.session.save()
 
 
 def connect() -> None:
@@ -85,6 +89,12 @@ class SecondFactorAdapter(DefaultMFAAdapter):
         except InvalidToken:
             # A secret stored before sealing was turned on reads as it was written.
             return encrypted_text
+
+    def _get_user_identifier(self, user: Any) -> str:
+        """The account as its owner knows it, in their authenticator app: the row holds only a key."""
+        key = user.email or ""
+        address = own_sign_in_address(key=key) if is_sign_in_key(key) else key
+        return address or user.display_name or "IndigoMed"
 
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         """Staff keep at least one app or passkey: without one they could not reach their work."""
