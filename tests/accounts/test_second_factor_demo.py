@@ -21,11 +21,15 @@ def test_a_demo_staff_account_signs_in_with_the_code_demo_code_prints(world, cap
     call_command("demo_code", ADDRESS)
     printed = capsys.readouterr().out
     code = printed.split()[0]
-    assert code == current_code(ADDRESS)[0] and code in (code_for(DEMO_TOTP_SECRET), code_for(DEMO_TOTP_SECRET, steps_ago=-1))
+    assert code == current_code(ADDRESS)[0] and code in (
+        code_for(DEMO_TOTP_SECRET),
+        code_for(DEMO_TOTP_SECRET, steps_ago=-1),
+    )
     client = Client()
-    assert client.post("/accounts/login/", {"login": ADDRESS, "password": "correct-horse-battery-staple"})[
-        "Location"
-    ] == "/accounts/2fa/authenticate/"
+    assert (
+        client.post("/accounts/login/", {"login": ADDRESS, "password": "correct-horse-battery-staple"})["Location"]
+        == "/accounts/2fa/authenticate/"
+    )
     assert client.post("/accounts/2fa/authenticate/", {"code": code}).status_code == 302
     assert client.get("/connect/").status_code == 200
 

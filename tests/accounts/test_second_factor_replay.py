@@ -58,7 +58,9 @@ def test_a_recovery_code_works_once(world, doctor_secret) -> None:
     assert refused.status_code == 200 and "Incorrect code" in refused.content.decode()
     assert signed_in_user_id(again) is None
     # The next code on the sheet still works.
-    assert again.post("/accounts/2fa/authenticate/", {"code": recovery_codes_of(world.doctor_user)[1]}).status_code == 302
+    assert (
+        again.post("/accounts/2fa/authenticate/", {"code": recovery_codes_of(world.doctor_user)[1]}).status_code == 302
+    )
 
 
 def test_another_accounts_code_is_refused(world, doctor_secret, django_capture_on_commit_callbacks) -> None:

@@ -122,7 +122,9 @@ def test_staff_cannot_remove_their_last_second_factor_and_members_can(
 
     member, _ = sign_in_with_password(address_of(world.member))
     add_authenticator_app(member, django_capture_on_commit_callbacks)
-    assert member.post("/accounts/2fa/totp/deactivate/", {"password": "correct-horse-battery-staple"}).status_code == 302
+    assert (
+        member.post("/accounts/2fa/totp/deactivate/", {"password": "correct-horse-battery-staple"}).status_code == 302
+    )
     assert not Authenticator.objects.filter(user=world.member).exists()
 
 

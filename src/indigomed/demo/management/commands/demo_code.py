@@ -6,7 +6,7 @@ from indigomed.demo.second_factor import current_code
 
 
 class Command(BaseCommand):
-    help = "The authenticator code a demo staff account needs now, for the second step of signing in (never in production)."
+    help = "The authenticator code a demo staff account needs now to sign in (never in production)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("email", help="the demo account's sign-in address, e.g. doctor@demo.indigomed.test")
