@@ -60,3 +60,28 @@ def test_a_passkeys_answer_for_another_account_is_refused(world, django_capture_
     # The practitioner's own key, on the same kind of request, is accepted.
     _, accepted = second_step_with(doctors_key, address_of(world.doctor_user))
     assert accepted.status_code == 302
+
+
+def test_staff_keep_their_last_passkey_and_a_member_types_their_password(
+    world, django_capture_on_commit_callbacks
+) -> None:
+    """SEC-1: allauth's own page would delete any key on a click; here staff keep their last one,
+    and a member removing their last types a password that can stand alone."""
+    doctor, _ = sign_in_with_password(address_of(world.doctor_user))
+    add_passkey(doctor, SoftKey(), django_capture_on_commit_callbacks)
+    key = Authenticator.objects.get(user=world.doctor_user, type="webauthn")
+    kept = doctor.post(f"/accounts/2fa/webauthn/keys/{key.pk}/remove/", {"password": PASSWORD})
+    assert kept.status_code == 200 and "add another app or passkey" in kept.content.decode()
+    assert Authenticator.objects.filter(pk=key.pk).exists()
+
+    member, _ = sign_in_with_password(address_of(world.member))
+    add_passkey(member, SoftKey(), django_capture_on_commit_callbacks)
+    own = Authenticator.objects.get(user=world.member, type="webauthn")
+    page = member.get(f"/accounts/2fa/webauthn/keys/{own.pk}/remove/").content.decode()
+    assert 'name="password"' in page
+    # Another member's key is nobody's business: not found.
+    assert doctor.post(f"/accounts/2fa/webauthn/keys/{own.pk}/remove/", {"password": PASSWORD}).status_code == 404
+    wrong = member.post(f"/accounts/2fa/webauthn/keys/{own.pk}/remove/", {"password": "not my password at all"})
+    assert wrong.status_code == 200 and Authenticator.objects.filter(pk=own.pk).exists()
+    assert member.post(f"/accounts/2fa/webauthn/keys/{own.pk}/remove/", {"password": PASSWORD}).status_code == 302
+    assert not Authenticator.objects.filter(user=world.member).exists()

@@ -113,36 +113,65 @@ def min_length_without_second_factor() -> int:
     return 15
 
 
-class TurnOffAppForm(DeactivateTOTPForm):
-    """Turning off the authenticator app. When it is the account's last second factor, the password
-    must be typed: one shorter than the length required without a second factor (it was allowed
-    because of the app) must be changed first (docs/security.md, "When the length rule is checked")."""
+def refuse_removal(authenticator: Authenticator, password: str) -> None:
+    """``ValidationError`` when removing this factor is not allowed: staff's last app or passkey, or a
+    member's last one without their password or with one too short to stand alone
+    (docs/security.md, "When the length rule is checked")."""
+    adapter = SecondFactorAdapter()
+    if not adapter.can_delete_authenticator(authenticator):
+        raise forms.ValidationError(
+            gettext("Your work needs a second factor: add another app or passkey before removing this one.")
+        )
+    user = authenticator.user
+    if authenticator.type not in STRONG_TYPES or (
+        Authenticator.objects.filter(user_id=user.pk, type__in=STRONG_TYPES).exclude(pk=authenticator.pk).exists()
+    ):
+        return
+    if not user.check_password(password):
+        raise forms.ValidationError(gettext("Type your password to turn off your last second factor."))
+    minimum = min_length_without_second_factor()
+    if len(password) < minimum:
+        raise forms.ValidationError(
+            gettext(
+                "Your password is shorter than %(minimum)d characters, which is allowed only with a second "
+                "factor. Change your password first, then turn this off."
+            )
+            % {"minimum": minimum}
+        )
 
-    password = forms.CharField(
+
+def _password_field() -> forms.CharField:
+    return forms.CharField(
         label=_("Your password"),
         required=False,
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text=_("Needed when this is your last second factor."),
     )
 
+
+class TurnOffAppForm(DeactivateTOTPForm):
+    """Turning off the authenticator app (allauth's form, with ``refuse_removal``)."""
+
+    password = _password_field()
+
     def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
-        user = self.authenticator.user
-        last = not Authenticator.objects.filter(user_id=user.pk, type__in=STRONG_TYPES).exclude(
-            pk=self.authenticator.pk
-        )
-        if not last or self.errors:
-            return cleaned
-        password = self.cleaned_data.get("password") or ""
-        if not user.check_password(password):
-            raise forms.ValidationError(gettext("Type your password to turn off your last second factor."))
-        minimum = min_length_without_second_factor()
-        if len(password) < minimum:
-            raise forms.ValidationError(
-                gettext(
-                    "Your password is shorter than %(minimum)d characters, which is allowed only with a second "
-                    "factor. Change your password first, then turn this off."
-                )
-                % {"minimum": minimum}
-            )
+        if not self.errors:
+            refuse_removal(self.authenticator, self.cleaned_data.get("password") or "")
+        return cleaned
+
+
+class RemovePasskeyForm(forms.Form):
+    """Removing a passkey or security key: the same rules as turning off the app."""
+
+    password = _password_field()
+
+    def __init__(self, *args: Any, authenticator: Authenticator, **kwargs: Any) -> None:
+        self.authenticator = authenticator
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        refuse_removal(self.authenticator, cleaned.get("password") or "")
         return cleaned
