@@ -66,8 +66,9 @@ def connect() -> None:
     authenticator_added.connect(record_added_factor, dispatch_uid="indigomed.second_factor_added")
 
 
-def _fernet(key: str) -> Fernet:
-    digest = hashlib.sha256(f"indigomed.accounts.second_factor:{key}".encode()).digest()
+def _fernet(key: str | bytes) -> Fernet:
+    raw = key if isinstance(key, bytes) else key.encode()
+    digest = hashlib.sha256(b"indigomed.accounts.second_factor:" + raw).digest()
     return Fernet(base64.urlsafe_b64encode(digest))
 
 
@@ -105,12 +106,15 @@ class SecondFactorAdapter(DefaultMFAAdapter):
 
 
 def min_length_without_second_factor() -> int:
+    """The shortest password allowed as an account's only factor, as the validators in settings say."""
+    from django.contrib.auth.password_validation import get_default_password_validators
+
     from indigomed.accounts.passwords import LengthForSecondFactorValidator
 
-    for entry in settings.AUTH_PASSWORD_VALIDATORS:
-        if entry["NAME"].endswith(LengthForSecondFactorValidator.__name__):
-            return int(entry.get("OPTIONS", {}).get("without_second_factor", 15))
-    return 15
+    for validator in get_default_password_validators():
+        if isinstance(validator, LengthForSecondFactorValidator):
+            return validator.without_second_factor
+    return LengthForSecondFactorValidator().without_second_factor
 
 
 def refuse_removal(authenticator: Authenticator, password: str) -> None:
