@@ -53,6 +53,8 @@ def test_an_operator_without_a_second_factor_reaches_neither_the_admin_nor_the_o
     for path in ("/admin/", "/admin/accounts/user/", "/admin/login/?next=/admin/", "/office/", "/office/events/"):
         response = client.get(path)
         assert response.status_code == 302 and response["Location"] == "/accounts/2fa/", path
+    desk = client.get("/api/office/requests")
+    assert desk.status_code == 403 and desk.json()["code"] == "second_factor_required"
 
 
 def test_with_an_authenticator_app_the_practitioner_works_and_signs_in_with_a_code_next_time(
@@ -83,6 +85,7 @@ def test_the_operator_with_an_authenticator_app_reaches_the_admin(operator, djan
     add_authenticator_app(client, django_capture_on_commit_callbacks)
     assert client.get("/admin/").status_code == 200
     assert client.get("/office/").status_code == 200
+    assert client.get("/api/office/requests").status_code == 200
 
 
 def test_a_session_signed_in_before_the_app_was_added_elsewhere_confirms_it_first(
