@@ -148,3 +148,21 @@ def test_the_authenticator_app_shows_the_account_by_its_address_not_its_key(worl
 def test_a_signed_out_visitor_is_sent_to_sign_in_not_to_add_a_factor() -> None:
     anonymous = Client()
     assert anonymous.get("/connect/")["Location"].startswith("/accounts/login/")
+
+
+def test_every_second_factor_page_opens(world, django_capture_on_commit_callbacks) -> None:
+    """SEC-1: allauth's pages, under the site's templates and settings, each answer (no 500)."""
+    client, _ = sign_in_with_password(address_of(world.member))
+    add_authenticator_app(client, django_capture_on_commit_callbacks)
+    for path in (
+        "/accounts/2fa/",
+        "/accounts/2fa/webauthn/",
+        "/accounts/2fa/webauthn/add/",
+        "/accounts/2fa/recovery-codes/",
+        "/accounts/2fa/recovery-codes/generate/",
+        "/accounts/2fa/recovery-codes/download/",
+        "/accounts/2fa/totp/deactivate/",
+        "/accounts/2fa/reauthenticate/",
+        "/me/sessions/",
+    ):
+        assert client.get(path).status_code == 200, path
