@@ -19,7 +19,7 @@ from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.forms import DeactivateTOTPForm
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.fernet import Fernet, MultiFernet
 from django import forms
 from django.conf import settings
 from django.http import HttpRequest
@@ -85,11 +85,8 @@ class SecondFactorAdapter(DefaultMFAAdapter):
         return _keys().encrypt(text.encode()).decode()
 
     def decrypt(self, encrypted_text: str) -> str:
-        try:
-            return _keys().decrypt(encrypted_text.encode()).decode()
-        except InvalidToken:
-            # A secret stored before sealing was turned on reads as it was written.
-            return encrypted_text
+        # Every secret was sealed from the start; one that does not open means a lost SECRET_KEY.
+        return _keys().decrypt(encrypted_text.encode()).decode()
 
     def _get_user_identifier(self, user: Any) -> str:
         """The account as its owner knows it, in their authenticator app: the row holds only a key."""
