@@ -31,6 +31,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/bandit -q -r src -c pyproject.toml --severity-level medium
 	$(PY) -m indigomed makemigrations --check --dry-run
 
 ## Browser tests drive Debian's Chromium; install it once if it is missing.

@@ -56,6 +56,38 @@ def _fast_hasher_and_fresh_cache(settings: object, request: pytest.FixtureReques
 
 
 @pytest.fixture(autouse=True)
+def _staff_signed_in_with_second_factor(request: pytest.FixtureRequest):
+    """SEC-1: staff reach patient data only after a second factor. Tests that sign someone in
+    (``force_login`` or the sign-in page, where allauth's code step is skipped) get it the way
+    allauth records it, with an authenticator app for staff, so they keep testing their own
+    behaviour; the second-factor tests (``real_second_factor``) and the browser tests (which pass
+    the real step) go without."""
+    if request.node.get_closest_marker("real_second_factor") or request.node.get_closest_marker("browser"):
+        yield
+        return
+    from allauth.account.internal.flows.login import record_authentication
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.stages import AuthenticateStage
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.contrib.auth.signals import user_logged_in
+
+    request.getfixturevalue("monkeypatch").setattr(AuthenticateStage, "_should_handle", lambda self, request: False)
+
+    from indigomed.accounts.roles import load_actor
+    from indigomed.accounts.second_factor import STRONG_TYPES, must_use_second_factor
+
+    def passed(sender, request, user, **kwargs) -> None:
+        factor = Authenticator.objects.filter(user_id=user.pk, type__in=STRONG_TYPES).first()
+        if factor is None and must_use_second_factor(load_actor(user)):
+            factor = TOTP.activate(user, generate_totp_secret()).instance
+        record_authentication(request, user, "mfa", id=factor.pk if factor else None, type="totp")
+
+    user_logged_in.connect(passed, dispatch_uid="tests.second_factor")
+    yield
+    user_logged_in.disconnect(dispatch_uid="tests.second_factor")
+
+
+@pytest.fixture(autouse=True)
 def _audit_events_removed_after_transactional_tests(request: pytest.FixtureRequest):
     """A test that commits changes commits their audit events, which the database refuses to
     delete (by design): they are removed with the guard lifted for a moment, then the guard is put

@@ -74,11 +74,14 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # allauth.mfa's list of passkeys says "last used 3 days ago" with it.
+    "django.contrib.humanize",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "ninja",
     "indigomed.accounts",
     "indigomed.directory",
@@ -121,6 +124,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Idle and absolute session limits per role (SESSION_LIMITS below).
     "indigomed.web.session_expiry.SessionExpiryMiddleware",
+    # No patient data for staff before a second factor in this session (SEC-1, MFA_* below).
+    "indigomed.web.second_factor_middleware.SecondFactorMiddleware",
     "indigomed.web.middleware.RequestSizeLimitMiddleware",
     # TRAFFIC-1: a page view recorded, pseudonymized, only with analytics consent and no GPC signal.
     "indigomed.traffic.middleware.TrafficMiddleware",
@@ -206,7 +211,8 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     # NIST SP 800-63B: length and a common-password list, no composition rules.
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 15}},
+    # 15 characters without a second factor, 8 with one, at most 64 (indigomed.accounts.passwords).
+    {"NAME": "indigomed.accounts.passwords.LengthForSecondFactorValidator"},
     # ... and no repeated or sequential characters, context words or listed passwords.
     {"NAME": "indigomed.accounts.passwords.PredictablePasswordValidator"},
     {"NAME": "indigomed.accounts.passwords.ContextWordsValidator"},
@@ -548,3 +554,18 @@ ACCOUNT_SESSION_COOKIE_AGE = REMEMBER_ME_SECONDS
 # copy of the password hash on every request. The session it was changed from stays signed in
 # (allauth updates its hash); True would sign that one out too.
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+
+# --- Second factor (SEC-1, allauth.mfa) -------------------------------------------------------
+# Authenticator apps (TOTP), passkeys and security keys (WebAuthn), and recovery codes. Optional for
+# members; practitioners, facility staff, the privacy office and the site's operators reach no
+# patient data before passing one in the session (indigomed.web.second_factor_middleware).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_ADAPTER = "indigomed.accounts.second_factor.SecondFactorAdapter"
+MFA_FORMS = {"deactivate_totp": "indigomed.accounts.second_factor.TurnOffAppForm"}
+MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "IndigoMed")
+# The code of this 30-second step or the one either side (a phone's clock drifts), each code used
+# once: allauth remembers a used code for the whole window and refuses it again.
+MFA_TOTP_TOLERANCE = 1
+# Passkeys need https except on the developer's own machine and the demo.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
+MFA_PASSKEY_LOGIN_ENABLED = False

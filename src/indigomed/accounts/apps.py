@@ -19,3 +19,6 @@ class AccountsConfig(AppConfig):
         from indigomed.web import language
 
         language.connect()
+        from indigomed.accounts import second_factor
+
+        second_factor.connect()

@@ -1,6 +1,7 @@
 """Password rules after NIST SP 800-63B (SEC-1): no composition rules, but no password that is
 predictable (repeated or sequential characters), made of words about the account or the service,
-or on a list of common and breached passwords. Length is Django's ``MinimumLengthValidator``."""
+or on a list of common and breached passwords. Length depends on the account's second factor:
+``LengthForSecondFactorValidator``."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from typing import Any
 
 from django.contrib.auth.password_validation import CommonPasswordValidator
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from indigomed.records.services import own_sign_in_address
 from indigomed.records.sign_in_keys import is_sign_in_key
@@ -155,3 +156,46 @@ class ListedPasswordValidator:
 
     def get_help_text(self) -> str:
         return _("Your password can't be a commonly used or leaked password.")
+
+
+class LengthForSecondFactorValidator:
+    """NIST SP 800-63B 3.1.1.2: at least 15 characters when the password is the only factor, at
+    least 8 when the account also has a second factor, and up to 64 (no composition rules).
+
+    Checked when a password is chosen, against the factors the account has then: signing up has
+    none yet (15); changing or resetting it with an authenticator app or a passkey, 8. Turning off
+    the last second factor asks for the password and refuses a short one (``second_factor``)."""
+
+    def __init__(self, without_second_factor: int = 15, with_second_factor: int = 8, maximum: int = 64) -> None:
+        self.without_second_factor = without_second_factor
+        self.with_second_factor = with_second_factor
+        self.maximum = maximum
+
+    def minimum_for(self, user: Any) -> int:
+        from indigomed.accounts.second_factor import has_second_factor
+
+        return self.with_second_factor if has_second_factor(user) else self.without_second_factor
+
+    def validate(self, password: str, user: Any = None) -> None:
+        minimum = self.minimum_for(user)
+        if len(password) < minimum:
+            message = ngettext(
+                "This password is too short. It must contain at least %(min_length)d character.",
+                "This password is too short. It must contain at least %(min_length)d characters.",
+                minimum,
+            )
+            if minimum < self.without_second_factor:
+                message += " " + gettext("(Your second factor allows a shorter one.)")
+            raise ValidationError(message, code="password_too_short", params={"min_length": minimum})
+        if len(password) > self.maximum:
+            raise ValidationError(
+                gettext("This password is too long. It can have at most %(max_length)d characters."),
+                code="password_too_long",
+                params={"max_length": self.maximum},
+            )
+
+    def get_help_text(self) -> str:
+        return gettext(
+            "Your password must contain at least %(without)d characters (%(with)d with a second factor), "
+            "and at most %(maximum)d."
+        ) % {"without": self.without_second_factor, "with": self.with_second_factor, "maximum": self.maximum}

@@ -18,6 +18,7 @@ from indigomed.demo import catalogue as c
 from indigomed.demo.amendments import seed_disputed_record
 from indigomed.demo.notices import seed_notices
 from indigomed.demo.office_stories import seed_breach, seed_video_visit
+from indigomed.demo.second_factor import refuse_in_production, seed_second_factors
 from indigomed.demo.visit_fits import fit_visit_types
 from indigomed.directory.french import fill_french_names
 from indigomed.directory.geo import locate_postal_code
@@ -362,10 +363,14 @@ def seed_more_members(*, seed: int = 2016) -> None:
 
 
 def seed_all(*, practitioners: int = 400) -> int:
+    # Published passwords and a published authenticator secret protect nothing.
+    refuse_in_production()
     seed_directory(practitioners=practitioners)
     slots = seed_calendars()
     seed_people()
     seed_french_member()
+    # Staff pass a second step at sign-in (SEC-1): the demo's authenticator app, for all but the member.
+    seed_second_factors(emails=[login.email for login in DEMO_LOGINS[1:5]])
     seed_more_members()
     fit_visit_types()
     seed_disputed_record(member_email=DEMO_LOGINS[0].email, officer_email=DEMO_LOGINS[4].email)

@@ -59,7 +59,7 @@ def next_open_slots(
         JOIN scheduling_visittype vt ON vt.id = n.visit_type_id
         WHERE n.rank <= %s
         ORDER BY n.role_id, n.starts_at
-        """,
+        """,  # nosec B608 # constant fragments, values as parameters
         params,
     ):
         found[role_id].append(

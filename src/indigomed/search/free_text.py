@@ -115,7 +115,7 @@ def _holders(words: list[str]) -> dict[str, list[int]] | None:
     # Ordered as the index is, so that the LIMIT never tempts a planner into scanning the table
     # for a word no name holds.
     rows = rawsql.rows(
-        f"SELECT term, practitioner_id FROM search_nameterm WHERE term IN ({rawsql.placeholders(words)}) "  # noqa: S608
+        f"SELECT term, practitioner_id FROM search_nameterm WHERE term IN ({rawsql.placeholders(words)}) "  # noqa: S608  # nosec B608 # placeholders only, words as parameters
         "ORDER BY term, practitioner_id LIMIT %s",
         [*words, MAX_LISTED_HOLDERS + 1],
     )
@@ -145,7 +145,7 @@ def text_conditions(words: tuple[Word, ...], *, located: bool) -> tuple[list[str
     elif names_only:
         marks = rawsql.placeholders(names_only)
         conditions.append(
-            f"r.practitioner_id IN (SELECT practitioner_id FROM search_nameterm WHERE term IN ({marks}) "  # noqa: S608
+            f"r.practitioner_id IN (SELECT practitioner_id FROM search_nameterm WHERE term IN ({marks}) "  # noqa: S608  # nosec B608 # placeholders only, words as parameters
             "GROUP BY practitioner_id HAVING COUNT(*) = %s)"
         )
         params += [*names_only, len(names_only)]
@@ -166,7 +166,7 @@ def text_conditions(words: tuple[Word, ...], *, located: bool) -> tuple[list[str
         else:
             marks = rawsql.placeholders(word.specialty_ids)
             conditions.append(
-                "r.practitioner_id IN (SELECT practitioner_id FROM directory_practitioner_specialties "  # noqa: S608
+                "r.practitioner_id IN (SELECT practitioner_id FROM directory_practitioner_specialties "  # noqa: S608  # nosec B608 # placeholders only, words as parameters
                 f"WHERE specialty_id IN ({marks}) "
                 "UNION ALL SELECT practitioner_id FROM search_nameterm WHERE term = %s)"
             )

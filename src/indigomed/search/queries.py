@@ -187,7 +187,7 @@ def search(criteria: Criteria) -> Page:
         row[0]
         for row in rawsql.rows(
             f"SELECT r.id FROM directory_practitionerrole r {' '.join(joins)} WHERE {' AND '.join(where)} "
-            f"ORDER BY {order} LIMIT %s OFFSET %s",
+            f"ORDER BY {order} LIMIT %s OFFSET %s",  # nosec B608 # joins, conditions and order from constant fragments, values as parameters
             [*params, *order_params, page_size + 1, offset],
         )
     ]
@@ -258,7 +258,7 @@ def _results(
             JOIN directory_practitioner p ON p.id = r.practitioner_id
             JOIN directory_facility f ON f.id = r.facility_id
             WHERE r.id IN ({marks})
-            """,
+            """,  # nosec B608 # placeholders only, ids as parameters
             ids,
         )
     }
@@ -272,7 +272,7 @@ def _results(
         UNION ALL
         SELECT pl.practitioner_id, 'l', l.name, l.name_fr FROM directory_practitioner_languages pl
         JOIN directory_language l ON l.id = pl.language_id WHERE pl.practitioner_id IN ({p_marks})
-        """,
+        """,  # nosec B608 # placeholders only, ids as parameters
         [*practitioner_ids, *practitioner_ids],
     ):
         tags[(practitioner_id, kind)].append(local(name, name_fr))

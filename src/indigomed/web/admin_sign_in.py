@@ -19,7 +19,8 @@ def admin_sign_in(request: HttpRequest, extra_context: dict[str, Any] | None = N
     and lock-out (and multi-factor sign-in) guard the admin as they guard every other page (SEC-1).
 
     Anyone not signed in goes to the site's sign-in and comes back; someone signed in without admin
-    rights is refused rather than offered another account's sign-in."""
+    rights is refused rather than offered another account's sign-in. Every admin page, this one
+    included, then waits for the operator's second factor (``web.second_factor_middleware``)."""
     next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
         next_url = reverse("admin:index")

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from indigomed.demo.second_factor import DEMO_TOTP_SECRET
 from indigomed.demo.seed import DEMO_LOGINS
 from indigomed.demo.serving import DEFAULT_PORT, check_port_free, parse_address
 
@@ -32,6 +33,9 @@ class Command(BaseCommand):
         self.stdout.write("  Demo sign-ins (synthetic accounts):")
         for login in DEMO_LOGINS:
             self.stdout.write(f"    {login.role:32} {login.email:34} {login.password}")
+        self.stdout.write("  Staff sign-ins then ask for an authenticator code (second factor):")
+        self.stdout.write("    python -m indigomed demo_code doctor@demo.indigomed.test   (prints the current code)")
+        self.stdout.write(f"    or add the secret {DEMO_TOTP_SECRET} to any authenticator app.")
         self.stdout.write("  E-mail (sign-up verification links, confirmations, reminders) is printed here.")
         self.stdout.write(f"  Text messages land in {settings.MESSAGES_DIR / 'sms'}/")
         self.stdout.write(f"  Letters (PDF and mailing record) land in {settings.MESSAGES_DIR / 'letters'}/\n")
