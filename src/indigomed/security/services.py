@@ -53,6 +53,8 @@ def log_accesses(accesses: Iterable[Access]) -> None:
 # a new kind of change is named here (and in the office's filter) before it can be recorded.
 AUDIT_ACTIONS: dict[str, str] = {
     "account.sessions_ended": "Signed-in sessions ended",
+    "account.closed_for_shredding": "Account closed, its data to be shredded",
+    "account.shredded": "Account shredded",
     "booking.created": "Appointment booked",
     "slot.held": "Time held for someone signing up or in to book it",
     "appointment.cancelled": "Appointment cancelled",

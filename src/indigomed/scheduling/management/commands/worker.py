@@ -6,6 +6,7 @@ from django.db import close_old_connections
 
 from indigomed.messaging.outbox import deliver_until_idle, worker_name
 from indigomed.privacy.ledger import take_checkpoint
+from indigomed.rights.shredding import shred_when_told
 from indigomed.rights.sweeps import remind_officers
 from indigomed.scheduling.opening_hours import sweep_calendars
 
@@ -35,6 +36,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"Calendars swept: {created} new slots. Ledger checkpoint {checkpoint.pk}.")
                 reminded = remind_officers()
                 self.stdout.write(f"Requests desk: {reminded} deadline reminders to the privacy office.")
+                shredded = shred_when_told()
+                self.stdout.write(f"Closed accounts: {shredded} shredded.")
                 next_sweep = time.monotonic() + options["interval"]
             # Reminders are rows due in the future: delivering what is due is their sweep.
             tally = deliver_until_idle(worker=name)
