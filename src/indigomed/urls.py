@@ -10,7 +10,7 @@ from indigomed.messaging import views as messaging_views
 from indigomed.privacy import amendment_views, breach_views, marketing_views, office_events, office_views
 from indigomed.privacy import views as privacy_views
 from indigomed.rights import amendment_views as rights_amendment_views
-from indigomed.rights import restriction_views
+from indigomed.rights import restriction_views, shredding_views
 from indigomed.rights import urls as rights_urls
 from indigomed.rights import views as rights_views
 from indigomed.scheduling import connect_views, video_views
@@ -44,6 +44,7 @@ office_patterns = (
         path("legal-demands/<uuid:public_id>/document", office_views.demand_document, name="demand_document"),
         path("partners", office_views.register_partner, name="register_partner"),
         path("events/", office_events.events, name="events"),
+        path("closed-accounts/", shredding_views.closed_accounts, name="closed_accounts"),
         path("copies/reviews/", copy_views.office_reviews, name="copy_reviews"),
         path("copies/reviews/<uuid:public_id>/assign", copy_views.assign, name="assign_reviewer"),
         path("marketing/", marketing_views.marketing, name="marketing"),

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Request(models.Model):
@@ -189,12 +190,22 @@ class Shredding(models.Model):
     """
 
     class Reason(models.TextChoices):
-        CHILD_UNDER_13 = "child_under_13", "The account belongs to a child under 13"
-        ERASURE = "erasure", "The member's data is erased at their request or by law"
+        CHILD_UNDER_13 = "child_under_13", _("The account belongs to a child under 13")
+        ERASURE = "erasure", _("The member's data is erased at their request or by law")
+
+    class Basis(models.TextChoices):
+        PARENT_SAID = "parent_said", _("A parent or guardian told us")
+        MEMBER_SAID = "member_said", _("The member told us")
+        DOCUMENT = "document", _("A document showed it")
+        PRACTICE_SAID = "practice_said", _("A practice told us")
+        MEMBER_ASKED = "member_asked", _("The member asked for it")
+        LAW = "law", _("The law requires it")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     member_id = models.BigIntegerField(null=True, blank=True, help_text="Until shredded; then empty")
     reason = models.CharField(max_length=20, choices=Reason.choices)
+    # How the office learned it: a code, never the words or documents of whoever said so.
+    basis = models.CharField(max_length=20, choices=Basis.choices, blank=True)
     decided_by_id = models.BigIntegerField()
     decided_at = models.DateTimeField(default=timezone.now)
     message_public_id = models.UUIDField(null=True, blank=True, help_text="The one message about it, if any")

@@ -46,12 +46,15 @@ def _officer(actor: Any) -> None:
         raise Forbidden("Only the privacy office closes and shreds accounts.")
 
 
-def close_child_account(*, officer: Any, member_id: int, parent_email: str | None = None) -> Shredding:
+def close_child_account(
+    *, officer: Any, member_id: int, basis: str, parent_email: str | None = None
+) -> tuple[Shredding, bool]:
     """Close the account of a member found to be under 13 (CHILD-2): sign-in refused at once,
     every session ended, the one message queued (to ``parent_email`` if given, else the member's
     own way), and the shredding scheduled; it runs once the message is out (``shred_when_told``).
 
-    Closing an account already closed returns its shredding unchanged. Raises ``Forbidden`` for
+    Returns the shredding and whether this call made it: closing an account already closed
+    returns its shredding unchanged, with ``False``. Raises ``Forbidden`` for
     anyone but a privacy officer and ``NotFound`` for an id that is not a member's.
     """
     _officer(officer)
@@ -59,11 +62,14 @@ def close_child_account(*, officer: Any, member_id: int, parent_email: str | Non
         raise NotFound("No member has that account.")
     open_case = Shredding.objects.filter(member_id=member_id, shredded_at__isnull=True).first()
     if open_case is not None:
-        return open_case
+        return open_case, False
     try:
         with transaction.atomic():
             case = Shredding.objects.create(
-                member_id=member_id, reason=Shredding.Reason.CHILD_UNDER_13, decided_by_id=officer.pk
+                member_id=member_id,
+                reason=Shredding.Reason.CHILD_UNDER_13,
+                basis=Shredding.Basis(basis),
+                decided_by_id=officer.pk,
             )
             User.objects.filter(pk=member_id).update(is_active=False)
             end_every_session(user_id=member_id)
@@ -77,13 +83,13 @@ def close_child_account(*, officer: Any, member_id: int, parent_email: str | Non
                 actor=officer,
                 action="account.closed_for_shredding",
                 subject_ref=f"shredding:{case.public_id}",
-                details={"reason": case.reason, "message": message is not None},
+                details={"reason": case.reason, "basis": case.basis, "message": message is not None},
             )
             # After the outbox's own on-commit delivery, registered before this one.
             transaction.on_commit(lambda: shred_when_told(ids=[case.pk]))
     except IntegrityError:  # closed meanwhile by another officer: theirs stands
-        return Shredding.objects.get(member_id=member_id, shredded_at__isnull=True)
-    return case
+        return Shredding.objects.get(member_id=member_id, shredded_at__isnull=True), False
+    return case, True
 
 
 def shred_when_told(*, now: dt.datetime | None = None, ids: list[int] | None = None) -> int:
