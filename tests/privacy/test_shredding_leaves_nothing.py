@@ -45,7 +45,19 @@ ADDRESS = "77 Sorrelwick Lane, Vexbridge"
 INSURANCE_NUMBER = "QZV88417XK"
 CARRIER = "Marrowby Mutual"
 WORDS = "Sorrelwick nettle rash since Tuesday"
-PERSONAL = [EMAIL, NAME, SIGNED, PHONE, PHONE_DIGITS, DOB.isoformat(), POSTAL, ADDRESS, INSURANCE_NUMBER, CARRIER, WORDS]
+PERSONAL = [
+    EMAIL,
+    NAME,
+    SIGNED,
+    PHONE,
+    PHONE_DIGITS,
+    DOB.isoformat(),
+    POSTAL,
+    ADDRESS,
+    INSURANCE_NUMBER,
+    CARRIER,
+    WORDS,
+]
 
 
 @dataclass
@@ -115,7 +127,7 @@ def tables() -> list[str]:
 
 def rows_of(table: str) -> tuple[list[str], list[tuple[object, ...]]]:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608 - names from introspection
+        cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
         return [c[0] for c in cursor.description], cursor.fetchall()
 
 

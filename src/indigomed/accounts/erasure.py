@@ -26,16 +26,17 @@ def _random_sign_in_key() -> str:
     return f"{secrets.token_hex(32)}@{SEALED_DOMAIN}"
 
 
-def end_every_session(*, user_id: int) -> int:
+def end_every_session(*, user_id: int, keep: str | None = None) -> int:
     """Delete every live session of the user — the named ones and any other whose data carries
-    their id — in the caller's transaction. Returns how many sessions ended."""
+    their id — but ``keep``, in the caller's transaction. Returns how many sessions ended."""
     keys = set(SignedInSession.objects.filter(user_id=user_id).values_list("session_key", flat=True))
     # Sessions from before sessions were named, or never named, carry the id in their data.
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user_id):
             keys.add(session.session_key)
+    keys.discard(keep or "")
     Session.objects.filter(session_key__in=keys).delete()
-    SignedInSession.objects.filter(user_id=user_id).delete()
+    SignedInSession.objects.filter(user_id=user_id, session_key__in=keys).delete()
     return len(keys)
 
 
@@ -43,7 +44,8 @@ def revoke_second_factors(*, user_id: int) -> int:
     """Remove the user's MFA devices (TOTP, passkeys, recovery codes), when MFA is installed."""
     if not apps.is_installed("allauth.mfa"):
         return 0
-    authenticator: Any = apps.get_model("mfa", "Authenticator")
+    label, name = "mfa", "Authenticator"  # looked up by name: MFA may be off in some settings
+    authenticator: Any = apps.get_model(label, name)
     return int(authenticator.objects.filter(user_id=user_id).delete()[0])
 
 

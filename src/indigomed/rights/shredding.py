@@ -103,7 +103,7 @@ def shred_when_told(*, now: dt.datetime | None = None, ids: list[int] | None = N
     for case in waiting.order_by("decided_at"):
         status = _message_status(case)
         if status in (None, *_OUTBOX_DONE) or case.decided_at <= now - WAIT_FOR_MESSAGE:
-            user = User.objects.filter(pk=case.member_id).first()
+            user = User.objects.filter(pk=case.member_id or 0).first()
             if user is not None:
                 decided_by = User.objects.filter(pk=case.decided_by_id).first()
                 shred_member(member=user, actor=decided_by, reason=case.reason)

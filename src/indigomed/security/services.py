@@ -55,6 +55,8 @@ AUDIT_ACTIONS: dict[str, str] = {
     "account.sessions_ended": "Signed-in sessions ended",
     "account.closed_for_shredding": "Account closed, its data to be shredded",
     "account.shredded": "Account shredded",
+    "contact.reported_lost": "Lost or compromised contact data reported",
+    "contact.replacement_checked": "New contact data checked",
     "booking.created": "Appointment booked",
     "slot.held": "Time held for someone signing up or in to book it",
     "appointment.cancelled": "Appointment cancelled",

@@ -59,8 +59,7 @@ def refuse_every_update(apps, schema_editor):
         elif connection.vendor == "sqlite":
             cursor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_no_update")
             cursor.execute(
-                f"CREATE TRIGGER {TABLE}_no_update BEFORE UPDATE ON {TABLE} "
-                f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
+                f"CREATE TRIGGER {TABLE}_no_update BEFORE UPDATE ON {TABLE} BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
             )
 
 
