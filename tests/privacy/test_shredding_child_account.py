@@ -134,3 +134,15 @@ def test_only_the_privacy_office_closes_accounts(world, child) -> None:
         assert close(client).status_code == 403
     assert not Shredding.objects.exists()
     assert Client().get(PAGE).status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_one_shredded_child_account(world) -> None:
+    """CHILD-2: the demo's office sees a shredding and its event, naming no one."""
+    from indigomed.demo.shredding_story import seed_shredded_child
+
+    seed_shredded_child(officer=officer(), password=PASSWORD)
+    case = Shredding.objects.get()
+    assert case.shredded_at is not None and case.member_id is None
+    event = AuditEvent.objects.get(action="account.shredded")
+    assert event.member_id is None and event.subject_ref == f"shredding:{case.public_id}"
