@@ -107,6 +107,10 @@ def _audit_events_removed_after_transactional_tests(request: pytest.FixtureReque
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {guard.TABLE}")
     guard.create_triggers(None, editor)
+    # The guard as later migrations left it: shredding may make an event anonymous, nothing more.
+    importlib.import_module(
+        "indigomed.security.migrations.0007_audit_events_can_be_pseudonymized"
+    ).allow_pseudonymizing(None, editor)
 
 
 def _marked_transactional(request: pytest.FixtureRequest) -> bool:

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from indigomed.accounts import second_factor_views, session_views
+from indigomed.accounts import lost_contact_views, session_views
 from indigomed.accounts import views as account_views
 from indigomed.api import api
 from indigomed.directory import views as directory_views
@@ -9,9 +10,10 @@ from indigomed.interop import views as copy_views
 from indigomed.messaging import views as messaging_views
 from indigomed.notices import office_views as notice_office_views
 from indigomed.privacy import amendment_views, breach_views, marketing_views, office_events, office_views
+from indigomed.privacy import lost_contact_views as office_lost_contact_views
 from indigomed.privacy import views as privacy_views
 from indigomed.rights import amendment_views as rights_amendment_views
-from indigomed.rights import restriction_views
+from indigomed.rights import restriction_views, shredding_views
 from indigomed.rights import urls as rights_urls
 from indigomed.rights import views as rights_views
 from indigomed.scheduling import connect_views, video_views
@@ -47,6 +49,8 @@ office_patterns = (
         path("legal-demands/<uuid:public_id>/document", office_views.demand_document, name="demand_document"),
         path("partners", office_views.register_partner, name="register_partner"),
         path("events/", office_events.events, name="events"),
+        path("closed-accounts/", shredding_views.closed_accounts, name="closed_accounts"),
+        path("lost-contact/", office_lost_contact_views.lost_contact, name="lost_contact"),
         path("copies/reviews/", copy_views.office_reviews, name="copy_reviews"),
         path("copies/reviews/<uuid:public_id>/assign", copy_views.assign, name="assign_reviewer"),
         path("marketing/", marketing_views.marketing, name="marketing"),
@@ -99,6 +103,8 @@ urlpatterns = [
     path("partners/", include("indigomed.partners.urls")),
     path("me/contact/", messaging_views.contact, name="my_contact"),
     path("me/sessions/", session_views.sessions, name="my_sessions"),
+    path("me/lost-contact/", lost_contact_views.report, name="my_lost_contact"),
+    path("me/lost-contact/code", lost_contact_views.confirm_code, name="my_lost_contact_code"),
     path("me/language", account_views.language, name="my_language"),
     path("i18n/setlang/", switch_language, name="set_language"),
     path("messages/<uuid:public_id>/opt-out", messaging_views.marketing_opt_out, name="marketing_opt_out"),

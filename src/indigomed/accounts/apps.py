@@ -13,6 +13,10 @@ class AccountsConfig(AppConfig):
 
         email_confirmed.connect(address_change.adopt_confirmed_address, dispatch_uid="indigomed.adopt_address")
         email_removed.connect(address_change.forget_cancelled_address, dispatch_uid="indigomed.forget_address")
+        from indigomed.accounts import lost_contact
+
+        # After the address is adopted (connected above): e-mail resumes to the new address (SEC-4).
+        email_confirmed.connect(lost_contact.address_confirmed, dispatch_uid="indigomed.lost_contact_resolved")
         from indigomed.accounts import sessions
 
         sessions.connect()

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from indigomed.records.sign_in_keys import is_sign_in_key, seal_address, sign_in_key
 
@@ -106,3 +107,42 @@ class SignedInSession(models.Model):
 
     def __str__(self) -> str:
         return f"signed-in session of user {self.user_id}"
+
+
+class LostContactReport(models.Model):
+    """A lost phone or a compromised e-mail address, reported by the member or by the privacy
+    office for them (SEC-4): what was done, and, for the office, which identity checks it made.
+    Kinds and check codes only, never the values lost or given."""
+
+    class Kind(models.TextChoices):
+        PHONE = "phone", _("A lost or stolen phone")
+        EMAIL = "email", _("A compromised e-mail address")
+
+    class Check(models.TextChoices):
+        SIGN_IN_ADDRESS = "sign_in_address", _("They wrote from the address the account signs in with")
+        DATE_OF_BIRTH = "date_of_birth", _("They gave the date of birth on the account")
+        RECENT_VISIT = "recent_visit", _("They named a recent visit: practitioner and day")
+        IDENTITY_DOCUMENT = "identity_document", _("They showed an identity document")
+        CALL_BACK = "call_back", _("We called them back on a number we already had")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="lost_contact_reports")
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    reported_at = models.DateTimeField(default=timezone.now)
+    reported_by_id = models.BigIntegerField(help_text="The member, or the officer who took the report")
+    checks = models.JSONField(default=list, blank=True, help_text="The office's identity checks, as codes")
+    sessions_ended = models.PositiveIntegerField(default=0)
+    second_factors_revoked = models.PositiveIntegerField(default=0)
+    # When the new value was checked (a code typed back, an address confirmed).
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # One open report per kind: the same report sent twice is one.
+            models.UniqueConstraint(
+                fields=["user", "kind"], condition=models.Q(resolved_at__isnull=True), name="one_open_lost_contact"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"lost contact report {self.public_id}"

@@ -19,6 +19,7 @@ from indigomed.demo.amendments import seed_disputed_record
 from indigomed.demo.notices import seed_notices
 from indigomed.demo.office_stories import seed_breach, seed_video_visit
 from indigomed.demo.second_factor import refuse_in_production, seed_second_factors
+from indigomed.demo.shredding_story import seed_shredded_child
 from indigomed.demo.visit_fits import fit_visit_types
 from indigomed.directory.french import fill_french_names
 from indigomed.directory.geo import locate_postal_code
@@ -376,6 +377,7 @@ def seed_all(*, practitioners: int = 400) -> int:
     seed_disputed_record(member_email=DEMO_LOGINS[0].email, officer_email=DEMO_LOGINS[4].email)
     seed_copies()
     seed_breach(officer=PrivacyOfficer.objects.select_related("user").get().user)
+    seed_shredded_child(officer=PrivacyOfficer.objects.select_related("user").get().user, password=DEMO_PASSWORD)
     show_a_booking_to_move(admin_email=DEMO_LOGINS[3].email, keep_member_email=DEMO_LOGINS[0].email)
     seed_requests(member_email=DEMO_LOGINS[0].email, other_member_email="riley@demo.indigomed.test")
     seed_notices(officer=PrivacyOfficer.objects.select_related("user").get().user, member_email=DEMO_LOGINS[0].email)

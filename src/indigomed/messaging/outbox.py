@@ -219,7 +219,10 @@ def _deliver_one(
     contact = contacts.get(row.member_id, Reachable(None, None, None))
     choice = Choice.from_stored(choices.get(row.member_id))
     if row.to_given_address:
-        way: Route | None = Route(channels.EMAIL, str(context.pop("to")))
+        # A number given in hand (a new phone being checked) is texted; any other given address e-mailed.
+        way: Route | None = Route(
+            channels.SMS if context.pop("by_sms", False) else channels.EMAIL, str(context.pop("to"))
+        )
     else:
         if row.kind == MARKETING and MarketingOptOut.objects.filter(member_id=row.member_id).exists():
             _finish(row, worker, now, Status.WITHDRAWN, Outcome.WITHDRAWN, "", "opted out of marketing")

@@ -181,3 +181,51 @@ class Accounting(models.Model):
 
     def __str__(self) -> str:
         return f"accounting for request {self.request_id}"
+
+
+class Shredding(models.Model):
+    """An account the privacy office closed for good, and when its member was shredded (CHILD-2,
+    PI-3). While it waits for its one message to be delivered it names the member; once shredded,
+    ``member_id`` is emptied and the row says only why, who decided, when, and how the message went.
+    """
+
+    class Reason(models.TextChoices):
+        CHILD_UNDER_13 = "child_under_13", _("The account belongs to a child under 13")
+        ERASURE = "erasure", _("The member's data is erased at their request or by law")
+
+    class Basis(models.TextChoices):
+        PARENT_SAID = "parent_said", _("A parent or guardian told us")
+        MEMBER_SAID = "member_said", _("The member told us")
+        DOCUMENT = "document", _("A document showed it")
+        PRACTICE_SAID = "practice_said", _("A practice told us")
+        MEMBER_ASKED = "member_asked", _("The member asked for it")
+        LAW = "law", _("The law requires it")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    member_id = models.BigIntegerField(null=True, blank=True, help_text="Until shredded; then empty")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    # How the office learned it: a code, never the words or documents of whoever said so.
+    basis = models.CharField(max_length=20, choices=Basis.choices, blank=True)
+    decided_by_id = models.BigIntegerField()
+    decided_at = models.DateTimeField(default=timezone.now)
+    message_public_id = models.UUIDField(null=True, blank=True, help_text="The one message about it, if any")
+    # How that message went, kept once the outbox row is gone: sent, held, dead, withdrawn or none.
+    message_outcome = models.CharField(max_length=10, blank=True)
+    shredded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # One shredding per account at a time: a form sent twice finds the first.
+            models.UniqueConstraint(
+                fields=["member_id"], condition=Q(shredded_at__isnull=True), name="one_open_shredding_per_member"
+            ),
+            models.CheckConstraint(
+                condition=Q(shredded_at__isnull=True, member_id__isnull=False)
+                | Q(shredded_at__isnull=False, member_id__isnull=True),
+                name="shredding_names_the_member_only_until_done",
+            ),
+        ]
+        indexes = [models.Index(fields=["-decided_at"], name="shredding_newest")]
+
+    def __str__(self) -> str:
+        return f"shredding {self.public_id}"

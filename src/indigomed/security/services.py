@@ -55,6 +55,10 @@ def log_accesses(accesses: Iterable[Access]) -> None:
 # a new kind of change is named here (and in the office's filter) before it can be recorded.
 AUDIT_ACTIONS: dict[str, StrOrPromise] = {
     "account.sessions_ended": _("Signed-in sessions ended"),
+    "account.closed_for_shredding": _("Account closed, its data to be shredded"),
+    "account.shredded": _("Account shredded"),
+    "contact.reported_lost": _("Lost or compromised contact data reported"),
+    "contact.replacement_checked": _("New contact data checked"),
     "booking.created": _("Appointment booked"),
     "slot.held": _("Time held for someone signing up or in to book it"),
     "appointment.cancelled": _("Appointment cancelled"),

@@ -7,6 +7,7 @@ from django.db import close_old_connections
 from indigomed.messaging.outbox import deliver_until_idle, worker_name
 from indigomed.notices.services import announce_pending
 from indigomed.privacy.ledger import take_checkpoint
+from indigomed.rights.shredding import shred_when_told
 from indigomed.rights.sweeps import remind_officers
 from indigomed.scheduling.opening_hours import sweep_calendars
 from indigomed.traffic.sweeps import purge_traffic
@@ -39,6 +40,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"Requests desk: {reminded} deadline reminders to the privacy office.")
                 purged = purge_traffic()
                 self.stdout.write(f"Traffic data: {purged.page_views} page views past the window deleted.")
+                shredded = shred_when_told()
+                self.stdout.write(f"Closed accounts: {shredded} shredded.")
                 next_sweep = time.monotonic() + options["interval"]
             # A new notice version is told to members in batches, each its own transaction (NOTICE-1).
             told = announce_pending()
