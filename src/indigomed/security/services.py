@@ -76,6 +76,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "transfer.announced": "Transfer announced",
     "profile.updated": "Profile edited",
     "parental_consent.given": "Parental consent given",
+    "guardianship.started": "Dependent added by their guardian",
     "contact.chosen": "Ways to be written to chosen",
     "language.chosen": "Language of messages chosen",
     "marketing.sent": "Marketing message sent",
