@@ -19,9 +19,8 @@ from indigomed.accounts.models import Guardianship, Member, User
 from indigomed.conf import product_setting
 from indigomed.errors import Invalid
 from indigomed.policy_file import member_rules
-from indigomed.records.services import create_personal_profile
+from indigomed.records.services import create_personal_profile, seal_member_document
 from indigomed.records.sign_in_keys import SEALED_DOMAIN
-from indigomed.records.vault import Vault
 from indigomed.security.services import record_event
 
 OLDEST = 130
@@ -86,7 +85,11 @@ def add_dependent(
         user = User.objects.create_user(f"dependent-{secrets.token_hex(16)}@{SEALED_DOMAIN}", password=None)
         Member.objects.create(user=user, language=getattr(actor.member, "language", "en"))
         create_personal_profile(member_id=user.pk, name=name, date_of_birth=date_of_birth, country=country)
-        sealed = Vault.open_for(user.pk).seal_document(Guardianship, "document", checked[0]) if checked else None
+        sealed = (
+            seal_member_document(member_id=user.pk, model=Guardianship, field="document", content=checked[0])
+            if checked
+            else None
+        )
         guardianship = Guardianship.objects.create(
             guardian=actor,
             dependent=user,
