@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from indigomed.accounts import session_views
+from indigomed.accounts import guardian_views, session_views
 from indigomed.accounts import views as account_views
 from indigomed.api import api
 from indigomed.directory import views as directory_views
@@ -93,6 +93,7 @@ urlpatterns = [
     path("partners/", include("indigomed.partners.urls")),
     path("me/contact/", messaging_views.contact, name="my_contact"),
     path("me/sessions/", session_views.sessions, name="my_sessions"),
+    path("me/dependents/", guardian_views.dependents, name="my_dependents"),
     path("me/language", account_views.language, name="my_language"),
     path("messages/<uuid:public_id>/opt-out", messaging_views.marketing_opt_out, name="marketing_opt_out"),
     path("office/messages/", messaging_views.office_messages, name="office_messages"),
