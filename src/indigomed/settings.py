@@ -115,6 +115,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Idle and absolute session limits per role (SESSION_LIMITS below).
     "indigomed.web.session_expiry.SessionExpiryMiddleware",
+    # A guardian acting for a dependent (CHILD-3): member pages are then about the dependent.
+    "indigomed.accounts.acting_for.ActingForMiddleware",
     "indigomed.web.middleware.RequestSizeLimitMiddleware",
 ]
 
@@ -132,6 +134,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "indigomed.web.context.portal",
+                "indigomed.accounts.acting_for.acting",
             ],
         },
     },

@@ -9,12 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
-from indigomed.accounts.acting_for import active_guardianships
+from indigomed.accounts.acting_for import active_guardianships, start_acting, stop_acting
 from indigomed.accounts.guardians import add_dependent
 from indigomed.accounts.models import Member
 from indigomed.accounts.roles import actor_of
-from indigomed.web.feedback import on_form
+from indigomed.web.feedback import on_form, refusals_as_pages
 
 
 class DependentForm(forms.Form):
@@ -55,3 +56,21 @@ def dependents(request: HttpRequest) -> HttpResponse:
             status = 400
     context = {"form": form, "guardianships": active_guardianships(request.user)}
     return render(request, "accounts/guardians.html", context, status=status)
+
+
+@login_required
+@require_POST
+@refusals_as_pages
+def act_for(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Start acting for one's own dependent; anyone else's is "not found"."""
+    start_acting(request, public_id)
+    messages.success(request, gettext("You are now acting for your dependent. Their care stays theirs."))
+    return redirect("my_appointments")
+
+
+@login_required
+@require_POST
+def stop(request: HttpRequest) -> HttpResponse:
+    stop_acting(request)
+    messages.success(request, gettext("You are back on your own account."))
+    return redirect("my_dependents")
