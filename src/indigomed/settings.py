@@ -126,6 +126,8 @@ MIDDLEWARE = [
     "indigomed.web.session_expiry.SessionExpiryMiddleware",
     # No patient data for staff before a second factor in this session (SEC-1, MFA_* below).
     "indigomed.web.second_factor_middleware.SecondFactorMiddleware",
+    # A guardian acting for a dependent (CHILD-3): member pages are then about the dependent.
+    "indigomed.accounts.acting_for.ActingForMiddleware",
     "indigomed.web.middleware.RequestSizeLimitMiddleware",
     # TRAFFIC-1: a page view recorded, pseudonymized, only with analytics consent and no GPC signal.
     "indigomed.traffic.middleware.TrafficMiddleware",
@@ -147,6 +149,7 @@ TEMPLATES = [
                 "indigomed.web.context.portal",
                 "django.template.context_processors.i18n",
                 "indigomed.web.consent.context",
+                "indigomed.accounts.acting_for.acting",
             ],
         },
     },

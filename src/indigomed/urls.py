@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from indigomed.accounts import second_factor_views, session_views
 from indigomed.accounts import lost_contact_views, session_views
+from indigomed.accounts import guardian_views, session_views
 from indigomed.accounts import views as account_views
 from indigomed.api import api
 from indigomed.directory import views as directory_views
@@ -105,6 +106,9 @@ urlpatterns = [
     path("me/sessions/", session_views.sessions, name="my_sessions"),
     path("me/lost-contact/", lost_contact_views.report, name="my_lost_contact"),
     path("me/lost-contact/code", lost_contact_views.confirm_code, name="my_lost_contact_code"),
+    path("me/dependents/", guardian_views.dependents, name="my_dependents"),
+    path("me/dependents/<uuid:public_id>/act", guardian_views.act_for, name="act_for_dependent"),
+    path("me/dependents/stop", guardian_views.stop, name="stop_acting"),
     path("me/language", account_views.language, name="my_language"),
     path("i18n/setlang/", switch_language, name="set_language"),
     path("messages/<uuid:public_id>/opt-out", messaging_views.marketing_opt_out, name="marketing_opt_out"),

@@ -29,8 +29,8 @@ from indigomed.records.sign_in_keys import (
 
 # Said to anyone the age gate turns away. It must not reveal the age that would pass (CHILD-1).
 REFUSAL = _(
-    "Sorry, we can't create an IndigoMed account for you. A parent or guardian can book care "
-    "for you from their own account."
+    "Sorry, we can't create an IndigoMed account for you. A parent or guardian can add you as a "
+    "dependent from their own account: you get an account of your own, and your care stays yours."
 )
 
 

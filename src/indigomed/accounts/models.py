@@ -146,3 +146,42 @@ class LostContactReport(models.Model):
 
     def __str__(self) -> str:
         return f"lost contact report {self.public_id}"
+
+
+class Guardianship(models.Model):
+    """A member who manages another member's account (CHILD-3): their child under the age of digital
+    consent, or an adult whose legal guardian they are (with the court's document). The dependent
+    is a member of their own; the guardian acts for them, each act recorded as the guardian's."""
+
+    class Kind(models.TextChoices):
+        CHILD = "child", _("Child")
+        ADULT_WARD = "adult_ward", _("Adult under guardianship")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    guardian = models.ForeignKey(User, on_delete=models.CASCADE, related_name="guardianships")
+    dependent = models.ForeignKey(User, on_delete=models.CASCADE, related_name="guarded_by")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    # The guardianship document, sealed under the dependent's data key; required for an adult ward.
+    document = models.BinaryField(null=True, blank=True)
+    document_type = models.CharField(max_length=40, blank=True)
+    since = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(guardian=models.F("dependent")), name="guardianship_not_of_oneself"
+            ),
+            models.UniqueConstraint(
+                fields=["guardian", "dependent"],
+                condition=models.Q(ended_at__isnull=True),
+                name="one_active_guardianship_per_pair",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="adult_ward") | models.Q(document__isnull=False),
+                name="adult_ward_guardianship_has_its_document",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"guardianship {self.pk}"

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from indigomed.accounts.guardians import add_dependent
 from indigomed.accounts.models import PrivacyOfficer, User
 from indigomed.accounts.services import create_member_profile
 from indigomed.demo import catalogue as c
@@ -228,6 +229,15 @@ def seed_people() -> None:
         scheduling.book_appointment(
             actor=member, slot_id=first.pk, visit_reason=reason.slug, insurance_plan=plan.slug if plan else None
         )
+    # CHILD-3: the member's child, a member of their own, with a visit their parent booked for them.
+    today = timezone.localdate()
+    child = add_dependent(
+        actor=member, name="Lou Demo", date_of_birth=dt.date(today.year - 8, 5, 14), country="US"
+    ).dependent
+    for_child = upcoming.filter(is_open=True).order_by("starts_at")[1:2].first()
+    if for_child is not None:
+        child.acting_user_id = member.pk  # type: ignore[attr-defined]
+        scheduling.book_appointment(actor=child, slot_id=for_child.pk, visit_reason=reason.slug, insurance_plan=None)
     # A visit last month, completed at the practice, so the member has a history to see.
     visit_type = role.visit_types.order_by("pk").first()
     assert visit_type is not None

@@ -240,7 +240,8 @@ def _log_own_read(actor: User, categories: str) -> None:
         [
             Access(
                 member_id=actor.pk,
-                actor_user_id=actor.pk,
+                # A guardian acting for their dependent (CHILD-3) is the one who reads.
+                actor_user_id=getattr(actor, "acting_user_id", None) or actor.pk,
                 recipient_ref=f"member:{actor.pk}",
                 recipient_label="You",
                 purpose="own access",

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import uuid
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from indigomed.records import crypto
@@ -219,3 +219,8 @@ def set_contact_preferences(*, member_id: int, choice: dict[str, object]) -> Non
             "updated_at": timezone.now(),
         },
     )
+
+
+def seal_member_document(*, member_id: int, model: type[models.Model], field: str, content: bytes) -> bytes:
+    """A document about the member (a guardianship order...), sealed under their data key."""
+    return Vault.open_for(member_id).seal_document(model, field, content)

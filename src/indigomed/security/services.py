@@ -82,6 +82,7 @@ AUDIT_ACTIONS: dict[str, StrOrPromise] = {
     "transfer.announced": _("Transfer announced"),
     "profile.updated": _("Profile edited"),
     "parental_consent.given": _("Parental consent given"),
+    "guardianship.started": _("Dependent added by their guardian"),
     "contact.chosen": _("Ways to be written to chosen"),
     "language.chosen": _("Language of messages chosen"),
     "marketing.sent": _("Marketing message sent"),
@@ -158,8 +159,12 @@ def record_event(
     if not _CODE.fullmatch(subject_ref):
         raise ValueError("An audit event's subject is a reference such as appointment:<id>.")
     clean = _references(details or {})
+    # A guardian acting for a dependent (CHILD-3) is the one who acts; the dependent is the member.
+    guardian = getattr(actor, "acting_user_id", None)
+    if guardian is not None:
+        clean["on_behalf"] = True
     return AuditEvent.objects.create(
-        actor_user_id=getattr(actor, "pk", None),
+        actor_user_id=guardian or getattr(actor, "pk", None),
         action=action,
         member_id=member_id,
         subject_ref=subject_ref,
