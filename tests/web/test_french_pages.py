@@ -17,9 +17,9 @@ _PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|<[^>]+>|\{\{.*?\}\}")
 # Shorter msgids ("Any", "Next") are only looked for as a whole piece of text: inside other text
 # they are ordinary words of names and addresses.
 MIN_WORDS_INSIDE = 4
-# Pages drawn by these templates are being put into French in parallel; until they are, only their
-# language (lang="fr", the shared header and footer) is checked. Empty once every page is converted.
-NOT_YET_FRENCH = ("connect/", "partners/", "privacy/", "rights/", "interop/", "messaging/")
+# Template folders whose pages would be checked only for their language (lang="fr", the shared header
+# and footer): none, every page is in French.
+NOT_YET_FRENCH: tuple[str, ...] = ()
 
 
 def translated_msgids() -> list[tuple[str, list[str]]]:
