@@ -1,9 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from indigomed.accounts import second_factor_views, session_views
-from indigomed.accounts import lost_contact_views, session_views
-from indigomed.accounts import guardian_views, session_views
+from indigomed.accounts import guardian_views, lost_contact_views, second_factor_views, session_views
 from indigomed.accounts import views as account_views
 from indigomed.api import api
 from indigomed.directory import views as directory_views
