@@ -184,4 +184,5 @@ def test_the_demo_month_of_traffic_shows_on_the_office_page(world) -> None:
     assert not PageView.objects.exclude(network__regex=r"^[0-9a-f]{64}$").exists()
     today = timezone.now().date()
     shown = summary(since=today - dt.timedelta(days=6), until=today)
-    assert len(shown.days) == 3 and shown.pages and shown.browsers
+    # Three days back from now span three calendar days, or four when now is not midnight's edge.
+    assert len(shown.days) in (3, 4) and shown.pages and shown.browsers
