@@ -21,9 +21,8 @@ MIN_WORDS_INSIDE = 4
 # and footer): none, every page is in French.
 NOT_YET_FRENCH: tuple[str, ...] = ()
 # Words still shown in English on French pages, each a known gap to close (docs/french.md): a table
-# heading in Connect and the office, country and gender names drawn from fixed lists in code, and
-# a facility's language list in Partners.
-KNOWN_ENGLISH = {"Kind", "United States", "Prefer not to say", "French"}
+# heading in Connect and the office, and country and gender names drawn from fixed lists in code.
+KNOWN_ENGLISH = {"Kind", "United States", "Prefer not to say"}
 
 
 def translated_msgids() -> list[tuple[str, list[str]]]:

@@ -33,8 +33,8 @@ from indigomed.web.feedback import on_form
 def _invite_form(data: Any = None) -> forms.InvitePractitionerForm:
     return forms.InvitePractitionerForm(
         data,
-        specialties=[(s.slug, s.name) for s in Specialty.objects.all()],
-        languages=[(lang.code, lang.name) for lang in Language.objects.all()],
+        specialties=[(s.slug, s.local_name) for s in Specialty.objects.all()],
+        languages=[(lang.code, lang.local_name) for lang in Language.objects.all()],
     )
 
 
