@@ -20,9 +20,9 @@ MIN_WORDS_INSIDE = 4
 # Template folders whose pages would be checked only for their language (lang="fr", the shared header
 # and footer): none, every page is in French.
 NOT_YET_FRENCH: tuple[str, ...] = ()
-# Words still shown in English on French pages, each a known gap to close (docs/french.md): a table
-# heading in Connect and the office, and country and gender names drawn from fixed lists in code.
-KNOWN_ENGLISH = {"Kind", "United States", "Prefer not to say"}
+# Words still shown in English on French pages, each a known gap to close (docs/french.md): country
+# and gender names drawn from fixed lists in code.
+KNOWN_ENGLISH = {"United States", "Prefer not to say"}
 
 
 def translated_msgids() -> list[tuple[str, list[str]]]:

@@ -24,7 +24,7 @@ def _categories() -> list[tuple[str, str]]:
 
 class LegalDemandForm(forms.Form):
     member_email = forms.EmailField(label=_("The member's e-mail address"))
-    kind = forms.ChoiceField(choices=LegalDemand.Kind.choices)
+    kind = forms.ChoiceField(choices=LegalDemand.Kind.choices, label=_("Kind"))
     reference = PlainTextField(max_length=DEMAND_REFERENCE_MAX, label=_("Docket or case number"))
     issued_by = PlainTextField(max_length=DEMAND_ISSUER_MAX, label=_("Court or authority"))
     categories = forms.MultipleChoiceField(

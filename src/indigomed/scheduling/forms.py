@@ -75,7 +75,7 @@ class VisitStatusForm(forms.Form):
 class AvailabilityChangeForm(forms.Form):
     """Time off or extra hours, in the facility's local time."""
 
-    kind = forms.ChoiceField(choices=[("time_off", _("Time off")), ("extra_hours", _("Extra hours"))])
+    kind = forms.ChoiceField(choices=[("time_off", _("Time off")), ("extra_hours", _("Extra hours"))], label=_("Kind"))
     calendar = forms.ChoiceField(label=_("Calendar"))
     visit_type = forms.ChoiceField(label=_("Visit type (extra hours)"), required=False)
     starts = forms.DateTimeField(label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
