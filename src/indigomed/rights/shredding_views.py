@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from indigomed.privacy.office_lookup import member_id_for_address
+from indigomed.privacy.correspondence import member_with_address
 from indigomed.privacy.office_views import officers_only
 from indigomed.rights.models import Shredding
 from indigomed.rights.shredding import close_child_account
@@ -60,7 +60,7 @@ def closed_accounts(request: HttpRequest) -> HttpResponse:
         status = 400
         if form.is_valid():
             data = form.cleaned_data
-            member_id = member_id_for_address(data["member_email"])
+            member_id = member_with_address(data["member_email"])
             if member_id is None:
                 form.add_error("member_email", gettext("No member has that e-mail address."))
             else:
