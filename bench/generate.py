@@ -86,17 +86,21 @@ def main() -> None:
     spec_ids, plan_ids_us, plan_ids_fr, lang_ids = [], [], [], []
     with connection.cursor() as cursor:
         for slug, (name, reasons) in c.SPECIALTIES.items():
-            cursor.execute("INSERT INTO directory_specialty (slug, name) VALUES (%s, %s) RETURNING id", [slug, name])
+            cursor.execute(
+                "INSERT INTO directory_specialty (slug, name, name_fr) VALUES (%s, %s, '') RETURNING id", [slug, name]
+            )
             spec_id = cursor.fetchone()[0]
             spec_ids.append(spec_id)
             tags = json.dumps(c.SENSITIVE_SPECIALTIES.get(slug, []))
             for reason in reasons:
                 cursor.execute(
-                    "INSERT INTO directory_visitreason (slug, name, specialty_id, tags) VALUES (%s, %s, %s, %s::jsonb)",
+                    "INSERT INTO directory_visitreason (slug, name, name_fr, specialty_id, tags) VALUES (%s, %s, '', %s, %s::jsonb)",
                     [slugify(reason), reason, spec_id, tags],
                 )
         for code, name in c.LANGUAGES.items():
-            cursor.execute("INSERT INTO directory_language (code, name) VALUES (%s, %s) RETURNING id", [code, name])
+            cursor.execute(
+                "INSERT INTO directory_language (code, name, name_fr) VALUES (%s, %s, '') RETURNING id", [code, name]
+            )
             lang_ids.append(cursor.fetchone()[0])
         for slug, (name, country, plans) in c.CARRIERS.items():
             cursor.execute(
