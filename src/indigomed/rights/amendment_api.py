@@ -17,7 +17,7 @@ from ninja.responses import Status
 from ninja.security import django_auth
 
 from indigomed.accounts.roles import load_actor
-from indigomed.errors import NotFound
+from indigomed.errors import Invalid, NotFound
 from indigomed.privacy import amendment_queries, amendments, restrictions
 from indigomed.privacy.amendment_values import STATEMENT_MAX, WHY_MAX
 from indigomed.privacy.models import Restriction
@@ -29,6 +29,7 @@ router = Router(tags=["amendments and restrictions"], auth=django_auth)
 
 RECORD_MAX = 200
 VALUE_MAX = 500
+LIST_MAX = 20
 
 
 def _member(http: HttpRequest) -> Any:
@@ -68,8 +69,8 @@ class DisagreementIn(Schema):
 
 
 class RestrictionIn(SignedIn):
-    categories: list[str] = Field(default_factory=list, max_length=20, description="Empty: all your information")
-    purposes: list[str] = Field(default_factory=list, max_length=20, description="Empty: every use")
+    categories: list[str] = Field(default_factory=list, max_length=LIST_MAX, description="Empty: all your information")
+    purposes: list[str] = Field(default_factory=list, max_length=LIST_MAX, description="Empty: every use")
     limits: Literal["use", "disclosure", "both"] = "both"
     recipient_ref: str = Field("", max_length=80, description="Who must not receive it (from the recipients list)")
     paid_in_full: bool = Field(False, description="Care paid in full, kept from a health plan")
@@ -222,12 +223,17 @@ def enter_restricting(
     signed_on: Form[dt.date],
     signed_name: Form[str],
     limits: Form[Literal["use", "disclosure", "both"]],
-    categories: Form[list[str]] = Field(default_factory=list, max_length=20),  # noqa: B008 - ninja's form default
-    purposes: Form[list[str]] = Field(default_factory=list, max_length=20),  # noqa: B008 - ninja's form default
+    categories: Form[list[str] | None] = None,
+    purposes: Form[list[str] | None] = None,
     recipient_ref: Form[str] = "",
     text: Form[str] = "",
     scan: UploadedFile | None = File(None),  # noqa: B008 - ninja's way to mark an optional file part
 ) -> object:
+    # Empty: all the member's information, for every use, as online.
+    categories, purposes = categories or [], purposes or []
+    for name, given in (("categories", categories), ("purposes", purposes)):
+        if len(given) > LIST_MAX:
+            raise Invalid(gettext("List at most %(max)s kinds of information and %(max)s uses.") % {"max": LIST_MAX}, field=name)
     entered = enter_restriction(
         officer=request.user,  # type: ignore[arg-type]
         member_email=member_email,

@@ -43,6 +43,11 @@ Kind = Request.Kind
 
 
 def _page(request: HttpRequest, step: str, form: forms.Form, status: int = 200, **extra: Any) -> HttpResponse:
+    if form.is_bound:
+        # What is wrong with a carried field (the member's address, the form's key) is told above the form.
+        for carried in form.hidden_fields():
+            for error in carried.errors:
+                form.add_error(None, error)
     return render(request, "rights/office/enter.html", {"step": step, "form": form, **extra}, status=status)
 
 
@@ -198,6 +203,7 @@ def _enter_restriction(request: HttpRequest) -> HttpResponse:
 
 def _enter_plain(request: HttpRequest) -> HttpResponse:
     """A copy, an accounting or a question: the letter's date, its scan or the e-mail's text."""
+    _member(request, request.POST.get("member_email", ""))
     form = PlainLetterForm(request.POST, request.FILES)
     status = 400
     if form.is_valid():
