@@ -233,7 +233,9 @@ def enter_restricting(
     categories, purposes = categories or [], purposes or []
     for name, given in (("categories", categories), ("purposes", purposes)):
         if len(given) > LIST_MAX:
-            raise Invalid(gettext("List at most %(max)s kinds of information and %(max)s uses.") % {"max": LIST_MAX}, field=name)
+            raise Invalid(
+                gettext("List at most %(max)s kinds of information and %(max)s uses.") % {"max": LIST_MAX}, field=name
+            )
     entered = enter_restriction(
         officer=request.user,  # type: ignore[arg-type]
         member_email=member_email,

@@ -57,7 +57,7 @@ class QuestionForm(_Signed):
     text = PlainTextField(max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 6}), label=_("Your question"))
 
 
-def _day(label: str) -> forms.DateField:
+def _day(label: Any) -> forms.DateField:
     return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}))
 
 

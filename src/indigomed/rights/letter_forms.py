@@ -91,6 +91,8 @@ class AmendmentLetterForm(_Letter):
     """An amendment letter, last step: the value the letter asks for, in the record's own terms, and
     why, as the member wrote it."""
 
+    # What the letter asks first, then the letter itself.
+    field_order = ("proposed", "why", "channel", "signed_on", "scan", "text")
     record = forms.CharField(widget=forms.HiddenInput, max_length=200)
     why = PlainTextField(
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -102,7 +104,8 @@ class AmendmentLetterForm(_Letter):
         super().__init__(*args, **kwargs)
         proposed = proposed_field(target)
         proposed.label = _("What it should say, as the letter asks")
-        self.fields = {"proposed": proposed, **self.fields}
+        self.fields["proposed"] = proposed
+        self.order_fields(self.field_order)
 
     def clean_proposed(self) -> str:
         value = self.cleaned_data.get("proposed")
@@ -115,6 +118,9 @@ class RestrictionLetterForm(_Letter):
     """A restriction letter: what it covers, for which uses, what it limits and who must not
     receive it (among those the member has a relation with), and the name it is signed with."""
 
+    field_order = (
+        "categories", "purposes", "limits", "recipient", "signed_name", "channel", "signed_on", "scan", "text",
+    )  # fmt: skip
     categories = RestrictionForm.base_fields["categories"]
     purposes = RestrictionForm.base_fields["purposes"]
     limits = RestrictionForm.base_fields["limits"]

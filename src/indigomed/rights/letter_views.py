@@ -116,7 +116,8 @@ def _find(request: HttpRequest) -> HttpResponse:
     carried = {"member_email": data["member_email"], "submission": data["submission"] or uuid.uuid4()}
     kind = data["kind"]
     if kind == Kind.AMENDMENT:
-        return _page(request, "record", RecordForm(initial=carried, records=_records(request, member)), kind=kind)
+        records = _choices(_records(request, member))
+        return _page(request, "record", RecordForm(initial=carried, records=records), kind=kind)
     if kind == Kind.RESTRICTION:
         recipients = restrictions.recipient_choices(member.pk)
         return _page(request, "restriction", RestrictionLetterForm(initial=carried, recipients=recipients), kind=kind)
@@ -135,8 +136,8 @@ def _choose_record(request: HttpRequest) -> HttpResponse:
     target = target_of(chosen.record)
     assert target is not None  # every record listed is one an amendment can name
     carried = {"member_email": data["member_email"], "submission": data["submission"], "record": chosen.record}
-    form = AmendmentLetterForm(initial=carried, target=target)
-    return _page(request, "amendment", form, kind=Kind.AMENDMENT, chosen=chosen)
+    letter = AmendmentLetterForm(initial=carried, target=target)
+    return _page(request, "amendment", letter, kind=Kind.AMENDMENT, chosen=chosen)
 
 
 def _enter_amendment(request: HttpRequest) -> HttpResponse:
@@ -146,10 +147,10 @@ def _enter_amendment(request: HttpRequest) -> HttpResponse:
     chosen = records.get(request.POST.get("record", ""))
     target = target_of(chosen.record) if chosen else None
     if chosen is None or target is None:
-        form = RecordForm(request.POST, records=_choices(records))
-        form.is_valid()
-        form.add_error("record", gettext("Choose one of this member's records."))
-        return _page(request, "record", form, status=400, kind=Kind.AMENDMENT)
+        again = RecordForm(request.POST, records=_choices(records))
+        again.is_valid()
+        again.add_error("record", gettext("Choose one of this member's records."))
+        return _page(request, "record", again, status=400, kind=Kind.AMENDMENT)
     form = AmendmentLetterForm(request.POST, request.FILES, target=target)
     status = 400
     if form.is_valid():
