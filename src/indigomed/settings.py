@@ -347,7 +347,13 @@ MAX_REQUEST_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
 # LEGAL-1: the privacy office uploads legal demands of up to 20 MB (privacy.office), plus the
 # form's other fields; every other page and the API keep the small limit above.
 MAX_UPLOAD_REQUEST_BYTES = envint("MAX_UPLOAD_REQUEST_BYTES", 21 * 1024 * 1024)
-OFFICE_UPLOAD_VIEWS = {"office:record_demand", "rights_office:enter", "api:office_requests"}
+OFFICE_UPLOAD_VIEWS = {
+    "office:record_demand",
+    "rights_office:enter",
+    "api:office_requests",
+    "api:office_amendments",
+    "api:office_restrictions",
+}
 # Browser features the site never uses, off for its pages and anything they embed.
 PERMISSIONS_POLICY = env(
     "PERMISSIONS_POLICY",

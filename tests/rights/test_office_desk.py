@@ -87,11 +87,12 @@ def test_only_the_office_sees_the_desk(desk, clock) -> None:
 
 def enter(client: Client, member_email: str, **changes) -> object:
     form = {
+        "step": "letter",
         "member_email": member_email,
-        "kind": "amendment",
+        "kind": "access",
         "channel": "letter",
         "signed_on": (START - dt.timedelta(days=3)).date().isoformat(),
-        "text": "Asks to correct the date of a visit.",
+        "text": "Asks for a copy of the records of the last visit.",
         "scan": SimpleUploadedFile("letter.pdf", PDF, content_type="application/pdf"),
     } | changes
     return client.post("/office/requests/enter", form)
@@ -104,7 +105,7 @@ def test_a_scanned_letter_is_entered_for_a_member_sealed_and_the_member_told(des
     request = Request.objects.get(member=desk.paris)
     assert request.signature == "letter" and request.entered_by_id == desk.officer.pk
     assert request.signed_at.date() == (START - dt.timedelta(days=3)).date()
-    assert request.due_at == START + dt.timedelta(days=30)  # an amendment in France: one month
+    assert request.due_at == START + dt.timedelta(days=8)  # a copy in France: 8 days
     assert request.scan_type == "application/pdf"
     with request.scan.open("rb") as stored:
         at_rest = stored.read()

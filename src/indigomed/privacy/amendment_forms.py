@@ -17,7 +17,7 @@ from indigomed.text import PlainTextField
 TEXT_ROWS = {"rows": 4}
 
 
-def _proposed_field(target: Target) -> forms.Field:
+def proposed_field(target: Target) -> forms.Field:
     """The input for what the record should say, as its field is kept."""
     label = "What it should say"
     if target.field == "date_of_birth":
@@ -57,7 +57,7 @@ class AmendmentForm(forms.Form):
     def __init__(self, *args: Any, target: Target, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The value first: it is what the form is about.
-        self.fields = {"proposed": _proposed_field(target), **self.fields}
+        self.fields = {"proposed": proposed_field(target), **self.fields}
 
     def clean_proposed(self) -> str:
         value = self.cleaned_data.get("proposed")

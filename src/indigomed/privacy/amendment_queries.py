@@ -29,6 +29,8 @@ from indigomed.security.services import Access, log_accesses
 # The access log's purpose for the office reading a request to answer it, as the member reads it.
 ANSWERING = "answering your correction request"
 OFFICE = "office:privacy"
+# ... and for the office reading which records a member has, to enter the member's letter.
+ENTERING = "entering your correction request"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +59,31 @@ def _log_own_read(actor: User, categories: str) -> None:
     )
 
 
-def amendable_records(*, actor: User) -> list[RecordChoice]:
+def amendable_records(*, actor: User, read_by: User | None = None) -> list[RecordChoice]:
     """Every field of the member's records they may ask to amend, with what it says now: their
     profile's name, date of birth, gender, postal code and country, each booking's reason and
-    insurance, each visit's reason. Their own read, logged."""
-    _log_own_read(actor, "contact,demographic,insurance,medical")
+    insurance, each visit's reason. Their own read, logged; or, ``read_by`` a privacy officer
+    entering the member's letter, the office's read, logged as such in the member's access log."""
+    categories = "contact,demographic,insurance,medical"
+    if read_by is None:
+        _log_own_read(actor, categories)
+    elif not load_actor(read_by).is_privacy_officer:
+        raise NotFound(gettext("We could not find that record among yours."))
+    else:
+        log_accesses(
+            [
+                Access(
+                    member_id=actor.pk,
+                    actor_user_id=read_by.pk,
+                    recipient_ref=OFFICE,
+                    recipient_label="Privacy office",
+                    purpose=ENTERING,
+                    categories=categories,
+                    allowed=True,
+                    rule="letter",
+                )
+            ]
+        )
     profile = profile_of(actor.pk)
     current: dict[str, tuple[Target, Value]] = {}
     for field in ("name", "date_of_birth", "gender", "postal_code", "country"):

@@ -11,6 +11,7 @@ accepted restriction at any time.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.db import transaction
@@ -20,10 +21,11 @@ from django.utils.translation import gettext
 
 from indigomed.accounts.models import User
 from indigomed.accounts.roles import load_actor
-from indigomed.errors import Conflict, Invalid, NotFound
+from indigomed.errors import Conflict, Invalid, NotFound, PolicyError
 from indigomed.messaging.services import queue_rights_update
 from indigomed.privacy.decisions import ANY_HEALTH_PLAN
 from indigomed.privacy.models import Restriction
+from indigomed.privacy.policy import current_policy
 from indigomed.privacy.queries import restriction_recipients
 from indigomed.privacy.services import request_restriction
 from indigomed.records.vault import Vault
@@ -94,6 +96,17 @@ def check_restriction(
     toward the health plan (the member learns it would not bind the office, rather than believing
     it does), or for a second identical request while the first waits or binds.
     """
+    # The policy's own words only: anything else would be a restriction nothing could match.
+    policy = current_policy()
+    try:
+        policy.check_categories(categories)
+    except PolicyError as exc:
+        raise Invalid(exc.message, field="categories") from None
+    for name in purposes:
+        try:
+            policy.purpose(name)
+        except PolicyError as exc:
+            raise Invalid(exc.message, field="purposes") from None
     labels = dict(recipient_choices(actor.pk))
     if recipient_ref and recipient_ref not in labels:
         raise Invalid(UNKNOWN_RECIPIENT, field="recipient")
@@ -122,6 +135,7 @@ def file_restriction(
     recipient_ref: str = "",
     paid_in_full: bool = False,
     request_public_id: uuid.UUID | None = None,
+    signed_at: dt.datetime | None = None,
 ) -> Restriction:
     """A member's signed restriction (RIGHT-RESTRICT). One the law accepts at once
     (``accepted_by_rule``) binds from filing and the member is told; any other waits for the
@@ -130,7 +144,7 @@ def file_restriction(
 
     Raises as ``check_restriction`` and the engine (``request_restriction``: signature, consent)
     do, and ``Invalid`` for a restriction the office must decide that comes without its request.
-    Nothing is stored when refused.
+    Nothing is stored when refused. ``signed_at``: the date on a letter the office entered.
     """
     recipient_label = check_restriction(
         actor=actor,
@@ -157,6 +171,7 @@ def file_restriction(
             signed_name=signed_name,
             explicit_consent=explicit_consent,
             request_public_id=None if by_rule else request_public_id,
+            signed_at=signed_at,
         )
         if by_rule:
             # Nobody decided: the rule did, so ``decided_by`` stays empty.

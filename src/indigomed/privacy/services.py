@@ -417,6 +417,7 @@ def request_restriction(
     recipient_label: str = "",
     paid_in_full: bool = False,
     request_public_id: uuid.UUID | None = None,
+    signed_at: dt.datetime | None = None,
 ) -> Restriction:
     """The member asks, signed and dated, that some information not be used, disclosed or both
     (for some purposes, to someone). Binds nobody until the office accepts it.
@@ -424,7 +425,8 @@ def request_restriction(
     This is the engine: it checks the policy's vocabulary and the signature, not who the member
     names. Members file through ``office.file_restriction``, which checks that too. Raises
     ``PolicyError`` for an unknown purpose or category, ``Invalid`` for unknown limits or a
-    missing signature or consent.
+    missing signature or consent. ``signed_at`` is the date of a letter the office entered (the
+    member signed it then); online, the request is signed when it is made.
     """
     policy = current_policy()
     policy.check_categories(categories)
@@ -451,7 +453,7 @@ def request_restriction(
             request_public_id=request_public_id,
             signed_name=Vault.open_for(actor.pk).seal(Restriction, "signed_name", signed_name.strip()),
             explicit_consent=True,
-            signed_at=now,
+            signed_at=min(signed_at or now, now),
             requested_at=now,
         )
         record_event(

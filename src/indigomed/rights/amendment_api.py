@@ -1,7 +1,7 @@
 """Amendments, statements of disagreement and restrictions over the API (RIGHT-AMEND,
 RIGHT-RESTRICT): the same services as the pages. A member reaches only their own records,
 amendments and restrictions (anyone else's is not found); the privacy office enters an amendment
-a member asked for by letter or e-mail, structured as one asked online."""
+or a restriction a member asked for by letter or e-mail, structured as one asked online."""
 
 from __future__ import annotations
 
@@ -17,18 +17,19 @@ from ninja.responses import Status
 from ninja.security import django_auth
 
 from indigomed.accounts.roles import load_actor
-from indigomed.errors import NotFound
+from indigomed.errors import Invalid, NotFound
 from indigomed.privacy import amendment_queries, amendments, restrictions
 from indigomed.privacy.amendment_values import STATEMENT_MAX, WHY_MAX
 from indigomed.privacy.models import Restriction
 from indigomed.rights.amendment import ask_for_amendment, enter_amendment
 from indigomed.rights.api import OfficeDetailOut, RequestDetailOut, SignedIn, _member_detail, _office_detail
-from indigomed.rights.restriction import ask_for_restriction
+from indigomed.rights.restriction import ask_for_restriction, enter_restriction
 
 router = Router(tags=["amendments and restrictions"], auth=django_auth)
 
 RECORD_MAX = 200
 VALUE_MAX = 500
+LIST_MAX = 20
 
 
 def _member(http: HttpRequest) -> Any:
@@ -68,8 +69,8 @@ class DisagreementIn(Schema):
 
 
 class RestrictionIn(SignedIn):
-    categories: list[str] = Field(default_factory=list, max_length=20, description="Empty: all your information")
-    purposes: list[str] = Field(default_factory=list, max_length=20, description="Empty: every use")
+    categories: list[str] = Field(default_factory=list, max_length=LIST_MAX, description="Empty: all your information")
+    purposes: list[str] = Field(default_factory=list, max_length=LIST_MAX, description="Empty: every use")
     limits: Literal["use", "disclosure", "both"] = "both"
     recipient_ref: str = Field("", max_length=80, description="Who must not receive it (from the recipients list)")
     paid_in_full: bool = Field(False, description="Care paid in full, kept from a health plan")
@@ -181,6 +182,7 @@ def disagree(request: HttpRequest, public_id: uuid.UUID, data: DisagreementIn) -
 @router.post(
     "/office/amendments",
     response={201: OfficeDetailOut},
+    url_name="office_amendments",
     summary="Enter an amendment a member asked for by letter (scan) or e-mail",
 )
 def enter(
@@ -202,6 +204,48 @@ def enter(
         record=record[:RECORD_MAX],
         proposed=proposed,
         why=why,
+        text=text,
+        scan=scan,
+    )
+    return Status(201, _office_detail(request, entered.public_id))
+
+
+@router.post(
+    "/office/restrictions",
+    response={201: OfficeDetailOut},
+    url_name="office_restrictions",
+    summary="Enter a restriction a member asked for by letter (scan) or e-mail",
+)
+def enter_restricting(
+    request: HttpRequest,
+    member_email: Form[str],
+    channel: Form[Literal["letter", "email"]],
+    signed_on: Form[dt.date],
+    signed_name: Form[str],
+    limits: Form[Literal["use", "disclosure", "both"]],
+    categories: Form[list[str] | None] = None,
+    purposes: Form[list[str] | None] = None,
+    recipient_ref: Form[str] = "",
+    text: Form[str] = "",
+    scan: UploadedFile | None = File(None),  # noqa: B008 - ninja's way to mark an optional file part
+) -> object:
+    # Empty: all the member's information, for every use, as online.
+    categories, purposes = categories or [], purposes or []
+    for name, given in (("categories", categories), ("purposes", purposes)):
+        if len(given) > LIST_MAX:
+            raise Invalid(
+                gettext("List at most %(max)s kinds of information and %(max)s uses.") % {"max": LIST_MAX}, field=name
+            )
+    entered = enter_restriction(
+        officer=request.user,  # type: ignore[arg-type]
+        member_email=member_email,
+        channel=channel,
+        signed_on=signed_on,
+        categories=categories,
+        purposes=purposes,
+        limits=limits,
+        recipient_ref=recipient_ref[:80],
+        signed_name=signed_name,
         text=text,
         scan=scan,
     )

@@ -340,6 +340,11 @@ def enter(
             gettext("Enter an amendment at /api/office/amendments: it names the record and its new value."),
             field="kind",
         )
+    if kind == Request.Kind.RESTRICTION:
+        raise Invalid(
+            gettext("Enter a restriction at /api/office/restrictions: it names what it covers and whom."),
+            field="kind",
+        )
     entered = services.enter_request(
         officer=request.user,  # type: ignore[arg-type]
         member_email=member_email,

@@ -57,7 +57,7 @@ class QuestionForm(_Signed):
     text = PlainTextField(max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 6}), label=_("Your question"))
 
 
-def _day(label: str) -> forms.DateField:
+def _day(label: Any) -> forms.DateField:
     return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}))
 
 
@@ -78,28 +78,6 @@ class AccountingForm(_Signed):
 
     def clean_asked_until(self) -> dt.date:
         return _in_range(self.cleaned_data["asked_until"])
-
-
-class EnterForm(_Submitted):
-    """The privacy office enters a request a member made by letter or e-mail."""
-
-    member_email = forms.EmailField(label=_("The member's sign-in e-mail address"))
-    kind = forms.ChoiceField(choices=Request.Kind.choices, label=_("What the member asks for"))
-    channel = forms.ChoiceField(
-        choices=[(Request.Signature.LETTER, _("A signed letter")), (Request.Signature.EMAIL, _("An e-mail"))],
-        label=_("How they wrote"),
-    )
-    signed_on = _day("Date on the letter or e-mail")
-    text = PlainTextField(
-        required=False,
-        max_length=MAX_TEXT,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        label=_("Text (the e-mail, or a summary of the letter)"),
-    )
-    scan = forms.FileField(required=False, label=_("The scanned letter (PDF, PNG or JPEG)"))
-
-    def clean_signed_on(self) -> dt.date:
-        return _in_range(self.cleaned_data["signed_on"])
 
 
 class AssignForm(forms.Form):

@@ -1,5 +1,5 @@
 """The privacy office's desk (``/office/requests/``): what is overdue, due soon and later, per
-officer; each request's transitions; entering a member's letter or e-mail."""
+officer; each request's transitions. Entering a member's letter or e-mail: ``letter_views``."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 from indigomed.privacy.correspondence import open_scan_for_office
 from indigomed.privacy.office_views import officers_only
 from indigomed.rights import queries, services
-from indigomed.rights.forms import AssignForm, ConcludeForm, EnterForm, ExtendForm
+from indigomed.rights.forms import AssignForm, ConcludeForm, ExtendForm
 from indigomed.rights.models import Request
-from indigomed.web.feedback import flash_form_errors, flashed, on_form, refusals_as_pages
+from indigomed.web.feedback import flash_form_errors, flashed, refusals_as_pages
 
 
 def _officer_choices() -> list[tuple[int, str]]:
@@ -35,7 +35,7 @@ def desk(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "rights/office/desk.html",
-        {"desk": queries.desk(officer=user, assigned_to=assigned), "assigned": assigned, "enter_form": EnterForm()},
+        {"desk": queries.desk(officer=user, assigned_to=assigned), "assigned": assigned},
     )
 
 
@@ -113,34 +113,6 @@ def conclude(request: HttpRequest, public_id: str) -> HttpResponse:
         if not attempt.refusal:
             messages.success(request, gettext("Answered; the member is told."))
     return redirect("rights_office:detail", public_id)
-
-
-@officers_only
-def enter(request: HttpRequest) -> HttpResponse:
-    """Enter a request the member made by letter or e-mail."""
-    form = EnterForm(request.POST or None, request.FILES or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            with on_form(form) as attempt:
-                entered = services.enter_request(
-                    officer=request.user,  # type: ignore[arg-type]
-                    member_email=data["member_email"],
-                    kind=data["kind"],
-                    channel=data["channel"],
-                    signed_on=data["signed_on"],
-                    text=data["text"],
-                    scan=data["scan"],
-                    submission=data["submission"],
-                )
-            if not attempt.refusal:
-                messages.success(request, gettext("Entered; the member is told it was received, with its due date."))
-                return redirect("rights_office:detail", entered.public_id)
-            status = attempt.status
-        else:
-            status = 400
-    return render(request, "rights/office/enter.html", {"form": form}, status=status)
 
 
 @officers_only

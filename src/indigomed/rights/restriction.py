@@ -8,8 +8,10 @@ desk's registry (``rights.steps``: ``fulfil_restriction``). A restriction the la
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from collections.abc import Mapping
-from typing import Any
+from typing import IO, Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -95,6 +97,78 @@ def ask_for_restriction(
             then=keep,
         )
     return filed[0]
+
+
+def enter_restriction(
+    *,
+    officer: User,
+    member_email: str,
+    channel: str,
+    signed_on: dt.date,
+    categories: list[str],
+    purposes: list[str],
+    limits: str,
+    recipient_ref: str,
+    signed_name: str,
+    text: str = "",
+    scan: IO[bytes] | None = None,
+    submission: uuid.UUID | None = None,
+) -> Request:
+    """The privacy office enters a restriction a member asked for by letter (its scan, sealed) or
+    e-mail, structured exactly as one asked online: which information, for which uses, whether it
+    limits use, disclosure or both, and who must not receive it. It is signed with the name the
+    letter is signed with and dated by the letter's date; it is the same restriction, accepted or
+    refused on the same pages, and the decision point enforces it once accepted.
+
+    ``Invalid`` (nothing stored) for a recipient the member has no relation with, a signature that
+    is not a full name, the same restriction asked already, and as ``services.enter_request`` does
+    for the member's address, the date and the scan. A ``submission`` key sent again returns the
+    request it entered.
+    """
+    member_id = services.letter_member(officer=officer, member_email=member_email)
+    if (already := services.entered_before(member_id, submission)) is not None:
+        return already
+    member = User.objects.get(pk=member_id)
+    # Checked before anything is written, the sealed scan included.
+    label = restrictions.check_restriction(
+        actor=member,
+        categories=categories,
+        purposes=purposes,
+        limits=limits,
+        recipient_ref=recipient_ref,
+        paid_in_full=False,
+    )
+    name = services.signature_on_letter(signed_name)
+    letter = _words(categories=categories, purposes=purposes, limits=limits, label=label)
+    if text.strip():
+        letter += "\n\n" + text.strip()
+
+    def keep(request: Request) -> Mapping[str, Any]:
+        restrictions.file_restriction(
+            actor=member,
+            categories=categories,
+            purposes=purposes,
+            limits=limits,
+            recipient_ref=recipient_ref,
+            signed_name=name,
+            # The letter is the member's signature: they wrote and signed it themselves.
+            explicit_consent=True,
+            request_public_id=request.public_id,
+            signed_at=request.signed_at,
+        )
+        return {}
+
+    return services.enter_request(
+        officer=officer,
+        member_email=member_email,
+        kind=Request.Kind.RESTRICTION,
+        channel=channel,
+        signed_on=signed_on,
+        text=letter,
+        scan=scan,
+        then=keep,
+        submission=submission,
+    )
 
 
 def decide(*, officer: User, public_id: str, accept: bool, reason: str = "") -> Restriction:

@@ -75,6 +75,17 @@ def _signed_name(name: str) -> str:
     return name
 
 
+def signature_on_letter(name: str) -> str:
+    """The full name a letter or e-mail is signed with, as the office reads it on the letter;
+    ``Invalid`` (on ``signed_name``) for one word or invisible characters."""
+    name = _plain(name, field="signed_name", limit=MAX_SIGNED_NAME, what=gettext("The signature"))
+    if len(name.split()) < 2:
+        raise Invalid(
+            gettext("Type the full name (given and family name) the letter is signed with."), field="signed_name"
+        )
+    return name
+
+
 def _reasons(text: str, *, field: str, what: str) -> str:
     text = _plain(text, field=field, limit=MAX_TEXT, what=what)
     if len(text.split()) < 3:
@@ -211,11 +222,7 @@ def enter_request(
     kind = _known_kind(kind)
     if channel not in (Request.Signature.LETTER, Request.Signature.EMAIL):
         raise Invalid(gettext("Say whether the member wrote a letter or an e-mail."), field="channel")
-    member_id = correspondence.member_with_address(member_email.strip())
-    if member_id is None or not Member.objects.filter(user_id=member_id).exists():
-        raise Invalid(
-            gettext("No member signs in with that e-mail address; nothing was entered."), field="member_email"
-        )
+    member_id = letter_member(officer=officer, member_email=member_email)
     if (already := _already_filed(member_id, submission)) is not None:
         return already
     today = timezone.localdate()
@@ -243,6 +250,24 @@ def enter_request(
         then=then,
         submission=submission,
     )
+
+
+def letter_member(*, officer: User, member_email: str) -> int:
+    """The member a letter or e-mail the office enters is from, found by the address they sign in
+    with. ``NotFound`` for anyone but the office; ``Invalid`` (on ``member_email``) for an address
+    no member has."""
+    _officer(officer)
+    member_id = correspondence.member_with_address(member_email.strip())
+    if member_id is None or not Member.objects.filter(user_id=member_id).exists():
+        raise Invalid(
+            gettext("No member signs in with that e-mail address; nothing was entered."), field="member_email"
+        )
+    return member_id
+
+
+def entered_before(member_id: int, submission: uuid.UUID | None) -> Request | None:
+    """The request a form's one-time key already filed for the member, if any (a second submit)."""
+    return _already_filed(member_id, submission)
 
 
 def _open_request(

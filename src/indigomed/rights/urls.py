@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from indigomed.rights import access_views, office_views, views
+from indigomed.rights import access_views, letter_views, office_views, views
 
 member_patterns = (
     [
@@ -22,7 +22,7 @@ member_patterns = (
 office_patterns = (
     [
         path("", office_views.desk, name="desk"),
-        path("enter", office_views.enter, name="enter"),
+        path("enter", letter_views.enter, name="enter"),
         path("<uuid:public_id>/", office_views.detail, name="detail"),
         path("<uuid:public_id>/assign", office_views.assign, name="assign"),
         path("<uuid:public_id>/review", office_views.start_review, name="review"),
