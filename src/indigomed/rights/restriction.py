@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from indigomed.accounts.models import User
 from indigomed.accounts.roles import load_actor
 from indigomed.errors import Invalid, NotFound
+from indigomed.messaging import request_notes
 from indigomed.privacy import restrictions
 from indigomed.privacy.models import Restriction
 from indigomed.privacy.policy import current_policy
@@ -162,5 +163,5 @@ def fulfil_restriction(
         for_request=request.public_id,
     )
     if accept:
-        return StepResult(note=f"Your restriction binds from now on. You can end it at any time: {page}", link=page)
-    return StepResult(note=f"Your restrictions are listed here: {page}", link=page)
+        return StepResult(note_code=request_notes.RESTRICTION_ACCEPTED, note_params={"page": page}, link=page)
+    return StepResult(note_code=request_notes.RESTRICTION_REFUSED, note_params={"page": page}, link=page)
