@@ -321,7 +321,17 @@ def _in_language(reader: Reader, words: Any) -> str:
 def _post(request: Request, record: Accounting) -> None:
     zone = member_zone(request.member_id)
     reader = _reader_of(request.member_id)
-    entries = accounting.listed_for_letter(member_id=request.member_id, entry_ids=record.entry_ids or [])
+    with translation.override(reader.language):
+        entries = [
+            {
+                "date": local_day(e.occurred_at.astimezone(zone).date(), None, reader, "year"),
+                "recipient": e.recipient,
+                "what": e.what,
+                "why": e.why,
+                "basis": e.basis,
+            }
+            for e in accounting.listed_for_letter(member_id=request.member_id, entry_ids=record.entry_ids or [])
+        ]
     shown = shown_for(record, zone)
     queue_request_message(
         member_id=request.member_id,
@@ -331,16 +341,7 @@ def _post(request: Request, record: Accounting) -> None:
             "period_from": local_day(shown.covered_from, None, reader, "year"),
             "period_until": local_day(shown.covered_until, None, reader, "year"),
             "cut": _in_language(reader, lambda: shown.cut_note),
-            "entries": [
-                {
-                    "date": local_day(e.occurred_at.astimezone(zone).date(), None, reader, "year"),
-                    "recipient": e.recipient,
-                    "what": e.what,
-                    "why": e.why,
-                    "basis": e.basis,
-                }
-                for e in entries
-            ],
+            "entries": entries,
         },
         about_ref=request.ref,
         by_post=True,
@@ -384,19 +385,22 @@ def download(*, actor: User, public_id: Any, fmt: str) -> Download:
     if record.entry_ids is None:
         raise Conflict(gettext("Your accounting is not ready yet: you will be told when it is."))
     zone = member_zone(actor.pk)
-    entries = accounting.listed_for_member(member_id=actor.pk, entry_ids=record.entry_ids)
+    reader = _reader_of(actor.pk)
+    # What each entry says (purposes, categories) is in the member's language in every format.
+    with translation.override(reader.language):
+        entries = accounting.listed_for_member(member_id=actor.pk, entry_ids=record.entry_ids)
+        rows = [
+            {
+                "date": e.occurred_at.astimezone(zone).date().isoformat(),
+                "recipient": e.recipient,
+                "what": e.what,
+                "categories": list(e.categories),
+                "why": e.why,
+                "legal_basis": e.basis,
+            }
+            for e in entries
+        ]
     shown = shown_for(record, zone)
-    rows = [
-        {
-            "date": e.occurred_at.astimezone(zone).date().isoformat(),
-            "recipient": e.recipient,
-            "what": e.what,
-            "categories": list(e.categories),
-            "why": e.why,
-            "legal_basis": e.basis,
-        }
-        for e in entries
-    ]
     name = f"accounting-{request.public_id}.{fmt}"
     if fmt == "json":
         body = {
@@ -416,7 +420,6 @@ def download(*, actor: User, public_id: Any, fmt: str) -> Download:
         return Download(out.getvalue().encode("utf-8"), FORMATS[fmt], name)
     # The PDF is for people, in the member's language with days written out; CSV and JSON above keep
     # stable English keys and ISO dates for programs.
-    reader = _reader_of(actor.pk)
     shown_rows = [
         {**row, "date": local_day(dt.date.fromisoformat(str(row["date"])), None, reader, "year")} for row in rows
     ]
