@@ -31,7 +31,9 @@ State = Request.State
 def _words(*, categories: list[str], purposes: list[str], limits: str, label: str) -> str:
     """The request as the member's letter would put it (kept sealed with the request), in the
     language of the page they sign on."""
-    what = ", ".join(wording.category_name(c).lower() for c in sorted(categories)) or gettext("all my information")
+    what = ", ".join(wording.category_name(c).lower() for c in sorted(categories)) or gettext(
+        "information of every kind"
+    )
     uses = ", ".join(wording.purpose(p).lower() for p in sorted(purposes)) or gettext("every use")
     limited = str(Restriction.Limits(limits).label).lower()
     values = {"what": what, "limited": limited, "uses": uses, "label": label}
