@@ -81,3 +81,6 @@ def test_every_page_each_persona_opens_reads_in_french(world) -> None:
     assert "/connect/" in walked["practitioner"]
     assert f"/partners/{world.ny_clinic.pk}/" in walked["facility admin"]
     assert "/office/" in walked["privacy officer"]
+    # A request the office answered, as the member and the officer read it.
+    assert any(a.startswith("/me/requests/") and a.count("/") == 4 for a in walked["member"])
+    assert any(a.startswith("/office/requests/") and a.count("/") == 4 for a in walked["privacy officer"])
