@@ -182,7 +182,7 @@ class RestrictionForm(forms.Form):
         _set_choices(self, "categories", _choices(policy.categories))
         uses = [(p.name, wording.purpose(p.name)) for p in policy.purposes.values() if p.tpo or p.name == "family"]
         _set_choices(self, "purposes", uses)
-        _set_choices(self, "recipient", [("", "Anyone"), *recipients])
+        _set_choices(self, "recipient", [("", gettext("Anyone")), *recipients])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -159,7 +159,7 @@ def privacy_page(request: HttpRequest, restriction_form: RestrictionForm, *, sta
         {
             "seen": [
                 {
-                    "who": s.who,
+                    "who": wording.recipient_label(s.who),
                     "why": wording.purpose(s.purpose),
                     "what": ", ".join(wording.category_name(c) for c in s.categories),
                     "first": s.first,

@@ -37,6 +37,15 @@ PURPOSES: Mapping[str, Promise] = {
     "directory": _("Patient directory"),
     "merger": _("Transfer in a merger or acquisition"),
     "aggregate": _("Aggregate de-identified statistics"),
+    # Not the policy's: what the access log keeps when IndigoMed writes to the member (messaging).
+    "writing to you": _("writing to you"),
+    "writing for you to someone you named": _("writing for you to someone you named"),
+}
+# Recipients the access log names in fixed English words (messaging's channels to the member).
+RECIPIENT_LABELS: Mapping[str, Promise] = {
+    "You, by e-mail": _("You, by e-mail"),
+    "You, by text message": _("You, by text message"),
+    "You, by post": _("You, by post"),
 }
 CATEGORIES: Mapping[str, Promise] = {
     "contact": _("Contact data: e-mail address, phone number, password"),
@@ -103,6 +112,11 @@ def purpose(code: str) -> str:
         return str(PURPOSES[code])
     found = current_policy().purposes.get(code)
     return found.label if found else code
+
+
+def recipient_label(label: str) -> str:
+    """A recipient as the access log names it: a person's or a practice's name stays as it is."""
+    return str(RECIPIENT_LABELS.get(label, label))
 
 
 def category(code: str) -> str:
