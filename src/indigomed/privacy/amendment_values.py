@@ -62,7 +62,7 @@ def shown(target: Target | None, value: Value) -> str:
     if target.field == "insurance":
         return str(value["name"]) if value else str(SELF_PAY)
     if target.field == "reason":
-        return str(value["name"]) if value else ""
+        return _reason_name(value) if value else ""
     if target.field == "gender":
         return str(GENDERS.get(value or "", str(value)))
     if target.field == "country":
@@ -70,6 +70,18 @@ def shown(target: Target | None, value: Value) -> str:
     if target.field == "date_of_birth" and value:
         return _day(dt.date.fromisoformat(value))
     return str(value or "")
+
+
+def _reason_name(value: dict[str, object]) -> str:
+    """A visit reason as the directory names it in the reader's language; as it was kept when the
+    directory no longer lists it."""
+    slug, name = value.get("slug"), value.get("name")
+    found = (
+        VisitReason.objects.filter(slug=str(slug)).first()
+        if slug
+        else VisitReason.objects.filter(name=str(name)).first()
+    )
+    return found.local_name if found else str(name or "")
 
 
 def proposed_value(target: Target, text: str) -> Value:
