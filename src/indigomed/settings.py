@@ -269,6 +269,10 @@ else:
 # --- Internationalisation and time ----------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
+# The language cookie is a preferences cookie, set only with that consent (``web.language``); it
+# lasts no longer than the consent itself (COOKIE_CONSENT_MAX_AGE_SECONDS below) and no script reads it.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -370,6 +374,7 @@ X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -551,6 +556,7 @@ SESSION_LIMITS = {
 # A visitor's cookie choice is kept six months, then asked again (CNIL, délibération n° 2020-091:
 # the choice is kept for a limited time; six months is its recommendation).
 COOKIE_CONSENT_MAX_AGE_SECONDS = envint("COOKIE_CONSENT_MAX_AGE_SECONDS", 182 * 24 * 3600)
+LANGUAGE_COOKIE_AGE = COOKIE_CONSENT_MAX_AGE_SECONDS
 # "Remember me" at sign-in keeps a member signed in this long on that device, idle or not: the
 # session cookie lasts that long, holding the session's random id only (never a password or a
 # token that outlives the session); signing out, or ending it on /me/sessions/, ends it for good.

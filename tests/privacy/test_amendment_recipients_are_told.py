@@ -55,7 +55,7 @@ def test_the_practitioner_who_saw_the_reason_and_a_court_are_told_the_front_desk
     [to_office] = [m for m in mail.outbox if m.to == [address_of(office)]]
     assert "Superior Court, County of Example" in to_office.body
     [to_member] = [m for m in mail.outbox if m.to == [address_of(world.member)] and "answered" in m.subject]
-    assert "Your record is corrected" in to_member.body and "The 2 who had received" in to_member.body
+    assert "Your record is corrected" in to_member.body and "The 2 recipients who had received" in to_member.body
 
 
 def test_the_practitioner_reads_the_corrected_record_through_the_decision_point(world) -> None:

@@ -74,11 +74,11 @@ def test_a_breach_over_600_members_starts_the_right_clock_for_each_place(six_hun
     found = whole_platform(six_hundred.officer)
     assert found.affected.count() == 604
     clock = by_audience(found)
-    assert clock["Each affected member in Florida"].due_at == found.discovered_at + 30 * D
-    assert clock["Each affected member in Florida"].people == 521
-    assert clock["Each affected member in Ohio"].due_at == found.discovered_at + 60 * D
-    assert clock["Each affected member in United States (federal)"].people == 1
-    assert clock["Each affected member in France (EU)"].due_at is None
+    assert clock["Each affected member under Florida law"].due_at == found.discovered_at + 30 * D
+    assert clock["Each affected member under Florida law"].people == 521
+    assert clock["Each affected member under Ohio law"].due_at == found.discovered_at + 60 * D
+    assert clock["Each affected member under US federal law"].people == 1
+    assert clock["Each affected member under French and EU law"].due_at is None
     assert clock["The CNIL"].due_at == found.discovered_at + 72 * H and clock["The CNIL"].people == 41
     assert clock["The Florida Department of Legal Affairs"].due_at == found.discovered_at + 30 * D
     assert clock["Prominent media outlets serving the state (US-FL)"].people == 521
@@ -109,13 +109,13 @@ def test_members_are_told_once_in_their_language_and_told_means_delivered(people
     with pytest.raises(Invalid):
         tell_members(officer=people.officer, public_id=str(found.public_id))
     assert Message.objects.filter(kind="breach-notice").count() == 4
-    assert by_audience(found)["Each affected member in Florida"].done_at is None, "queued is not told"
+    assert by_audience(found)["Each affected member under Florida law"].done_at is None, "queued is not told"
     deliver_until_idle(now=found.occurred_until + H)
     french = [m for m in smtp.received if "Une copie de la base" in m.get_content()]
     english = [m for m in smtp.received if "A copy of the appointments" in m.get_content()]
     assert len(french) == 1 and len(english) == 3
     assert "information importante concernant vos données" in french[0]["Subject"]
-    assert by_audience(found)["Each affected member in Florida"].done_at is not None
+    assert by_audience(found)["Each affected member under Florida law"].done_at is not None
     assert all(t.delivery and t.delivery.delivered_at for t in proof(found))
     assert (
         AuditEvent.objects.filter(action="incident.members_told", subject_ref=f"incident:{found.public_id}").count()

@@ -8,15 +8,19 @@ answers a GET with anything but a page (a form's POST-only address, a download),
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone, translation
 
 from indigomed.accounts.models import Member, PrivacyOfficer, User
 from indigomed.directory.models import FacilityStaff
+from indigomed.rights import accountings, services
+from indigomed.rights.models import Request
 from indigomed.scheduling.models import Appointment
 from indigomed.scheduling.services import book_appointment
 from tests.conftest import World, make_user
@@ -128,11 +132,34 @@ class Page:
     templates: tuple[str, ...]
 
 
+def answered_request(world: World, officer: User, language: str) -> list[str]:
+    """The member's accounting request, answered by the office: its page for the member and the
+    office's (what the answer gave, the period, the sentence the member signed)."""
+    today = timezone.localdate()
+    # The member signs in their language: what they signed is kept as they read it.
+    with translation.override(language):
+        request, _quote = accountings.ask_for_accounting(
+            actor=world.member,
+            asked_from=today - dt.timedelta(days=365),
+            asked_until=today - dt.timedelta(days=1),
+            delivery="electronic",
+            signed_name="Pat Example Member",
+            consent=True,
+        )
+    services.start_review(officer=officer, public_id=request.public_id)
+    services.conclude(officer=officer, public_id=request.public_id, outcome=Request.State.FULFILLED)
+    return [f"/me/requests/{request.public_id}/", f"/office/requests/{request.public_id}/"]
+
+
 def walk(world: World, *, language: str) -> Iterator[Page]:
     """Every page each persona opens with a 200, read in ``language``."""
     visit = booked_visit(world)
     addresses = page_addresses(world, visit)
-    for persona in personas(world):
+    everyone = personas(world)
+    officer = next(p.user for p in everyone if p.name == "privacy officer")
+    assert officer is not None
+    addresses += answered_request(world, officer, language[:2])
+    for persona in everyone:
         client = Client(HTTP_ACCEPT_LANGUAGE=language)
         if persona.user is not None:
             # A member reads in their own language once signed in: make it the one walked.

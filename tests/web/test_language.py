@@ -7,6 +7,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from indigomed.accounts.models import Member
@@ -46,6 +47,37 @@ def test_the_switch_keeps_a_visitors_choice_in_the_session_and_sets_no_cookie(wo
     assert '<html lang="fr">' in client.get("/").content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert '<html lang="en">' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_with_consent_to_preferences_the_switch_remembers_the_language_beyond_the_session(world) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.post("/cookies/", {"choice": "accept_all", "next": "/"})
+    answer = client.post("/i18n/setlang/", {"language": "fr", "next": "/search/"})
+    cookie = answer.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "fr" and cookie["httponly"] and cookie["samesite"] == "Lax"
+    # The session ends (the browser was closed, or it expired): the cookie still says French.
+    client.cookies.pop(settings.SESSION_COOKIE_NAME)
+    assert '<html lang="fr">' in client.get("/").content.decode()
+    # The session's choice comes before the cookie.
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    assert '<html lang="en">' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_without_consent_a_language_cookie_is_neither_set_nor_read(world) -> None:
+    refused = Client(HTTP_ACCEPT_LANGUAGE="en")
+    refused.post("/cookies/", {"choice": "refuse_all", "next": "/"})
+    answer = refused.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+    assert settings.LANGUAGE_COOKIE_NAME not in answer.cookies
+    # A language cookie the browser sends anyway (set before consent was withdrawn) is not read.
+    stranger = Client(HTTP_ACCEPT_LANGUAGE="en")
+    stranger.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    assert '<html lang="en">' in stranger.get("/").content.decode()
+    refused.cookies.pop(settings.SESSION_COOKIE_NAME)
+    refused.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    assert '<html lang="en">' in refused.get("/").content.decode()
 
 
 @pytest.mark.django_db

@@ -67,8 +67,8 @@ class Member(models.Model):
     """
 
     class Country(models.TextChoices):
-        US = "US", "United States"
-        FR = "FR", "France"
+        US = "US", _("United States")
+        FR = "FR", _("France")
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="member")
     created_at = models.DateTimeField(default=timezone.now)

@@ -23,7 +23,8 @@ from django.utils.translation import gettext_lazy
 from indigomed.errors import Invalid
 
 KM_PER_DEGREE = 111.32
-COUNTRIES = {"US": "United States", "FR": "France"}
+# Names in the reader's language; the codes are what is stored and sent.
+COUNTRIES = {"US": gettext_lazy("United States"), "FR": gettext_lazy("France")}
 _IN = {"US": gettext_lazy("in the United States"), "FR": gettext_lazy("in France")}
 FRENCH_ZONE = "Europe/Paris"
 
@@ -49,7 +50,7 @@ class Place:
     def full_label(self) -> str:
         """ "Paris 11e, France": the label with its country, as a question offers it."""
         # The country's name in the page's language (the search form's choices give the catalogue both).
-        return f"{self.label}, {_(COUNTRIES.get(self.country, self.country))}"
+        return f"{self.label}, {COUNTRIES.get(self.country, self.country)}"
 
 
 class PlaceQuestion(Invalid):
@@ -62,7 +63,7 @@ class PlaceQuestion(Invalid):
             message,
             field="postal_code",
             choices=[
-                {"country": place.country, "country_name": COUNTRIES[place.country], "place": place.label}
+                {"country": place.country, "country_name": str(COUNTRIES[place.country]), "place": place.label}
                 for place in places
             ],
         )

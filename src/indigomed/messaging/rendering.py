@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from indigomed.conventions import Reader, clock, local_time, place_of
+from indigomed.messaging import request_notes
 
 LANGUAGES = ("en", "fr")
 _PARTS = ("subject", "sms", "body")
@@ -58,6 +59,12 @@ def render(*, kind: str, language: str, context: dict[str, Any]) -> Rendered:
     language = language if language in LANGUAGES else "en"
     values = _context(context, language)
     with translation.override(language), timezone.override(ZoneInfo(str(context.get("timezone") or "UTC"))):
+        if values.get("note_code"):
+            # A request's answer names what it gave by a code: the sentence is the reader's language's.
+            params = dict(values.get("note_params") or {})
+            if params.get("page"):
+                params["page"] = settings.SITE_URL + str(params["page"])
+            values["note"] = request_notes.note_text(str(values["note_code"]), params) or values.get("note", "")
         text = render_to_string(f"messaging/{kind}.{language}.txt", values)
     parts: dict[str, list[str]] = {}
     current = None

@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext
 
 from indigomed.errors import Invalid
+from indigomed.privacy import wording
 from indigomed.privacy.models import Disclosure
 from indigomed.privacy.policy import current_policy
 from indigomed.privacy.sealed import open_disclosed_tags
@@ -82,7 +83,12 @@ class Entry:
     @property
     def what(self) -> str:
         described = ", ".join(self.categories)
-        return f"{described} (including {', '.join(self.kinds)})" if self.kinds else described
+        if not self.kinds:
+            return described
+        return gettext("%(categories)s (including %(kinds)s)") % {
+            "categories": described,
+            "kinds": ", ".join(self.kinds),
+        }
 
 
 def _accountable(member_id: int) -> QuerySet[Disclosure]:
@@ -100,10 +106,10 @@ def _entries(rows: Iterable[Disclosure], vault: Vault | None) -> list[Entry]:
                 id=row.pk,
                 occurred_at=row.occurred_at,
                 recipient=row.recipient_label,
-                categories=tuple(policy.categories.get(c, c).split(":")[0] for c in row.categories.split(",") if c),
-                kinds=tuple(policy.tags.get(t, t) for t in tags if t),
+                categories=tuple(wording.category_name(c) for c in row.categories.split(",") if c),
+                kinds=tuple(wording.tag(t) for t in tags if t),
                 purpose=row.purpose,
-                why=purpose.label if purpose else row.purpose,
+                why=wording.purpose(row.purpose) if purpose else row.purpose,
                 basis=row.legal_basis,
             )
         )

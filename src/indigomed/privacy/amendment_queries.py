@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from indigomed.accounts.models import User
 from indigomed.accounts.roles import load_actor
 from indigomed.errors import NotFound
+from indigomed.privacy import wording
 from indigomed.privacy.amendment_values import label_of, labels_of, shown
 from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.models import Disclosure
@@ -308,5 +309,5 @@ def amended_record_for(*, user: Any, public_id: str) -> AmendedRecord:
         name=names_of([member_id]).get(member_id, "Name not given") if named.allowed else None,
         value=shown(target, value) if record.allowed and found else None,
         disputes=disputes if record.allowed else [],
-        withheld=[d.reason for d in (named, record) if not d.allowed],
+        withheld=[wording.reason_of(d) for d in (named, record) if not d.allowed],
     )

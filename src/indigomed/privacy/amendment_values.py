@@ -9,7 +9,8 @@ import re
 from collections.abc import Iterable, Sequence
 
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy
 
 from indigomed.accounts.models import Member
 from indigomed.directory.models import InsurancePlan, Practitioner, VisitReason
@@ -20,19 +21,25 @@ from indigomed.privacy.queries import member_zone
 from indigomed.records.amendments import BOOKING, PROFILE, VISIT, Target, Value
 from indigomed.records.queries import visit_history_for
 
+# Labels and fixed values in the reader's language, read when shown (the record keeps codes).
 FIELD_LABELS = {
-    (PROFILE, "name"): "Full name",
-    (PROFILE, "date_of_birth"): "Date of birth",
-    (PROFILE, "gender"): "Gender",
-    (PROFILE, "postal_code"): "ZIP or postal code",
-    (PROFILE, "country"): "Country",
-    (BOOKING, "reason"): "Reason for the visit",
-    (BOOKING, "insurance"): "Insurance used",
-    (VISIT, "reason"): "Reason for the visit",
+    (PROFILE, "name"): gettext_lazy("Full name"),
+    (PROFILE, "date_of_birth"): gettext_lazy("Date of birth"),
+    (PROFILE, "gender"): gettext_lazy("Gender"),
+    (PROFILE, "postal_code"): gettext_lazy("ZIP or postal code"),
+    (PROFILE, "country"): gettext_lazy("Country"),
+    (BOOKING, "reason"): gettext_lazy("Reason for the visit"),
+    (BOOKING, "insurance"): gettext_lazy("Insurance used"),
+    (VISIT, "reason"): gettext_lazy("Reason for the visit"),
 }
-GENDERS = {"": "Prefer not to say", "female": "Female", "male": "Male", "nonbinary": "Non-binary"}
+GENDERS = {
+    "": gettext_lazy("Prefer not to say"),
+    "female": gettext_lazy("Female"),
+    "male": gettext_lazy("Male"),
+    "nonbinary": gettext_lazy("Non-binary"),
+}
 COUNTRIES = dict(Member.Country.choices)
-SELF_PAY = "No insurance (paying myself)"
+SELF_PAY = gettext_lazy("No insurance (paying myself)")
 POSTAL_CODE = re.compile(r"[0-9]{5}")
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
 WHY_MAX = 2000
@@ -40,7 +47,12 @@ STATEMENT_MAX = 2000
 
 
 def label_of(target: Target) -> str:
-    return FIELD_LABELS[(target.kind, target.field)]
+    return str(FIELD_LABELS[(target.kind, target.field)])
+
+
+def _day(day: dt.date) -> str:
+    """ "3 March 2026", "3 mars 2026": a day as the reader writes it."""
+    return date_format(day, "j F Y")
 
 
 def shown(target: Target | None, value: Value) -> str:
@@ -48,17 +60,28 @@ def shown(target: Target | None, value: Value) -> str:
     if target is None:
         return ""
     if target.field == "insurance":
-        return str(value["name"]) if value else SELF_PAY
+        return str(value["name"]) if value else str(SELF_PAY)
     if target.field == "reason":
-        return str(value["name"]) if value else ""
+        return _reason_name(value) if value else ""
     if target.field == "gender":
-        return GENDERS.get(value or "", str(value))
+        return str(GENDERS.get(value or "", str(value)))
     if target.field == "country":
-        return COUNTRIES.get(value or "", str(value or ""))
+        return str(COUNTRIES.get(value or "", str(value or "")))
     if target.field == "date_of_birth" and value:
-        day = dt.date.fromisoformat(value)
-        return f"{day.day} {day:%B %Y}"
+        return _day(dt.date.fromisoformat(value))
     return str(value or "")
+
+
+def _reason_name(value: dict[str, object]) -> str:
+    """A visit reason as the directory names it in the reader's language; as it was kept when the
+    directory no longer lists it."""
+    slug, name = value.get("slug"), value.get("name")
+    found = (
+        VisitReason.objects.filter(slug=str(slug)).first()
+        if slug
+        else VisitReason.objects.filter(name=str(name)).first()
+    )
+    return found.local_name if found else str(name or "")
 
 
 def proposed_value(target: Target, text: str) -> Value:
@@ -119,12 +142,15 @@ def _booking_labels(member_id: int, keys: Iterable[str]) -> dict[str, str]:
         for p in Practitioner.objects.filter(pk__in=Recipient.ids_of("practitioner", [r for _, r, _ in rows]))
     }
     zone = member_zone(member_id)
-    labels = {key: "A booking" for key in refs.values()}
+    labels = {key: gettext("A booking") for key in refs.values()}
     for source, recipient, at in rows:
         ids = Recipient.ids_of("practitioner", [recipient])
         if ids and ids[0] in names:
             day = at.astimezone(zone).date()
-            labels[refs[source]] = f"Booking with {names[ids[0]]}, made {day.day} {day:%B %Y}"
+            labels[refs[source]] = gettext("Booking with %(name)s, made %(day)s") % {
+                "name": names[ids[0]],
+                "day": _day(day),
+            }
     return labels
 
 
@@ -135,15 +161,19 @@ def labels_of(member_id: int, targets: Sequence[Target]) -> dict[str, str]:
     if any(t.kind == VISIT for t in targets):
         for visit in visit_history_for(member_id):
             day = visit.visit_date
-            visits[visit.ref.removeprefix("visit:")] = (
-                f"Visit on {day.day} {day:%B %Y} with {visit.practitioner_name}, {visit.facility_name}"
-            )
+            visits[visit.ref.removeprefix("visit:")] = gettext("Visit on %(day)s with %(name)s, %(place)s") % {
+                "day": _day(day),
+                "name": visit.practitioner_name,
+                "place": visit.facility_name,
+            }
     labels = {}
     for t in targets:
+        field = label_of(t).lower()
         if t.kind == BOOKING:
-            labels[t.record] = f"{bookings.get(t.key, 'A booking')}: {label_of(t).lower()}"
+            which = bookings.get(t.key) or gettext("A booking")
         elif t.kind == VISIT:
-            labels[t.record] = f"{visits.get(t.key, 'A visit')}: {label_of(t).lower()}"
+            which = visits.get(t.key) or gettext("A visit")
         else:
-            labels[t.record] = f"Your profile: {label_of(t).lower()}"
+            which = gettext("Your profile")
+        labels[t.record] = gettext("%(record)s: %(field)s") % {"record": which, "field": field}
     return labels

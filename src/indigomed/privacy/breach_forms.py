@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from indigomed.privacy import wording
 from indigomed.privacy.breaches import REFERENCE_MAX, SUMMARY_MAX, SYSTEMS_MAX
 from indigomed.privacy.policy import current_policy
 from indigomed.security.models import Incident
@@ -61,7 +62,7 @@ class IncidentForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["categories"]
         assert isinstance(field, forms.ChoiceField)
-        choices: list[tuple[str, str]] = sorted(current_policy().categories.items(), key=lambda kv: kv[1])
+        choices: list[tuple[str, str]] = wording.choices(current_policy().categories, wording.category)
         field.choices = choices
 
 
@@ -74,4 +75,4 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["audience"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [(a, a) for a in audiences]
+        field.choices = [(a, wording.breach_audience(a)) for a in audiences]

@@ -27,6 +27,7 @@ from indigomed.accounts.roles import load_actor
 from indigomed.errors import Invalid, NotFound
 from indigomed.messaging.queries import Delivery, deliveries_about
 from indigomed.messaging.services import queue_breach_notice
+from indigomed.privacy import wording
 from indigomed.privacy.breach_rules import BreachRule
 from indigomed.privacy.models import Disclosure
 from indigomed.privacy.policy import current_policy
@@ -316,7 +317,7 @@ def clocks(found: Incident, *, now: dt.datetime | None = None) -> list[Clock]:
         result.append(
             Clock(
                 "members",
-                f"{rule.label} in {jurisdiction.label}",
+                wording.members_under(code, rule.label, jurisdiction.label),
                 rule.basis,
                 people,
                 _due(rule, found.discovered_at),

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from indigomed.directory.models import FacilityStaff, PractitionerRole
+from indigomed.privacy import wording
 from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.policy import PRACTICE_FIELDS, current_policy
 from indigomed.privacy.services import Item, disclose
@@ -171,7 +172,7 @@ def _decide(actor_user_id: int | None, viewer: Viewer, rows: Sequence[CareRow]) 
     for (appointment_id, name), item, decision in zip(asked, items, decisions, strict=True):
         view = views[appointment_id]
         if not decision.allowed:
-            view.withheld.append(f"{_FIELD_LABELS[name]}: {decision.reason}")
+            view.withheld.append(f"{_FIELD_LABELS[name]}: {wording.reason_of(decision)}")
             continue
         about = disputes.get((item.member_id, _record(appointment_id, name)), [])
         view.disputes.extend(SharedDispute(name, d) for d in about)

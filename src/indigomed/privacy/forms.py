@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indigomed.errors import Invalid
 from indigomed.messaging.phones import normalize_phone
+from indigomed.privacy import wording
 from indigomed.privacy.models import Restriction
 from indigomed.privacy.policy import current_policy
 from indigomed.privacy.restrictions import (
@@ -81,7 +82,7 @@ def _set_choices(form: forms.Form, name: str, choices: list[tuple[str, str]]) ->
 
 
 def _choices(mapping: dict[str, str]) -> list[tuple[str, str]]:
-    return sorted(mapping.items(), key=lambda kv: kv[1])
+    return wording.choices(mapping, wording.category)
 
 
 AUTHORIZATION_MAX_DAYS = 10 * 365
@@ -113,7 +114,9 @@ class AuthorizationForm(forms.Form):
         super().__init__(*args, **kwargs)
         policy = current_policy()
         _set_choices(self, "recipient", [*care_team, ("*", "Someone I name below")])
-        _set_choices(self, "purposes", [(p.name, p.label) for p in policy.purposes.values() if not p.forbidden])
+        _set_choices(
+            self, "purposes", [(p.name, wording.purpose(p.name)) for p in policy.purposes.values() if not p.forbidden]
+        )
         _set_choices(self, "categories", _choices(policy.categories))
         _set_choices(self, "tags", _choices(policy.tags))
 
@@ -177,9 +180,9 @@ class RestrictionForm(forms.Form):
         super().__init__(*args, **kwargs)
         policy = current_policy()
         _set_choices(self, "categories", _choices(policy.categories))
-        uses = [(p.name, p.label) for p in policy.purposes.values() if p.tpo or p.name == "family"]
+        uses = [(p.name, wording.purpose(p.name)) for p in policy.purposes.values() if p.tpo or p.name == "family"]
         _set_choices(self, "purposes", uses)
-        _set_choices(self, "recipient", [("", "Anyone"), *recipients])
+        _set_choices(self, "recipient", [("", gettext("Anyone")), *recipients])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from indigomed.privacy import wording
 from indigomed.privacy.office import DEMAND_ISSUER_MAX, DEMAND_REFERENCE_MAX
 from indigomed.privacy.policy import current_policy
 from indigomed.security.models import LegalDemand
@@ -19,7 +20,7 @@ EARLIEST_AGREEMENT = dt.date(2000, 1, 1)
 
 
 def _categories() -> list[tuple[str, str]]:
-    return sorted(current_policy().categories.items(), key=lambda kv: kv[1])
+    return wording.choices(current_policy().categories, wording.category)
 
 
 class LegalDemandForm(forms.Form):
@@ -73,7 +74,7 @@ class PartnerForm(forms.Form):
         super().__init__(*args, **kwargs)
         purposes, categories = self.fields["purposes"], self.fields["categories"]
         assert isinstance(purposes, forms.ChoiceField) and isinstance(categories, forms.ChoiceField)
-        purposes.choices = [(p.name, p.label) for p in current_policy().purposes.values()]
+        purposes.choices = [(p.name, wording.purpose(p.name)) for p in current_policy().purposes.values()]
         categories.choices = _categories()
 
     def clean_slug(self) -> str:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from indigomed.accounts.roles import actor_of
-from indigomed.privacy import office
+from indigomed.privacy import office, wording
 from indigomed.privacy.models import BusinessPartner, Restriction
 from indigomed.privacy.office_forms import LegalDemandForm, PartnerForm, ReleaseForm
 from indigomed.records.queries import member_by_email
@@ -109,7 +109,7 @@ def release(request: HttpRequest, public_id: str) -> HttpResponse:
             categories=form.cleaned_data["categories"],
             refs=refs,
         )
-        refused = [d.reason for d in decisions if not d.allowed]
+        refused = [wording.reason_of(d) for d in decisions if not d.allowed]
         if refused:
             messages.error(request, gettext("Not released: %(refused)s") % {"refused": refused[0]})
         else:

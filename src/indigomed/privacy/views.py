@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from indigomed.accounts.roles import actor_of
 from indigomed.errors import Invalid
-from indigomed.privacy import queries, restrictions, services
+from indigomed.privacy import queries, restrictions, services, wording
 from indigomed.privacy.forms import AuthorizationForm, InsuranceForm, ProfileForm, RestrictionForm
 from indigomed.privacy.policy import current_policy
 from indigomed.privacy.profile import add_own_insurance, edit_own_insurance, edit_own_profile, remove_own_insurance
@@ -159,9 +159,9 @@ def privacy_page(request: HttpRequest, restriction_form: RestrictionForm, *, sta
         {
             "seen": [
                 {
-                    "who": s.who,
-                    "why": policy.purposes[s.purpose].label if s.purpose in policy.purposes else s.purpose,
-                    "what": ", ".join(s.categories),
+                    "who": wording.recipient_label(s.who),
+                    "why": wording.purpose(s.purpose),
+                    "what": ", ".join(wording.category_name(c) for c in s.categories),
                     "first": s.first,
                     "last": s.last,
                     "times": s.times,

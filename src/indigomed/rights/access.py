@@ -17,6 +17,7 @@ from indigomed.errors import Invalid, NotFound
 from indigomed.interop import copies
 from indigomed.interop.copies import Download, Fee
 from indigomed.interop.models import CopyGiven
+from indigomed.messaging import request_notes
 from indigomed.rights import services
 from indigomed.rights.models import Request
 from indigomed.rights.queries import request_for_member
@@ -44,7 +45,9 @@ def ask_for_copy(*, actor: User, text: str, signed_name: str, consent: bool, acc
     ``services.file_request`` refuses. Nothing is stored when refused."""
     fee = copies.fee_for(actor.pk)
     if fee.cents and not accept_fee:
-        raise FeeNotAccepted(f"This copy costs {fee.label}: tick the box to accept the fee.", field="accept_fee")
+        raise FeeNotAccepted(
+            gettext("This copy costs %(fee)s: tick the box to accept the fee.") % {"fee": fee.label}, field="accept_fee"
+        )
 
     def keep_fee(request: Request) -> Mapping[str, Any]:
         copies.accept_fee(member_id=request.member_id, request_ref=request.ref, fee=fee)
@@ -65,7 +68,7 @@ def fulfil_access(*, request: Request, officer: User, outcome: str, payload: Map
     accepted when asking); a denial gives none. A copy with items a clinician withheld is a partial
     answer: answering "fulfilled" raises ``Invalid`` so the office gives its reasons instead."""
     if outcome == Request.State.DENIED:
-        return StepResult(note="No copy was given.")
+        return StepResult(note_code=request_notes.ACCESS_NONE)
     withheld = copies.withheld_count(request.member_id)
     if withheld and outcome == Request.State.FULFILLED:
         raise Invalid(
@@ -86,10 +89,11 @@ def fulfil_access(*, request: Request, officer: User, outcome: str, payload: Map
         request_ref=request.ref,
         waive_fee=accepted is None,
     )
-    note = "Your copy is ready: download it as a FHIR file (JSON) or as a PDF from your request."
-    if given.withheld:
-        note += " Some items are withheld; the copy says which, why, and how to ask for a review."
-    return StepResult(note=note, link=reverse("rights:detail", args=[request.public_id]))
+    return StepResult(
+        note_code=request_notes.ACCESS_READY,
+        note_params={"withheld": bool(given.withheld)},
+        link=reverse("rights:detail", args=[request.public_id]),
+    )
 
 
 def copy_of(request: Request) -> CopyGiven | None:

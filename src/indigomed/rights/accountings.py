@@ -24,6 +24,7 @@ from indigomed.accounts.models import User
 from indigomed.accounts.roles import load_actor
 from indigomed.conventions import LANGUAGES, Reader, local_day
 from indigomed.errors import Conflict, Invalid, NotFound
+from indigomed.messaging import request_notes
 from indigomed.messaging.services import contact_choice_of, queue_request_message
 from indigomed.privacy import accounting
 from indigomed.privacy.policy import current_policy
@@ -58,6 +59,12 @@ class Fee:
         return f"{self.cents / 100:.2f} {self.currency}"
 
 
+def _page_reader() -> Reader:
+    """The reader of the page or document being written: its active language."""
+    language = translation.get_language()
+    return Reader(language=language if language in LANGUAGES else "en")
+
+
 @dataclass(frozen=True)
 class Quote:
     """What the member is shown before asking: the period as it will be covered, why it was cut,
@@ -81,7 +88,7 @@ class Quote:
             return ""
         years = self.period.lookback_days / 365
         # Read as the page or the document that shows it is written: in its active language.
-        reader = Reader(language=translation.get_language() if translation.get_language() in LANGUAGES else "en")
+        reader = _page_reader()
         return gettext(
             "An accounting reaches back %(days)s days (about %(years)s years), the longer "
             "of what our notice promises and what the law where you live asks, so it starts on "
@@ -198,9 +205,26 @@ def ask_for_accounting(
             field="delivery",
         )
     _refuse_unaccepted(offer.fee, accept_fee)
-    words = text.strip() or (
-        f"I ask for an accounting of the disclosures of my health information from {asked_from:%-d %B %Y} "
-        f"to {asked_until:%-d %B %Y}, {'as downloads' if delivery == Delivery.ELECTRONIC else 'on paper, by post'}."
+    # Written for the member in the language of the page they sign on, and kept as they signed it.
+    reader = _page_reader()
+    shown = {
+        "start": local_day(asked_from, None, reader, "year"),
+        "end": local_day(asked_until, None, reader, "year"),
+    }
+    words = (
+        text.strip()
+        or (
+            gettext(
+                "I ask for an accounting of the disclosures of my health information from %(start)s to %(end)s, "
+                "as downloads."
+            )
+            if delivery == Delivery.ELECTRONIC
+            else gettext(
+                "I ask for an accounting of the disclosures of my health information from %(start)s to %(end)s, "
+                "on paper, by post."
+            )
+        )
+        % shown
     )
 
     def then(request: Request) -> Mapping[str, Any]:
@@ -239,8 +263,11 @@ def ask_for_accounting(
 def _refuse_unaccepted(fee: Fee, accepted: bool) -> None:
     if fee.due and not accepted:
         raise FeeNotAccepted(
-            f"You already had a free accounting on {fee.free_one_on:%-d %B %Y}; another one within the "
-            f"year costs {fee}. Accept the fee to ask for it.",
+            gettext(
+                "You already had a free accounting on %(day)s; another one within the year costs %(fee)s. "
+                "Accept the fee to ask for it."
+            )
+            % {"day": local_day(fee.free_one_on or timezone.localdate(), None, _page_reader(), "year"), "fee": fee},
             field="accept_fee",
             fee_cents=fee.cents,
             fee_currency=fee.currency,
@@ -271,16 +298,12 @@ def fulfil_accounting(
     record.entry_ids = accounting.accountable_in(member_id=request.member_id, period=period)
     record.save(update_fields=["entry_ids"])
     count = len(record.entry_ids)
-    listed = f"It lists {count} disclosure{'s' if count != 1 else ''}."
     if record.delivery == Delivery.PAPER:
         _post(request, record)
-        return StepResult(
-            note=f"{listed} It is posted to you; you can also download it (PDF, CSV or JSON).",
-            link=services.link_to(request),
-        )
-    return StepResult(
-        note=f"{listed} Download it (PDF, CSV or JSON) from your request's page.", link=services.link_to(request)
-    )
+        code = request_notes.ACCOUNTING_POSTED
+    else:
+        code = request_notes.ACCOUNTING_READY
+    return StepResult(note_code=code, note_params={"count": count}, link=services.link_to(request))
 
 
 def _reader_of(member_id: int) -> Reader:
@@ -298,7 +321,17 @@ def _in_language(reader: Reader, words: Any) -> str:
 def _post(request: Request, record: Accounting) -> None:
     zone = member_zone(request.member_id)
     reader = _reader_of(request.member_id)
-    entries = accounting.listed_for_letter(member_id=request.member_id, entry_ids=record.entry_ids or [])
+    with translation.override(reader.language):
+        entries = [
+            {
+                "date": local_day(e.occurred_at.astimezone(zone).date(), None, reader, "year"),
+                "recipient": e.recipient,
+                "what": e.what,
+                "why": e.why,
+                "basis": e.basis,
+            }
+            for e in accounting.listed_for_letter(member_id=request.member_id, entry_ids=record.entry_ids or [])
+        ]
     shown = shown_for(record, zone)
     queue_request_message(
         member_id=request.member_id,
@@ -308,16 +341,7 @@ def _post(request: Request, record: Accounting) -> None:
             "period_from": local_day(shown.covered_from, None, reader, "year"),
             "period_until": local_day(shown.covered_until, None, reader, "year"),
             "cut": _in_language(reader, lambda: shown.cut_note),
-            "entries": [
-                {
-                    "date": local_day(e.occurred_at.astimezone(zone).date(), None, reader, "year"),
-                    "recipient": e.recipient,
-                    "what": e.what,
-                    "why": e.why,
-                    "basis": e.basis,
-                }
-                for e in entries
-            ],
+            "entries": entries,
         },
         about_ref=request.ref,
         by_post=True,
@@ -361,19 +385,22 @@ def download(*, actor: User, public_id: Any, fmt: str) -> Download:
     if record.entry_ids is None:
         raise Conflict(gettext("Your accounting is not ready yet: you will be told when it is."))
     zone = member_zone(actor.pk)
-    entries = accounting.listed_for_member(member_id=actor.pk, entry_ids=record.entry_ids)
+    reader = _reader_of(actor.pk)
+    # What each entry says (purposes, categories) is in the member's language in every format.
+    with translation.override(reader.language):
+        entries = accounting.listed_for_member(member_id=actor.pk, entry_ids=record.entry_ids)
+        rows = [
+            {
+                "date": e.occurred_at.astimezone(zone).date().isoformat(),
+                "recipient": e.recipient,
+                "what": e.what,
+                "categories": list(e.categories),
+                "why": e.why,
+                "legal_basis": e.basis,
+            }
+            for e in entries
+        ]
     shown = shown_for(record, zone)
-    rows = [
-        {
-            "date": e.occurred_at.astimezone(zone).date().isoformat(),
-            "recipient": e.recipient,
-            "what": e.what,
-            "categories": list(e.categories),
-            "why": e.why,
-            "legal_basis": e.basis,
-        }
-        for e in entries
-    ]
     name = f"accounting-{request.public_id}.{fmt}"
     if fmt == "json":
         body = {
@@ -393,7 +420,6 @@ def download(*, actor: User, public_id: Any, fmt: str) -> Download:
         return Download(out.getvalue().encode("utf-8"), FORMATS[fmt], name)
     # The PDF is for people, in the member's language with days written out; CSV and JSON above keep
     # stable English keys and ISO dates for programs.
-    reader = _reader_of(actor.pk)
     shown_rows = [
         {**row, "date": local_day(dt.date.fromisoformat(str(row["date"])), None, reader, "year")} for row in rows
     ]

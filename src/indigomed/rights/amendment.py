@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 
 from indigomed.accounts.models import User
 from indigomed.errors import Invalid, NotFound
+from indigomed.messaging import request_notes
 from indigomed.privacy import amendments
 from indigomed.privacy.amendment_queries import amendment_of_request, office_amendment, own_record
 from indigomed.privacy.amendment_values import shown
@@ -40,8 +41,16 @@ def ask_for_amendment(*, actor: User, record: str, proposed: str, why: str, sign
     """
     target, value = amendments.check_amendment(actor=actor, record=record, proposed=proposed, why=why)
     _, label, current = own_record(actor=actor, record=record)
-    text = f"I ask that this record be corrected: {label}.\nIt says: {current or '(nothing)'}\n"
-    text += f"It should say: {shown(target, value) or '(nothing)'}\nWhy: {why.strip()}"
+    # The member's request in the language they wrote it in (the page's): it is kept as they signed it.
+    nothing = gettext("(nothing)")
+    text = gettext("I ask that this record be corrected: %(label)s.\nIt says: %(current)s\n") % {
+        "label": label,
+        "current": current or nothing,
+    }
+    text += gettext("It should say: %(proposed)s\nWhy: %(why)s") % {
+        "proposed": shown(target, value) or nothing,
+        "why": why.strip(),
+    }
 
     def then(request: Request) -> Mapping[str, Any]:
         amendments.request_amendment(
@@ -146,17 +155,15 @@ def fulfil_amendment(*, request: Request, officer: User, outcome: str, payload: 
         _, told = amendments.accept_amendment(
             officer=officer, public_id=str(amendment.public_id), for_request=request.public_id
         )
-        passed = f" The {told} who had received the earlier version are being told." if told else ""
         return StepResult(
-            note=f"Your record is corrected; its earlier version is kept with it.{passed} See it here: {page}",
-            link=page,
+            note_code=request_notes.AMENDMENT_CORRECTED, note_params={"told": told, "page": page}, link=page
         )
     if outcome == State.DENIED:
         basis = str(payload.get("basis") or "")
         if not basis:
             raise Invalid(
-                "Deny an amendment from its own page, where the basis the law allows is chosen: "
-                + reverse("office:amendment", args=[amendment.public_id])
+                gettext("Deny an amendment from its own page, where the basis the law allows is chosen: %(page)s")
+                % {"page": reverse("office:amendment", args=[amendment.public_id])}
             )
         amendments.deny_amendment(
             officer=officer,
@@ -165,13 +172,7 @@ def fulfil_amendment(*, request: Request, officer: User, outcome: str, payload: 
             explanation=str(payload.get("explanation") or payload.get("reasons") or ""),
             for_request=request.public_id,
         )
-        return StepResult(
-            note=(
-                "You may write a statement of disagreement: it will go with the record every time it is "
-                f"shared, with any reply the office writes. Write it here: {page}"
-            ),
-            link=page,
-        )
+        return StepResult(note_code=request_notes.AMENDMENT_DENIED, note_params={"page": page}, link=page)
     raise Invalid(
         gettext("An amendment of one record is accepted or denied as a whole, never in part."), field="outcome"
     )

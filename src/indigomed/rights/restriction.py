@@ -20,9 +20,9 @@ from django.utils.translation import gettext
 from indigomed.accounts.models import User
 from indigomed.accounts.roles import load_actor
 from indigomed.errors import Invalid, NotFound
-from indigomed.privacy import restrictions
+from indigomed.messaging import request_notes
+from indigomed.privacy import restrictions, wording
 from indigomed.privacy.models import Restriction
-from indigomed.privacy.policy import current_policy
 from indigomed.rights import services
 from indigomed.rights.models import Request
 from indigomed.rights.steps import StepResult
@@ -31,12 +31,17 @@ State = Request.State
 
 
 def _words(*, categories: list[str], purposes: list[str], limits: str, label: str) -> str:
-    """The request as the member's letter would put it (kept sealed with the request)."""
-    policy = current_policy()
-    what = ", ".join(policy.categories[c].split(":")[0].lower() for c in sorted(categories)) or "all my information"
-    uses = ", ".join(policy.purposes[p].label.lower() for p in sorted(purposes)) or "every use"
-    limited = Restriction.Limits(limits).label.lower()
-    return f"I ask that my {what} be restricted ({limited}) for {uses}" + (f", not to {label}." if label else ".")
+    """The request as the member's letter would put it (kept sealed with the request), in the
+    language of the page they sign on."""
+    what = ", ".join(wording.category_name(c).lower() for c in sorted(categories)) or gettext(
+        "information of every kind"
+    )
+    uses = ", ".join(wording.purpose(p).lower() for p in sorted(purposes)) or gettext("every use")
+    limited = str(Restriction.Limits(limits).label).lower()
+    values = {"what": what, "limited": limited, "uses": uses, "label": label}
+    if label:
+        return gettext("I ask that my %(what)s be restricted (%(limited)s) for %(uses)s, not to %(label)s.") % values
+    return gettext("I ask that my %(what)s be restricted (%(limited)s) for %(uses)s.") % values
 
 
 def ask_for_restriction(
@@ -236,5 +241,5 @@ def fulfil_restriction(
         for_request=request.public_id,
     )
     if accept:
-        return StepResult(note=f"Your restriction binds from now on. You can end it at any time: {page}", link=page)
-    return StepResult(note=f"Your restrictions are listed here: {page}", link=page)
+        return StepResult(note_code=request_notes.RESTRICTION_ACCEPTED, note_params={"page": page}, link=page)
+    return StepResult(note_code=request_notes.RESTRICTION_REFUSED, note_params={"page": page}, link=page)

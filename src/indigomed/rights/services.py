@@ -493,6 +493,13 @@ def conclude(
             request,
             "request-concluded",
             actor=officer,
-            extra={"outcome": outcome, "reasons": written, "note": result.note},
+            extra={
+                "outcome": outcome,
+                "reasons": written,
+                "note": result.note,
+                **(
+                    {"note_code": result.note_code, "note_params": dict(result.note_params)} if result.note_code else {}
+                ),
+            },
         )
     return request

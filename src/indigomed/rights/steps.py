@@ -16,7 +16,7 @@ state filled at start-up: every process reads the same one.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from types import MappingProxyType
 from typing import Any, Protocol
@@ -29,10 +29,14 @@ from indigomed.rights.models import Request
 
 @dataclass(frozen=True)
 class StepResult:
-    """What the member is told of the step (a sentence), and where to find its result on the site."""
+    """What the member is told of the step, and where to find its result on the site. The step
+    names its sentence by a code of ``messaging.request_notes`` and its numbers, so the message
+    says it in the member's language when it is read; ``note`` is a sentence given as is."""
 
     note: str = ""
     link: str = ""
+    note_code: str = ""
+    note_params: Mapping[str, Any] = field(default_factory=dict)
 
 
 class FulfilmentStep(Protocol):

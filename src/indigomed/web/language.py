@@ -2,12 +2,13 @@
 
 The rule:
 
-- A **choice made with the switch** is kept in the session (the language cookie Django would set is
-  a preferences cookie, so none is set here: a cookie holds it only once the visitor has consented
-  to preferences cookies). A signed-in member's choice is also saved as their language
+- A **choice made with the switch** is kept in the session. The language cookie is a preferences
+  cookie: the switch sets it only for a visitor who accepted preferences cookies
+  (``web.consent``), so their choice outlives the session; without that consent no language cookie
+  is set, nor read. A signed-in member's choice is also saved as their language
   (``Member.language``), which is the language IndigoMed writes to them in.
 - A **member who signs in** reads in their own language from then on (it goes into the session).
-- **Otherwise** the browser's ``Accept-Language`` decides, then English.
+- **Otherwise** the language cookie (with consent), then the browser's ``Accept-Language``, then English.
 
 The API keeps its machine-readable ``code`` in English; its ``detail`` sentence follows the same rule.
 """
@@ -21,11 +22,13 @@ from django.contrib.auth.signals import user_logged_in
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation import trans_real
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from indigomed.accounts.models import Member
 from indigomed.accounts.services import choose_language
+from indigomed.web import consent
 
 # Where the session keeps the language chosen (the key Django itself used before 4.0).
 SESSION_KEY = "_language"
@@ -38,11 +41,32 @@ def chosen_language(request: HttpRequest) -> str | None:
     return language if language in LANGUAGE_CODES else None
 
 
+def cookie_language(request: HttpRequest) -> str | None:
+    """The language cookie's choice, read only while the visitor consents to preferences cookies."""
+    if not consent.allows(request, consent.PREFERENCES):
+        return None
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return language if language in LANGUAGE_CODES else None
+
+
+def browser_language(request: HttpRequest) -> str:
+    """The first language of ``Accept-Language`` the site is written in, else the default."""
+    for code, _quality in trans_real.parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        if code == "*":
+            break
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return translation.get_supported_language_variant(settings.LANGUAGE_CODE)
+
+
 class LanguageMiddleware(LocaleMiddleware):
-    """Django's LocaleMiddleware, with the session's choice first (the rule above)."""
+    """Django's LocaleMiddleware, with the session's choice first, then the consented cookie (the
+    rule above): Django's own reading would take a language cookie set without consent."""
 
     def process_request(self, request: HttpRequest) -> None:
-        language = chosen_language(request) or translation.get_language_from_request(request)
+        language = chosen_language(request) or cookie_language(request) or browser_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
 
@@ -64,8 +88,9 @@ def switch_language(request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated and Member.objects.filter(user_id=user.pk).exists():
             choose_language(actor=user, language=language)
-    # No cookie without consent to preferences cookies: the session holds the choice.
-    response.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
+    if not consent.allows(request, consent.PREFERENCES):
+        # No cookie without consent to preferences cookies: the session alone holds the choice.
+        response.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
     return response
 
 
