@@ -6,6 +6,7 @@ from indigomed.accounts import views as account_views
 from indigomed.api import api
 from indigomed.directory import views as directory_views
 from indigomed.interop import views as copy_views
+from indigomed.messaging import contact_check_views
 from indigomed.messaging import views as messaging_views
 from indigomed.notices import office_views as notice_office_views
 from indigomed.privacy import amendment_views, breach_views, marketing_views, office_events, office_views
@@ -101,6 +102,7 @@ urlpatterns = [
     path("connect/", include(connect_patterns)),
     path("partners/", include("indigomed.partners.urls")),
     path("me/contact/", messaging_views.contact, name="my_contact"),
+    path("me/contact/check", contact_check_views.check, name="my_contact_check"),
     path("me/sessions/", session_views.sessions, name="my_sessions"),
     path("me/lost-contact/", lost_contact_views.report, name="my_lost_contact"),
     path("me/lost-contact/code", lost_contact_views.confirm_code, name="my_lost_contact_code"),
