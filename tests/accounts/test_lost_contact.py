@@ -200,3 +200,69 @@ def test_no_one_else_reports_for_a_member(world, owner) -> None:
         assert response.status_code in (400, 404)
     assert not LostContactReport.objects.exists() and profile_of(owner.pk).phone == OLD_PHONE
     assert Message.objects.filter(kind="phone-check").count() == 0
+
+
+def signs_in(address: str) -> bool:
+    client = Client()
+    client.post("/accounts/login/", {"login": address, "password": PASSWORD})
+    return client.get("/me/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_member_who_reports_their_email_stolen_can_no_longer_be_signed_into_with_it(owner, settings) -> None:
+    """SEC-4: at once, before the new address is confirmed: no sign-in, no reset mail, no message
+    to the stolen address, even if the member ticks e-mail again; the new one works once confirmed."""
+    settings.MESSAGES_DELIVER_ON_COMMIT = False
+    assert signs_in(ADDRESS)
+    client = signed_in_with_password(ADDRESS)
+    client.post(PAGE, {"kind": "email", "new_email": "fresh.start@example.test"})
+    assert not signs_in(ADDRESS)
+    assert client.get("/me/").status_code == 200, "the session the member reported from goes on"
+    assert not signs_in("fresh.start@example.test"), "not before it is confirmed"
+    Client().post("/accounts/password/reset/", {"email": ADDRESS})
+    client.post("/me/contact/", {"channels": ["email"], "country": "US"})
+    from django.db import transaction
+
+    from indigomed.messaging.services import send_to_member
+
+    with transaction.atomic():
+        send_to_member(member_id=owner.pk, subject="Hello", body="A note", reason="notice")
+    deliver_until_idle()
+    to_stolen = [m for m in mail.outbox if ADDRESS in m.to]
+    # allauth answers a reset for an address no account has, as for any stranger: no link, no account.
+    assert [m.subject for m in to_stolen] == ["IndigoMed: Unknown Account"]
+    assert "/accounts/password/reset/key/" not in to_stolen[0].body
+    assert Message.objects.get(kind="notice").status == Message.Status.HELD
+    confirmation = next(m for m in mail.outbox if m.to == ["fresh.start@example.test"])
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+", confirmation.body)
+    assert link is not None
+    Client().post(link.group(0).split("testserver", 1)[-1].split("example.com", 1)[-1])
+    assert signs_in("fresh.start@example.test") and not signs_in(ADDRESS)
+
+
+@pytest.mark.django_db
+def test_a_stolen_address_stops_signing_in_when_the_office_reports_it(world, owner) -> None:
+    """SEC-4: the office, after its checks, retires the address; recovery goes through the office."""
+    office = signed_in(officer())
+    done = office.post(OFFICE, {"member_email": ADDRESS, "kind": "email", "checks": ["date_of_birth", "call_back"]})
+    assert done.status_code == 302
+    assert not signs_in(ADDRESS) and sessions_of(owner) == 0
+
+
+@pytest.mark.django_db
+def test_messages_never_go_to_a_new_address_until_it_is_confirmed(owner, settings) -> None:
+    """An ordinary change of address: the old one signs in and receives until the new one is confirmed."""
+    settings.MESSAGES_DELIVER_ON_COMMIT = False
+    set_contact_preferences(member_id=owner.pk, choice={"channels": ["email"]})
+    client = signed_in_with_password(ADDRESS)
+    client.post("/accounts/email/", {"email": "changing.to@example.test", "action_add": ""})
+    assert [m.to for m in mail.outbox] == [["changing.to@example.test"]], "the confirmation link"
+    from django.db import transaction
+
+    from indigomed.messaging.services import send_to_member
+
+    with transaction.atomic():
+        send_to_member(member_id=owner.pk, subject="Hello", body="A note", reason="notice")
+    deliver_until_idle()
+    assert [m.to for m in mail.outbox[1:]] == [[ADDRESS]]
+    assert signs_in(ADDRESS) and not signs_in("changing.to@example.test")

@@ -101,7 +101,7 @@ def test_texts_only_to_a_number_not_yet_checked_are_held_for_the_office(member, 
 
 
 def test_another_address_gets_nothing_but_its_code_and_the_sign_in_address_nothing_instead(member, client) -> None:
-    """"Instead of the one I sign in with" holds while the new address waits for its code."""
+    """ "Instead of the one I sign in with" holds while the new address waits for its code."""
     assert choose(client, channels=["email"], email=WORK).status_code == 302
     deliver_until_idle()
     [code_mail] = mail.outbox
