@@ -17,7 +17,7 @@ from indigomed.records.queries import contact_preferences_of, profile_of
 from indigomed.records.services import set_contact_preferences, update_contact
 from indigomed.records.vault import Vault
 from indigomed.security.models import AuditEvent
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import PASSWORD, address_of, make_user
 from tests.privacy.amending import officer, signed_in
 
 PAGE = "/me/lost-contact/"
@@ -244,9 +244,27 @@ def test_a_member_who_reports_their_email_stolen_can_no_longer_be_signed_into_wi
 def test_a_stolen_address_stops_signing_in_when_the_office_reports_it(world, owner) -> None:
     """SEC-4: the office, after its checks, retires the address; recovery goes through the office."""
     office = signed_in(officer())
-    done = office.post(OFFICE, {"member_email": ADDRESS, "kind": "email", "checks": ["date_of_birth", "call_back"]})
+    checks = ["date_of_birth", "call_back"]
+    refused = office.post(OFFICE, {"member_email": ADDRESS, "kind": "email", "checks": checks})
+    assert refused.status_code == 400 and "Give the address that replaces" in refused.content.decode()
+    assert signs_in(ADDRESS), "nothing changed"
+    taken = office.post(
+        OFFICE, {"member_email": ADDRESS, "kind": "email", "checks": checks, "new_email": address_of(world.member)}
+    )
+    assert taken.status_code == 400 and "Another account" in taken.content.decode()
+    assert signs_in(ADDRESS) and not LostContactReport.objects.exists(), "nothing changed"
+    mail.outbox.clear()
+    done = office.post(
+        OFFICE, {"member_email": ADDRESS, "kind": "email", "checks": checks, "new_email": "recovered@example.test"}
+    )
     assert done.status_code == 302
     assert not signs_in(ADDRESS) and sessions_of(owner) == 0
+    [confirmation] = [m for m in mail.outbox if m.to == ["recovered@example.test"]]
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+", confirmation.body)
+    assert link is not None
+    Client().post(link.group(0).split("testserver", 1)[-1].split("example.com", 1)[-1])
+    assert signs_in("recovered@example.test") and not signs_in(ADDRESS)
+    assert LostContactReport.objects.get().resolved_at is not None
 
 
 @pytest.mark.django_db

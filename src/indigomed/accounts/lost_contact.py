@@ -17,14 +17,16 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from indigomed.accounts.erasure import end_every_session, revoke_second_factors
 from indigomed.accounts.models import LostContactReport, Member, SignedInSession, User
 from indigomed.accounts.roles import load_actor
 from indigomed.errors import Forbidden, Invalid, NotFound
 from indigomed.messaging import lost_contact
-from indigomed.records.sign_in_keys import SEALED_DOMAIN, retire_address
+from indigomed.records.sign_in_keys import SEALED_DOMAIN, retire_address, seal_pending_address, sign_in_key
 from indigomed.security.services import record_event
 
 OFFICE_CHECKS_NEEDED = 2
@@ -112,6 +114,20 @@ def retire_sign_in_address(*, user_id: int) -> None:
     EmailAddress.objects.filter(user_id=user_id).delete()
     User.objects.filter(pk=user_id).update(email=f"{secrets.token_hex(32)}@{SEALED_DOMAIN}")
     retire_address(user_id=user_id)
+
+
+def send_new_address_link(request: HttpRequest, *, member_id: int, address: str) -> None:
+    """The office, after its checks, gives the member's new address for a compromised one:
+    allauth's confirmation link goes to it, and once opened the account signs in with it.
+    ``Invalid`` when another account signs in with that address."""
+    key = sign_in_key(address)
+    if (
+        EmailAddress.objects.filter(email=key).exclude(user_id=member_id).exists()
+        or User.objects.filter(email=key).exclude(pk=member_id).exists()
+    ):
+        raise Invalid(gettext("Another account signs in with that address."), field="new_email")
+    seal_pending_address(user_id=member_id, address=address)
+    EmailAddress.objects.add_new_email(request, User.objects.get(pk=member_id), key)
 
 
 def replacement_checked(*, user_id: int, kind: str) -> int:
