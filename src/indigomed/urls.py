@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from indigomed.accounts import after_second_factor, guardian_views, lost_contact_views, second_factor_views, session_views
+from indigomed.accounts import guardian_views, lost_contact_views, second_factor_views, session_views
 from indigomed.accounts import views as account_views
 from indigomed.api import api
 from indigomed.directory import views as directory_views
@@ -123,7 +123,7 @@ urlpatterns = [
     path("accounts/parental-consent/<str:token>/", account_views.parental_consent, name="parental_consent"),
     # Removing a passkey follows the second-factor rules (staff keep one; a short password needs one).
     path("accounts/2fa/webauthn/keys/<int:pk>/remove/", second_factor_views.remove_passkey, name="mfa_remove_webauthn"),
-    path("accounts/2fa/continue", after_second_factor.go_on, name="second_factor_continue"),
+    path("accounts/2fa/continue", second_factor_views.go_on, name="second_factor_continue"),
     path("accounts/", include("allauth.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -8,12 +8,8 @@ path on this site is followed: anything else, or nothing kept, goes to the usual
 
 from __future__ import annotations
 
-from allauth.account.adapter import get_adapter
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET
 
 SESSION_KEY = "after_second_factor"
 
@@ -29,11 +25,3 @@ def safe_path(wanted: object) -> str | None:
     if not isinstance(wanted, str) or not wanted.startswith("/") or wanted.startswith(("//", "/\\")):
         return None
     return wanted if url_has_allowed_host_and_scheme(wanted, allowed_hosts=None) else None
-
-
-@login_required
-@require_GET
-def go_on(request: HttpRequest) -> HttpResponse:
-    """After the recovery codes: the page first asked for, once; else where sign-in leads."""
-    wanted = safe_path(request.session.pop(SESSION_KEY, None))
-    return redirect(wanted or get_adapter(request).get_login_redirect_url(request))
