@@ -117,8 +117,10 @@ def test_another_address_gets_nothing_but_its_code_and_the_sign_in_address_nothi
 
 def test_a_second_submit_of_the_same_number_sends_no_second_code(member, client) -> None:
     choose(client, channels=["sms"], phone=NEW)
-    assert choose(client, channels=["sms"], phone=NEW).status_code == 302
+    assert f'value="{NEW_E164}"' in client.get(PAGE).content.decode(), "the page shows the number waiting"
+    assert choose(client, channels=["sms"], phone=NEW_E164).status_code == 302
     assert Message.objects.filter(kind="phone-check").count() == 1
+    assert contact_checks.waiting(member_id=member.pk, kind="phone") == NEW_E164
 
 
 def test_asking_for_codes_too_often_is_refused_and_changes_nothing(member, client) -> None:

@@ -96,11 +96,13 @@ def contact(request: HttpRequest) -> HttpResponse:
             return redirect("my_contact")
     if request.method == "GET":
         choice = contact_choice_of(actor=user)
+        # A value waiting for its code is shown, so saving the page again keeps it waiting.
+        waiting = contact_checks_waiting(actor=user)
         form = ContactForm(
             initial={
                 "channels": list(choice.channels),
-                "email": choice.email or "",
-                "phone": choice.phone or "",
+                "email": waiting.get("email") or choice.email or "",
+                "phone": waiting.get("phone") or choice.phone or "",
                 "postal_address": choice.postal_address or "",
                 "reminders": choice.reminders,
                 "minimal": choice.minimal,
