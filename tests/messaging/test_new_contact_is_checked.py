@@ -183,3 +183,19 @@ def test_a_code_works_once_and_only_for_its_own_member_and_number(member, client
     replayed = client.post(CHECK, {"kind": "phone", "code": mine})
     assert replayed.status_code == 400 and "expired or was never sent" in replayed.content.decode()
     assert contact_choice_of(actor=other).phone is None, "still waiting for the other member's own code"
+
+
+def test_a_code_sent_to_one_number_does_not_check_another(member, client) -> None:
+    from indigomed.records.services import set_contact_preferences
+
+    choose(client, channels=["sms"], phone=NEW)
+    first = code_sent(member.pk)
+    choice = contact_checks.stored_choice(member.pk)
+    choice["phone_codes_sent"] = []  # as if an hour had passed
+    set_contact_preferences(member_id=member.pk, choice=choice)
+    choose(client, channels=["sms"], phone="+1 646 555 0199")
+    second = code_sent(member.pk)
+    if first != second:
+        assert client.post(CHECK, {"kind": "phone", "code": first}).status_code == 400
+    assert client.post(CHECK, {"kind": "phone", "code": second}).status_code == 302
+    assert contact_choice_of(actor=member).phone == "+16465550199"
