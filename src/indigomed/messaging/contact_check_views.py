@@ -25,6 +25,8 @@ class CodeForm(forms.Form):
         regex=r"^\s*\d{6}\s*$",
         max_length=12,
         label=_("The six-digit code we sent"),
+        # Phones offer the code from the text they just received, on a digit keypad.
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
         error_messages={"invalid": _("Type the six digits of the code.")},
     )
 
