@@ -6,6 +6,7 @@ from indigomed.accounts import views as account_views
 from indigomed.api import api
 from indigomed.directory import views as directory_views
 from indigomed.interop import views as copy_views
+from indigomed.messaging import contact_check_views
 from indigomed.messaging import views as messaging_views
 from indigomed.notices import office_views as notice_office_views
 from indigomed.privacy import amendment_views, breach_views, marketing_views, office_events, office_views
@@ -101,6 +102,7 @@ urlpatterns = [
     path("connect/", include(connect_patterns)),
     path("partners/", include("indigomed.partners.urls")),
     path("me/contact/", messaging_views.contact, name="my_contact"),
+    path("me/contact/check", contact_check_views.check, name="my_contact_check"),
     path("me/sessions/", session_views.sessions, name="my_sessions"),
     path("me/lost-contact/", lost_contact_views.report, name="my_lost_contact"),
     path("me/lost-contact/code", lost_contact_views.confirm_code, name="my_lost_contact_code"),
@@ -121,6 +123,7 @@ urlpatterns = [
     path("accounts/parental-consent/<str:token>/", account_views.parental_consent, name="parental_consent"),
     # Removing a passkey follows the second-factor rules (staff keep one; a short password needs one).
     path("accounts/2fa/webauthn/keys/<int:pk>/remove/", second_factor_views.remove_passkey, name="mfa_remove_webauthn"),
+    path("accounts/2fa/continue", second_factor_views.go_on, name="second_factor_continue"),
     path("accounts/", include("allauth.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

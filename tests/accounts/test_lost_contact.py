@@ -17,7 +17,7 @@ from indigomed.records.queries import contact_preferences_of, profile_of
 from indigomed.records.services import set_contact_preferences, update_contact
 from indigomed.records.vault import Vault
 from indigomed.security.models import AuditEvent
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import PASSWORD, address_of, make_user
 from tests.privacy.amending import officer, signed_in
 
 PAGE = "/me/lost-contact/"
@@ -200,3 +200,87 @@ def test_no_one_else_reports_for_a_member(world, owner) -> None:
         assert response.status_code in (400, 404)
     assert not LostContactReport.objects.exists() and profile_of(owner.pk).phone == OLD_PHONE
     assert Message.objects.filter(kind="phone-check").count() == 0
+
+
+def signs_in(address: str) -> bool:
+    client = Client()
+    client.post("/accounts/login/", {"login": address, "password": PASSWORD})
+    return client.get("/me/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_member_who_reports_their_email_stolen_can_no_longer_be_signed_into_with_it(owner, settings) -> None:
+    """SEC-4: at once, before the new address is confirmed: no sign-in, no reset mail, no message
+    to the stolen address, even if the member ticks e-mail again; the new one works once confirmed."""
+    settings.MESSAGES_DELIVER_ON_COMMIT = False
+    assert signs_in(ADDRESS)
+    client = signed_in_with_password(ADDRESS)
+    client.post(PAGE, {"kind": "email", "new_email": "fresh.start@example.test"})
+    assert not signs_in(ADDRESS)
+    assert client.get("/me/").status_code == 200, "the session the member reported from goes on"
+    assert not signs_in("fresh.start@example.test"), "not before it is confirmed"
+    Client().post("/accounts/password/reset/", {"email": ADDRESS})
+    client.post("/me/contact/", {"channels": ["email"], "country": "US"})
+    from django.db import transaction
+
+    from indigomed.messaging.services import send_to_member
+
+    with transaction.atomic():
+        send_to_member(member_id=owner.pk, subject="Hello", body="A note", reason="notice")
+    deliver_until_idle()
+    to_stolen = [m for m in mail.outbox if ADDRESS in m.to]
+    # allauth answers a reset for an address no account has, as for any stranger: no link, no account.
+    assert [m.subject for m in to_stolen] == ["IndigoMed: Unknown Account"]
+    assert "/accounts/password/reset/key/" not in to_stolen[0].body
+    assert Message.objects.get(kind="notice").status == Message.Status.HELD
+    confirmation = next(m for m in mail.outbox if m.to == ["fresh.start@example.test"])
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+", confirmation.body)
+    assert link is not None
+    Client().post(link.group(0).split("testserver", 1)[-1].split("example.com", 1)[-1])
+    assert signs_in("fresh.start@example.test") and not signs_in(ADDRESS)
+
+
+@pytest.mark.django_db
+def test_a_stolen_address_stops_signing_in_when_the_office_reports_it(world, owner) -> None:
+    """SEC-4: the office, after its checks, retires the address; recovery goes through the office."""
+    office = signed_in(officer())
+    checks = ["date_of_birth", "call_back"]
+    refused = office.post(OFFICE, {"member_email": ADDRESS, "kind": "email", "checks": checks})
+    assert refused.status_code == 400 and "Give the address that replaces" in refused.content.decode()
+    assert signs_in(ADDRESS), "nothing changed"
+    taken = office.post(
+        OFFICE, {"member_email": ADDRESS, "kind": "email", "checks": checks, "new_email": address_of(world.member)}
+    )
+    assert taken.status_code == 400 and "Another account" in taken.content.decode()
+    assert signs_in(ADDRESS) and not LostContactReport.objects.exists(), "nothing changed"
+    mail.outbox.clear()
+    done = office.post(
+        OFFICE, {"member_email": ADDRESS, "kind": "email", "checks": checks, "new_email": "recovered@example.test"}
+    )
+    assert done.status_code == 302
+    assert not signs_in(ADDRESS) and sessions_of(owner) == 0
+    [confirmation] = [m for m in mail.outbox if m.to == ["recovered@example.test"]]
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+", confirmation.body)
+    assert link is not None
+    Client().post(link.group(0).split("testserver", 1)[-1].split("example.com", 1)[-1])
+    assert signs_in("recovered@example.test") and not signs_in(ADDRESS)
+    assert LostContactReport.objects.get().resolved_at is not None
+
+
+@pytest.mark.django_db
+def test_messages_never_go_to_a_new_address_until_it_is_confirmed(owner, settings) -> None:
+    """An ordinary change of address: the old one signs in and receives until the new one is confirmed."""
+    settings.MESSAGES_DELIVER_ON_COMMIT = False
+    set_contact_preferences(member_id=owner.pk, choice={"channels": ["email"]})
+    client = signed_in_with_password(ADDRESS)
+    client.post("/accounts/email/", {"email": "changing.to@example.test", "action_add": ""})
+    assert [m.to for m in mail.outbox] == [["changing.to@example.test"]], "the confirmation link"
+    from django.db import transaction
+
+    from indigomed.messaging.services import send_to_member
+
+    with transaction.atomic():
+        send_to_member(member_id=owner.pk, subject="Hello", body="A note", reason="notice")
+    deliver_until_idle()
+    assert [m.to for m in mail.outbox[1:]] == [[ADDRESS]]
+    assert signs_in(ADDRESS) and not signs_in("changing.to@example.test")

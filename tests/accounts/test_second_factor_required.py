@@ -166,3 +166,37 @@ def test_every_second_factor_page_opens(world, django_capture_on_commit_callback
         "/me/sessions/",
     ):
         assert client.get(path).status_code == 200, path
+
+
+def test_a_practitioner_who_sets_up_an_authenticator_reaches_the_calendar_they_asked_for(
+    world, django_capture_on_commit_callbacks
+) -> None:
+    """SEC-1: sent to add a factor on the way to their calendar, they see their recovery codes
+    once, then go on to the calendar (the page kept in their session, not in a link)."""
+    client, _ = sign_in_with_password(address_of(world.doctor_user))
+    wanted = client.get("/connect/?view=week")
+    assert wanted["Location"] == "/accounts/2fa/"
+    add_authenticator_app(client, django_capture_on_commit_callbacks)
+    codes = client.get("/accounts/2fa/recovery-codes/")
+    assert codes.status_code == 200
+    page_text = codes.content.decode()
+    assert 'id="recovery_codes"' in page_text and "/accounts/2fa/continue" in page_text
+    onward = client.get("/accounts/2fa/continue")
+    assert onward.status_code == 302 and onward["Location"] == "/connect/?view=week"
+    assert client.get(onward["Location"]).status_code == 200
+    again = client.get("/accounts/2fa/continue")
+    assert again["Location"] == "/connect/", "once only; then where staff land"
+
+
+@pytest.mark.parametrize(
+    "kept", ["https://evil.example/connect/", "//evil.example/", "/\\evil.example", "javascript:alert(1)", "calendar"]
+)
+def test_going_on_after_the_second_factor_never_leaves_the_site(world, kept) -> None:
+    """SEC-1: only a path on this site is followed; anything else lands on the usual page."""
+    client = Client()
+    client.force_login(world.doctor_user)
+    session = client.session
+    session["after_second_factor"] = kept
+    session.save()
+    onward = client.get("/accounts/2fa/continue")
+    assert onward.status_code == 302 and onward["Location"] == "/connect/"

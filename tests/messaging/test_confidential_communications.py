@@ -23,6 +23,7 @@ from indigomed.scheduling.models import Appointment, Slot
 from indigomed.scheduling.services import book_appointment, cancel_appointment
 from tests.accounts.test_signup import sign_up, years_ago
 from tests.conftest import _role, address_of
+from tests.messaging.codes import choose_checked, is_code
 from tests.messaging.conftest import letters_sent, sms_sent
 
 H = dt.timedelta(hours=1)
@@ -51,38 +52,39 @@ def book(world, role=None, reason="chest-pain", plan="aetna-hmo"):
 
 def test_a_postal_mail_only_member_gets_letters_and_no_email_or_text(world, smtp, settings) -> None:
     """RIGHT-CONFCOMM: "postal mail only" means letters (PDFs with a mailing record), whatever is triggered."""
-    choose_contact(actor=world.member, channels=["letter"], postal_address=HOME, phone="+1 212 555 0100")
+    choose_checked(actor=world.member, channels=["letter"], postal_address=HOME, phone="+1 212 555 0100")
     visit = book(world)
     deliver_everything(visit)
     second = book(world, role=world.skin_role, reason="acne", plan="cigna-oap")
     deliver_until_idle(now=timezone.now())
     cancel_appointment(actor=world.member, public_id=str(second.public_id))
     deliver_until_idle(now=timezone.now())
-    assert smtp.received == [] and sms_sent(settings.MESSAGES_DIR) == []
+    assert smtp.received == [] and [t for t in sms_sent(settings.MESSAGES_DIR) if not is_code(t)] == []
     letters = letters_sent(settings.MESSAGES_DIR)
     # Confirmation and two reminders for the first visit; confirmation and cancellation for the second.
     assert len(letters) == 5
     assert all(path.read_bytes().startswith(b"%PDF") for path in letters)
     record = json.loads(letters[0].with_suffix(".json").read_text())
     assert record["pages"] >= 1 and record["message_id"].startswith("<")
-    assert set(Message.objects.filter(status="sent").values_list("channel", flat=True)) == {"letter"}
+    sent = Message.objects.filter(status="sent").exclude(kind="phone-check")
+    assert set(sent.values_list("channel", flat=True)) == {"letter"}
 
 
 def test_this_phone_only_means_texts_to_that_number_and_nothing_else(world, smtp, settings) -> None:
     """RIGHT-CONFCOMM: texts go to the number the member gave, written in E.164."""
-    choose_contact(actor=world.member, channels=["sms"], phone="(201) 555-0123", country="US")
+    choose_checked(actor=world.member, channels=["sms"], phone="(201) 555-0123", country="US")
     deliver_everything(book(world))
-    texts = sms_sent(settings.MESSAGES_DIR)
+    texts = [t for t in sms_sent(settings.MESSAGES_DIR) if not is_code(t)]
     assert len(texts) == 3 and all(t.startswith("To: +12015550123\n") for t in texts)
     assert smtp.received == []
 
 
 def test_not_at_home_sends_email_to_the_address_the_member_named(world, smtp) -> None:
     """RIGHT-CONFCOMM: another address than the one they sign in with, and only that one."""
-    choose_contact(actor=world.member, channels=["email"], email="pat.at.work@example.test")
+    choose_checked(actor=world.member, channels=["email"], email="pat.at.work@example.test")
     book(world)
     deliver_until_idle(now=timezone.now())
-    assert [m["To"] for m in smtp.received] == ["pat.at.work@example.test"]
+    assert [m["To"] for m in smtp.received if not is_code(m["Subject"])] == ["pat.at.work@example.test"]
     assert smtp.to(address_of(world.member)) == []
 
 
@@ -132,11 +134,11 @@ def test_no_subject_or_text_names_a_reason_specialty_tag_or_a_sensitive_visits_p
 ) -> None:
     """MSG-2: subjects and SMS carry no visit reason, specialty or tag; a mental-health visit's
     messages do not name its practitioner anywhere; the detail is behind the sign-in link."""
-    choose_contact(actor=world.member, channels=["email", "sms"], phone="+1 212 555 0100")
+    choose_checked(actor=world.member, channels=["email", "sms"], phone="+1 212 555 0100")
     deliver_everything(sensitive_visit)
     choose_contact(actor=world.member, channels=["sms"], phone="+1 212 555 0100")
     deliver_everything(book(world))
-    seen = [m["Subject"] for m in smtp.received] + sms_sent(settings.MESSAGES_DIR)
+    seen = [t for t in [m["Subject"] for m in smtp.received] + sms_sent(settings.MESSAGES_DIR) if not is_code(t)]
     assert len(seen) == 6
     for text in seen:
         for secret in ("Depression", "Psychiatry", "mental", "Chest pain", "Cardiology", "chest", "Mindful", "Hart"):
@@ -154,7 +156,7 @@ def test_phone_numbers_are_stored_in_e164_and_bad_ones_refused_with_a_message(wo
     with pytest.raises(Invalid, match="at least one"):
         choose_contact(actor=world.member, channels=[])
     assert contact_choice_of(actor=world.member).channels == ("email",), "nothing changed"
-    choose_contact(actor=world.member, channels=["sms", "email"], phone="06 12 34 56 78", country="FR")
+    choose_checked(actor=world.member, channels=["sms", "email"], phone="06 12 34 56 78", country="FR")
     assert contact_choice_of(actor=world.member).phone == "+33612345678"
 
 

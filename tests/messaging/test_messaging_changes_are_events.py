@@ -42,7 +42,13 @@ def test_each_messaging_change_is_one_event_with_its_actor_and_no_address(people
     ]
     assert AuditEvent.objects.count() == before + 3
     chosen = AuditEvent.objects.get(action="contact.chosen")
-    assert chosen.details == {"channels": ["letter", "sms"], "reminders": True, "minimal": False}
+    # Which kinds were sent a code to check, never the number.
+    assert chosen.details == {
+        "channels": ["letter", "sms"],
+        "reminders": True,
+        "minimal": False,
+        "codes_sent": ["phone"],
+    }
     text = " ".join(str(row) for row in AuditEvent.objects.values_list()).lower()
     for personal in ("elm street", "brooklyn", "555 0100", "2125550100", "news"):
         assert personal not in text, personal

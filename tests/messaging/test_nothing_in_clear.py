@@ -8,10 +8,10 @@ from django.test import Client
 from django.utils import timezone
 
 from indigomed.messaging.outbox import deliver_until_idle
-from indigomed.messaging.services import choose_contact
 from indigomed.scheduling.services import book_appointment
 from tests.accounts.test_signup import sign_up, years_ago
 from tests.conftest import address_of
+from tests.messaging.codes import choose_checked
 from tests.scheduling.helpers import open_slot
 
 
@@ -27,7 +27,7 @@ def outbox_tables_text() -> str:
 
 def test_the_outbox_keeps_no_address_name_reason_or_text_in_clear(world, smtp) -> None:
     """PI-3: what a message says, and where it goes, is sealed under the member's key."""
-    choose_contact(actor=world.member, channels=["sms", "email"], phone="+1 212 555 0100")
+    choose_checked(actor=world.member, channels=["sms", "email"], phone="+1 212 555 0100")
     book_appointment(
         actor=world.member,
         slot_id=open_slot(world.heart_role, after_hours=120).pk,

@@ -58,6 +58,11 @@ def _deliverable(address: str) -> str:
     return address
 
 
+def deliverable_address(address: str) -> str:
+    """``address`` normalized, or ``ValidationError`` for one no confirmation could reach."""
+    return _deliverable(address)
+
+
 class ChangeAddressForm(AddEmailForm):
     """Changing the sign-in address: the new one is sealed as pending until its owner confirms it."""
 

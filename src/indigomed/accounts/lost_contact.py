@@ -2,25 +2,31 @@
 for them, after identity checks it records, reports a lost phone or a compromised e-mail address.
 
 In one transaction: the lost value stops being used (``messaging.lost_contact``), every session of
-the account ends — all but the one reporting, when the member reports from it — and, for a phone,
-every second factor is revoked (a TOTP app or a passkey may live on it; recovery codes were shown
+the account ends — all but the one reporting, when the member reports from it — for a compromised
+address it no longer signs in (``retire_sign_in_address``), and, for a phone, every second factor
+is revoked (a TOTP app or a passkey may live on it; recovery codes were shown
 on a screen that may be lost too). The new value is used only once checked: a code texted to a new
 number, allauth's confirmation link for a new address.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from indigomed.accounts.erasure import end_every_session, revoke_second_factors
-from indigomed.accounts.models import LostContactReport, Member, SignedInSession
+from indigomed.accounts.models import LostContactReport, Member, SignedInSession, User
 from indigomed.accounts.roles import load_actor
 from indigomed.errors import Forbidden, Invalid, NotFound
 from indigomed.messaging import lost_contact
+from indigomed.records.sign_in_keys import SEALED_DOMAIN, retire_address, seal_pending_address, sign_in_key
 from indigomed.security.services import record_event
 
 OFFICE_CHECKS_NEEDED = 2
@@ -69,6 +75,8 @@ def report_lost_contact(
             kept = SignedInSession.objects.filter(user_id=member_id, session_key=keep_session or "").first()
             ended = end_every_session(user_id=member_id, keep=keep_session)
             revoked = revoke_second_factors(user_id=member_id) if kind == LostContactReport.Kind.PHONE else 0
+            if kind == LostContactReport.Kind.EMAIL:
+                retire_sign_in_address(user_id=member_id)
             report = LostContactReport.objects.create(
                 user_id=member_id,
                 kind=kind,
@@ -95,6 +103,31 @@ def report_lost_contact(
         found = LostContactReport.objects.get(user_id=member_id, kind=kind, resolved_at__isnull=True)
         return found, False
     return report, True
+
+
+def retire_sign_in_address(*, user_id: int) -> None:
+    """A compromised address stops signing in and receiving at once, before any new one is
+    confirmed: allauth's addresses of the account go (a change under way too: it may be the
+    thief's), the account's sign-in key becomes one no address has, and the sealed copy is emptied.
+    The member goes on in the session they reported from; anyone else signs in only with a new
+    address once confirmed, which the member gives on their page or the office after its checks."""
+    EmailAddress.objects.filter(user_id=user_id).delete()
+    User.objects.filter(pk=user_id).update(email=f"{secrets.token_hex(32)}@{SEALED_DOMAIN}")
+    retire_address(user_id=user_id)
+
+
+def send_new_address_link(request: HttpRequest, *, member_id: int, address: str) -> None:
+    """The office, after its checks, gives the member's new address for a compromised one:
+    allauth's confirmation link goes to it, and once opened the account signs in with it.
+    ``Invalid`` when another account signs in with that address."""
+    key = sign_in_key(address)
+    if (
+        EmailAddress.objects.filter(email=key).exclude(user_id=member_id).exists()
+        or User.objects.filter(email=key).exclude(pk=member_id).exists()
+    ):
+        raise Invalid(gettext("Another account signs in with that address."), field="new_email")
+    seal_pending_address(user_id=member_id, address=address)
+    EmailAddress.objects.add_new_email(request, User.objects.get(pk=member_id), key)
 
 
 def replacement_checked(*, user_id: int, kind: str) -> int:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from indigomed.accounts.forms import ChangeAddressForm
 from indigomed.accounts.lost_contact import confirm_new_phone, report_lost_contact
 from indigomed.accounts.models import LostContactReport, Member
+from indigomed.messaging.contact_check_views import CodeForm
 from indigomed.messaging.lost_contact import phone_check_waiting, start_phone_check
 from indigomed.web.feedback import on_form
 
@@ -44,14 +45,6 @@ class LostContactForm(forms.Form):
         if data.get("kind") == LostContactReport.Kind.EMAIL and not data.get("new_email"):
             self.add_error("new_email", gettext("Give the address that replaces the compromised one."))
         return data
-
-
-class CodeForm(forms.Form):
-    code = forms.RegexField(
-        regex=r"^\s*\d{6}\s*$",
-        label=_("The six-digit code we texted"),
-        error_messages={"invalid": _("Type the six digits of the code.")},
-    )
 
 
 def _member_only(request: HttpRequest) -> HttpResponse | None:

@@ -27,6 +27,9 @@ class Choice:
     reminders: bool = True
     # "Say only when": no practitioner or place in any message, whatever the visit.
     minimal: bool = False
+    # The member named another address "instead of the one I sign in with": e-mail never goes to
+    # the sign-in address, even while that other address still waits for its code.
+    not_sign_in_address: bool = False
 
     @classmethod
     def from_stored(cls, stored: dict[str, Any] | None) -> Choice:
@@ -39,6 +42,7 @@ class Choice:
             postal_address=stored.get("postal_address") or None,
             reminders=bool(stored.get("reminders", True)),
             minimal=bool(stored.get("minimal", False)),
+            not_sign_in_address=bool(stored.get("not_sign_in_address", False)),
         )
 
     def stored(self) -> dict[str, Any]:
@@ -49,6 +53,7 @@ class Choice:
             "postal_address": self.postal_address,
             "reminders": self.reminders,
             "minimal": self.minimal,
+            "not_sign_in_address": self.not_sign_in_address,
         }
 
 
@@ -61,11 +66,14 @@ class Route:
 def route(choice: Choice, *, sign_in_address: str | None) -> Route | None:
     """The first allowed channel with an address; ``None`` when the message must be held.
 
-    Texts go only to the number chosen for them, validated and in E.164 when it was chosen.
+    Texts go only to the number chosen for them, validated and in E.164 when it was chosen, and
+    checked with a code; e-mail to the other address the member named, once checked, or else to the
+    address they sign in with unless they asked for "instead".
     """
     for channel in choice.channels:
-        if channel == EMAIL and (choice.email or sign_in_address):
-            return Route(EMAIL, choice.email or sign_in_address or "")
+        address = choice.email or (None if choice.not_sign_in_address else sign_in_address)
+        if channel == EMAIL and address:
+            return Route(EMAIL, address)
         if channel == SMS and choice.phone:
             return Route(SMS, choice.phone)
         if channel == LETTER and choice.postal_address:

@@ -18,6 +18,7 @@ from indigomed.messaging.channels import EMAIL, LETTER, SMS
 from indigomed.messaging.queries import stuck_messages
 from indigomed.messaging.services import (
     choose_contact,
+    contact_checks_waiting,
     contact_choice_of,
     is_member,
     is_privacy_officer,
@@ -35,9 +36,17 @@ class ContactForm(forms.Form):
         required=False,
     )
     email = forms.CharField(
-        label=_("E-mail to this address instead of the one I sign in with"), required=False, max_length=254
+        label=_("E-mail to this address instead of the one I sign in with"),
+        required=False,
+        max_length=254,
+        help_text=_("A new address gets a code by e-mail; we use it once you type the code."),
     )
-    phone = forms.CharField(label=_("Text only this number"), required=False, max_length=32)
+    phone = forms.CharField(
+        label=_("Text only this number"),
+        required=False,
+        max_length=32,
+        help_text=_("A new number gets a code by text; we use it once you type the code."),
+    )
     country = forms.ChoiceField(
         label=_("Country of that number, if written without +"),
         choices=[("US", _("United States")), ("FR", _("France"))],
@@ -82,14 +91,18 @@ def contact(request: HttpRequest) -> HttpResponse:
             )
         if attempt.refusal is None:
             messages.success(request, gettext("From now on we write to you only the ways you chose."))
+            if contact_checks_waiting(actor=user):
+                return redirect("my_contact_check")
             return redirect("my_contact")
     if request.method == "GET":
         choice = contact_choice_of(actor=user)
+        # A value waiting for its code is shown, so saving the page again keeps it waiting.
+        waiting = contact_checks_waiting(actor=user)
         form = ContactForm(
             initial={
                 "channels": list(choice.channels),
-                "email": choice.email or "",
-                "phone": choice.phone or "",
+                "email": waiting.get("email") or choice.email or "",
+                "phone": waiting.get("phone") or choice.phone or "",
                 "postal_address": choice.postal_address or "",
                 "reminders": choice.reminders,
                 "minimal": choice.minimal,
@@ -98,7 +111,8 @@ def contact(request: HttpRequest) -> HttpResponse:
         )
     language = getattr(getattr(user, "member", None), "language", "en")
     status = 400 if request.method == "POST" else 200
-    return render(request, "messaging/contact.html", {"form": form, "language": language}, status=status)
+    context = {"form": form, "language": language, "waiting": contact_checks_waiting(actor=user)}
+    return render(request, "messaging/contact.html", context, status=status)
 
 
 def _officer(request: HttpRequest) -> bool:

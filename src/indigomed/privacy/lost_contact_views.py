@@ -4,14 +4,18 @@ identity checks were made, and the platform does what the member's own report wo
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from indigomed.accounts.lost_contact import report_lost_contact
+from indigomed.accounts.forms import deliverable_address
+from indigomed.accounts.lost_contact import report_lost_contact, send_new_address_link
 from indigomed.accounts.models import LostContactReport
 from indigomed.privacy.office_views import officers_only
 from indigomed.records.queries import member_by_email
@@ -28,6 +32,28 @@ class OfficeLostContactForm(forms.Form):
         choices=LostContactReport.Check.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+    new_email = forms.EmailField(
+        label=_("The member's new e-mail address"),
+        required=False,
+        help_text=_(
+            "Needed for a compromised address: the stolen one stops signing in at once, and we send a link "
+            "to this one; the account signs in with it once the member opens the link."
+        ),
+    )
+
+    def clean_new_email(self) -> str:
+        address = self.cleaned_data.get("new_email") or ""
+        return deliverable_address(address) if address else ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("kind") == LostContactReport.Kind.EMAIL
+            and not data.get("new_email")
+            and "new_email" not in self.errors
+        ):
+            self.add_error("new_email", gettext("Give the address that replaces the compromised one."))
+        return data
 
 
 @officers_only
@@ -42,10 +68,12 @@ def lost_contact(request: HttpRequest) -> HttpResponse:
             if member_id is None:
                 form.add_error("member_email", gettext("No member has that e-mail address."))
             else:
-                with on_form(form) as attempt:
+                with on_form(form) as attempt, transaction.atomic():
                     _report, made = report_lost_contact(
                         actor=request.user, member_id=member_id, kind=data["kind"], checks=data["checks"]
                     )
+                    if made and data["new_email"]:
+                        send_new_address_link(request, member_id=member_id, address=data["new_email"])
                     messages.success(
                         request,
                         gettext("Done: the value is no longer used and every session of the account has ended.")

@@ -102,3 +102,17 @@ def forget_pending_address(*, user_id: int, key: str) -> None:
     ContactData.objects.filter(member_id=user_id, pending_email_lookup=lookup_of_key(key)).update(
         pending_email=None, pending_email_lookup=""
     )
+
+
+def retire_address(*, user_id: int) -> None:
+    """The address the account signs in with was reported compromised: its sealed copy is emptied
+    and its look-up cleared, so nothing is written to it and no look-up finds the account by it.
+    An address the account was being changed to goes too: it may be the thief's."""
+    vault = Vault.open_for(user_id)
+    ContactData.objects.filter(member_id=user_id).update(
+        email=vault.seal(ContactData, "email", ""),
+        email_lookup="",
+        pending_email=None,
+        pending_email_lookup="",
+        updated_at=timezone.now(),
+    )

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 
+from indigomed.accounts.after_second_factor import remember as remember_page
 from indigomed.accounts.roles import actor_of
 from indigomed.accounts.second_factor import has_second_factor, must_use_second_factor, passed_second_factor
 
@@ -61,6 +62,8 @@ class SecondFactorMiddleware:
             target = reverse("mfa_reauthenticate")
             query = urlencode({REDIRECT_FIELD_NAME: request.get_full_path()}) if request.method == "GET" else ""
             return HttpResponseRedirect(f"{target}?{query}" if query else target)
+        # Once the factor is added and its recovery codes seen, they go on to this page.
+        remember_page(request)
         messages.info(
             request,
             gettext(
