@@ -36,6 +36,7 @@ from indigomed.messaging.models import DeliveryAttempt, MarketingOptOut, Message
 from indigomed.messaging.rendering import for_guardian, render, render_letter
 from indigomed.messaging.routing import REMINDER_KINDS, Choice, Route, route
 from indigomed.records.queries import Reachable, contact_preferences_of, reachable
+from indigomed.records.sign_in_keys import SEALED_DOMAIN
 from indigomed.records.vault import Vault
 from indigomed.security.services import Access, log_accesses
 
@@ -249,7 +250,9 @@ def _deliver_one(
             _finish(row, worker, now, Status.WITHDRAWN, Outcome.WITHDRAWN, "", "reminders turned off")
             tally.withdrawn += 1
             return
-        way = route(choice, sign_in_address=contact.email)
+        # A dependent's placeholder address (CHILD-3) reaches nobody: with no other way, the message is held.
+        own = contact.email if contact.email and not contact.email.endswith(f"@{SEALED_DOMAIN}") else None
+        way = route(choice, sign_in_address=own)
         if context.get("by_post"):
             # Asked for on paper (an accounting): a letter to the member's own postal address, or held.
             way = Route(channels.LETTER, choice.postal_address) if choice.postal_address else None
