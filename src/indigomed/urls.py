@@ -8,7 +8,14 @@ from indigomed.directory import views as directory_views
 from indigomed.interop import views as copy_views
 from indigomed.messaging import views as messaging_views
 from indigomed.notices import office_views as notice_office_views
-from indigomed.privacy import amendment_views, breach_views, guardianship_views, marketing_views, office_events, office_views
+from indigomed.privacy import (
+    amendment_views,
+    breach_views,
+    guardianship_views,
+    marketing_views,
+    office_events,
+    office_views,
+)
 from indigomed.privacy import lost_contact_views as office_lost_contact_views
 from indigomed.privacy import views as privacy_views
 from indigomed.rights import amendment_views as rights_amendment_views

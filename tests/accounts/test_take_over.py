@@ -37,14 +37,16 @@ def _born(child: User, on: dt.date) -> None:
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:
-    return day.replace(year=day.year - years) if (day.month, day.day) != (2, 29) else day.replace(day=28, year=day.year - years)
+    return (
+        day.replace(year=day.year - years)
+        if (day.month, day.day) != (2, 29)
+        else day.replace(day=28, year=day.year - years)
+    )
 
 
 def _child(world, name: str = "Lou Member") -> User:
     today = timezone.localdate()
-    return add_dependent(
-        actor=world.member, name=name, date_of_birth=_years_before(today, 10), country="US"
-    ).dependent
+    return add_dependent(actor=world.member, name=name, date_of_birth=_years_before(today, 10), country="US").dependent
 
 
 def _turning_13_today(world) -> User:
@@ -76,7 +78,10 @@ def test_a_child_who_turns_13_is_invited_once_and_after_taking_over_their_guardi
     _born(child, _years_before(_local_day(child.pk, timezone.now()), 13))
     child.acting_user_id = world.member.pk
     visit = book_appointment(
-        actor=child, slot_id=open_slot(world.heart_role, after_hours=120).pk, visit_reason="chest-pain", insurance_plan=""
+        actor=child,
+        slot_id=open_slot(world.heart_role, after_hours=120).pk,
+        visit_reason="chest-pain",
+        insurance_plan="",
     )
     assert invite_of_age() == 1
     assert invite_of_age() == 0  # a second sweep sends nothing more
@@ -99,7 +104,9 @@ def test_a_child_who_turns_13_is_invited_once_and_after_taking_over_their_guardi
     assert member_client.post(f"/me/dependents/{child.public_id}/act").status_code == 404
     # The address is confirmed by e-mail, then the child signs in to their own account.
     deliver_until_idle()
-    confirm = [m for m in smtp.to("lou.own@example.test") if "Confirm" in str(m["Subject"]) or "confirm" in m.get_content()]
+    confirm = [
+        m for m in smtp.to("lou.own@example.test") if "Confirm" in str(m["Subject"]) or "confirm" in m.get_content()
+    ]
     assert confirm, [str(m["Subject"]) for m in smtp.to("lou.own@example.test")]
     assert EmailAddress.objects.get(user=child).verified is False
     EmailAddress.objects.filter(user=child).update(verified=True)
@@ -132,7 +139,9 @@ def test_expired_tampered_and_someone_elses_links_are_refused(world, smtp) -> No
     assert Client().get(f"/take-over/{token[:-3]}abc/").status_code == 404
     invitation = TakeOverInvitation.objects.get()
     other = _turning_13_today(world)
-    forged = signing.dumps({"i": str(invitation.public_id), "d": str(other.public_id)}, salt="indigomed.accounts.take-over")
+    forged = signing.dumps(
+        {"i": str(invitation.public_id), "d": str(other.public_id)}, salt="indigomed.accounts.take-over"
+    )
     assert Client().get(f"/take-over/{forged}/").status_code == 404
     TakeOverInvitation.objects.update(expires_at=timezone.now() - dt.timedelta(minutes=1))
     expired = Client().post(link, {"email": "lou.own@example.test", "password1": PASSWORD, "password2": PASSWORD})

@@ -27,7 +27,10 @@ def _child(world, name: str = "Lou Member"):
 
 def _book(world, child):
     return book_appointment(
-        actor=child, slot_id=open_slot(world.heart_role, after_hours=120).pk, visit_reason="chest-pain", insurance_plan=""
+        actor=child,
+        slot_id=open_slot(world.heart_role, after_hours=120).pk,
+        visit_reason="chest-pain",
+        insurance_plan="",
     )
 
 
@@ -44,9 +47,11 @@ def test_a_dependents_reminder_reaches_the_guardians_inbox_and_not_the_sealed_ad
         assert "This message is about Lou, whose guardian you are." in body
         assert "Lou Member" not in body  # the first name only
     # The dependent's access log says their guardian was written to, not "you".
-    labels = set(AccessLogEntry.objects.filter(member_id=child.pk, rule__startswith="message:").values_list(
-        "recipient_label", flat=True
-    ))
+    labels = set(
+        AccessLogEntry.objects.filter(member_id=child.pk, rule__startswith="message:").values_list(
+            "recipient_label", flat=True
+        )
+    )
     assert labels == {"Your guardian, by e-mail"}
 
 

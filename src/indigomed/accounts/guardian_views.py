@@ -57,7 +57,8 @@ def dependents(request: HttpRequest) -> HttpResponse:
         else:
             status = 400
     rows = [
-        {"g": g, "can_invite": invitable(g), "pending": pending_invitation(g)} for g in active_guardianships(request.user)
+        {"g": g, "can_invite": invitable(g), "pending": pending_invitation(g)}
+        for g in active_guardianships(request.user)
     ]
     context = {"form": form, "rows": rows, "invite_form": InviteForm()}
     return render(request, "accounts/guardians.html", context, status=status)

@@ -1,4 +1,4 @@
-"""Members' languages and who reads their messages, for messaging (which sits below accounts and names this in settings)."""
+"""Members' languages and who reads their messages, for messaging (below accounts; named in settings)."""
 
 from __future__ import annotations
 

@@ -164,6 +164,7 @@ class Guardianship(models.Model):
     # The guardianship document, sealed under the dependent's data key; required for an adult ward.
     document = models.BinaryField(null=True, blank=True)
     document_type = models.CharField(max_length=40, blank=True)
+
     class EndReason(models.TextChoices):
         TOOK_OVER = "took_over", _("The dependent took over their account")
         GIVEN_UP = "given_up", _("The guardian gave it up")

@@ -281,7 +281,9 @@ def _deliver_one(
             }
         text = render(kind=row.template, language=language, context=context)
         if reader != row.member_id:
-            text = for_guardian(text, language=language, name=contacts.get(row.member_id, Reachable(None, None, None)).name)
+            text = for_guardian(
+                text, language=language, name=contacts.get(row.member_id, Reachable(None, None, None)).name
+            )
         if way.channel == channels.EMAIL:
             mailer.send(message_id=mid, to=way.to, subject=text.subject, body=text.body, headers=headers)
         elif way.channel == channels.SMS:

@@ -47,5 +47,7 @@ def end(request: HttpRequest, public_id: str) -> HttpResponse:
         messages.error(request, gettext("Choose why the guardianship ends."))
         return redirect("office:guardianships")
     end_by_office(officer=request.user, public_id=public_id, reason=form.cleaned_data["reason"])
-    messages.success(request, gettext("The guardianship has ended; the guardian and the person in their care are told."))
+    messages.success(
+        request, gettext("The guardianship has ended; the guardian and the person in their care are told.")
+    )
     return redirect("office:guardianships")
