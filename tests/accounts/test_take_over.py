@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from indigomed.accounts.guardians import add_dependent
 from indigomed.accounts.models import Guardianship, TakeOverInvitation, User
-from indigomed.accounts.takeover import _local_day, invite_of_age
+from indigomed.accounts.takeover import invite_of_age
 from indigomed.messaging.outbox import deliver_until_idle
+from indigomed.privacy.queries import member_zone
 from indigomed.records.models import DemographicData
 from indigomed.records.vault import Vault
 from indigomed.scheduling.services import book_appointment
@@ -26,6 +27,10 @@ from tests.scheduling.helpers import open_slot
 pytestmark = pytest.mark.django_db
 smtp = messaging.smtp  # the in-process SMTP server the messaging tests use
 PASSWORD = "a quiet lilac harbour at noon"
+
+
+def _local_day(member_id: int, now: dt.datetime) -> dt.date:
+    return now.astimezone(member_zone(member_id)).date()
 
 
 def _born(child: User, on: dt.date) -> None:

@@ -29,13 +29,10 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from indigomed.accounts.age import age_on
-from indigomed.accounts.guardians import consent_age
 from indigomed.accounts.models import Guardianship, TakeOverInvitation, User
 from indigomed.accounts.roles import load_actor
 from indigomed.errors import Forbidden, Invalid, NotFound
 from indigomed.messaging.services import queue_guardianship_ended, queue_take_over_invitation
-from indigomed.records.queries import profile_of
 from indigomed.records.sign_in_keys import normalize_address, seal_address, sign_in_key
 from indigomed.security.services import record_event
 
@@ -46,16 +43,10 @@ _SALT = "indigomed.accounts.take-over"
 # --- Who may take over ---------------------------------------------------------------------------
 
 
-def _local_day(member_id: int, now: dt.datetime) -> dt.date:
-    zone = import_string(settings.ACCOUNTS_ZONE_OF)(member_id)
-    return now.astimezone(zone).date()
-
-
 def age_reached(dependent_id: int, *, now: dt.datetime | None = None) -> bool:
-    """Whether the dependent has reached, on their own day where they live, the age to hold their account."""
-    profile = profile_of(dependent_id)
-    day = _local_day(dependent_id, now or timezone.now())
-    return age_on(profile.date_of_birth, day) >= consent_age(profile.country)
+    """Whether the dependent has reached, on their own day where they live, the age to hold their
+    account (the date of birth is read by privacy, through ``ACCOUNTS_AGE_REACHED``)."""
+    return bool(import_string(settings.ACCOUNTS_AGE_REACHED)(dependent_id, now or timezone.now()))
 
 
 def invitable(guardianship: Guardianship, *, now: dt.datetime | None = None) -> bool:
@@ -180,9 +171,11 @@ def open_invitation(token: str, *, now: dt.datetime | None = None) -> TakeOverIn
     if not isinstance(data, dict):
         raise NotFound(_("This link is not valid. Check that you copied all of it."))
     invitation = (
-        TakeOverInvitation.objects.filter(public_id=str(data.get("i", "")) if _uuid_like(data.get("i")) else None)
+        TakeOverInvitation.objects.filter(public_id=str(data.get("i")))
         .select_related("guardianship__dependent")
         .first()
+        if _uuid_like(data.get("i"))
+        else None
     )
     if invitation is None or str(invitation.guardianship.dependent.public_id) != str(data.get("d")):
         raise NotFound(_("This link is not valid. Check that you copied all of it."))
@@ -301,7 +294,7 @@ def end_by_office(*, officer: Any, public_id: Any, reason: str) -> Guardianship:
         raise Forbidden(_("Only the privacy office ends a guardianship."))
     if reason not in OFFICE_REASONS:
         raise Invalid(_("Choose why the guardianship ends."), field="reason")
-    guardianship = Guardianship.objects.filter(public_id=str(public_id) if _uuid_like(public_id) else None).first()
+    guardianship = Guardianship.objects.filter(public_id=str(public_id)).first() if _uuid_like(public_id) else None
     if guardianship is None or guardianship.ended_at is not None:
         raise NotFound(_("We could not find that guardianship."))
     if guardianship.kind != Guardianship.Kind.ADULT_WARD:
