@@ -455,6 +455,11 @@ DATA_PROTECTION_REGISTRATION = env("DATA_PROTECTION_REGISTRATION", "" if PRODUCT
 # check_notice compares the published notice's text with the policy file through this (notices sits above privacy).
 NOTICE_TEXT_CHECK = "indigomed.notices.checks.text_problems"
 MESSAGING_LANGUAGES_OF = "indigomed.accounts.languages.languages_of"
+# Who reads a dependent's messages while a guardian manages their account (CHILD-3).
+MESSAGING_READERS_OF = "indigomed.accounts.languages.readers_of"
+# Accounts sits below privacy, which alone reads a date of birth: it asks through this whether a
+# dependent reached the age to take over their account (CHILD-3).
+ACCOUNTS_AGE_REACHED = "indigomed.privacy.guardian_ages.age_reached"
 INDIGOMED |= {
     # Attempts before a message becomes a dead letter the privacy office sees.
     "MESSAGE_MAX_ATTEMPTS": envint("MESSAGE_MAX_ATTEMPTS", 8),

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from indigomed.accounts import guardian_views, lost_contact_views, second_factor_views, session_views
+from indigomed.accounts import guardian_views, lost_contact_views, second_factor_views, session_views, takeover_views
 from indigomed.accounts import views as account_views
 from indigomed.api import api
 from indigomed.directory import views as directory_views
@@ -9,7 +9,14 @@ from indigomed.interop import views as copy_views
 from indigomed.messaging import contact_check_views
 from indigomed.messaging import views as messaging_views
 from indigomed.notices import office_views as notice_office_views
-from indigomed.privacy import amendment_views, breach_views, marketing_views, office_events, office_views
+from indigomed.privacy import (
+    amendment_views,
+    breach_views,
+    guardianship_views,
+    marketing_views,
+    office_events,
+    office_views,
+)
 from indigomed.privacy import lost_contact_views as office_lost_contact_views
 from indigomed.privacy import views as privacy_views
 from indigomed.rights import amendment_views as rights_amendment_views
@@ -51,6 +58,8 @@ office_patterns = (
         path("events/", office_events.events, name="events"),
         path("closed-accounts/", shredding_views.closed_accounts, name="closed_accounts"),
         path("lost-contact/", office_lost_contact_views.lost_contact, name="lost_contact"),
+        path("guardianships/", guardianship_views.guardianships, name="guardianships"),
+        path("guardianships/<uuid:public_id>/end", guardianship_views.end, name="end_guardianship"),
         path("copies/reviews/", copy_views.office_reviews, name="copy_reviews"),
         path("copies/reviews/<uuid:public_id>/assign", copy_views.assign, name="assign_reviewer"),
         path("marketing/", marketing_views.marketing, name="marketing"),
@@ -109,6 +118,9 @@ urlpatterns = [
     path("me/dependents/", guardian_views.dependents, name="my_dependents"),
     path("me/dependents/<uuid:public_id>/act", guardian_views.act_for, name="act_for_dependent"),
     path("me/dependents/stop", guardian_views.stop, name="stop_acting"),
+    path("me/dependents/<uuid:public_id>/invite", takeover_views.invite, name="invite_dependent"),
+    path("me/dependents/<uuid:public_id>/give-up", takeover_views.give_up_dependent, name="give_up_dependent"),
+    path("take-over/<str:token>/", takeover_views.take_over_page, name="take_over"),
     path("me/language", account_views.language, name="my_language"),
     path("i18n/setlang/", switch_language, name="set_language"),
     path("messages/<uuid:public_id>/opt-out", messaging_views.marketing_opt_out, name="marketing_opt_out"),

@@ -15,6 +15,8 @@ from indigomed.accounts.acting_for import active_guardianships, start_acting, st
 from indigomed.accounts.guardians import add_dependent
 from indigomed.accounts.models import Member
 from indigomed.accounts.roles import actor_of
+from indigomed.accounts.takeover import invitable, pending_invitation
+from indigomed.accounts.takeover_views import InviteForm
 from indigomed.web.feedback import on_form, refusals_as_pages
 
 
@@ -54,7 +56,11 @@ def dependents(request: HttpRequest) -> HttpResponse:
             status = attempt.status
         else:
             status = 400
-    context = {"form": form, "guardianships": active_guardianships(request.user)}
+    rows = [
+        {"g": g, "can_invite": invitable(g), "pending": pending_invitation(g)}
+        for g in active_guardianships(request.user)
+    ]
+    context = {"form": form, "rows": rows, "invite_form": InviteForm()}
     return render(request, "accounts/guardians.html", context, status=status)
 
 

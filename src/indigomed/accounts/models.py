@@ -164,8 +164,17 @@ class Guardianship(models.Model):
     # The guardianship document, sealed under the dependent's data key; required for an adult ward.
     document = models.BinaryField(null=True, blank=True)
     document_type = models.CharField(max_length=40, blank=True)
+
+    class EndReason(models.TextChoices):
+        TOOK_OVER = "took_over", _("The dependent took over their account")
+        GIVEN_UP = "given_up", _("The guardian gave it up")
+        COURT_ORDER_ENDED = "court_order_ended", _("The court order ended or was lifted")
+        GUARDIAN_REPLACED = "guardian_replaced", _("Another guardian was appointed")
+        GUARDIAN_DIED = "guardian_died", _("The guardian died")
+
     since = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
 
     class Meta:
         constraints = [
@@ -185,3 +194,22 @@ class Guardianship(models.Model):
 
     def __str__(self) -> str:
         return f"guardianship {self.pk}"
+
+
+class TakeOverInvitation(models.Model):
+    """An invitation for a child who reached the local age to take over their own account (CHILD-3).
+
+    The link carries the invitation's id, signed; it works once, until ``expires_at``, and only
+    while the guardianship it belongs to is active. A newer invitation replaces an unused one."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    guardianship = models.ForeignKey(Guardianship, on_delete=models.CASCADE, related_name="invitations")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    # Whether it also went to an address the guardian gave for the dependent (the address is not kept).
+    to_dependent = models.BooleanField(default=False)
+    used_at = models.DateTimeField(null=True, blank=True)
+    replaced_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"take-over invitation {self.pk}"

@@ -33,9 +33,10 @@ from django.utils.module_loading import import_string
 from indigomed.conf import product_setting
 from indigomed.messaging import channels
 from indigomed.messaging.models import DeliveryAttempt, MarketingOptOut, Message
-from indigomed.messaging.rendering import render, render_letter
+from indigomed.messaging.rendering import for_guardian, render, render_letter
 from indigomed.messaging.routing import REMINDER_KINDS, Choice, Route, route
 from indigomed.records.queries import Reachable, contact_preferences_of, reachable
+from indigomed.records.sign_in_keys import SEALED_DOMAIN
 from indigomed.records.vault import Vault
 from indigomed.security.services import Access, log_accesses
 
@@ -46,6 +47,11 @@ Outcome = DeliveryAttempt.Outcome
 WRITING_TO_YOU = "writing to you"
 WRITING_ABOUT_YOU = "writing for you to someone you named"
 _LABEL = {channels.EMAIL: "You, by e-mail", channels.SMS: "You, by text message", channels.LETTER: "You, by post"}
+_GUARDIAN_LABEL = {
+    channels.EMAIL: "Your guardian, by e-mail",
+    channels.SMS: "Your guardian, by text message",
+    channels.LETTER: "Your guardian, by post",
+}
 
 
 def worker_name() -> str:
@@ -162,6 +168,11 @@ def _languages_of(member_ids: set[int]) -> dict[int, str]:
     return dict(import_string(settings.MESSAGING_LANGUAGES_OF)(member_ids))
 
 
+def _readers_of(member_ids: set[int]) -> dict[int, int]:
+    """Who reads each member's messages when it is not the member: a dependent's guardian (CHILD-3)."""
+    return dict(import_string(settings.MESSAGING_READERS_OF)(member_ids))
+
+
 def deliver_batch(
     *, worker: str | None = None, now: dt.datetime | None = None, batch: int | None = None, ids: list[int] | None = None
 ) -> Tally:
@@ -175,10 +186,14 @@ def deliver_batch(
         return tally
     rows = list(Message.objects.filter(pk__in=picked).order_by("next_attempt_at", "pk"))
     members = {row.member_id for row in rows}
-    vaults = Vault.open_many(members)
-    contacts = reachable(members, vaults)
-    choices = contact_preferences_of(members, vaults)
-    languages = _languages_of(members)
+    # A dependent's messages go to their guardian, the guardian's way (CHILD-3): the routing below
+    # reads the guardian's address, choices and language, and the message stays the dependent's.
+    readers = _readers_of(members)
+    everyone = members | set(readers.values())
+    vaults = Vault.open_many(everyone)
+    contacts = reachable(everyone, vaults)
+    choices = contact_preferences_of(everyone, vaults)
+    languages = _languages_of(everyone)
     # Leave time to record the last message before the claim lapses and another worker takes it.
     deadline = claim_started + int(product_setting("MESSAGE_CLAIM_SECONDS")) * 0.8
     mailer = channels.Mailer()
@@ -187,6 +202,8 @@ def deliver_batch(
             if time.monotonic() > deadline:
                 _release([r.pk for r in rows[index:]], worker)
                 break
+            if not row.to_given_address:
+                row.reader_id = readers.get(row.member_id, row.member_id)  # type: ignore[attr-defined]
             _deliver_one(row, worker, now, vaults.get(row.member_id), contacts, choices, languages, mailer, tally)
     finally:
         mailer.close()
@@ -216,8 +233,9 @@ def _deliver_one(
         tally.withdrawn += 1
         return
     context = json.loads(vault.open(Message, "context", row.context) or "{}")
-    contact = contacts.get(row.member_id, Reachable(None, None, None))
-    choice = Choice.from_stored(choices.get(row.member_id))
+    reader = getattr(row, "reader_id", row.member_id)
+    contact = contacts.get(reader, Reachable(None, None, None))
+    choice = Choice.from_stored(choices.get(reader))
     if row.to_given_address:
         # A number given in hand (a new phone being checked) is texted; any other given address e-mailed.
         way: Route | None = Route(
@@ -232,7 +250,9 @@ def _deliver_one(
             _finish(row, worker, now, Status.WITHDRAWN, Outcome.WITHDRAWN, "", "reminders turned off")
             tally.withdrawn += 1
             return
-        way = route(choice, sign_in_address=contact.email)
+        # A dependent's placeholder address (CHILD-3) reaches nobody: with no other way, the message is held.
+        own = contact.email if contact.email and not contact.email.endswith(f"@{SEALED_DOMAIN}") else None
+        way = route(choice, sign_in_address=own)
         if context.get("by_post"):
             # Asked for on paper (an accounting): a letter to the member's own postal address, or held.
             way = Route(channels.LETTER, choice.postal_address) if choice.postal_address else None
@@ -243,7 +263,7 @@ def _deliver_one(
         return
     if choice.minimal and not row.to_given_address:
         context["discreet"] = True
-    language = languages.get(row.member_id, "en")
+    language = languages.get(reader, "en")
     mid = message_id(row.public_id)
     try:
         if row.to_given_address and "member_name" in context:
@@ -260,6 +280,10 @@ def _deliver_one(
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             }
         text = render(kind=row.template, language=language, context=context)
+        if reader != row.member_id:
+            text = for_guardian(
+                text, language=language, name=contacts.get(row.member_id, Reachable(None, None, None)).name
+            )
         if way.channel == channels.EMAIL:
             mailer.send(message_id=mid, to=way.to, subject=text.subject, body=text.body, headers=headers)
         elif way.channel == channels.SMS:
@@ -290,6 +314,18 @@ def _access(row: Message, channel: str) -> Access:
             recipient_ref=f"address-given:{row.kind}",
             recipient_label="The person whose address you gave us, by e-mail",
             purpose=WRITING_ABOUT_YOU,
+            categories="contact",
+            allowed=True,
+            rule=f"message:{row.kind}",
+        )
+    reader = getattr(row, "reader_id", row.member_id)
+    if reader != row.member_id:
+        return Access(
+            member_id=row.member_id,
+            actor_user_id=row.actor_user_id,
+            recipient_ref=f"guardian:{reader}",
+            recipient_label=_GUARDIAN_LABEL.get(channel, "Your guardian"),
+            purpose=WRITING_TO_YOU,
             categories="contact",
             allowed=True,
             rule=f"message:{row.kind}",

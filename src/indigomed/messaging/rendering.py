@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from indigomed.conventions import Reader, clock, local_time, place_of
 from indigomed.messaging import request_notes
@@ -97,3 +98,16 @@ def render_letter(*, language: str, rendered: Rendered, name: str, postal_addres
                 "message_id": message_id,
             },
         )
+
+
+def for_guardian(text: Rendered, *, language: str, name: str | None) -> Rendered:
+    """A dependent's message as their guardian reads it (CHILD-3): the body says whom it is about,
+    by first name only; the subject and the text message, read on lock screens, name nobody."""
+    first = (name or "").split()[0] if (name or "").split() else ""
+    language = language if language in LANGUAGES else "en"
+    with translation.override(language):
+        if first:
+            intro = gettext("This message is about %(first_name)s, whose guardian you are.") % {"first_name": first}
+        else:
+            intro = gettext("This message is about someone whose guardian you are.")
+    return Rendered(subject=text.subject, sms=text.sms, body=f"{intro}\n\n{text.body}")

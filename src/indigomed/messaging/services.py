@@ -114,6 +114,39 @@ def queue_parental_consent_request(*, address: str, member_id: int, link: str, d
     )
 
 
+def queue_take_over_invitation(*, member_id: int, link: str, days: int, address: str | None = None) -> None:
+    """Invite a dependent who reached the local age to take over their account (CHILD-3), in the
+    caller's transaction: to the dependent, which reaches their guardian while the guardian manages
+    the account, and, when the guardian gave one, to the dependent's own address too."""
+    context = {"link": link, "days": days}
+    outbox.enqueue(member_ids=[member_id], kind="take-over-invitation", context=context)
+    if address:
+        outbox.enqueue(
+            member_ids=[member_id],
+            kind="take-over-invitation",
+            context=dict(context, to_dependent=True),
+            given_address=address,
+        )
+
+
+def queue_guardianship_ended(*, guardian_id: int, dependent_id: int, event: str, actor_user_id: int | None) -> None:
+    """Tell both that a guardianship ended (CHILD-3), in the caller's transaction: ``event`` is how
+    (``took_over``, ``given_up``, ``ended_by_office``). Queued after the guardianship ended, the
+    dependent's message goes to the dependent's own way, not to the former guardian."""
+    outbox.enqueue(
+        member_ids=[guardian_id],
+        kind="guardianship-ended",
+        context={"event": event, "to_guardian": True},
+        actor_user_id=actor_user_id,
+    )
+    outbox.enqueue(
+        member_ids=[dependent_id],
+        kind="guardianship-ended",
+        context={"event": event, "to_guardian": False},
+        actor_user_id=actor_user_id,
+    )
+
+
 def queue_transfer_notice(
     *,
     member_ids: Iterable[int],

@@ -25,7 +25,7 @@ from indigomed.records import amendments as kept
 from indigomed.records.amendments import BOOKING, PROFILE, VISIT, Dispute, OpenedAmendment, Target, Value, versioned
 from indigomed.records.models import Amendment, AmendmentRecipient, BookingDetails
 from indigomed.records.queries import booking_details, names_of, profile_of, visit_history_for
-from indigomed.security.services import Access, log_accesses
+from indigomed.security.services import Access, log_accesses, own_read
 
 # The access log's purpose for the office reading a request to answer it, as the member reads it.
 ANSWERING = "answering your correction request"
@@ -45,18 +45,7 @@ class RecordChoice:
 
 def _log_own_read(actor: User, categories: str) -> None:
     log_accesses(
-        [
-            Access(
-                member_id=actor.pk,
-                actor_user_id=actor.pk,
-                recipient_ref=f"member:{actor.pk}",
-                recipient_label="You",
-                purpose="own access",
-                categories=categories,
-                allowed=True,
-                rule="self",
-            )
-        ]
+        [own_read(member_id=actor.pk, acting_user_id=getattr(actor, "acting_user_id", None), categories=categories)]
     )
 
 

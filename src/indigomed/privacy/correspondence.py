@@ -22,7 +22,7 @@ from indigomed.records.crypto import Unreadable
 from indigomed.records.models import CorrespondenceEntry
 from indigomed.records.queries import member_by_email
 from indigomed.records.vault import Vault
-from indigomed.security.services import Access, log_accesses
+from indigomed.security.services import Access, log_accesses, own_read
 
 # How a member's words reached IndigoMed: typed and signed online, or on paper or by e-mail,
 # entered by the office. ``CorrespondenceEntry.channel`` takes these codes.
@@ -79,6 +79,9 @@ def seal_note(*, member_id: int, model: type[models.Model], field: str, text: st
 
 
 def _log(member_id: int, actor_user_id: int, *, own: bool, rule: str, categories: str) -> None:
+    if own:
+        log_accesses([own_read(member_id=member_id, acting_user_id=actor_user_id, categories=categories, rule=rule)])
+        return
     log_accesses(
         [
             Access(

@@ -38,7 +38,7 @@ from indigomed.records.queries import (
     visit_history_for,
 )
 from indigomed.records.vault import Vault
-from indigomed.security.services import Access, log_accesses, record_event
+from indigomed.security.services import Access, log_accesses, own_read, record_event
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,20 +236,9 @@ def partner_scope(recipient_ref: str) -> PartnerScope | None:
 
 
 def _log_own_read(actor: User, categories: str) -> None:
+    # A guardian acting for their dependent (CHILD-3) is the one who reads, and is named apart.
     log_accesses(
-        [
-            Access(
-                member_id=actor.pk,
-                # A guardian acting for their dependent (CHILD-3) is the one who reads.
-                actor_user_id=getattr(actor, "acting_user_id", None) or actor.pk,
-                recipient_ref=f"member:{actor.pk}",
-                recipient_label="You",
-                purpose="own access",
-                categories=categories,
-                allowed=True,
-                rule="self",
-            )
-        ]
+        [own_read(member_id=actor.pk, acting_user_id=getattr(actor, "acting_user_id", None), categories=categories)]
     )
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from indigomed.accounts.roles import actor_of
 from indigomed.errors import Invalid
 from indigomed.privacy import queries, restrictions, services, wording
+from indigomed.privacy.access_labels import guardian_labels
 from indigomed.privacy.forms import AuthorizationForm, InsuranceForm, ProfileForm, RestrictionForm
 from indigomed.privacy.policy import current_policy
 from indigomed.privacy.profile import add_own_insurance, edit_own_insurance, edit_own_profile, remove_own_insurance
@@ -153,20 +154,22 @@ def privacy_page(request: HttpRequest, restriction_form: RestrictionForm, *, sta
     zone = queries.member_zone(member_id)
     mine = list(queries.restrictions_of(member_id))
     reasons = restrictions.refusal_reasons(mine)
+    rows = seen_rows(member_id, page.object_list)
+    readers = guardian_labels(rows, acting_user_id=getattr(request.user, "acting_user_id", None))
     return render(
         request,
         "privacy/privacy.html",
         {
             "seen": [
                 {
-                    "who": wording.recipient_label(s.who),
+                    "who": readers.get(s.ref + s.who) or wording.recipient_label(s.who),
                     "why": wording.purpose(s.purpose),
                     "what": ", ".join(wording.category_name(c) for c in s.categories),
                     "first": s.first,
                     "last": s.last,
                     "times": s.times,
                 }
-                for s in seen_rows(member_id, page.object_list)
+                for s in rows
             ],
             "seen_page": page,
             "zone": zone.key,

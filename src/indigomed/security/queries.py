@@ -40,6 +40,8 @@ class Seen:
     first: dt.datetime
     last: dt.datetime
     times: int
+    # Who it was, as a reference (``member:…``, ``guardian:…``), for pages that name them for the reader.
+    ref: str = ""
 
 
 def seen_rows(member_id: int, groups: Iterable[dict[str, Any]]) -> list[Seen]:
@@ -57,7 +59,9 @@ def seen_rows(member_id: int, groups: Iterable[dict[str, Any]]) -> list[Seen]:
     for group in page:
         key = (group["recipient_ref"], group["recipient_label"], group["purpose"])
         first, last = cast(dt.datetime, group["first"]), cast(dt.datetime, group["last"])
-        rows.append(Seen(str(key[1]), str(key[2]), sorted(seen[key]), first, last, cast(int, group["times"])))
+        rows.append(
+            Seen(str(key[1]), str(key[2]), sorted(seen[key]), first, last, cast(int, group["times"]), str(key[0]))
+        )
     return rows
 
 

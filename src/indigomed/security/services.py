@@ -29,6 +29,32 @@ class Access:
     rule: str
 
 
+def own_read(*, member_id: int, acting_user_id: int | None, categories: str, rule: str = "self") -> Access:
+    """A member's read of their own information, or their guardian's read while acting for them
+    (CHILD-3): the log names the guardian apart, so the member's page can say who it was."""
+    if acting_user_id and acting_user_id != member_id:
+        return Access(
+            member_id=member_id,
+            actor_user_id=acting_user_id,
+            recipient_ref=f"guardian:{acting_user_id}",
+            recipient_label="Your guardian",
+            purpose="own access",
+            categories=categories,
+            allowed=True,
+            rule=rule,
+        )
+    return Access(
+        member_id=member_id,
+        actor_user_id=member_id,
+        recipient_ref=f"member:{member_id}",
+        recipient_label="You",
+        purpose="own access",
+        categories=categories,
+        allowed=True,
+        rule=rule,
+    )
+
+
 def log_accesses(accesses: Iterable[Access]) -> None:
     """Record decisions, allowed and refused, in one insert, at one instant: the decisions of one
     look share their time, so a member's page counts looks, not items (``who_saw_grouped``)."""
@@ -83,6 +109,10 @@ AUDIT_ACTIONS: dict[str, StrOrPromise] = {
     "profile.updated": _("Profile edited"),
     "parental_consent.given": _("Parental consent given"),
     "guardianship.started": _("Dependent added by their guardian"),
+    "guardianship.invited": _("Dependent invited to take over their account"),
+    "guardianship.taken_over": _("Dependent took over their account"),
+    "guardianship.given_up": _("Guardian gave up a dependent"),
+    "guardianship.ended": _("Guardianship ended by the privacy office"),
     "contact.chosen": _("Ways to be written to chosen"),
     "language.chosen": _("Language of messages chosen"),
     "marketing.sent": _("Marketing message sent"),

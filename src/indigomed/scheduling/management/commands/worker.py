@@ -4,6 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
+from indigomed.accounts.takeover import invite_of_age
 from indigomed.messaging.outbox import deliver_until_idle, worker_name
 from indigomed.notices.services import announce_pending
 from indigomed.privacy.ledger import take_checkpoint
@@ -40,6 +41,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"Requests desk: {reminded} deadline reminders to the privacy office.")
                 purged = purge_traffic()
                 self.stdout.write(f"Traffic data: {purged.page_views} page views past the window deleted.")
+                invited = invite_of_age()
+                self.stdout.write(f"Dependents: {invited} invited to take over their account.")
                 shredded = shred_when_told()
                 self.stdout.write(f"Closed accounts: {shredded} shredded.")
                 next_sweep = time.monotonic() + options["interval"]
