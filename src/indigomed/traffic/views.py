@@ -40,8 +40,12 @@ NEXT_MAX = 2000
 
 
 def _back_to(request: HttpRequest, target: str) -> str:
-    if target and len(target) <= NEXT_MAX and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        target
+        and len(target) <= NEXT_MAX
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return "/cookies/"
