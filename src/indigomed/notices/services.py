@@ -32,6 +32,10 @@ BODY_MAX = 60_000
 CHANGES_MAX = 2_000
 # The largest version number a database integer holds: anything above names no version.
 NUMBER_MAX = 2_147_483_647
+# An effective date outside these is a typing slip (year 9999, year 1): since every later version
+# must be effective on or after it, one published far ahead would lock the notice.
+EARLIEST_EFFECTIVE = dt.date(2000, 1, 1)
+AHEAD_AT_MOST = dt.timedelta(days=366)
 
 
 def publish_notice_version(
@@ -63,6 +67,12 @@ def publish_notice_version(
     }
     if effective_on is None:
         raise Invalid(_("Give the date this version takes effect."), field="effective_on")
+    if not EARLIEST_EFFECTIVE <= effective_on <= timezone.localdate() + AHEAD_AT_MOST:
+        raise Invalid(
+            _("Check the year: a version takes effect from %(earliest)s to a year from today.")
+            % {"earliest": EARLIEST_EFFECTIVE.year},
+            field="effective_on",
+        )
     for field, label in (("body_en", _("English")), ("body_fr", _("French"))):
         if not texts[field]:
             raise Invalid(
@@ -76,6 +86,12 @@ def publish_notice_version(
     with transaction.atomic():
         previous = NoticeVersion.objects.select_for_update().filter(kind=kind).order_by("-number").first()
         if previous is not None:
+            if _same(previous, effective_on, texts):
+                # "Publish" pressed twice: the first press published it; nothing more to do.
+                raise Conflict(
+                    _("This version is already published as version %(number)s; nothing more was published.")
+                    % {"number": previous.number}
+                )
             if effective_on < previous.effective_on:
                 raise Invalid(
                     _("The effective date cannot be before the previous version's (%(date)s).")
@@ -104,6 +120,10 @@ def publish_notice_version(
             details={"number": number},
         )
     return version
+
+
+def _same(version: NoticeVersion, effective_on: dt.date, texts: dict[str, str]) -> bool:
+    return version.effective_on == effective_on and all(getattr(version, f) == v for f, v in texts.items())
 
 
 def announce_batch(*, batch: int = 500) -> int | None:

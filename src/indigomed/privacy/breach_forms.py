@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +32,15 @@ class When(forms.DateTimeField):
         if when < EARLIEST:
             raise forms.ValidationError(gettext("Give a time after %(year)s.") % {"year": format(EARLIEST, "%Y")})
         return when
+
+
+def _say_utc(form: forms.Form) -> None:
+    """The clocks run from the times typed, read as UTC (the server's zone): an officer typing
+    their local time would shift every deadline, so each time field says so, with UTC's now."""
+    now = format(timezone.now(), "%Y-%m-%d %H:%M")
+    for field in form.fields.values():
+        if isinstance(field, When):
+            field.help_text = gettext("In UTC: it is now %(now)s UTC.") % {"now": now}
 
 
 class IncidentForm(forms.Form):
@@ -60,6 +70,7 @@ class IncidentForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        _say_utc(self)
         field = self.fields["categories"]
         assert isinstance(field, forms.ChoiceField)
         choices: list[tuple[str, str]] = wording.choices(current_policy().categories, wording.category)
@@ -73,6 +84,7 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args: Any, audiences: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        _say_utc(self)
         field = self.fields["audience"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(a, wording.breach_audience(a)) for a in audiences]

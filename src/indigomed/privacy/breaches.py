@@ -24,7 +24,7 @@ from django.utils.translation import gettext
 
 from indigomed.accounts.models import Member, User
 from indigomed.accounts.roles import load_actor
-from indigomed.errors import Invalid, NotFound
+from indigomed.errors import Conflict, Invalid, NotFound
 from indigomed.messaging.queries import Delivery, deliveries_about
 from indigomed.messaging.services import queue_breach_notice
 from indigomed.privacy import wording
@@ -118,6 +118,7 @@ def record_incident(
     ``Invalid`` (naming the field) for a discovery in the future or before the incident began, a
     window that ends before it starts, unknown categories, an empty or long text, or a recipient
     or account the platform does not know. ``NotFound`` for anyone but the privacy office.
+    ``Conflict`` for an incident recorded already, the same in every field (a form sent twice).
     """
     _officer(officer)
     now = now or timezone.now()
@@ -152,19 +153,22 @@ def record_incident(
     members = affected_members(
         scope=scope, scope_ref=ref, categories=wanted, occurred_from=occurred_from, occurred_until=occurred_until
     )
+    fields = {
+        "summary_en": summary_en.strip(),
+        "summary_fr": summary_fr.strip(),
+        "systems": systems.strip(),
+        "occurred_from": occurred_from,
+        "occurred_until": occurred_until,
+        "discovered_at": discovered_at,
+        "scope": scope,
+        "scope_ref": ref,
+    }
     with transaction.atomic():
-        incident = Incident.objects.create(
-            summary_en=summary_en.strip(),
-            summary_fr=summary_fr.strip(),
-            systems=systems.strip(),
-            categories=wanted,
-            occurred_from=occurred_from,
-            occurred_until=occurred_until,
-            discovered_at=discovered_at,
-            scope=scope,
-            scope_ref=ref,
-            recorded_by_id=officer.pk,
-        )
+        # One officer's submissions one at a time, so a form sent twice finds its first copy.
+        get_user_model().objects.select_for_update().filter(pk=officer.pk).first()
+        if any(c == wanted for c in Incident.objects.filter(**fields).values_list("categories", flat=True)):
+            raise Conflict(gettext("This incident is already recorded; nothing more was recorded."))
+        incident = Incident.objects.create(categories=wanted, recorded_by_id=officer.pk, **fields)
         places = residences(members, Vault.open_many(members))
         IncidentMember.objects.bulk_create(
             [
@@ -234,7 +238,9 @@ def record_report(
     reference: str,
     now: dt.datetime | None = None,
 ) -> IncidentReport:
-    """The office says it notified someone outside the platform (the CNIL, a regulator, the media)."""
+    """The office says it notified someone outside the platform (the CNIL, a regulator, the media).
+
+    ``Conflict`` for the same reference to the same receiver recorded already (a form sent twice)."""
     found = incident(officer=officer, public_id=public_id)
     now = now or timezone.now()
     audiences = {c.audience for c in clocks(found, now=now) if c.notify != "members"}
@@ -251,6 +257,9 @@ def record_report(
             field="reference",
         )
     with transaction.atomic():
+        Incident.objects.select_for_update().filter(pk=found.pk).first()
+        if found.reports.filter(audience=audience, reference=reference.strip()).exists():
+            raise Conflict(gettext("This report is already recorded; nothing more was recorded."))
         report = IncidentReport.objects.create(
             incident=found,
             audience=audience,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Container
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -21,6 +22,7 @@ from indigomed.errors import Invalid, NotFound
 from indigomed.privacy import amendment_queries, amendments, restrictions
 from indigomed.privacy.amendment_values import STATEMENT_MAX, WHY_MAX
 from indigomed.privacy.models import Restriction
+from indigomed.privacy.policy import current_policy
 from indigomed.rights.amendment import ask_for_amendment, enter_amendment
 from indigomed.rights.api import OfficeDetailOut, RequestDetailOut, SignedIn, _member_detail, _office_detail
 from indigomed.rights.restriction import ask_for_restriction, enter_restriction
@@ -266,10 +268,25 @@ def my_restrictions(request: HttpRequest) -> object:
     return [_restriction_out(r) for r in Restriction.objects.filter(member=user).order_by("-requested_at", "-pk")]
 
 
+def _known(names: list[str], known: Container[str], field: str) -> None:
+    """The page offers the policy's names only; a program may send anything, refused here."""
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise Invalid(
+            gettext("%(name)s is not one of the policy's names; leave it out or use one it lists.")
+            % {"name": repr(unknown[0][:40])},
+            field=field,
+        )
+
+
 @router.post("/me/restrictions", response={201: RestrictionOut}, summary="Ask for a restriction, signed")
 def restrict(request: HttpRequest, data: RestrictionIn) -> object:
+    member = _member(request)
+    policy = current_policy()
+    _known(data.categories, policy.categories, "categories")
+    _known(data.purposes, policy.purposes, "purposes")
     restriction = ask_for_restriction(
-        actor=_member(request),
+        actor=member,
         categories=data.categories,
         purposes=data.purposes,
         limits=data.limits,

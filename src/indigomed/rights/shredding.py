@@ -22,6 +22,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from indigomed.accounts.erasure import end_every_session, forget_account, new_pseudonym
 from indigomed.accounts.models import Member, User
@@ -43,7 +44,7 @@ _OUTBOX_DONE = (Message.Status.SENT, Message.Status.HELD, Message.Status.DEAD, M
 
 def _officer(actor: Any) -> None:
     if not load_actor(actor).is_privacy_officer:
-        raise Forbidden("Only the privacy office closes and shreds accounts.")
+        raise Forbidden(gettext("Only the privacy office closes and shreds accounts."))
 
 
 def close_child_account(
@@ -59,7 +60,7 @@ def close_child_account(
     """
     _officer(officer)
     if not Member.objects.filter(user_id=member_id).exists():
-        raise NotFound("No member has that account.")
+        raise NotFound(gettext("No member has that account."))
     open_case = Shredding.objects.filter(member_id=member_id, shredded_at__isnull=True).first()
     if open_case is not None:
         return open_case, False
@@ -134,7 +135,7 @@ def shred_member(*, member: User, actor: Any, reason: str) -> Shredding:
         if case is None:
             if not Member.objects.filter(user_id=member.pk).exists():
                 # Not a member, or one already shredded: there is nothing of theirs left to shred.
-                raise NotFound("No member has that account.")
+                raise NotFound(gettext("No member has that account."))
             case = Shredding.objects.create(
                 member_id=member.pk, reason=reason, decided_by_id=getattr(actor, "pk", None) or 0
             )

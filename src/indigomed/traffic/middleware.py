@@ -9,6 +9,7 @@ day per process); if it fails the page is still served, since statistics must ne
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -34,10 +35,20 @@ def page_name(request: HttpRequest) -> str:
     return str(match.view_name) if match is not None and match.url_name else ""
 
 
+# What a host name (or an IP address) is made of; anything else in a Referer is not a site's name.
+_HOST = re.compile(r"[a-z0-9.:-]+")
+
+
 def referring_domain(request: HttpRequest) -> str:
-    """The host name of the page that linked here, or "" (none, or the site itself)."""
-    host = (urlsplit(request.headers.get("Referer", "")).hostname or "").lower()
-    return "" if not host or host == request.get_host().partition(":")[0].lower() else host[:100]
+    """The host name of the page that linked here, or "" (none, the site itself, or a header that
+    names no host: the browser sends it, and a broken or hostile one must not cost the visit)."""
+    try:
+        host = (urlsplit(request.headers.get("Referer", "")).hostname or "").lower()
+    except ValueError:  # an unclosed IPv6 bracket, say
+        return ""
+    if not _HOST.fullmatch(host) or host == request.get_host().partition(":")[0].lower():
+        return ""
+    return host[:100]
 
 
 def should_record(request: HttpRequest, response: HttpResponse) -> bool:

@@ -31,12 +31,21 @@ class ConsentForm(forms.Form):
     choice = forms.ChoiceField(choices=[(ACCEPT, ACCEPT), (REFUSE, REFUSE), (SAVE, SAVE)])
     preferences = forms.BooleanField(required=False, label=consent.LABELS[consent.PREFERENCES])
     analytics = forms.BooleanField(required=False, label=consent.LABELS[consent.ANALYTICS])
-    next = forms.CharField(required=False, max_length=2000)
+    # No length limit here: a page with a very long address still saves the choice (_back_to).
+    next = forms.CharField(required=False)
+
+
+# Longer return addresses go to /cookies/: a Location header that long may be cut by a proxy.
+NEXT_MAX = 2000
 
 
 def _back_to(request: HttpRequest, target: str) -> str:
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        target
+        and len(target) <= NEXT_MAX
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return "/cookies/"

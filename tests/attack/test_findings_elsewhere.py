@@ -1,0 +1,124 @@
+"""What a member or the office would meet, found by trying the latest pages as an attacker and as a
+careless user, in rooms whose owners fix them: each test states the behaviour wanted and is
+expected to fail until it is fixed (then its owner removes the ``xfail``)."""
+
+from __future__ import annotations
+
+import html
+import uuid
+
+import pytest
+
+from indigomed.accounts.models import Guardianship, LostContactReport
+from indigomed.errors import Invalid
+from indigomed.privacy.models import Restriction
+from indigomed.records.models import Amendment
+from indigomed.rights.models import Request
+from indigomed.rights.restriction import ask_for_restriction
+from tests.conftest import PASSWORD, make_user
+from tests.privacy.amending import officer, signed_in
+
+pytestmark = pytest.mark.django_db
+
+SIGNED = {"signed_name": "Pat Example Member", "consent": True}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="accounts/guardians.add_dependent: the form sent twice adds the same child twice (two accounts, "
+    "two guardianships); nothing tells them apart on the dependents page",
+)
+def test_adding_the_same_dependent_twice_adds_them_once(world) -> None:
+    guardian = signed_in(world.member)
+    form = {"name": "Robin Member", "date_of_birth": "2019-05-04", "country": "US"}
+    assert guardian.post("/me/dependents/", form).status_code == 302
+    again = guardian.post("/me/dependents/", form)
+    assert again.status_code in (302, 409)
+    assert Guardianship.objects.filter(guardian=world.member).count() == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="rights/amendment.ask_for_amendment takes no submission key, so the API's documented key "
+    "('sent again, it returns the request it filed') is ignored: a retried call is refused with a 400",
+)
+def test_an_amendment_sent_again_with_its_submission_key_returns_the_request_it_filed(world) -> None:
+    member = signed_in(world.member)
+    body = {
+        "record": "profile:name",
+        "proposed": "Pat Q. Member",
+        "why": "My middle initial is missing.",
+        "submission": str(uuid.uuid4()),
+        **SIGNED,
+    }
+    first = member.post("/api/me/amendments", body, content_type="application/json")
+    assert first.status_code == 201
+    again = member.post("/api/me/amendments", body, content_type="application/json")
+    assert again.status_code == 201 and again.json()["id"] == first.json()["id"]
+    assert Amendment.objects.count() == 1 and Request.objects.count() == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="rights/restriction.ask_for_restriction takes no submission key: a retried API call with the same "
+    "key is refused ('You already asked') instead of returning the restriction it filed",
+)
+def test_a_restriction_sent_again_with_its_submission_key_returns_the_one_it_filed(world) -> None:
+    member = signed_in(world.member)
+    body = {"categories": ["contact"], "submission": str(uuid.uuid4()), **SIGNED}
+    first = member.post("/api/me/restrictions", body, content_type="application/json")
+    assert first.status_code == 201
+    again = member.post("/api/me/restrictions", body, content_type="application/json")
+    assert again.status_code == 201 and again.json()["id"] == first.json()["id"]
+    assert Restriction.objects.count() == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="rights/restriction._words looks names up in the policy without checking them: an unknown "
+    "category or use is a KeyError (a 500 from any caller that does not check first, as the API now does)",
+)
+def test_the_restriction_service_refuses_an_unknown_category_clearly(world) -> None:
+    with pytest.raises(Invalid):
+        ask_for_restriction(
+            actor=world.member,
+            categories=["no-such-category"],
+            purposes=[],
+            limits="both",
+            recipient_ref="",
+            paid_in_full=False,
+            signed_name="Pat Example Member",
+            consent=True,
+        )
+    assert not Restriction.objects.exists()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="accounts/lost_contact.report_lost_contact raises its refusals in English only "
+    "('No member has that account.', 'Make and tick at least 2 identity checks...'): the office's "
+    "French page shows them in English",
+)
+def test_the_office_lost_contact_page_says_why_in_french(world) -> None:
+    office = signed_in(officer())
+    refused = office.post(
+        "/office/lost-contact/",
+        {"member_email": "front.desk@example.test", "kind": "email", "checks": ["date_of_birth", "call_back"]},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert refused.status_code == 404
+    assert "Aucun membre n'a ce compte." in html.unescape(refused.content.decode())
+    assert not LostContactReport.objects.exists()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="accounts/lost_contact_views.report reads the new number as a US one (country='US' written in): "
+    "a member living in France typing 06 12 34 56 78 is refused and must guess the +33 form",
+)
+def test_a_member_in_france_gives_their_new_mobile_number_as_they_write_it(world) -> None:
+    marie = make_user("marie.lost@example.test", member=True, country="FR")
+    client = signed_in(marie)
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    answer = client.post("/me/lost-contact/", {"kind": "phone", "new_phone": "06 12 34 56 78"})
+    assert answer.status_code == 302 and answer["Location"] == "/me/lost-contact/code"
