@@ -82,10 +82,14 @@ def gunicorn_command(app: str, port: int | str, *, workers: int, threads: int) -
 
 
 @contextmanager
-def serve(command: list[str], env: dict[str, str]):
-    """Run a server command on a free port (``{port}`` in the command), yield its base URL, stop it."""
+def serve(command: list[str], env: dict[str, str], log: Path | None = None):
+    """Run a server command on a free port (``{port}`` in the command), yield its base URL, stop it.
+    With ``log``, what the server writes goes to that file."""
     port = free_port()
-    process = subprocess.Popen([part.replace("{port}", str(port)) for part in command], env=env, cwd=ROOT)
+    output = log.open("w") if log else None
+    process = subprocess.Popen(
+        [part.replace("{port}", str(port)) for part in command], env=env, cwd=ROOT, stdout=output, stderr=output
+    )
     try:
         deadline = time.time() + 120  # a busy machine imports Django slowly
         while time.time() < deadline and process.poll() is None:
@@ -104,12 +108,15 @@ def serve(command: list[str], env: dict[str, str]):
         except subprocess.TimeoutExpired:  # a worker stuck on a loaded machine: stop it for good
             process.kill()
             process.wait(timeout=20)
+        if output:
+            output.close()
 
 
 @contextmanager
-def server(database_url: str, kind: str = "sync-1", *, src: Path = ROOT / "src"):
-    """IndigoMed as in production (DEBUG off, persistent DB connections) behind server ``kind``."""
-    with serve(server_command(kind, "indigomed.wsgi", "{port}"), server_env(database_url, src)) as base:
+def server(database_url: str, kind: str = "sync-1", *, src: Path = ROOT / "src", log: Path | None = None):
+    """IndigoMed as in production (DEBUG off, persistent DB connections) behind server ``kind``;
+    an empty ``database_url`` serves the embedded database (SQLite) of ``INDIGOMED_VAR_DIR``."""
+    with serve(server_command(kind, "indigomed.wsgi", "{port}"), server_env(database_url, src), log) as base:
         yield base
 
 
