@@ -41,7 +41,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import booking_http as booking
-from harness import CORES, OUT, ROOT, SERVERS, medians, serve, server, server_command, wrk
+from harness import CORES, OUT, ROOT, SERVERS, medians, serve, server, server_command, warm_up, wrk
 from search_http import ready, search_paths
 
 # What each figure is, in the order printed.
@@ -237,10 +237,12 @@ def run_cycle(kind: str, names: list[str], world: dict[str, object], args: argpa
                 serve(server_command(kind, "floor.wsgi", "{port}"), floor_env("standard"))
             )
         indigo = stack.enter_context(server(database_url, kind))
+        cookies = [f"sessionid={key}" for key, _ in args.sessions]
         for base in bases.values():
             ready(base, "/api/appointments")
+            warm_up(base, "/api/appointments")
         ready(indigo, "/api/search?what=cardiology&postal_code=10001&country=US")
-        cookies = [f"sessionid={key}" for key, _ in args.sessions]
+        warm_up(indigo, "/api/appointments", cookies=cookies)
         gets: dict[str, Callable[[int], dict[str, float]]] = {
             "django-none": lambda s: wrk(
                 bases["django-none"], ["/api/appointments"], connections=args.connections, seconds=s

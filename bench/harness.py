@@ -181,3 +181,13 @@ def wrk(
 
 def medians(runs: list[dict[str, float]]) -> dict[str, float]:
     return {key: median(run[key] for run in runs) for key in runs[0]}
+
+
+def warm_up(base: str, path: str, *, cookies: Sequence[str] = (), connections: int = 8, tries: int = 20) -> None:
+    """Until every worker has loaded the application (on its first request, which takes seconds on
+    a busy machine): short wrk runs on a cheap path until one has answers, all within a second and
+    none timed out (wrk counts only the answers it got: a worker still loading shows as a timeout)."""
+    for _ in range(tries):
+        run = wrk(base, [path], cookies=cookies, connections=connections, seconds=3)
+        if run["rps"] > 0 and run["errors"] == 0 and run["p99_ms"] < 1000:
+            return

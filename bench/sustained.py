@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import booking_http as booking
 import openloop
-from harness import OUT, SERVERS, server, wrk
+from harness import OUT, SERVERS, server, warm_up
 
 
 def sqlite_slots(count: int) -> list[tuple[int, str, dt.datetime]]:
@@ -43,8 +43,8 @@ def sqlite_slots(count: int) -> list[tuple[int, str, dt.datetime]]:
     from indigomed.scheduling.models import Slot
 
     reasons: dict[int, str] = {}
-    for practitioner in Practitioner.objects.prefetch_related("specialties__reasons"):
-        usable = [r.slug for s in practitioner.specialties.all() for r in s.reasons.all() if not r.tags]
+    for practitioner in Practitioner.objects.prefetch_related("specialties__visit_reasons"):
+        usable = [r.slug for s in practitioner.specialties.all() for r in s.visit_reasons.all() if not r.tags]
         if usable:
             reasons[practitioner.pk] = usable[0]
     slots = (
@@ -136,7 +136,7 @@ def main() -> None:
             host_port = base.split("//", 1)[1]
             host, port = host_port.rsplit(":", 1)
             cookies = [f"sessionid={key}" for key, _ in sessions]
-            wrk(base, ["/api/appointments"], cookies=cookies, connections=8, seconds=3)  # warm-up
+            warm_up(base, "/api/appointments", cookies=cookies)
             requests = [
                 openloop.request_bytes(
                     "POST",
