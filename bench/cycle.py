@@ -273,8 +273,9 @@ def run_cycle(kind: str, names: list[str], world: dict[str, object], args: argpa
             if name in gets:
                 gets[name](2)
         runs: dict[str, list[dict[str, float]]] = {}
-        for _ in range(args.runs):
+        for run in range(args.runs):
             for name in names:
+                print(f"  {kind}, run {run + 1} of {args.runs}: {LABELS[name]}")
                 if name in gets:
                     figure = gets[name](args.seconds)
                 elif name == "booking":
@@ -295,6 +296,7 @@ def main() -> None:
     parser.add_argument("--servers", help=f"comma-separated, to compare: {','.join(SERVERS)}")
     parser.add_argument("--free-text", action="store_true", help="search the free-text mix of search_http.py")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # progress, even into a file
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith("postgres"):
         sys.exit("Set DATABASE_URL to the PostgreSQL database bench/generate.py filled.")

@@ -53,9 +53,9 @@ def server_env(database_url: str, src: Path = ROOT / "src") -> dict[str, str]:
 
 CORES = os.cpu_count() or 1
 # The servers ``--server`` can name: gunicorn's sync workers (1, 2 or 3 per core), its threaded
-# workers (one per core, 4 threads each) and granian's WSGI interface (one per core, its Rust
+# workers (one per core, 4 or 8 threads each) and granian's WSGI interface (one per core, its Rust
 # event loop in front of 1 or 4 Python threads).
-SERVERS = ("sync-1", "sync-2", "sync-3", "gthread", "granian", "granian-4")
+SERVERS = ("sync-1", "sync-2", "sync-3", "gthread", "gthread-8", "granian", "granian-4")
 
 
 def server_command(kind: str, app: str, port: int | str) -> list[str]:
