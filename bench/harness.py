@@ -1,4 +1,4 @@
-"""Shared pieces of the HTTP benchmarks: a gunicorn server on PostgreSQL, wrk, medians."""
+"""Shared pieces of the HTTP benchmarks: the app servers (gunicorn, granian) on PostgreSQL, wrk, medians."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from statistics import median
@@ -50,41 +51,55 @@ def server_env(database_url: str, src: Path = ROOT / "src") -> dict[str, str]:
     return env
 
 
+CORES = os.cpu_count() or 1
+# The servers ``--server`` can name: gunicorn's sync workers (1, 2 or 3 per core), its threaded
+# workers (one per core, 4 or 8 threads each) and granian's WSGI interface (one per core, its Rust
+# event loop in front of 1 or 4 Python threads).
+SERVERS = ("sync-1", "sync-2", "sync-3", "gthread", "gthread-8", "granian", "granian-4")
+
+
+def server_command(kind: str, app: str, port: int | str) -> list[str]:
+    """The command line that serves the WSGI module ``app`` (its ``application``) on ``port``."""
+    name, _, arg = kind.partition("-")
+    if name == "sync":
+        return gunicorn_command(app, port, workers=CORES * int(arg or 1), threads=1)
+    if name == "gthread":
+        return gunicorn_command(app, port, workers=CORES, threads=int(arg or 4))
+    if name == "granian":
+        return [
+            *[PYTHON, "-m", "granian", "--interface", "wsgi", f"{app}:application"],
+            *["--host", "127.0.0.1", "--port", str(port), "--workers", str(CORES)],
+            *["--blocking-threads", arg or "1", "--backlog", "2048", "--log-level", "warning", "--no-ws"],
+        ]
+    raise ValueError(f"unknown server {kind!r}; one of {', '.join(SERVERS)}")
+
+
+def gunicorn_command(app: str, port: int | str, *, workers: int, threads: int) -> list[str]:
+    return [
+        *[PYTHON, "-m", "gunicorn", app, "-b", f"127.0.0.1:{port}", "-w", str(workers), "--threads", str(threads)],
+        *["--backlog", "2048", "--log-level", "warning", "--keep-alive", "30"],
+    ]
+
+
 @contextmanager
-def gunicorn(database_url: str, *, workers: int = 2, threads: int = 1, src: Path = ROOT / "src"):
-    """A production-style server: gunicorn sync workers, DEBUG off, persistent DB connections.
-    ``src`` is the code it serves: this checkout's, or another version's for a comparison."""
+def serve(command: list[str], env: dict[str, str], log: Path | None = None):
+    """Run a server command on a free port (``{port}`` in the command), yield its base URL, stop it.
+    With ``log``, what the server writes goes to that file."""
     port = free_port()
+    output = log.open("w") if log else None
     process = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "indigomed.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            str(workers),
-            "--threads",
-            str(threads),
-            "--backlog",
-            "2048",
-            "--log-level",
-            "warning",
-            "--keep-alive",
-            "30",
-        ],
-        env=server_env(database_url, src),
-        cwd=ROOT,
+        [part.replace("{port}", str(port)) for part in command], env=env, cwd=ROOT, stdout=output, stderr=output
     )
     try:
         deadline = time.time() + 120  # a busy machine imports Django slowly
-        while time.time() < deadline:
+        while time.time() < deadline and process.poll() is None:
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                     break
             except OSError:
                 time.sleep(0.2)
+        if process.poll() is not None:
+            sys.exit(f"the server did not start: {' '.join(command)}")
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
@@ -93,14 +108,36 @@ def gunicorn(database_url: str, *, workers: int = 2, threads: int = 1, src: Path
         except subprocess.TimeoutExpired:  # a worker stuck on a loaded machine: stop it for good
             process.kill()
             process.wait(timeout=20)
+        if output:
+            output.close()
+
+
+@contextmanager
+def server(database_url: str, kind: str = "sync-1", *, src: Path = ROOT / "src", log: Path | None = None):
+    """IndigoMed as in production (DEBUG off, persistent DB connections) behind server ``kind``;
+    an empty ``database_url`` serves the embedded database (SQLite) of ``INDIGOMED_VAR_DIR``."""
+    with serve(server_command(kind, "indigomed.wsgi", "{port}"), server_env(database_url, src), log) as base:
+        yield base
+
+
+@contextmanager
+def gunicorn(database_url: str, *, workers: int = 2, threads: int = 1, src: Path = ROOT / "src"):
+    """A production-style server: gunicorn sync workers, DEBUG off, persistent DB connections.
+    ``src`` is the code it serves: this checkout's, or another version's for a comparison."""
+    command = gunicorn_command("indigomed.wsgi", "{port}", workers=workers, threads=threads)
+    with serve(command, server_env(database_url, src)) as base:
+        yield base
 
 
 WRK_LUA = """
 local paths = {%s}
+local cookies = {%s}
 local counter = 0
 request = function()
   counter = counter + 1
-  return wrk.format("GET", paths[(counter %% #paths) + 1])
+  local headers = {}
+  if #cookies > 0 then headers["Cookie"] = cookies[(counter %% #cookies) + 1] end
+  return wrk.format("GET", paths[(counter %% #paths) + 1], headers)
 end
 done = function(summary, latency, requests)
   local e = summary.errors
@@ -126,9 +163,12 @@ def run_wrk(base: str, name: str, lua: str, *, connections: int, seconds: int, t
     return {k: float(v) for k, v in re.findall(r"(\w+)=(\d+)", line)}
 
 
-def wrk(base: str, paths: list[str], *, connections: int, seconds: int, threads: int = 1) -> dict[str, float]:
-    """One wrk run over the paths in turn; requests/s and latency percentiles (ms)."""
-    lua = WRK_LUA % ", ".join(f'"{p}"' for p in paths)
+def wrk(
+    base: str, paths: list[str], *, connections: int, seconds: int, threads: int = 1, cookies: Sequence[str] = ()
+) -> dict[str, float]:
+    """One wrk run over the paths in turn (each request with the next of ``cookies``, if any: the
+    ``Cookie`` header of a signed-in session); requests/s and latency percentiles (ms)."""
+    lua = WRK_LUA % (", ".join(f'"{p}"' for p in paths), ", ".join(f'"{c}"' for c in cookies))
     values = run_wrk(base, "paths", lua, connections=connections, seconds=seconds, threads=threads)
     return {
         "rps": values["requests"] / (values["duration_us"] / 1e6),
@@ -141,3 +181,13 @@ def wrk(base: str, paths: list[str], *, connections: int, seconds: int, threads:
 
 def medians(runs: list[dict[str, float]]) -> dict[str, float]:
     return {key: median(run[key] for run in runs) for key in runs[0]}
+
+
+def warm_up(base: str, path: str, *, cookies: Sequence[str] = (), connections: int = 8, tries: int = 20) -> None:
+    """Until every worker has loaded the application (on its first request, which takes seconds on
+    a busy machine): short wrk runs on a cheap path until one has answers, all within a second and
+    none timed out (wrk counts only the answers it got: a worker still loading shows as a timeout)."""
+    for _ in range(tries):
+        run = wrk(base, [path], cookies=cookies, connections=connections, seconds=3)
+        if run["rps"] > 0 and run["errors"] == 0 and run["p99_ms"] < 1000:
+            return

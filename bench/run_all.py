@@ -3,9 +3,10 @@
     .venv/bin/python bench/run_all.py            # or: make bench
 
 Uses BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/indigomed_bench), fills it
-with bench/generate.py unless --skip-generate, then prints the search, booking, privacy and copy figures
-(the privacy benchmarks share the database; they only touch the ledger tables; the copy benchmark adds
-members, practices and ledger entries of its own, tagged bench-copy).
+with bench/generate.py unless --skip-generate, then prints the search, booking, request-cycle,
+sustained-load (PostgreSQL and the embedded database), privacy and copy figures (the privacy
+benchmarks share the database; they only touch the ledger tables; the copy benchmark adds members,
+practices and ledger entries of its own, tagged bench-copy).
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ def main() -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
     env = {**os.environ, "DATABASE_URL": url}
     steps = [] if args.skip_generate else [["generate.py"]]
-    steps += [["search_http.py"], ["booking_http.py"], ["privacy_bench.py"], ["copy_bench.py"]]
+    steps += [["search_http.py"], ["booking_http.py"], ["cycle.py"], ["sustained.py"], ["sustained.py", "--sqlite"]]
+    steps += [["privacy_bench.py"], ["copy_bench.py"]]
     for step in steps:
         subprocess.run([sys.executable, str(HERE / step[0]), *step[1:]], env=env, check=True)
 

@@ -1,0 +1,342 @@
+"""The request cycle beside Django's own: every figure as a ratio to what the framework does on the
+same machine, in the same run (issue 14's benchmark).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/indigomed_bench .venv/bin/python bench/cycle.py
+    ... bench/cycle.py --server granian                   # the same cycle behind another server
+    ... bench/cycle.py --servers sync-1,sync-2,gthread,granian --runs 1   # which server wins
+
+Run bench/generate.py on that database first. One server of the chosen kind (``--server``, see
+``harness.SERVERS``) each for: the bare Django project in bench/floor/ without middleware and with
+Django's standard middleware, and IndigoMed (DEBUG off, persistent connections). wrk drives each
+in turn with the same connections, run after run, so that all figures share the machine's load of
+the moment; each figure is the median of ``--runs``:
+
+- Django, no middleware / standard middleware: one JSON view answering ``[]`` (the floor: 100 %);
+- IndigoMed's floor: ``GET /api/appointments`` for signed-in members with no appointment;
+- a member's own list: the same for members holding a few appointments each;
+- the Connect calendar: ``GET /api/connect/calendar`` for a week of a practitioner signed in with
+  a second factor, with those appointments on it;
+- search: the 400 mixed searches of bench/search_http.py;
+- booking: ``POST /api/appointments`` as bench/booking_http.py books (a different open slot each),
+  beside pgbench running the booking's own SQL with as many clients.
+
+``--servers`` runs the Django floor, IndigoMed's floor, booking and search on each server named
+and says which serves most. Sustained load at a fixed arrival rate is bench/sustained.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import sys
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from pathlib import Path
+from urllib.request import Request, urlopen
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import booking_http as booking
+from harness import CORES, OUT, ROOT, SERVERS, medians, serve, server, server_command, warm_up, wrk
+from search_http import ready, search_paths
+
+# What each figure is, in the order printed.
+LABELS = {
+    "django-none": "Django, one JSON view, no middleware",
+    "django": "Django, the same behind its standard middleware",
+    "floor": "IndigoMed floor: GET /api/appointments, none",
+    "list": "a member's own list, GET /api/appointments",
+    "calendar": "Connect calendar, a practitioner's week",
+    "search": "search, 400 mixed queries",
+    "booking": "booking, POST /api/appointments",
+    "pgbench": "pgbench, the booking's own SQL",
+}
+NAN = float("nan")
+
+
+def floor_env(middleware: str) -> dict[str, str]:
+    """The bare project's environment: ``middleware`` is ``none`` or ``standard``."""
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "bench"),
+        "DJANGO_SETTINGS_MODULE": "floor.settings",
+        "FLOOR_MIDDLEWARE": middleware,
+    }
+
+
+def practice_world(appointments_each: int, members: int) -> dict[str, object]:
+    """A practitioner who runs one calendar and signed in to Connect with a second factor, and
+    ``members`` members each holding up to ``appointments_each`` appointments on that calendar
+    within one week (as many as the week has open slots). Kept between runs."""
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
+    from django.utils import timezone
+
+    from indigomed.accounts.models import User
+    from indigomed.accounts.sessions import SEEN_AT, SIGNED_IN_AT, now
+    from indigomed.directory.models import Practitioner, PractitionerRole
+    from indigomed.records.sign_in import sign_in_key
+    from indigomed.scheduling import services
+    from indigomed.scheduling.models import Appointment, Slot
+
+    sessions, member_ids = booking.setup_members(members, prefix="bench-list-member")
+    with connection.cursor() as cursor:
+        # The last calendar, far from the slots the booking benchmark takes from the first ones,
+        # for a reason of no protected kind (which would need the member's signed consent).
+        cursor.execute(
+            """
+            SELECT r.id, vr.slug FROM directory_practitionerrole r
+            JOIN directory_practitioner_specialties ps ON ps.practitioner_id = r.practitioner_id
+            JOIN LATERAL (SELECT slug, tags FROM directory_visitreason v WHERE v.specialty_id = ps.specialty_id
+                          ORDER BY v.id LIMIT 1) vr ON true
+            WHERE vr.tags = '[]'::jsonb ORDER BY r.id DESC LIMIT 1
+            """
+        )
+        role_id, reason = cursor.fetchone()
+    role = PractitionerRole.objects.select_related("facility").get(pk=role_id)
+    wanted = appointments_each * members
+    held = Appointment.objects.filter(member_id__in=member_ids, role=role, status="booked")
+    # Made once: again only when gone (a new database) or about to pass.
+    if not held.exists() or held.filter(starts_at__lt=timezone.now() + dt.timedelta(days=1)).exists():
+        booking.cleanup(os.environ["DATABASE_URL"], member_ids)
+        first = Slot.objects.filter(role=role, is_open=True, starts_at__gt=timezone.now() + dt.timedelta(days=2))
+        start = first.order_by("starts_at").values_list("starts_at", flat=True).first()
+        if start is None:
+            sys.exit("No open slot on the last calendar: run bench/generate.py again.")
+        week = first.filter(starts_at__lt=start + dt.timedelta(days=7)).order_by("starts_at")[:wanted]
+        users = list(User.objects.filter(pk__in=member_ids).order_by("pk"))
+        for k, slot in enumerate(week):
+            services.book_appointment(
+                actor=users[k % members], slot_id=slot.pk, visit_reason=reason, insurance_plan=None
+            )
+    first_day = held.order_by("starts_at").values_list("starts_at", flat=True).first() or timezone.now()
+    day = first_day.astimezone(ZoneInfo(role.facility.timezone)).date()
+
+    email = "bench-practitioner@bench.indigomed.test"
+    user = User.objects.filter(email=sign_in_key(email)).first() or User.objects.create_user(email, None)
+    Practitioner.objects.filter(user=user).exclude(pk=role.practitioner_id).update(user=None)
+    Practitioner.objects.filter(pk=role.practitioner_id).update(user=user)
+    factor = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if factor is None:
+        factor = TOTP.activate(user, generate_totp_secret()).instance
+    store = SessionStore()
+    moment = now()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store[SIGNED_IN_AT] = store[SEEN_AT] = moment
+    # The password, then the authenticator app's code, as allauth records a sign-in that passed
+    # the second factor (accounts.second_factor.passed_second_factor reads it).
+    store[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": moment, "email": email},
+        {"method": "mfa", "at": moment, "id": factor.pk, "type": "totp"},
+    ]
+    store[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    store.create()
+    return {
+        "list_cookies": [f"sessionid={key}" for key, _ in sessions],
+        "calendar_cookie": f"sessionid={store.session_key}",
+        "calendar_path": f"/api/connect/calendar?day={day.isoformat()}&days=7",
+        "appointments": held.count(),
+        "member_ids": member_ids,
+    }
+
+
+def answered(base: str, path: str, cookie: str = "") -> object:
+    """One request's JSON, checked to be a success, before it is measured."""
+    request = Request(base + path, headers={"Cookie": cookie} if cookie else {})
+    with urlopen(request, timeout=60) as response:
+        return json.loads(response.read())
+
+
+def booking_figure(base: str, members: list[tuple[str, str]], args: argparse.Namespace) -> dict[str, float]:
+    """One booking round on fresh slots, then its bookings removed."""
+    slots, _ = booking.slot_pools(60_000, 300_000)
+    try:
+        r = booking.http_round(base, members, slots, connections=args.connections, seconds=args.seconds)
+    finally:
+        booking.cleanup(os.environ["DATABASE_URL"], args.cleanup_ids)
+    errors = r["refused"] + r["errors"]
+    return {
+        "rps": r["booked_per_s"],
+        "p50_ms": r["p50_ms"],
+        "p95_ms": r["p95_ms"],
+        "p99_ms": r["p99_ms"],
+        "errors": errors,
+    }
+
+
+def pgbench_figure(args: argparse.Namespace) -> dict[str, float]:
+    _, pool = booking.slot_pools(1000, 300_000)
+    try:
+        tps = booking.pgbench_round(
+            os.environ["DATABASE_URL"], args.pg_members, pool, clients=args.connections, seconds=args.seconds
+        )
+    finally:
+        booking.cleanup(os.environ["DATABASE_URL"], args.cleanup_ids)
+    return {"rps": tps, "p50_ms": NAN, "p95_ms": NAN, "p99_ms": NAN, "errors": 0.0}
+
+
+def ratio(part: float, whole: float) -> str:
+    return f"{100 * part / whole:.0f} %" if whole and not math.isnan(part) else ""
+
+
+def target(name: str, fig: dict[str, dict[str, float]]) -> str:
+    """The issue's target beside the figure, and whether it holds today."""
+    floor = fig.get("django", {}).get("rps", NAN)
+
+    def said(ok: bool, text: str) -> str:
+        return f"{text}: {'met' if ok else 'NOT met'}"
+
+    if name == "floor":
+        return said(fig[name]["rps"] >= 0.5 * floor, ">= 50 % of Django's floor")
+    if name == "list":
+        return said(fig[name]["rps"] >= 0.35 * floor, ">= 35 % of Django's floor")
+    if name == "search":
+        return said(fig[name]["rps"] >= 500 and fig[name]["p95_ms"] <= 50, ">= 500/s, p95 <= 50 ms")
+    if name == "booking" and "pgbench" in fig:
+        share = fig["booking"]["rps"] / fig["pgbench"]["rps"]
+        return said(share >= 0.25, f">= 25 % of pgbench (then 40 %): {100 * share:.0f} %")
+    return ""
+
+
+def table(title: str, fig: dict[str, dict[str, float]]) -> None:
+    print(title)
+    print(f"  {'':48} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6} {'of floor':>8}  target")
+    for name, label in LABELS.items():
+        if name not in fig:
+            continue
+        f = fig[name]
+        lat = " ".join(f"{f[k]:7.1f}" if not math.isnan(f[k]) else f"{'':>7}" for k in ("p50_ms", "p95_ms", "p99_ms"))
+        of = ratio(f["rps"], fig["django"]["rps"]) if "django" in fig else ""
+        print(f"  {label:48} {f['rps']:7.0f} {lat} {f['errors']:6.0f} {of:>8}  {target(name, fig)}")
+
+
+def run_cycle(kind: str, names: list[str], world: dict[str, object], args: argparse.Namespace) -> dict:
+    """Every figure in ``names`` on server ``kind``: servers up together, runs interleaved."""
+    database_url = os.environ["DATABASE_URL"]
+    with ExitStack() as stack:
+        bases: dict[str, str] = {}
+        if "django-none" in names:
+            bases["django-none"] = stack.enter_context(
+                serve(server_command(kind, "floor.wsgi", "{port}"), floor_env("none"))
+            )
+        if "django" in names:
+            bases["django"] = stack.enter_context(
+                serve(server_command(kind, "floor.wsgi", "{port}"), floor_env("standard"))
+            )
+        indigo = stack.enter_context(server(database_url, kind))
+        cookies = [f"sessionid={key}" for key, _ in args.sessions]
+        for base in bases.values():
+            ready(base, "/api/appointments")
+            warm_up(base, "/api/appointments")
+        ready(indigo, "/api/search?what=cardiology&postal_code=10001&country=US")
+        warm_up(indigo, "/api/appointments", cookies=cookies)
+        gets: dict[str, Callable[[int], dict[str, float]]] = {
+            "django-none": lambda s: wrk(
+                bases["django-none"], ["/api/appointments"], connections=args.connections, seconds=s
+            ),
+            "django": lambda s: wrk(bases["django"], ["/api/appointments"], connections=args.connections, seconds=s),
+            "floor": lambda s: wrk(
+                indigo, ["/api/appointments"], cookies=cookies, connections=args.connections, seconds=s
+            ),
+            "list": lambda s: wrk(
+                indigo, ["/api/appointments"], cookies=world["list_cookies"], connections=args.connections, seconds=s
+            ),
+            "calendar": lambda s: wrk(
+                indigo,
+                [world["calendar_path"]],
+                cookies=[world["calendar_cookie"]],
+                connections=args.connections,
+                seconds=s,
+            ),
+            "search": lambda s: wrk(indigo, args.search_paths, connections=args.connections, seconds=s),
+        }
+        if "list" in names:
+            shown = answered(indigo, "/api/appointments", world["list_cookies"][0])
+            print(f"  a member's list holds {len(shown)} appointments")  # type: ignore[arg-type]
+        if "calendar" in names:
+            shown = answered(indigo, world["calendar_path"], world["calendar_cookie"])
+            print(f"  the practitioner's week holds {len(shown)} appointments")  # type: ignore[arg-type]
+        for name in names:  # warm-up: connections opened, queries prepared, caches filled
+            if name in gets:
+                gets[name](2)
+        runs: dict[str, list[dict[str, float]]] = {}
+        for run in range(args.runs):
+            for name in names:
+                print(f"  {kind}, run {run + 1} of {args.runs}: {LABELS[name]}")
+                if name in gets:
+                    figure = gets[name](args.seconds)
+                elif name == "booking":
+                    figure = booking_figure(indigo, args.sessions, args)
+                else:
+                    figure = pgbench_figure(args)
+                runs.setdefault(name, []).append(figure)
+                time.sleep(1)  # let the previous load's stragglers finish
+    return {name: medians(measured) for name, measured in runs.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--server", default="sync-1", choices=SERVERS, help="sync-N: N gunicorn workers per core")
+    parser.add_argument("--servers", help=f"comma-separated, to compare: {','.join(SERVERS)}")
+    parser.add_argument("--free-text", action="store_true", help="search the free-text mix of search_http.py")
+    args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # progress, even into a file
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith("postgres"):
+        sys.exit("Set DATABASE_URL to the PostgreSQL database bench/generate.py filled.")
+    # As bench/booking_http.py: the booking itself, not the operator's limits or message delivery.
+    for name in ("BOOKING_LIMIT_PER_PRACTITIONER", "BOOKING_LIMIT_TOTAL", "BOOKING_RATE_LIMIT"):
+        os.environ.setdefault(name, "1000000000")
+    os.environ.setdefault("MESSAGES_DELIVER_ON_COMMIT", "0")
+    started = time.monotonic()
+    args.sessions, booking_ids = booking.setup_members(64)
+    args.pg_members = booking.pgbench_members(database_url, 2000)
+    args.cleanup_ids = [*booking_ids, *range(args.pg_members[0], args.pg_members[1] + 1)]
+    booking.cleanup(database_url, args.cleanup_ids)
+    world = practice_world(appointments_each=5, members=4)
+    args.search_paths = search_paths(database_url, 400, seed=11, free_text=args.free_text)
+    setting = f"{args.connections} connections, {args.seconds} s, median of {args.runs} runs, {CORES} cores"
+    if args.servers:
+        kinds = args.servers.split(",")
+        names = ["django", "floor", "booking", "search"]
+        results = {kind: run_cycle(kind, names, world, args) for kind in kinds}
+        for kind, fig in results.items():
+            table(f"\n{kind} ({setting})", fig)
+        print("\nwhich server serves most (requests/s; p95 beside)")
+        for name in names:
+            best = max(kinds, key=lambda k: results[k][name]["rps"])
+            row = ", ".join(f"{k} {results[k][name]['rps']:.0f} ({results[k][name]['p95_ms']:.1f} ms)" for k in kinds)
+            print(f"  {LABELS[name]:48} {best:>10}  {row}")
+        # IndigoMed's own work weighs, not the bare project's: the product of its three figures.
+        score = {k: math.prod(results[k][n]["rps"] for n in ("floor", "booking", "search")) for k in kinds}
+        print(f"  overall (IndigoMed's floor x booking x search): {max(kinds, key=score.__getitem__)}")
+        out = {"servers": results}
+    else:
+        names = list(LABELS)
+        fig = run_cycle(args.server, names, world, args)
+        table(f"\nrequest cycle on {args.server} ({setting})", fig)
+        out = {"server": args.server, "figures": fig}
+    print(f"\n({time.monotonic() - started:.0f} s in all)")
+    OUT.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    (OUT / f"cycle-{stamp}.json").write_text(json.dumps({"setting": setting, **out}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""A bare Django project: one JSON view, and Django's standard middleware unless
+``FLOOR_MIDDLEWARE=none``. No database is configured: the view reads none, as an API's floor
+should not, so what is measured is the framework's request cycle on this machine."""
+
+import os
+import secrets
+
+DEBUG = False
+SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_urlsafe(32)
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+ROOT_URLCONF = "floor.urls"
+WSGI_APPLICATION = "floor.wsgi.application"
+USE_TZ = True
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+]
+# The middleware `django-admin startproject` writes, in its order.
+STANDARD_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+MIDDLEWARE = [] if os.environ.get("FLOOR_MIDDLEWARE") == "none" else STANDARD_MIDDLEWARE
+# Sessions that no request opens need no store; signed cookies keep the project database-free.
+SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+DATABASES: dict[str, dict[str, str]] = {}
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
