@@ -30,6 +30,7 @@ from django.db import connection  # noqa: E402
 from django.utils.text import slugify  # noqa: E402
 
 from indigomed.demo import catalogue as c  # noqa: E402
+from indigomed.directory.french import shipped_names  # noqa: E402
 from indigomed.directory.geo import locate_postal_code  # noqa: E402
 from indigomed.search.names import terms_of  # noqa: E402
 
@@ -84,22 +85,26 @@ def main() -> None:
     log("migrated and emptied", started)
 
     spec_ids, plan_ids_us, plan_ids_fr, lang_ids = [], [], [], []
+    french = shipped_names()  # the French names a migration gives an existing database
     with connection.cursor() as cursor:
         for slug, (name, reasons) in c.SPECIALTIES.items():
             cursor.execute(
-                "INSERT INTO directory_specialty (slug, name, name_fr) VALUES (%s, %s, '') RETURNING id", [slug, name]
+                "INSERT INTO directory_specialty (slug, name, name_fr) VALUES (%s, %s, %s) RETURNING id",
+                [slug, name, french.get(("specialty", slug), "")],
             )
             spec_id = cursor.fetchone()[0]
             spec_ids.append(spec_id)
             tags = json.dumps(c.SENSITIVE_SPECIALTIES.get(slug, []))
             for reason in reasons:
                 cursor.execute(
-                    "INSERT INTO directory_visitreason (slug, name, name_fr, specialty_id, tags) VALUES (%s, %s, '', %s, %s::jsonb)",
-                    [slugify(reason), reason, spec_id, tags],
+                    "INSERT INTO directory_visitreason (slug, name, name_fr, specialty_id, tags) "
+                    "VALUES (%s, %s, %s, %s, %s::jsonb)",
+                    [slugify(reason), reason, french.get(("reason", slugify(reason)), ""), spec_id, tags],
                 )
         for code, name in c.LANGUAGES.items():
             cursor.execute(
-                "INSERT INTO directory_language (code, name, name_fr) VALUES (%s, %s, '') RETURNING id", [code, name]
+                "INSERT INTO directory_language (code, name, name_fr) VALUES (%s, %s, %s) RETURNING id",
+                [code, name, french.get(("language", code), "")],
             )
             lang_ids.append(cursor.fetchone()[0])
         for slug, (name, country, plans) in c.CARRIERS.items():

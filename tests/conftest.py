@@ -16,6 +16,7 @@ from django.test import Client
 
 from indigomed.accounts.models import User
 from indigomed.accounts.services import create_member_profile
+from indigomed.directory import reference
 from indigomed.directory.models import (
     Facility,
     FacilityStaff,
@@ -53,6 +54,8 @@ def _fast_hasher_and_fresh_cache(settings: object, request: pytest.FixtureReques
     else:
         return
     cache.clear()
+    # The reference lists each process holds: rows of an earlier test were rolled back.
+    reference.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -129,3 +129,22 @@ def test_search_runs_a_fixed_number_of_queries(world, django_assert_max_num_quer
     """No N+1: the page costs the same whatever the number of results."""
     with django_assert_max_num_queries(8):
         Client().get("/api/search", {"postal_code": "10016"})
+
+
+def test_answers_hold_to_the_documented_schema_in_both_languages(world) -> None:
+    """The answer is what the API's documentation (PageOut) says, names in the reader's language."""
+    from indigomed.search.api import PageOut
+
+    english = Client().get("/api/search", {"what": "cardiology", "latitude": 40.75, "longitude": -73.98})
+    french = Client(headers={"accept-language": "fr"}).get(
+        "/api/search", {"what": "cardiology", "latitude": 40.75, "longitude": -73.98}
+    )
+    for response in (english, french):
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        page = PageOut.model_validate_json(response.content)
+        assert [r.practitioner_name for r in page.results] == ["Dr. Ada Hart"]
+        assert len(page.results[0].next_slots) == 3
+        assert response.json()["results"][0]["next_slots"][0]["starts_at"].endswith("Z")
+    assert english.json()["results"][0]["languages"] == ["English", "Spanish"]
+    assert french.json()["results"][0]["languages"] == ["anglais", "espagnol"]

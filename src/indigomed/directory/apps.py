@@ -5,3 +5,8 @@ class DirectoryConfig(AppConfig):
     name = "indigomed.directory"
     label = "directory"
     verbose_name = "Directory"
+
+    def ready(self) -> None:
+        from indigomed.directory import reference
+
+        reference.follow_changes()

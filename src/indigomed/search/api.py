@@ -1,15 +1,22 @@
-"""GET /api/search: the same search as the web page."""
+"""GET /api/search: the same search as the web page.
+
+The answer is built as plain JSON from the search's own typed results rather than validated
+again through ``PageOut``: that second pass cost about a fifth of a search's CPU time on the
+benchmark's mix. ``PageOut`` still documents the answer (OpenAPI), and a test holds every answer
+to it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
+from ninja.renderers import JSONRenderer
 
 from indigomed.search.country import country_hint
-from indigomed.search.queries import Criteria, search
+from indigomed.search.queries import Criteria, Page, search
 
 router = Router(tags=["search"])
 
@@ -81,4 +88,48 @@ class PageOut(Schema):
 
 @router.get("", response=PageOut, summary="Search practitioners")
 def search_practitioners(request: HttpRequest, filters: Query[SearchIn]) -> object:
-    return search(Criteria(**filters.dict(), country_hint=country_hint(request)))
+    page = search(Criteria(**filters.dict(), country_hint=country_hint(request)))
+    return HttpResponse(
+        _RENDERER.render(request, _page_out(page), response_status=200),
+        content_type=f"{_RENDERER.media_type}; charset={_RENDERER.charset}",
+    )
+
+
+_RENDERER = JSONRenderer()  # the API's own: the same JSON (dates, numbers) as every other answer
+
+
+def _page_out(page: Page) -> dict[str, object]:
+    """``PageOut`` as plain data, field for field."""
+    return {
+        "results": [
+            {
+                "role_id": r.role_id,
+                "practitioner_slug": r.practitioner_slug,
+                "practitioner_name": r.practitioner_name,
+                "gender": r.gender,
+                "specialties": r.specialties,
+                "languages": r.languages,
+                "facility_slug": r.facility_slug,
+                "facility_name": r.facility_name,
+                "city": r.city,
+                "region": r.region,
+                "country": r.country,
+                "latitude": float(r.latitude),
+                "longitude": float(r.longitude),
+                "timezone": r.timezone,
+                "distance_km": r.distance_km,
+                "next_slots": [
+                    {"id": s.id, "starts_at": s.starts_at, "ends_at": s.ends_at, "visit_type": s.visit_type}
+                    for s in r.next_slots
+                ],
+            }
+            for r in page.results
+        ],
+        "page": page.page,
+        "page_size": page.page_size,
+        "has_next": page.has_next,
+        "near": page.near,
+        "specialty": page.specialty,
+        "text": page.text,
+        "country": page.country,
+    }

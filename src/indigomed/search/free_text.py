@@ -12,11 +12,10 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from indigomed import rawsql
-from indigomed.directory.models import Specialty, VisitReason
+from indigomed.directory import reference
 from indigomed.errors import Invalid
 from indigomed.search.text import MIN_PREFIX, query_words, words
 from indigomed.text import HIDDEN_CONTROLS
@@ -24,8 +23,6 @@ from indigomed.text import HIDDEN_CONTROLS
 MAX_TEXT = 100
 # Names a word that may be a specialty can match and still be listed in the query.
 MAX_LISTED_HOLDERS = 50
-TTL_SECONDS = 300
-_CACHE_KEY = "search:vocabulary"
 # Words that join the others without meaning anything a practitioner could fit.
 _ENGLISH_STOPS = {"a", "an", "and", "at", "for", "in", "near", "of", "the", "my", "with", "to"}
 _FRENCH_STOPS = {"au", "aux", "chez", "de", "des", "du", "en", "et", "la", "le", "les", "pour", "pres", "un", "une"}
@@ -50,18 +47,27 @@ class Understood:
     postal_code: str | None
 
 
-def _vocabulary() -> list[tuple[int, tuple[str, ...]]]:
-    """(specialty id, folded words) for each specialty and visit-reason name; cached a few minutes."""
-    found = cache.get(_CACHE_KEY)
-    if found is None:
-        # English and French names alike: "cardiology" and "cardiologie" find the same practitioners.
-        entries = [(pk, name) for pk, name in Specialty.objects.values_list("pk", "name")]
-        entries += list(Specialty.objects.exclude(name_fr="").values_list("pk", "name_fr"))
-        entries += list(VisitReason.objects.values_list("specialty_id", "name"))
-        entries += list(VisitReason.objects.exclude(name_fr="").values_list("specialty_id", "name_fr"))
-        found = [(pk, tuple(words(name))) for pk, name in entries]
-        cache.set(_CACHE_KEY, found, TTL_SECONDS)
-    return list(found)
+_folded: tuple[object, dict[str, frozenset[int]]] = (None, {})
+
+
+def _vocabulary() -> dict[str, frozenset[int]]:
+    """Each folded word of a specialty or visit-reason name, and each of its beginnings from
+    ``MIN_PREFIX`` letters on, with the specialties it begins. English and French names alike:
+    "cardiology" and "cardiologie" find the same practitioners. Built once per reference snapshot,
+    so that reading a word is a dictionary look-up, not a pass over every name."""
+    global _folded
+    names = reference.snapshot().names
+    source, index = _folded
+    if source is not names:
+        found: dict[str, set[int]] = {}
+        for specialty_id, name in names:
+            for known in words(name):
+                found.setdefault(known, set()).add(specialty_id)
+                for end in range(MIN_PREFIX, len(known)):
+                    found.setdefault(known[:end], set()).add(specialty_id)
+        index = {key: frozenset(ids) for key, ids in found.items()}
+        _folded = (names, index)
+    return index
 
 
 def _stems(word: str) -> set[str]:
@@ -72,15 +78,11 @@ def _stems(word: str) -> set[str]:
     return stems
 
 
-def _specialties_for(word: str, vocabulary: list[tuple[int, tuple[str, ...]]]) -> tuple[int, ...]:
-    stems = _stems(word)
-    found = {
-        specialty_id
-        for specialty_id, entry in vocabulary
-        for known in entry
-        for stem in stems
-        if known == stem or (len(stem) >= MIN_PREFIX and known.startswith(stem))
-    }
+def _specialties_for(word: str, vocabulary: dict[str, frozenset[int]]) -> tuple[int, ...]:
+    # A stem shorter than MIN_PREFIX is in the index only as a whole word: it must equal one.
+    found: set[int] = set()
+    for stem in _stems(word):
+        found |= vocabulary.get(stem, frozenset())
     return tuple(sorted(found))
 
 
