@@ -173,6 +173,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env("SQLITE_PATH", str(VAR_DIR / "indigomed.sqlite3")),
+            # Kept open between requests like PostgreSQL's: opening one and running the pragmas
+            # below cost more than a signed-in request's own statements.
+            "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", 60),
             "OPTIONS": {
                 # Writers queue instead of failing: every write transaction takes the lock up
                 # front (IMMEDIATE), and waits up to the timeout for it.
@@ -365,7 +368,8 @@ PERMISSIONS_POLICY = env(
 )
 # Sessions live in the database (so they can be revoked), read through the cache when it is Redis;
 # through a cache that is itself a table they would cost two queries instead of one.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+# Without Redis, sessions are read by fixed SQL (the same rows and rules as Django's database store).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "indigomed.accounts.session_store"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("SESSION_ABSOLUTE_SECONDS", 12 * 3600)
 SECURE_CONTENT_TYPE_NOSNIFF = True

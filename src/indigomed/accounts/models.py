@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from indigomed.precompiled import Precompiled
 from indigomed.records.sign_in_keys import is_sign_in_key, seal_address, sign_in_key
 
 
@@ -25,6 +26,18 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         seal_address(user_id=user.pk, address=email)
         return user
+
+    def get(self, *args: Any, **kwargs: Any) -> User:
+        # The signed-in user is loaded by primary key on every request (django.contrib.auth's
+        # get_user): by a statement compiled once. Related managers, which subclass this one and
+        # add their own filter, and any other look-up go the ORM's usual way.
+        pk = kwargs.get("pk")
+        if type(self) is UserManager and self._db is None and not args and len(kwargs) == 1 and type(pk) is int:
+            found = _USER_BY_PK.objects(pk)
+            if not found:
+                raise self.model.DoesNotExist(f"{self.model._meta.object_name} matching query does not exist.")
+            return found[0]
+        return super().get(*args, **kwargs)
 
     def get_by_natural_key(self, username: str | None) -> User:
         # Django's own sign-in paths (and management commands) pass the address as typed.
@@ -56,6 +69,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.display_name or f"user {self.public_id}"
+
+
+_USER_BY_PK = Precompiled(lambda pk: User.objects.filter(pk=pk))
 
 
 class Member(models.Model):

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 
 from indigomed.accounts.models import User
 from indigomed.directory.models import FacilityStaff
+from indigomed.precompiled import Precompiled
 
 # Where the request keeps its actor; not a model attribute, so nothing hangs off a user.
 _CACHE = "_indigomed_actor"
@@ -68,20 +69,23 @@ class Actor:
 
 NOBODY = Actor(user_id=None)
 
+# Loaded on nearly every signed-in request: compiled once per process.
+_ACTOR_ROWS = Precompiled(
+    lambda user_id: User.objects.filter(pk=user_id).values_list(
+        "member__id",
+        "practitioner__id",
+        "privacy_officer__id",
+        "facility_staff__facility_id",
+        "facility_staff__role",
+    )
+)
+
 
 def load_actor(user: Any) -> Actor:
     """Everything ``user`` is, in one query; an anonymous or unsaved user is ``NOBODY``."""
     if not isinstance(user, User) or user.pk is None or not user.is_authenticated:
         return NOBODY
-    rows = list(
-        User.objects.filter(pk=user.pk).values_list(
-            "member__id",
-            "practitioner__id",
-            "privacy_officer__id",
-            "facility_staff__facility_id",
-            "facility_staff__role",
-        )
-    )
+    rows = _ACTOR_ROWS.rows(user.pk)
     if not rows:
         return NOBODY
     member_id, practitioner_id, officer_id, _, _ = rows[0]

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from indigomed.precompiled import Precompiled
 from indigomed.records import crypto
 from indigomed.records.keys import key_ring
 from indigomed.records.models import (
@@ -181,12 +182,29 @@ class Booked:
     plan_name: str | None
 
 
+_DETAILS_OF_MEMBER = Precompiled(
+    lambda member_id: BookingDetails.objects.filter(member_id=member_id).values_list(
+        "appointment_public_id", "member_id", "reason", "insurance"
+    )
+)
+
+
 def booking_details(member_by_appointment: dict[uuid.UUID, int]) -> dict[uuid.UUID, Booked]:
     """Opened booking details of some appointments, keyed by appointment; unreadable ones are left out."""
     found: dict[uuid.UUID, Booked] = {}
-    vaults = Vault.open_many(set(member_by_appointment.values()))
-    rows = BookingDetails.objects.filter(appointment_public_id__in=list(member_by_appointment)).values_list(
-        "appointment_public_id", "member_id", "reason", "insurance"
+    if not member_by_appointment:
+        return found
+    members = set(member_by_appointment.values())
+    vaults = Vault.open_many(members)
+    if not vaults:
+        return found
+    # One member's appointments (their own list, a booking): their rows, by a statement compiled once.
+    rows = (
+        _DETAILS_OF_MEMBER.rows(next(iter(members)))
+        if len(members) == 1
+        else BookingDetails.objects.filter(appointment_public_id__in=list(member_by_appointment)).values_list(
+            "appointment_public_id", "member_id", "reason", "insurance"
+        )
     )
     for public_id, member_id, reason, insurance in rows:
         if member_id != member_by_appointment.get(public_id):

@@ -6,9 +6,14 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, models, transaction
 
+from indigomed.precompiled import Precompiled
 from indigomed.records import crypto
 from indigomed.records.keys import key_ring
 from indigomed.records.models import MemberKey
+
+_ONE_KEY = Precompiled(
+    lambda member_id: MemberKey.objects.filter(member_id=member_id).values_list("member_id", "kek_id", "wrapped")
+)
 
 
 class Vault:
@@ -29,11 +34,18 @@ class Vault:
     @classmethod
     def open_many(cls, member_ids: Iterable[int]) -> dict[int, Vault]:
         """The vaults of several members in one query; members whose key is gone are left out."""
+        wanted = set(member_ids)
+        if not wanted:
+            return {}
         ring = key_ring()
         vaults: dict[int, Vault] = {}
-        for member_id, kek_id, wrapped in MemberKey.objects.filter(member_id__in=set(member_ids)).values_list(
-            "member_id", "kek_id", "wrapped"
-        ):
+        # One member (their own pages and API, a booking) is the common case: a statement compiled once.
+        rows = (
+            _ONE_KEY.rows(next(iter(wanted)))
+            if len(wanted) == 1
+            else MemberKey.objects.filter(member_id__in=wanted).values_list("member_id", "kek_id", "wrapped")
+        )
+        for member_id, kek_id, wrapped in rows:
             try:
                 vaults[member_id] = cls(member_id, crypto.unwrap(ring, kek_id, wrapped))
             except crypto.Unreadable:

@@ -219,7 +219,7 @@ def role_slots(request: HttpRequest, role_id: int, window: Query[SlotRange]) -> 
 
 @router.get("/appointments", response=list[AppointmentOut], auth=django_auth, summary="My appointments")
 def my_appointments(request: HttpRequest) -> object:
-    return mine_out(request, list(queries.appointments_of_member(request.user)))
+    return mine_out(request, queries.member_appointments(request.user))
 
 
 def mine_out(request: HttpRequest, appointments: list[Appointment]) -> list[dict[str, object]]:
@@ -238,7 +238,9 @@ def book(request: HttpRequest, data: BookIn) -> object:
         consent=services.SignedConsent(consent.signed_name, consent.explicit_consent) if consent else None,
         patient=data.patient,
     )
-    return Status(201, mine_out(request, [queries.appointment_for_member(request.user, a.public_id)])[0])
+    # The booking is the member's own, with its place, practitioner and visit type already loaded
+    # by the service (for the confirmation it queued): no need to read it back.
+    return Status(201, mine_out(request, [a])[0])
 
 
 @router.get("/appointments/{public_id}", response=AppointmentOut, auth=django_auth, summary="One of my appointments")

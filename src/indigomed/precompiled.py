@@ -1,0 +1,103 @@
+"""Querysets compiled once per process, for the statements nearly every request runs.
+
+Building and compiling a queryset costs more CPU than the database spends answering a primary-key
+look-up (bench/profile_floor.py), and the same few statements run on every signed-in request. A
+``Precompiled`` query is written as an ordinary queryset of its parameters; the first time it runs
+on a database it is built with marker values and compiled, and each later run only executes that
+SQL with the real values and turns the rows into what the ORM would have returned (model instances
+with their ``select_related`` objects, or converted tuples), through the ORM's own converters.
+
+Only whole-number and text parameters compared for equality are supported: the markers must come
+back unchanged among the compiled statement's parameters, which ``_compile`` checks.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connections
+from django.db.models import QuerySet
+from django.db.models.query import get_related_populators
+
+# Values no id or key takes, so a marker cannot be confused with a constant of the query.
+_INT_MARKER = -7_361_000_000_000
+_TEXT_MARKER = "\x00indigomed-precompiled-"
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    # For each parameter of the statement: the index of the caller's value, or None for a constant.
+    slots: tuple[tuple[int | None, Any], ...]
+    compiler: Any
+    populators: Any
+    init_list: tuple[str, ...]
+    fields: tuple[int, int]
+
+
+class Precompiled:
+    """``build(*markers)`` is a queryset; ``objects(*values)`` its model instances, ``rows(*values)``
+    its rows (for a ``values_list`` queryset), both as a list."""
+
+    def __init__(self, build: Callable[..., QuerySet[Any, Any]], *, text: Sequence[bool] = ()) -> None:
+        self._build = build
+        arity = len(inspect.signature(build).parameters)
+        kinds = list(text) + [False] * (arity - len(text))
+        self._markers: list[Any] = [
+            f"{_TEXT_MARKER}{i}" if is_text else _INT_MARKER - i for i, is_text in enumerate(kinds)
+        ]
+        self._compiled: dict[tuple[str, str], _Compiled] = {}
+
+    def _get(self, using: str) -> _Compiled:
+        key = (using, connections[using].vendor)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._compiled[key] = self._compile(using)
+        return compiled
+
+    def _compile(self, using: str) -> _Compiled:
+        queryset = self._build(*self._markers)
+        compiler = queryset.query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
+        slots: list[tuple[int | None, Any]] = []
+        for param in params:
+            index = next((i for i, m in enumerate(self._markers) if type(param) is type(m) and param == m), None)
+            slots.append((index, None if index is not None else param))
+        if sorted(i for i, _ in slots if i is not None) != list(range(len(self._markers))):
+            raise ValueError("every parameter must appear once, unchanged, among the statement's parameters")
+        klass_info = compiler.klass_info
+        if klass_info is None:  # values_list: rows only
+            return _Compiled(sql, tuple(slots), compiler, (), (), (0, 0))
+        select = compiler.select
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        init_list = tuple(f[0].target.attname for f in select[start:end])
+        populators = get_related_populators(klass_info, select, using)  # type: ignore[call-arg]  # the stubs are ahead of Django 5.2
+        return _Compiled(sql, tuple(slots), compiler, populators, init_list, (start, end))
+
+    def _fetch(self, compiled: _Compiled, using: str, values: tuple[Any, ...]) -> list[Any]:
+        params = [values[i] if i is not None else constant for i, constant in compiled.slots]
+        with connections[using].cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            raw = cursor.fetchall()
+        if not raw:
+            return []
+        return list(compiled.compiler.results_iter(results=[raw], tuple_expected=True))
+
+    def rows(self, *values: Any, using: str = "default") -> list[tuple[Any, ...]]:
+        compiled = self._get(using)
+        return self._fetch(compiled, using, values)
+
+    def objects(self, *values: Any, using: str = "default") -> list[Any]:
+        compiled = self._get(using)
+        model = compiled.compiler.klass_info["model"]
+        start, end = compiled.fields
+        found = []
+        for row in self._fetch(compiled, using, values):
+            obj = model.from_db(using, compiled.init_list, row[start:end])
+            for populator in compiled.populators:
+                populator.populate(row, obj)
+            found.append(obj)
+        return found
