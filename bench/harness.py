@@ -148,13 +148,20 @@ end
 """
 
 
-def run_wrk(base: str, name: str, lua: str, *, connections: int, seconds: int, threads: int = 1) -> dict[str, float]:
+def run_wrk(
+    base: str, name: str, lua: str, *, connections: int, seconds: int, threads: int = 1, timeout: int = 30
+) -> dict[str, float]:
     """Run wrk with a Lua script whose ``done`` writes a ``RESULT key=value ...`` line; its values."""
     OUT.mkdir(parents=True, exist_ok=True)
     script = OUT / f"{name}.lua"
     script.write_text(lua)
     result = subprocess.run(
-        [need("wrk", "wrk"), "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "-s", str(script), base],
+        # wrk drops an answer slower than its timeout (2 s by default) from the latencies and counts
+        # it as an error: on a loaded machine that hides the slowest requests, so wait 30 s.
+        [
+            *[need("wrk", "wrk"), "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s"],
+            *["--timeout", f"{timeout}s", "-s", str(script), base],
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -164,12 +171,19 @@ def run_wrk(base: str, name: str, lua: str, *, connections: int, seconds: int, t
 
 
 def wrk(
-    base: str, paths: list[str], *, connections: int, seconds: int, threads: int = 1, cookies: Sequence[str] = ()
+    base: str,
+    paths: list[str],
+    *,
+    connections: int,
+    seconds: int,
+    threads: int = 1,
+    cookies: Sequence[str] = (),
+    timeout: int = 30,
 ) -> dict[str, float]:
     """One wrk run over the paths in turn (each request with the next of ``cookies``, if any: the
     ``Cookie`` header of a signed-in session); requests/s and latency percentiles (ms)."""
     lua = WRK_LUA % (", ".join(f'"{p}"' for p in paths), ", ".join(f'"{c}"' for c in cookies))
-    values = run_wrk(base, "paths", lua, connections=connections, seconds=seconds, threads=threads)
+    values = run_wrk(base, "paths", lua, connections=connections, seconds=seconds, threads=threads, timeout=timeout)
     return {
         "rps": values["requests"] / (values["duration_us"] / 1e6),
         "p50_ms": values["p50_us"] / 1000,
@@ -188,6 +202,6 @@ def warm_up(base: str, path: str, *, cookies: Sequence[str] = (), connections: i
     a busy machine): short wrk runs on a cheap path until one has answers, all within a second and
     none timed out (wrk counts only the answers it got: a worker still loading shows as a timeout)."""
     for _ in range(tries):
-        run = wrk(base, [path], cookies=cookies, connections=connections, seconds=3)
+        run = wrk(base, [path], cookies=cookies, connections=connections, seconds=3, timeout=2)
         if run["rps"] > 0 and run["errors"] == 0 and run["p99_ms"] < 1000:
             return
