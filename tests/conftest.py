@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.servers.basehttp import WSGIServer
 from django.test import Client
+from django.utils import translation
 
 from indigomed.accounts.models import User
 from indigomed.accounts.services import create_member_profile
@@ -56,6 +59,14 @@ def _fast_hasher_and_fresh_cache(settings: object, request: pytest.FixtureReques
     cache.clear()
     # The reference lists each process holds: rows of an earlier test were rolled back.
     reference.forget()
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_a_test_asks() -> Iterator[None]:
+    # A view activates the reader's language for the thread; without this, a French page in one
+    # test would leave the next test's messages and refusals in French.
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
