@@ -37,11 +37,6 @@ def test_adding_the_same_dependent_twice_adds_them_once(world) -> None:
     assert Guardianship.objects.filter(guardian=world.member).count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rights/amendment.ask_for_amendment takes no submission key, so the API's documented key "
-    "('sent again, it returns the request it filed') is ignored: a retried call is refused with a 400",
-)
 def test_an_amendment_sent_again_with_its_submission_key_returns_the_request_it_filed(world) -> None:
     member = signed_in(world.member)
     body = {
@@ -58,11 +53,6 @@ def test_an_amendment_sent_again_with_its_submission_key_returns_the_request_it_
     assert Amendment.objects.count() == 1 and Request.objects.count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rights/restriction.ask_for_restriction takes no submission key: a retried API call with the same "
-    "key is refused ('You already asked') instead of returning the restriction it filed",
-)
 def test_a_restriction_sent_again_with_its_submission_key_returns_the_one_it_filed(world) -> None:
     member = signed_in(world.member)
     body = {"categories": ["contact"], "submission": str(uuid.uuid4()), **SIGNED}
@@ -73,11 +63,6 @@ def test_a_restriction_sent_again_with_its_submission_key_returns_the_one_it_fil
     assert Restriction.objects.count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rights/restriction._words looks names up in the policy without checking them: an unknown "
-    "category or use is a KeyError (a 500 from any caller that does not check first, as the API now does)",
-)
 def test_the_restriction_service_refuses_an_unknown_category_clearly(world) -> None:
     with pytest.raises(Invalid):
         ask_for_restriction(

@@ -30,15 +30,27 @@ from indigomed.rights.steps import StepResult
 State = Request.State
 
 
-def ask_for_amendment(*, actor: User, record: str, proposed: str, why: str, signed_name: str, consent: bool) -> Request:
+def ask_for_amendment(
+    *,
+    actor: User,
+    record: str,
+    proposed: str,
+    why: str,
+    signed_name: str,
+    consent: bool,
+    submission: uuid.UUID | None = None,
+) -> Request:
     """The member asks, signed and dated online, that one of their records say something else, and
     why: a request on the desk, due by the stricter of the notice's and their law's day (60 days in
     the US, one month in France), and the amendment it asks for. The desk acknowledges it.
 
     ``NotFound`` (nothing stored) for a record that is not the member's; ``Invalid`` for a value
     the record cannot hold or holds already, a missing reason, signature or consent, or while a
-    request for the same record waits.
+    request for the same record waits. The same ``submission`` key sent again returns the request it
+    filed (a retried call), before any of those checks would refuse it as waiting.
     """
+    if (already := services.entered_before(actor.pk, submission)) is not None:
+        return already
     target, value = amendments.check_amendment(actor=actor, record=record, proposed=proposed, why=why)
     _, label, current = own_record(actor=actor, record=record)
     # The member's request in the language they wrote it in (the page's): it is kept as they signed it.
@@ -59,7 +71,13 @@ def ask_for_amendment(*, actor: User, record: str, proposed: str, why: str, sign
         return {}
 
     return services.file_request(
-        actor=actor, kind=Request.Kind.AMENDMENT, text=text, signed_name=signed_name, consent=consent, then=then
+        actor=actor,
+        kind=Request.Kind.AMENDMENT,
+        text=text,
+        signed_name=signed_name,
+        consent=consent,
+        then=then,
+        submission=submission,
     )
 
 

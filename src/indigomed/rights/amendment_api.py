@@ -161,6 +161,7 @@ def ask_amendment(request: HttpRequest, data: AmendmentIn) -> object:
         why=data.why,
         signed_name=data.signed_name,
         consent=data.consent,
+        submission=data.submission,
     )
     return Status(201, _member_detail(request, filed.public_id))
 
@@ -294,6 +295,7 @@ def restrict(request: HttpRequest, data: RestrictionIn) -> object:
         paid_in_full=data.paid_in_full,
         signed_name=data.signed_name,
         consent=data.consent,
+        submission=data.submission,
     )
     return Status(201, _restriction_out(restriction))
 

@@ -54,16 +54,20 @@ def ask_for_restriction(
     paid_in_full: bool,
     signed_name: str,
     consent: bool,
+    submission: uuid.UUID | None = None,
 ) -> Restriction:
     """The member asks, signed and dated, for a restriction. One the law accepts at once binds from
     now on and they are told; any other is a request on the desk, due by the policy's day, which
     the desk acknowledges.
 
     ``Invalid`` (nothing stored) for a recipient the member has no relation with, "paid in full" on
-    another restriction, a second identical request, or a missing signature or consent.
+    another restriction, a second identical request, or a missing signature or consent. The same
+    ``submission`` key sent again returns the restriction it asked for (a retried call).
     """
     if not load_actor(actor).is_member:
         raise NotFound(gettext("Only members ask for restrictions."))
+    if (already := _asked_with(actor, submission)) is not None:
+        return already
     label = restrictions.check_restriction(
         actor=actor,
         categories=categories,
@@ -100,8 +104,18 @@ def ask_for_restriction(
             signed_name=signed_name,
             consent=consent,
             then=keep,
+            submission=submission,
         )
     return filed[0]
+
+
+def _asked_with(actor: User, submission: uuid.UUID | None) -> Restriction | None:
+    # Only a restriction that waits on the desk has a request to carry the key: one the law accepts
+    # at once is bound already, and a retry of it is refused as the same restriction asked again.
+    request = services.entered_before(actor.pk, submission)
+    if request is None:
+        return None
+    return Restriction.objects.filter(request_public_id=request.public_id).first()
 
 
 def enter_restriction(
