@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -31,6 +34,12 @@ class DependentForm(forms.Form):
     document = forms.FileField(
         label=_("Guardianship document (PDF, PNG or JPEG), for an adult in your care"), required=False
     )
+    submission = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission", uuid.uuid4())
 
 
 @login_required
@@ -49,6 +58,7 @@ def dependents(request: HttpRequest) -> HttpResponse:
                     date_of_birth=data["date_of_birth"],
                     country=data["country"],
                     document=data["document"],
+                    submission=data["submission"],
                 )
             if attempt.refusal is None:
                 messages.success(request, gettext("Your dependent is added. Their care is filed under their own name."))

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import uuid
 from typing import IO
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,15 +55,19 @@ def add_dependent(
     date_of_birth: dt.date,
     country: str,
     document: IO[bytes] | None = None,
+    submission: uuid.UUID | None = None,
 ) -> Guardianship:
     """The signed-in member adds a dependent: their child under the age of digital consent where
     the child lives, or, with the guardianship document, an adult in their care.
 
     ``Invalid`` (naming the field) for someone who is not a member, an empty name, a date of birth
     in the future or implausibly old, an unknown country, or someone at or over the age of consent
-    without the document; nothing is stored when refused."""
+    without the document; nothing is stored when refused. The form's ``submission`` key sent again
+    returns the guardianship it made (a double click adds one dependent, not two)."""
     if not Member.objects.filter(user_id=actor.pk).exists():
         raise Invalid(_("Only members add dependents."))
+    if (already := _added_with(actor, submission)) is not None:
+        return already
     name = " ".join(name.split())
     if not name or len(name) > 200:
         raise Invalid(_("Enter the dependent's full name."), field="name")
@@ -80,6 +85,31 @@ def add_dependent(
             _("This person is old enough to have their own account: attach the guardianship document."),
             field="document",
         )
+    try:
+        return _add(actor, name, date_of_birth, country, checked, is_child=is_child, submission=submission)
+    except IntegrityError:
+        # Its twin, sent at the same moment, added the dependent first: that one stands.
+        if (already := _added_with(actor, submission)) is not None:
+            return already
+        raise
+
+
+def _added_with(actor: User, submission: uuid.UUID | None) -> Guardianship | None:
+    if submission is None:
+        return None
+    return Guardianship.objects.filter(guardian=actor, submission_key=submission).first()
+
+
+def _add(
+    actor: User,
+    name: str,
+    date_of_birth: dt.date,
+    country: str,
+    checked: tuple[bytes, str] | None,
+    *,
+    is_child: bool,
+    submission: uuid.UUID | None,
+) -> Guardianship:
     with transaction.atomic():
         # An account nobody can sign in to: an unguessable sealed address and no usable password.
         user = User.objects.create_user(f"dependent-{secrets.token_hex(16)}@{SEALED_DOMAIN}", password=None)
@@ -96,6 +126,7 @@ def add_dependent(
             kind=Guardianship.Kind.CHILD if is_child else Guardianship.Kind.ADULT_WARD,
             document=sealed,
             document_type=checked[1] if checked else "",
+            submission_key=submission,
         )
         record_event(
             actor=actor,

@@ -191,12 +191,15 @@ class Guardianship(models.Model):
     since = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
+    # The adding form's one-time key: the same form sent twice adds the dependent once.
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(guardian=models.F("dependent")), name="guardianship_not_of_oneself"
             ),
+            models.UniqueConstraint(fields=["guardian", "submission_key"], name="dependent_added_once_per_submission"),
             models.UniqueConstraint(
                 fields=["guardian", "dependent"],
                 condition=models.Q(ended_at__isnull=True),
