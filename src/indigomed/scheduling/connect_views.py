@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from indigomed.directory.models import Specialty, VisitReason
+from indigomed.directory.models import PractitionerRole, Specialty, VisitReason
 from indigomed.errors import DomainError
 from indigomed.privacy.care import fields_seen_by
 from indigomed.scheduling import opening_hours, queries, services
-from indigomed.scheduling.calendar import CalendarEntry, calendar_entries, local_days, practice_zone
+from indigomed.scheduling.calendar import CalendarEntry, calendar_entries, local_days
 from indigomed.scheduling.forms import AvailabilityChangeForm, VisitStatusForm
 from indigomed.scheduling.reach import check_calendar_day
 from indigomed.scheduling.referrals import refer_patient
@@ -30,9 +30,12 @@ from indigomed.web.feedback import flash_form_errors
 
 @login_required
 def calendar(request: HttpRequest) -> HttpResponse:
-    zone = practice_zone(request.user)
-    if zone is None:
+    # Read once for the zone, the columns and the availability form (each read it on its own).
+    calendars = list(queries.calendars_run_by(request.user))
+    if not calendars:
         return render(request, "connect/not_practice.html", status=403)
+    # The practice's zone is its first calendar's facility's, as ``practice_zone`` says.
+    zone = ZoneInfo(calendars[0].facility.timezone)
     view = "week" if request.GET.get("view") == "week" else "day"
     today = timezone.now().astimezone(zone).date()
     error = None
@@ -62,19 +65,22 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "day": day,
             "days": days,
             # The columns: what the viewer's role sees of patients, from the policy file.
-            "fields": fields_seen_by(request.user, queries.calendars_run_by(request.user)),
+            "fields": fields_seen_by(request.user, calendars),
             "previous": first - dt.timedelta(days=span),
             "next": first + dt.timedelta(days=span),
             "status_form": VisitStatusForm(),
-            "availability_form": _availability_form(request, None),
+            "availability_form": _availability_form(request, None, calendars),
             "error": error,
         },
         status=400 if error else 200,
     )
 
 
-def _availability_form(request: HttpRequest, data: Any) -> AvailabilityChangeForm:
-    calendars = list(queries.calendars_run_by(request.user))
+def _availability_form(
+    request: HttpRequest, data: Any, calendars: list[PractitionerRole] | None = None
+) -> AvailabilityChangeForm:
+    if calendars is None:
+        calendars = list(queries.calendars_run_by(request.user))
     return AvailabilityChangeForm(
         data,
         calendars=[(str(r.pk), f"{r.practitioner.display_name} — {r.facility.name}") for r in calendars],
