@@ -464,6 +464,8 @@ MESSAGING_READERS_OF = "indigomed.accounts.languages.readers_of"
 # Accounts sits below privacy, which alone reads a date of birth: it asks through this whether a
 # dependent reached the age to take over their account (CHILD-3).
 ACCOUNTS_AGE_REACHED = "indigomed.privacy.guardian_ages.age_reached"
+# ...and where a member lives, to read a phone number they type without "+" as written at home.
+ACCOUNTS_HOME_COUNTRY = "indigomed.privacy.queries.member_country"
 INDIGOMED |= {
     # Attempts before a message becomes a dead letter the privacy office sees.
     "MESSAGE_MAX_ATTEMPTS": envint("MESSAGE_MAX_ATTEMPTS", 8),

@@ -50,22 +50,23 @@ def report_lost_contact(
     unknown kind or too few checks.
     """
     if kind not in LostContactReport.Kind.values:
-        raise Invalid("Say whether a phone or an e-mail address was lost.", field="kind")
+        raise Invalid(gettext("Say whether a phone or an e-mail address was lost."), field="kind")
     by_office = getattr(actor, "pk", None) != member_id
     if by_office:
         if not load_actor(actor).is_privacy_officer:
-            raise NotFound("No such account.")
+            raise NotFound(gettext("No such account."))
         unknown = set(checks) - set(LostContactReport.Check.values)
         if unknown or len(set(checks)) < OFFICE_CHECKS_NEEDED:
             raise Invalid(
-                f"Make and tick at least {OFFICE_CHECKS_NEEDED} identity checks before acting for a member.",
+                gettext("Make and tick at least %(count)d identity checks before acting for a member.")
+                % {"count": OFFICE_CHECKS_NEEDED},
                 field="checks",
             )
         keep_session = None
     elif checks:
-        raise Forbidden("Identity checks are the office's to record.")
+        raise Forbidden(gettext("Identity checks are the office's to record."))
     if not Member.objects.filter(user_id=member_id).exists():
-        raise NotFound("No member has that account.")
+        raise NotFound(gettext("No member has that account."))
     open_report = LostContactReport.objects.filter(user_id=member_id, kind=kind, resolved_at__isnull=True).first()
     if open_report is not None:
         return open_report, False

@@ -8,11 +8,13 @@ from typing import Any
 from allauth.account.decorators import reauthentication_required
 from allauth.account.internal.flows.manage_email import add_email
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -80,7 +82,9 @@ def report(request: HttpRequest) -> HttpResponse:
                         )
                         # After the report, which clears any number still waiting for its code.
                         if data["new_phone"]:
-                            start_phone_check(member_id=user.pk, phone=data["new_phone"], country="US")
+                            start_phone_check(
+                                member_id=user.pk, phone=data["new_phone"], country=_home_country(user.pk)
+                            )
                     if new_address is not None:
                         add_email(request, new_address)
                     messages.success(request, _done_message(data["kind"], bool(data["new_phone"])))
@@ -119,3 +123,8 @@ def confirm_code(request: HttpRequest) -> HttpResponse:
             status = attempt.status
     waiting = phone_check_waiting(member_id=user.pk)
     return render(request, "accounts/lost_contact_code.html", {"form": form, "waiting": waiting}, status=status)
+
+
+def _home_country(member_id: int) -> str:
+    # A number written without "+" is read as the member writes it at home (06 … in France).
+    return str(import_string(settings.ACCOUNTS_HOME_COUNTRY)(member_id))

@@ -1,6 +1,6 @@
-"""What a member or the office would meet, found by trying the latest pages as an attacker and as a
-careless user, in rooms whose owners fix them: each test states the behaviour wanted and is
-expected to fail until it is fixed (then its owner removes the ``xfail``)."""
+"""What a member or the office met when trying the latest pages as an attacker and as a careless
+user: a form sent twice, a retried API call, a refusal in the wrong language, a number written as
+at home. Each now behaves as a member would expect."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from indigomed.privacy.models import Restriction
 from indigomed.records.models import Amendment
 from indigomed.rights.models import Request
 from indigomed.rights.restriction import ask_for_restriction
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import PASSWORD, address_of, make_user
 from tests.privacy.amending import officer, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -77,29 +77,25 @@ def test_the_restriction_service_refuses_an_unknown_category_clearly(world) -> N
     assert not Restriction.objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="accounts/lost_contact.report_lost_contact raises its refusals in English only "
-    "('No member has that account.', 'Make and tick at least 2 identity checks...'): the office's "
-    "French page shows them in English",
-)
 def test_the_office_lost_contact_page_says_why_in_french(world) -> None:
     office = signed_in(officer())
-    refused = office.post(
+    staff_account = office.post(
         "/office/lost-contact/",
-        {"member_email": "front.desk@example.test", "kind": "email", "checks": ["date_of_birth", "call_back"]},
+        {"member_email": "front.desk@example.test", "kind": "phone", "checks": ["date_of_birth", "call_back"]},
         HTTP_ACCEPT_LANGUAGE="fr",
     )
-    assert refused.status_code == 404
-    assert "Aucun membre n'a ce compte." in html.unescape(refused.content.decode())
+    assert staff_account.status_code == 404
+    assert "Aucun membre n'a ce compte." in html.unescape(staff_account.content.decode())
+    too_few = office.post(
+        "/office/lost-contact/",
+        {"member_email": address_of(world.member), "kind": "phone", "checks": ["call_back"]},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert too_few.status_code == 400
+    assert "cochez au moins 2" in html.unescape(too_few.content.decode())
     assert not LostContactReport.objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="accounts/lost_contact_views.report reads the new number as a US one (country='US' written in): "
-    "a member living in France typing 06 12 34 56 78 is refused and must guess the +33 form",
-)
 def test_a_member_in_france_gives_their_new_mobile_number_as_they_write_it(world) -> None:
     marie = make_user("marie.lost@example.test", member=True, country="FR")
     client = signed_in(marie)
