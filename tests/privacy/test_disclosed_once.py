@@ -95,7 +95,7 @@ def test_the_members_page_shows_the_ten_looks_as_one_row_in_their_time_zone(worl
     rows = [row for row in re.findall(r"<tr>(.*?)</tr>", table, re.S) if "Dr. Ada Hart" in row]
     assert len(rows) == 1
     cells = re.findall(r"<td[^>]*>(.*?)</td>", rows[0])
-    assert cells[1:3] == ["Treatment", "contact, insurance, medical"]
+    assert cells[1:3] == ["Treatment", "Contact data, Insurance data, Medical data"]
     assert cells[5] == str(REFRESHES)
     local = timezone.localtime(last_look, timezone=ZoneInfo("America/Los_Angeles"))
     assert cells[4] == f"{local.day} {local:%b %Y, %H:%M}"

@@ -47,7 +47,8 @@ def test_the_office_desk_reads_in_french(desk, french) -> None:
 
 def test_a_french_members_accounting_pdf_is_french_and_its_csv_keeps_english_keys(desk, history) -> None:
     Member.objects.filter(user=history).update(language="fr")
-    request = accounting(history, (START - 4 * YEAR).date(), START.date())
+    with translation.override("fr"):  # the member signs on a French page
+        request = accounting(history, (START - 4 * YEAR).date(), START.date())
     with translation.override("en"):
         fulfil(desk.officer, request)
     member = french_client(history)
@@ -64,7 +65,8 @@ def test_a_french_members_answer_says_what_it_gave_in_french_whatever_the_office
     """What the step gave is kept as a code: the message says it in the member's language when sent,
     and the accounting names each purpose in French."""
     Member.objects.filter(user=history).update(language="fr")
-    request = accounting(history, (START - 4 * YEAR).date(), START.date())
+    with translation.override("fr"):  # the member signs on a French page
+        request = accounting(history, (START - 4 * YEAR).date(), START.date())
     with translation.override("en"):
         fulfil(desk.officer, request)
     mail.outbox.clear()
