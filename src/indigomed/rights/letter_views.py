@@ -157,22 +157,20 @@ def _enter_amendment(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         with on_form(form) as attempt:
             entered = enter_amendment(
-                officer=request.user,  # type: ignore[arg-type]
-                member_email=data["member_email"],
-                channel=data["channel"],
-                signed_on=data["signed_on"],
-                record=chosen.record,
-                proposed=data["proposed"],
-                why=data["why"],
-                text=data["text"],
-                scan=data["scan"],
-                submission=data["submission"],
+                **_letter(request, data), record=chosen.record, proposed=data["proposed"], why=data["why"]
             )
         if not attempt.refusal:
             return _entered(request, entered)
         # A record that stopped being the member's is told beside the form, not as a missing page.
         status = 400 if attempt.status == 404 else attempt.status
     return _page(request, "amendment", form, status=status, kind=Kind.AMENDMENT, chosen=chosen)
+
+
+def _letter(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
+    """What every letter entered carries: who entered it, whose it is, how and when they wrote, and
+    the scan or the e-mail's text, with the form's one-time key."""
+    fields = ("member_email", "channel", "signed_on", "text", "scan", "submission")
+    return {"officer": request.user, **{name: data[name] for name in fields}}
 
 
 def _enter_restriction(request: HttpRequest) -> HttpResponse:
@@ -183,18 +181,12 @@ def _enter_restriction(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         with on_form(form) as attempt:
             entered = enter_restriction(
-                officer=request.user,  # type: ignore[arg-type]
-                member_email=data["member_email"],
-                channel=data["channel"],
-                signed_on=data["signed_on"],
+                **_letter(request, data),
                 categories=data["categories"],
                 purposes=data["purposes"],
                 limits=data["limits"],
                 recipient_ref=data["recipient"],
                 signed_name=data["signed_name"],
-                text=data["text"],
-                scan=data["scan"],
-                submission=data["submission"],
             )
         if not attempt.refusal:
             return _entered(request, entered)
@@ -210,16 +202,7 @@ def _enter_plain(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         with on_form(form) as attempt:
-            entered = services.enter_request(
-                officer=request.user,  # type: ignore[arg-type]
-                member_email=data["member_email"],
-                kind=data["kind"],
-                channel=data["channel"],
-                signed_on=data["signed_on"],
-                text=data["text"],
-                scan=data["scan"],
-                submission=data["submission"],
-            )
+            entered = services.enter_request(**_letter(request, data), kind=data["kind"])
         if not attempt.refusal:
             return _entered(request, entered)
         status = attempt.status
