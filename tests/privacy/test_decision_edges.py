@@ -117,6 +117,22 @@ def test_a_restriction_naming_my_health_plan_reaches_every_carrier_and_nobody_el
     assert ask(who, DOCTOR, "treatment", {"medical"}).allowed
 
 
+@pytest.mark.parametrize(
+    ("limits", "own_use_refused", "disclosure_refused"),
+    [("use", True, False), ("disclosure", False, True), ("both", True, True)],
+)
+def test_a_restriction_limits_our_own_use_the_disclosures_or_both_as_the_member_chose(
+    limits: str, own_use_refused: bool, disclosure_refused: bool
+) -> None:
+    """RIGHT-RESTRICT: "use" binds IndigoMed's own staff, "disclosure" what reaches anyone else."""
+    block = Block(6, frozenset({"insurance"}), frozenset(), "", limits)
+    who = subject(blocks=(block,), carriers=frozenset({CARRIER.ref}))
+    own_use = ask(who, BILLING, "operations", {"insurance"})
+    disclosure = ask(who, CARRIER, "payment", {"insurance"})
+    assert (own_use.rule == "restriction:6", own_use.allowed) == (own_use_refused, not own_use_refused)
+    assert (disclosure.rule == "restriction:6", disclosure.allowed) == (disclosure_refused, not disclosure_refused)
+
+
 def test_a_restriction_naming_one_practitioner_leaves_the_members_carrier_alone() -> None:
     block = Block(5, frozenset(), frozenset(), OTHER_DOCTOR.ref)
     who = subject(
