@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 from indigomed.messaging import contact_checks
+from indigomed.messaging.confidential import choose_contact, contact_checks_waiting
 from indigomed.messaging.models import Message
-from indigomed.messaging.services import choose_contact, contact_checks_waiting
 from indigomed.records.vault import Vault
 
 

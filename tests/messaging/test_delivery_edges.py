@@ -10,9 +10,10 @@ import pytest
 from django.utils import timezone
 
 from indigomed.messaging import channels, outbox
+from indigomed.messaging.confidential import choose_contact
 from indigomed.messaging.models import DeliveryAttempt, MarketingOptOut, Message
 from indigomed.messaging.outbox import Tally, deliver_batch, deliver_until_idle, enqueue, message_id, withdraw
-from indigomed.messaging.services import choose_contact, send_to_address, send_to_member
+from indigomed.messaging.services import send_to_address, send_to_member
 from indigomed.records.services import shred_member_data
 from indigomed.security.models import AccessLogEntry
 from tests.conftest import address_of

@@ -5,8 +5,9 @@ that says which ways, never where, and a change that changes nothing records not
 from __future__ import annotations
 
 from indigomed.accounts.services import choose_language
+from indigomed.messaging.confidential import choose_contact
 from indigomed.messaging.models import Message
-from indigomed.messaging.services import choose_contact, opt_out_of_marketing, retry_message
+from indigomed.messaging.services import opt_out_of_marketing, retry_message
 from indigomed.privacy.marketing import INDIGOMED, send_marketing_message
 from indigomed.security.models import AuditEvent
 from tests.privacy.conftest import people  # noqa: F401 - the privacy office's personas

@@ -15,11 +15,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from indigomed.messaging.channels import EMAIL, LETTER, SMS
+from indigomed.messaging.confidential import choose_contact, contact_checks_waiting, contact_choice_of
 from indigomed.messaging.queries import stuck_messages
 from indigomed.messaging.services import (
-    choose_contact,
-    contact_checks_waiting,
-    contact_choice_of,
     is_member,
     is_privacy_officer,
     opt_out_of_marketing,
