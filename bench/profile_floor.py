@@ -114,7 +114,19 @@ def top(calls: list[Request], limit: int = 45, sort: str = "cumulative") -> str:
         call()
     profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(limit)
+    stats = pstats.Stats(profiler, stream=out)
+    if sort == "file":
+        # Own time summed per source file: where the request's time goes, package by package.
+        per_file: dict[str, float] = {}
+        for (filename, _, _), (_, _, tottime, _, _) in stats.stats.items():  # type: ignore[attr-defined]
+            name = filename.split("site-packages/")[-1].split("/src/")[-1]
+            per_file[name] = per_file.get(name, 0.0) + tottime
+        total = sum(per_file.values())
+        count = len(calls) - 20
+        for name, spent in sorted(per_file.items(), key=lambda kv: -kv[1])[:limit]:
+            out.write(f"{spent * 1000 / count:7.3f} ms  {spent / total:6.1%}  {name}\n")
+        return out.getvalue()
+    stats.sort_stats(sort).print_stats(limit)
     return out.getvalue()
 
 
@@ -319,6 +331,14 @@ def indigomed(args: argparse.Namespace) -> dict[str, dict[str, float]]:
         if args.profile == kind:
             print(top(calls, sort=args.sort))
             continue
+        if args.sql == kind:
+            calls[0]()  # the first request of a kind fills per-process caches
+            with CaptureQueriesContext(connection) as queries:
+                status, body = calls[1]()
+            print(status, body[:300].decode(errors="replace"))
+            for query in queries:
+                print(f"{float(query['time']) * 1000:6.2f} ms  {query['sql'][: args.width]}")
+            continue
         results[kind] = measure(calls, rounds=args.rounds, statements=count)
     return results
 
@@ -330,7 +350,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", choices=["floor", "own", "book"])
     parser.add_argument("--profile", choices=["floor", "own", "book", "bare"])
-    parser.add_argument("--sort", default="cumulative", help="cProfile's order for --profile (tottime, ...)")
+    parser.add_argument("--sql", choices=["floor", "own", "book"], help="print the statements of one request")
+    parser.add_argument("--width", type=int, default=220, help="characters of each statement --sql prints")
+    parser.add_argument(
+        "--sort",
+        default="cumulative",
+        help="cProfile's order for --profile (tottime, ...; file: own time per source file)",
+    )
     parser.add_argument("--bare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.bare:
@@ -341,14 +367,18 @@ def main() -> None:
             [sys.executable, __file__, "--bare", "--profile", "bare", "--requests", str(args.requests)], check=True
         )
         return
-    floor_out = subprocess.run(
-        [sys.executable, __file__, "--bare", "--requests", str(args.requests), "--rounds", str(args.rounds)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    floor_out = (
+        ""
+        if args.sql
+        else subprocess.run(
+            [sys.executable, __file__, "--bare", "--requests", str(args.requests), "--rounds", str(args.rounds)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
     results = indigomed(args)
-    if args.profile:
+    if args.profile or args.sql:
         return
     django_floor = json.loads(floor_out.strip().splitlines()[-1])
     engine = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"

@@ -36,6 +36,8 @@ class _Compiled:
     populators: Any
     init_list: tuple[str, ...]
     fields: tuple[int, int]
+    # Where each ``annotate()`` value sits in a row, in the order the annotations were named.
+    annotations: tuple[int, ...] = ()
 
 
 class Precompiled:
@@ -75,7 +77,8 @@ class Precompiled:
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         init_list = tuple(f[0].target.attname for f in select[start:end])
         populators = get_related_populators(klass_info, select, using)  # type: ignore[call-arg]  # the stubs are ahead of Django 5.2
-        return _Compiled(sql, tuple(slots), compiler, populators, init_list, (start, end))
+        annotations = tuple(compiler.annotation_col_map[name] for name in queryset.query.annotation_select)
+        return _Compiled(sql, tuple(slots), compiler, populators, init_list, (start, end), annotations)
 
     def _fetch(self, compiled: _Compiled, using: str, values: tuple[Any, ...]) -> list[Any]:
         params = [values[i] if i is not None else constant for i, constant in compiled.slots]
@@ -91,6 +94,10 @@ class Precompiled:
         return self._fetch(compiled, using, values)
 
     def objects(self, *values: Any, using: str = "default") -> list[Any]:
+        return [obj for obj, _ in self.annotated(*values, using=using)]
+
+    def annotated(self, *values: Any, using: str = "default") -> list[tuple[Any, tuple[Any, ...]]]:
+        """Each row's model instance with the row's ``annotate()`` values, in the order named."""
         compiled = self._get(using)
         model = compiled.compiler.klass_info["model"]
         start, end = compiled.fields
@@ -99,5 +106,5 @@ class Precompiled:
             obj = model.from_db(using, compiled.init_list, row[start:end])
             for populator in compiled.populators:
                 populator.populate(row, obj)
-            found.append(obj)
+            found.append((obj, tuple(row[i] for i in compiled.annotations)))
         return found

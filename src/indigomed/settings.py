@@ -115,7 +115,8 @@ MIDDLEWARE = [
     "indigomed.web.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, loading the user together with their roles (indigomed.accounts.authentication).
+    "indigomed.accounts.authentication.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After a sign-in, the first page a member opens asks once about a new notice version (NOTICE-1).
     "indigomed.notices.asking.AskAfterSignInMiddleware",

@@ -81,6 +81,8 @@ office_patterns = (
 )
 
 urlpatterns = [
+    # First: the API is most of the traffic, and each request tries the patterns in order.
+    path("api/", api.urls),
     path("", search_views.home, name="home"),
     path("search/", search_views.results, name="search"),
     path("practitioners/<slug:slug>/", directory_views.practitioner, name="practitioner"),
@@ -137,6 +139,5 @@ urlpatterns = [
     path("accounts/2fa/webauthn/keys/<int:pk>/remove/", second_factor_views.remove_passkey, name="mfa_remove_webauthn"),
     path("accounts/2fa/continue", second_factor_views.go_on, name="second_factor_continue"),
     path("accounts/", include("allauth.urls")),
-    path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

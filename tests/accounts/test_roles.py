@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client, RequestFactory
 
+from indigomed.accounts.authentication import AuthenticationMiddleware
 from indigomed.accounts.models import PrivacyOfficer
 from indigomed.accounts.roles import NOBODY, StaffMembership, actor_of, load_actor
 from indigomed.directory.models import FacilityStaff
@@ -81,3 +83,32 @@ def test_a_practitioner_lands_in_connect_and_a_member_does_not(world) -> None:
     assert doctor.status_code == member.status_code == 302
     assert doctor["Location"].startswith("/connect/")
     assert not member["Location"].startswith("/connect/")
+
+
+@pytest.mark.django_db
+def test_a_signed_in_request_reads_the_person_and_what_they_are_in_one_statement(
+    world, django_assert_num_queries
+) -> None:
+    """The session, then one statement for the user with their roles; nothing read twice."""
+    both = make_user("two.roles@example.test", member=True)
+    FacilityStaff.objects.create(user=both, facility=world.paris_clinic, role=FacilityStaff.Role.ADMIN)
+    FacilityStaff.objects.create(user=both, facility=world.ny_clinic)
+    client = Client()
+    client.force_login(both)
+    request = RequestFactory().get("/")
+    request.session = SessionStore(client.session.session_key)
+    AuthenticationMiddleware(lambda r: None).process_request(request)
+    with django_assert_num_queries(2):  # the session row, then the user with their roles
+        actor = actor_of(request)
+    assert actor.is_member and actor.administers(world.paris_clinic.pk)
+    assert {m.facility_id for m in actor.staff} == {world.paris_clinic.pk, world.ny_clinic.pk}
+
+
+@pytest.mark.django_db
+def test_a_role_given_after_sign_in_is_seen_on_the_next_request(world) -> None:
+    """The roles read with the user serve one request: a practitioner made staff meanwhile is staff at once."""
+    client = Client()
+    assert client.login(email=address_of(world.member), password=PASSWORD)
+    assert 'href="/connect/"' not in client.get("/").content.decode()
+    FacilityStaff.objects.create(user=world.member, facility=world.ny_clinic)
+    assert 'href="/connect/"' in client.get("/").content.decode()

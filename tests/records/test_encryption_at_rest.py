@@ -16,7 +16,7 @@ from indigomed.records import crypto
 from indigomed.records.keys import key_ring
 from indigomed.records.models import ContactData, DemographicData, MemberKey
 from indigomed.records.queries import member_by_email, profile_of
-from indigomed.records.services import add_insurance, shred_member_data, update_contact
+from indigomed.records.services import add_insurance, member_keys_kept_open, shred_member_data, update_contact
 from tests.conftest import make_user
 
 
@@ -127,3 +127,14 @@ def test_a_malformed_key_is_refused(monkeypatch) -> None:
     monkeypatch.setenv("INDIGOMED_KEKS", f"k1:{base64.b64encode(b'short').decode()}")
     with pytest.raises(ImproperlyConfigured, match="32 bytes"):
         key_ring()
+
+
+@pytest.mark.django_db
+def test_a_key_kept_open_for_a_booking_is_forgotten_when_shredded() -> None:
+    """A unit of work that unwraps a key once still cannot read what was shredded within it."""
+    member = make_user("kept.open@example.test", member=True)
+    with member_keys_kept_open():
+        assert profile_of(member.pk).name == "Kept Open"
+        shred_member_data(member_id=member.pk)
+        with pytest.raises(crypto.Unreadable):
+            profile_of(member.pk)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 from django.test import Client
+from django.utils import timezone
 
-from indigomed.scheduling.models import Appointment, Slot
+from indigomed.messaging.models import Message
+from indigomed.scheduling.limits import forget_ended_counts
+from indigomed.scheduling.models import Appointment, AttemptCount, Slot
 from tests.http_clients import signed_in_session
 from tests.scheduling.helpers import calendar_snapshot, open_slot
 
@@ -110,6 +114,43 @@ def test_booking_too_often_is_slowed_down(world, member_client, settings) -> Non
     assert body["code"] == "too_many_attempts"
     assert "Please wait 10 minutes" in body["detail"]
     assert calendar_snapshot() == before
+
+
+def test_the_attempts_count_afresh_once_the_window_has_passed(world, member_client, settings, monkeypatch) -> None:
+    """BOOK-2: the rate slows a member down for its window, not for good."""
+    settings.INDIGOMED = {**settings.INDIGOMED, "BOOKING_RATE_LIMIT": 1}
+    assert book(member_client, open_slot(world.heart_role, index=3)).status_code == 201
+    assert book(member_client, open_slot(world.heart_role, index=6)).status_code == 429
+    later = timezone.now() + dt.timedelta(seconds=601)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert book(member_client, open_slot(world.heart_role, index=6)).status_code == 201
+
+
+def test_the_worker_forgets_counts_whose_window_has_ended_and_keeps_the_others(
+    world, member_client, monkeypatch
+) -> None:
+    """What the rate counted is kept no longer than the window it counts in."""
+    book(member_client, open_slot(world.heart_role, index=3))
+    later = timezone.now() + dt.timedelta(seconds=300)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    book(member_client, open_slot(world.heart_role, index=6))
+    assert AttemptCount.objects.get().count == 2
+    assert forget_ended_counts() == 0
+    end = later + dt.timedelta(seconds=301)
+    monkeypatch.setattr(timezone, "now", lambda: end)
+    assert forget_ended_counts() == 1
+    assert not AttemptCount.objects.exists()
+
+
+def test_a_booking_unwraps_the_members_data_key_once(world, member_client) -> None:
+    """The details, each message and the answer are sealed and opened with one read of the key."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert book(member_client, open_slot(world.heart_role, index=3)).status_code == 201
+    assert sum("records_memberkey" in q["sql"] for q in queries) == 1
+    assert Message.objects.filter(member_id=world.member.pk).count() >= 2
 
 
 def test_one_member_racing_for_many_slots_at_once_still_holds_only_the_limit(

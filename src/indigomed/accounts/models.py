@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from contextvars import ContextVar
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,7 +35,14 @@ class UserManager(BaseUserManager["User"]):
         # add their own filter, and any other look-up go the ORM's usual way.
         pk = kwargs.get("pk")
         if type(self) is UserManager and self._db is None and not args and len(kwargs) == 1 and type(pk) is int:
-            found = _USER_BY_PK.objects(pk)
+            if LOADING_SIGNED_IN.get():
+                # The request's user: what they are (``accounts.roles``) comes in the same statement.
+                annotated = _USER_AND_ROLES_BY_PK.annotated(pk)
+                found = [user for user, _ in annotated]
+                if found:
+                    setattr(found[0], ACTOR_ROWS, [roles for _, roles in annotated])
+            else:
+                found = _USER_BY_PK.objects(pk)
             if not found:
                 raise self.model.DoesNotExist(f"{self.model._meta.object_name} matching query does not exist.")
             return found[0]
@@ -71,7 +80,23 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.display_name or f"user {self.public_id}"
 
 
+# Set while the signed-in user of a request is loaded (``accounts.authentication``).
+LOADING_SIGNED_IN: ContextVar[bool] = ContextVar("indigomed_loading_signed_in", default=False)
+# Where a user loaded so keeps those rows until ``accounts.roles.load_actor`` takes them.
+ACTOR_ROWS = "_indigomed_actor_rows"
+# What a user is, one row per facility they staff: member, practitioner, privacy officer, and each
+# facility with the role held there (read by ``accounts.roles.load_actor``).
+ROLE_COLUMNS = (
+    "member__id",
+    "practitioner__id",
+    "privacy_officer__id",
+    "facility_staff__facility_id",
+    "facility_staff__role",
+)
 _USER_BY_PK = Precompiled(lambda pk: User.objects.filter(pk=pk))
+_USER_AND_ROLES_BY_PK = Precompiled(
+    lambda pk: User.objects.filter(pk=pk).annotate(**{f"role_{i}": F(column) for i, column in enumerate(ROLE_COLUMNS)})
+)
 
 
 class Member(models.Model):

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from indigomed.accounts.models import User
+from indigomed.accounts.models import ACTOR_ROWS, ROLE_COLUMNS, User
 from indigomed.directory.models import FacilityStaff
 from indigomed.precompiled import Precompiled
 
@@ -70,22 +70,20 @@ class Actor:
 NOBODY = Actor(user_id=None)
 
 # Loaded on nearly every signed-in request: compiled once per process.
-_ACTOR_ROWS = Precompiled(
-    lambda user_id: User.objects.filter(pk=user_id).values_list(
-        "member__id",
-        "practitioner__id",
-        "privacy_officer__id",
-        "facility_staff__facility_id",
-        "facility_staff__role",
-    )
-)
+_ACTOR_ROWS = Precompiled(lambda user_id: User.objects.filter(pk=user_id).values_list(*ROLE_COLUMNS))
 
 
 def load_actor(user: Any) -> Actor:
     """Everything ``user`` is, in one query; an anonymous or unsaved user is ``NOBODY``."""
     if not isinstance(user, User) or user.pk is None or not user.is_authenticated:
         return NOBODY
-    rows = _ACTOR_ROWS.rows(user.pk)
+    # A request's signed-in user arrives with these rows (``accounts.authentication``): used once,
+    # so that a later load, after the roles may have changed, reads them afresh.
+    rows = getattr(user, ACTOR_ROWS, None)
+    if rows is None:
+        rows = _ACTOR_ROWS.rows(user.pk)
+    else:
+        delattr(user, ACTOR_ROWS)
     if not rows:
         return NOBODY
     member_id, practitioner_id, officer_id, _, _ = rows[0]

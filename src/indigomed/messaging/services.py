@@ -262,8 +262,9 @@ def _appointment_context(appointment: Any) -> dict[str, Any]:
 
 def _queue_reminders(appointment: Any, context: dict[str, Any], ref: str) -> None:
     now = timezone.now()
-    # Read from the table: the booking's hot path builds its facility from a few columns only.
-    facility = Facility.objects.only("reminder_offsets").get(pk=appointment.role.facility_id)
+    facility = appointment.role.facility
+    if "reminder_offsets" in facility.get_deferred_fields():  # a facility read with a few columns only
+        facility = Facility.objects.only("reminder_offsets").get(pk=appointment.role.facility_id)
     for offset in parse_offsets(facility.effective_reminder_offsets):
         due = appointment.starts_at - offset
         if due > now:

@@ -51,9 +51,15 @@ def _decode(name: str, value: str) -> bytes:
 
 def _development_key(name: str) -> str:
     """A key generated once for this checkout's embedded database; never used in production."""
-    folder = Path(settings.VAR_DIR) / "keys"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name.lower()
+    return _development_key_at(str(Path(settings.VAR_DIR) / "keys" / name.lower()))
+
+
+# Read once per process and folder: a key file is written once and never changed, and every
+# sealed value read or written asks for the ring.
+@lru_cache(maxsize=8)
+def _development_key_at(where: str) -> str:
+    path = Path(where)
+    path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         path.write_text(base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode(), encoding="utf-8")
         path.chmod(0o600)

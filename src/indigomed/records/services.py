@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from contextlib import AbstractContextManager
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -21,7 +22,7 @@ from indigomed.records.models import (
     MemberKey,
 )
 from indigomed.records.queries import booking_details
-from indigomed.records.vault import Vault
+from indigomed.records.vault import Vault, forget, kept_open
 
 
 def create_personal_profile(
@@ -172,10 +173,17 @@ def record_completed_visit(
     )
 
 
+def member_keys_kept_open() -> AbstractContextManager[None]:
+    """A block within which each member's data key is unwrapped once (``records.vault.kept_open``):
+    for a unit of work that seals and opens several values of one member, as a booking does."""
+    return kept_open()
+
+
 def shred_member_data(*, member_id: int) -> None:
     """Crypto-shredding: delete the member's data key; every sealed value of theirs, in this
     database and in every backup of it, can no longer be read."""
     MemberKey.objects.filter(member_id=member_id).delete()
+    forget(member_id)
 
 
 def rotate_keys(*, batch: int = 500) -> int:

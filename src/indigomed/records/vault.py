@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import IntegrityError, models, transaction
 
@@ -16,6 +18,33 @@ _ONE_KEY = Precompiled(
 )
 
 
+# The vaults opened inside ``kept_open()``, by member; None outside one.
+_KEPT: ContextVar[dict[int, Vault] | None] = ContextVar("indigomed_vaults_kept", default=None)
+
+
+@contextmanager
+def kept_open() -> Iterator[None]:
+    """Within the block, each member's data key is read and unwrapped once, however many values
+    are sealed or opened: a booking seals its details and then each of its messages. Nothing is
+    kept past the block; shredding a key inside it forgets the vault too. Blocks nest into the
+    outermost."""
+    if _KEPT.get() is not None:
+        yield
+        return
+    token = _KEPT.set({})
+    try:
+        yield
+    finally:
+        _KEPT.reset(token)
+
+
+def forget(member_id: int) -> None:
+    """Drop a member's vault kept open by the enclosing ``kept_open()`` (their key is going)."""
+    kept = _KEPT.get()
+    if kept is not None:
+        kept.pop(member_id, None)
+
+
 class Vault:
     """One member's data key, unwrapped once, for sealing and opening their values."""
 
@@ -26,19 +55,29 @@ class Vault:
     @classmethod
     def open_for(cls, member_id: int) -> Vault:
         """The member's vault; ``crypto.Unreadable`` if their key was shredded or never made."""
+        kept = _KEPT.get()
+        if kept is not None and member_id in kept:
+            return kept[member_id]
         row = MemberKey.objects.filter(member_id=member_id).values_list("kek_id", "wrapped").first()
         if row is None:
             raise crypto.Unreadable("This member's data key does not exist (never made, or shredded).")
-        return cls(member_id, crypto.unwrap(key_ring(), row[0], row[1]))
+        vault = cls(member_id, crypto.unwrap(key_ring(), row[0], row[1]))
+        if kept is not None:
+            kept[member_id] = vault
+        return vault
 
     @classmethod
     def open_many(cls, member_ids: Iterable[int]) -> dict[int, Vault]:
         """The vaults of several members in one query; members whose key is gone are left out."""
         wanted = set(member_ids)
-        if not wanted:
-            return {}
-        ring = key_ring()
+        kept = _KEPT.get()
         vaults: dict[int, Vault] = {}
+        if kept is not None:
+            vaults = {member_id: kept[member_id] for member_id in wanted if member_id in kept}
+            wanted -= vaults.keys()
+        if not wanted:
+            return vaults
+        ring = key_ring()
         # One member (their own pages and API, a booking) is the common case: a statement compiled once.
         rows = (
             _ONE_KEY.rows(next(iter(wanted)))
@@ -50,6 +89,8 @@ class Vault:
                 vaults[member_id] = cls(member_id, crypto.unwrap(ring, kek_id, wrapped))
             except crypto.Unreadable:
                 continue
+            if kept is not None:
+                kept[member_id] = vaults[member_id]
         return vaults
 
     @classmethod
@@ -66,6 +107,7 @@ class Vault:
                 MemberKey.objects.create(member_id=member_id, kek_id=kek_id, wrapped=wrapped)
         except IntegrityError:
             return cls.open_for(member_id)  # made meanwhile by another request
+        # Not kept open: the key is only the member's once this transaction commits.
         return cls(member_id, data_key)
 
     def _context(self, model: type[models.Model], field: str) -> str:

@@ -22,8 +22,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from indigomed import rawsql
-from indigomed.directory.models import InsuranceCarrier, InsurancePlan, Practitioner
-from indigomed.scheduling.models import Appointment, Slot, SlotHold
+from indigomed.directory.models import InsuranceCarrier, InsurancePlan, Practitioner, PractitionerRole
+from indigomed.precompiled import Precompiled
+from indigomed.scheduling.models import Appointment, Slot, SlotHold, VisitType
 from indigomed.scheduling.next_open import refresh_next_open
 
 _CONTEXT = """
@@ -229,8 +230,14 @@ def is_overlap(error: IntegrityError) -> bool:
     return _OVERLAP_TRIGGER_MESSAGE in str(error)
 
 
+# What the booking's messages and answer show of the appointment, read by statements compiled once.
+_ROLE = Precompiled(lambda pk: PractitionerRole.objects.filter(pk=pk).select_related("facility", "practitioner"))
+_VISIT_TYPE = Precompiled(lambda pk: VisitType.objects.filter(pk=pk))
+
+
 def write_booking(*, member_id: int, context: BookingContext, rescheduled_from: Appointment | None) -> Appointment:
-    """Insert the appointment, close the slot, refresh the next open time: all or nothing.
+    """Insert the appointment, close the slot, refresh the next open time: all or nothing. The
+    appointment comes back with its role (facility and practitioner) and visit type loaded.
 
     Raises ``IntegrityError`` when the slot is already held (the caller turns it into SlotTaken).
     """
@@ -248,6 +255,8 @@ def write_booking(*, member_id: int, context: BookingContext, rescheduled_from: 
         status_changed_at=now,
         rescheduled_from=rescheduled_from,
     )
+    appointment.role = _ROLE.objects(context.role_id)[0]
+    appointment.visit_type = _VISIT_TYPE.objects(context.visit_type_id)[0]
     if context.held_by is not None:
         # The booker's own hold (the service refuses anyone else's) ends with the booking.
         SlotHold.objects.filter(slot_id=context.slot_id).delete()

@@ -205,3 +205,17 @@ class SlotHold(models.Model):
 
     def __str__(self) -> str:
         return f"hold on slot {self.slot_id} until {self.expires_at:%H:%M}Z"
+
+
+class AttemptCount(models.Model):
+    """How many times one member has tried to book, or one client address asked for a hold, in
+    the window now running (BOOK-2; ``scheduling.limits``). Counted in one statement that every
+    app server shares; the worker deletes counts whose window has ended."""
+
+    # ``booking:<member id>`` or ``hold:<keyed hash of the address>``: never an address in clear.
+    key = models.CharField(max_length=64, primary_key=True)
+    window_ends = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.count} attempts until {self.window_ends:%H:%M}Z"

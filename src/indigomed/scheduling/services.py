@@ -20,7 +20,7 @@ from indigomed.errors import Forbidden, Invalid, NotFound
 from indigomed.messaging.services import queue_appointment_messages
 from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.services import own_booking_details, record_care_relationship, sign_authorization
-from indigomed.records.services import record_booking_details, record_completed_visit
+from indigomed.records.services import member_keys_kept_open, record_booking_details, record_completed_visit
 from indigomed.scheduling import booking_store
 from indigomed.scheduling.errors import (
     CutoffPassed,
@@ -195,7 +195,8 @@ def _write_booking(
     reason, plan = context.reason, context.plan
     assert reason is not None
     practitioner = Recipient.practitioner(context.practitioner_id, context.practitioner_name)
-    with transaction.atomic():
+    # The member's key, unwrapped once for the details and each message that seal with it.
+    with transaction.atomic(), member_keys_kept_open():
         check_member_may_hold(
             member_id=member.pk,
             practitioner_id=context.practitioner_id,

@@ -59,7 +59,7 @@ def log_accesses(accesses: Iterable[Access]) -> None:
     """Record decisions, allowed and refused, in one insert, at one instant: the decisions of one
     look share their time, so a member's page counts looks, not items (``who_saw_grouped``)."""
     at = timezone.now()
-    AccessLogEntry.objects.bulk_create(
+    entries = [
         AccessLogEntry(
             at=at,
             member_id=a.member_id,
@@ -72,7 +72,13 @@ def log_accesses(accesses: Iterable[Access]) -> None:
             rule=a.rule,
         )
         for a in accesses
-    )
+    ]
+    if len(entries) == 1:
+        # One statement on its own, where a bulk insert opens and commits a transaction around it:
+        # a member's own read (nearly every page of theirs) logs one entry.
+        entries[0].save(force_insert=True)
+    else:
+        AccessLogEntry.objects.bulk_create(entries)
 
 
 # --- Audit events (invariant 2c) ------------------------------------------------------------------

@@ -10,6 +10,7 @@ from indigomed.notices.services import announce_pending
 from indigomed.privacy.ledger import take_checkpoint
 from indigomed.rights.shredding import shred_when_told
 from indigomed.rights.sweeps import remind_officers
+from indigomed.scheduling.limits import forget_ended_counts
 from indigomed.scheduling.opening_hours import sweep_calendars
 from indigomed.traffic.sweeps import purge_traffic
 
@@ -45,6 +46,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"Dependents: {invited} invited to take over their account.")
                 shredded = shred_when_told()
                 self.stdout.write(f"Closed accounts: {shredded} shredded.")
+                ended = forget_ended_counts()
+                self.stdout.write(f"Booking and hold rates: {ended} counts of ended windows deleted.")
                 next_sweep = time.monotonic() + options["interval"]
             # A new notice version is told to members in batches, each its own transaction (NOTICE-1).
             told = announce_pending()

@@ -1,0 +1,32 @@
+"""The request's signed-in user, loaded with what they are in one statement.
+
+Django's ``AuthenticationMiddleware`` loads the user by primary key, and nearly every signed-in
+request then asks what the user is (``accounts.roles.actor_of``): a second statement for the same
+row. This middleware loads the user the same way, through Django's own ``get_user`` (session
+look-up, backend check, session hash), but marks the load so that the user's manager brings the
+roles along.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import middleware
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from indigomed.accounts.models import LOADING_SIGNED_IN
+
+
+def signed_in_user(request: HttpRequest) -> Any:
+    marked = LOADING_SIGNED_IN.set(True)
+    try:
+        return middleware.get_user(request)
+    finally:
+        LOADING_SIGNED_IN.reset(marked)
+
+
+class AuthenticationMiddleware(middleware.AuthenticationMiddleware):
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: signed_in_user(request))  # type: ignore[assignment]
