@@ -9,11 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indigomed import rawsql
+from indigomed.accounts.roles import load_actor
 from indigomed.conf import product_setting
 from indigomed.directory.models import PractitionerRole
 from indigomed.errors import NotFound
@@ -41,28 +43,42 @@ def next_open_slots(
     if not role_ids:
         return {}
     per_role = per_role or int(product_setting("NEXT_SLOTS_SHOWN"))
-    params: list[object] = [*role_ids, rawsql.when(after or timezone.now())]
-    upper = ""
-    if before is not None:
-        upper = "AND s.starts_at < %s"
-        params.append(rawsql.when(before))
-    params.append(per_role)
+    since = rawsql.when(after or timezone.now())
+    upper = "" if before is None else "AND s.starts_at < %s"
+    bounds = [since] if before is None else [since, rawsql.when(before)]
+    if connection.vendor == "postgresql":
+        # Each role's first few by the partial index, stopping there: ranking every open slot of
+        # twenty calendars read a thousand rows to keep sixty (30 ms against 1 ms, 5M slots).
+        sql = f"""
+            SELECT n.id, n.role_id, n.starts_at, n.ends_at, vt.name
+            FROM unnest(%s::bigint[]) AS r(id)
+            CROSS JOIN LATERAL (
+                SELECT s.id, s.role_id, s.starts_at, s.ends_at, s.visit_type_id
+                FROM scheduling_slot s
+                WHERE s.role_id = r.id AND s.is_open AND s.starts_at > %s {upper}
+                ORDER BY s.starts_at
+                LIMIT %s
+            ) n
+            JOIN scheduling_visittype vt ON vt.id = n.visit_type_id
+            ORDER BY n.role_id, n.starts_at
+        """  # nosec B608 # constant fragments, values as parameters
+        params: list[object] = [list(role_ids), *bounds, per_role]
+    else:
+        sql = f"""
+            SELECT n.id, n.role_id, n.starts_at, n.ends_at, vt.name
+            FROM (
+                SELECT s.id, s.role_id, s.starts_at, s.ends_at, s.visit_type_id,
+                       ROW_NUMBER() OVER (PARTITION BY s.role_id ORDER BY s.starts_at) AS rank
+                FROM scheduling_slot s
+                WHERE s.role_id IN ({rawsql.placeholders(role_ids)}) AND s.is_open AND s.starts_at > %s {upper}
+            ) n
+            JOIN scheduling_visittype vt ON vt.id = n.visit_type_id
+            WHERE n.rank <= %s
+            ORDER BY n.role_id, n.starts_at
+        """  # nosec B608 # constant fragments, values as parameters
+        params = [*role_ids, *bounds, per_role]
     found: dict[int, list[OpenSlot]] = defaultdict(list)
-    for slot_id, role_id, starts_at, ends_at, visit_type in rawsql.rows(
-        f"""
-        SELECT n.id, n.role_id, n.starts_at, n.ends_at, vt.name
-        FROM (
-            SELECT s.id, s.role_id, s.starts_at, s.ends_at, s.visit_type_id,
-                   ROW_NUMBER() OVER (PARTITION BY s.role_id ORDER BY s.starts_at) AS rank
-            FROM scheduling_slot s
-            WHERE s.role_id IN ({rawsql.placeholders(role_ids)}) AND s.is_open AND s.starts_at > %s {upper}
-        ) n
-        JOIN scheduling_visittype vt ON vt.id = n.visit_type_id
-        WHERE n.rank <= %s
-        ORDER BY n.role_id, n.starts_at
-        """,  # nosec B608 # constant fragments, values as parameters
-        params,
-    ):
+    for slot_id, role_id, starts_at, ends_at, visit_type in rawsql.rows(sql, params):
         found[role_id].append(
             OpenSlot(slot_id, role_id, rawsql.read_when(starts_at), rawsql.read_when(ends_at), visit_type)
         )
@@ -128,11 +144,15 @@ def roles_managed_by(user: Any) -> QuerySet[Any]:
     """
     if not getattr(user, "is_authenticated", False):
         return PractitionerRole.objects.none().values_list("id", flat=True)
-    return (
-        PractitionerRole.objects.filter(Q(practitioner__user=user) | Q(facility__staff__user=user))
-        .values_list("id", flat=True)
-        .distinct()
-    )
+    # By the ids the actor already names: two index look-ups, where an OR across the joins to
+    # practitioners and staff scanned every role of the directory.
+    actor = load_actor(user)
+    runs = Q(pk__in=[])
+    if actor.practitioner_id is not None:
+        runs |= Q(practitioner_id=actor.practitioner_id)
+    if actor.staff:
+        runs |= Q(facility_id__in=sorted({m.facility_id for m in actor.staff}))
+    return PractitionerRole.objects.filter(runs).values_list("id", flat=True)
 
 
 def practice_calendar(user: Any, *, start: dt.datetime, end: dt.datetime) -> QuerySet[Appointment]:

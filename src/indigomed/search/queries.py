@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -183,12 +184,14 @@ def search(criteria: Criteria) -> Page:
         order, order_params = f"{distance}, r.id", distance_params
 
     offset = (criteria.page - 1) * page_size
+    relations = 1 + len(joins) + sum(condition.count("EXISTS") for condition in where)
     ids = [
         row[0]
-        for row in rawsql.rows(
+        for row in _planned_briefly(
             f"SELECT r.id FROM directory_practitionerrole r {' '.join(joins)} WHERE {' AND '.join(where)} "
             f"ORDER BY {order} LIMIT %s OFFSET %s",  # nosec B608 # joins, conditions and order from constant fragments, values as parameters
             [*params, *order_params, page_size + 1, offset],
+            relations=relations,
         )
     ]
     has_next = len(ids) > page_size
@@ -203,6 +206,21 @@ def search(criteria: Criteria) -> Page:
         text=criteria.text.strip() if criteria.text else None,
         country=place.country or None if place else None,
     )
+
+
+# Beyond this many tables and semi-joins, PostgreSQL's planner weighs every order of them: a search
+# with a text, a plan, a language and a place (seven) took 30 ms to plan and 1 ms to run.
+# Considering them four at a time plans it in 3 ms, to the same plan on the searches measured.
+_PLANNED_WHOLE = 4
+
+
+def _planned_briefly(sql: str, params: list[object], *, relations: int) -> list[tuple[object, ...]]:
+    if connection.vendor != "postgresql" or relations <= _PLANNED_WHOLE:
+        return rawsql.rows(sql, params)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL join_collapse_limit = {_PLANNED_WHOLE}")
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
 
 
 def _window(criteria: Criteria, place: Place | None) -> tuple[dt.datetime | None, dt.datetime | None]:
