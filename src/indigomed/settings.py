@@ -106,8 +106,8 @@ MIDDLEWARE = [
     "indigomed.web.hosts.PortalHostsMiddleware",
     # Above WhiteNoise, so static files lose the server's version too.
     "indigomed.web.middleware.PrivateResponseHeadersMiddleware",
-    # Above WhiteNoise too, so static files carry the Content-Security-Policy (SEC-1).
-    "csp.middleware.CSPMiddleware",
+    # Above WhiteNoise too, so static files carry the Content-Security-Policy (SEC-1); built once.
+    "indigomed.web.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "indigomed.web.middleware.ApiErrorsAsJsonMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

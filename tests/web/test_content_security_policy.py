@@ -90,3 +90,12 @@ def test_the_maps_tiles_may_load_from_the_tile_server_the_settings_name(client) 
     img = next(part for part in policy.split(";") if part.strip().startswith("img-src"))
     assert "https://tile.openstreetmap.org" in img.split()
     assert "script-src 'self'" in policy and "unsafe" not in policy
+
+
+def test_the_header_follows_the_policy_the_operator_sets(client, settings) -> None:
+    """The header is built once, but from the settings in force: a changed policy is the one sent."""
+    assert "https://tiles.example.test" not in client.get("/")["Content-Security-Policy"]
+    directives = {**settings.CONTENT_SECURITY_POLICY["DIRECTIVES"], "img-src": ["'self'", "https://tiles.example.test"]}
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": directives}
+    img = policy_of(client.get("/"))["img-src"]
+    assert img == ["'self'", "https://tiles.example.test"]
