@@ -19,7 +19,7 @@ import smtplib
 import socket
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,6 +67,15 @@ def message_id(public_id: uuid.UUID | str) -> str:
 # --- Writing rows -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Queued:
+    """One message to write: its kind, what it says, and when it is due (at once when None)."""
+
+    kind: str
+    context: dict[str, Any]
+    due_at: dt.datetime | None = None
+
+
 def enqueue(
     *,
     member_ids: Iterable[int],
@@ -80,35 +89,61 @@ def enqueue(
 ) -> list[int]:
     """Write one row per member in the caller's transaction, the context sealed under each
     member's key; members whose key is gone get none. Returns the rows' ids."""
+    return enqueue_all(
+        member_ids=member_ids,
+        messages=[Queued(kind, context, due_at)],
+        about_ref=about_ref,
+        actor_user_id=actor_user_id,
+        given_address=given_address,
+        template=template,
+    )
+
+
+def enqueue_all(
+    *,
+    member_ids: Iterable[int],
+    messages: Sequence[Queued],
+    about_ref: str = "",
+    actor_user_id: int | None = None,
+    given_address: str | None = None,
+    template: str | None = None,
+) -> list[int]:
+    """``enqueue`` for several messages about one thing (a booking's confirmation and its
+    reminders): every row in one insert. Returns the rows' ids."""
     ids = sorted(set(member_ids))
     vaults = Vault.open_many(ids)
-    due = due_at or timezone.now()
-    payload = dict(context, to=given_address) if given_address else context
-    text = json.dumps(payload, sort_keys=True, default=str)
-    rows = [
-        Message(
-            member_id=member_id,
-            kind=kind,
-            template=template or kind,
-            about_ref=about_ref,
-            to_given_address=given_address is not None,
-            context=vaults[member_id].seal(Message, "context", text),
-            actor_user_id=actor_user_id,
-            due_at=due,
-            next_attempt_at=due,
-        )
-        for member_id in ids
-        if member_id in vaults
-    ]
+    now = timezone.now()
+    rows: list[Message] = []
+    for queued in messages:
+        due = queued.due_at or now
+        payload = dict(queued.context, to=given_address) if given_address else queued.context
+        text = json.dumps(payload, sort_keys=True, default=str)
+        rows += [
+            Message(
+                member_id=member_id,
+                kind=queued.kind,
+                template=template or queued.kind,
+                about_ref=about_ref,
+                to_given_address=given_address is not None,
+                context=vaults[member_id].seal(Message, "context", text),
+                actor_user_id=actor_user_id,
+                due_at=due,
+                next_attempt_at=due,
+            )
+            for member_id in ids
+            if member_id in vaults
+        ]
     Message.objects.bulk_create(rows, batch_size=1000)
-    written = [row.pk for row in rows if row.pk is not None]
-    if len(written) != len(rows):  # engines that do not return ids from a bulk insert
-        written = list(
-            Message.objects.filter(public_id__in=[row.public_id for row in rows]).values_list("pk", flat=True)
+    if any(row.pk is None for row in rows):  # engines that do not return ids from a bulk insert
+        written = dict(
+            Message.objects.filter(public_id__in=[row.public_id for row in rows]).values_list("public_id", "pk")
         )
-    if written and due <= timezone.now() and settings.MESSAGES_DELIVER_ON_COMMIT:
-        transaction.on_commit(lambda: deliver_after_commit(written))
-    return written
+        for row in rows:
+            row.pk = written.get(row.public_id)
+    due_now = [row.pk for row in rows if row.pk is not None and row.due_at <= timezone.now()]
+    if due_now and settings.MESSAGES_DELIVER_ON_COMMIT:
+        transaction.on_commit(lambda: deliver_after_commit(due_now))
+    return [row.pk for row in rows if row.pk is not None]
 
 
 def withdraw(*, about_ref: str, kinds: Iterable[str] | None = None) -> int:

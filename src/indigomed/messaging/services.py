@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -226,22 +226,25 @@ def queue_request_message(
 _APPOINTMENT_KINDS = ("booking-confirmation", "reminder", "rescheduled", "referral")
 
 
-def _discreet(appointment: Any) -> bool:
+def _discreet(appointment: Any, reason_tags: Sequence[str] | None) -> bool:
     """A visit of a protected kind (any sensitivity tag): its messages name no practitioner or
-    place (MSG-2), since those can reveal a mental-health or sexual-health visit."""
+    place (MSG-2), since those can reveal a mental-health or sexual-health visit. The reason's
+    kinds are the caller's when it has them (a booking), else read from the booking's details."""
+    if reason_tags is not None:
+        return bool(reason_tags)
     details = getattr(appointment, "details", None)
     if details is None:
         details = booking_details({appointment.public_id: appointment.member_id}).get(appointment.public_id)
     return bool(details is None or details.tags)
 
 
-def _appointment_context(appointment: Any) -> dict[str, Any]:
+def _appointment_context(appointment: Any, reason_tags: Sequence[str] | None = None) -> dict[str, Any]:
     role = appointment.role
     facility = role.facility
     context: dict[str, Any] = {
         "starts_at": appointment.starts_at.isoformat(),
         "timezone": facility.timezone,
-        "discreet": _discreet(appointment),
+        "discreet": _discreet(appointment, reason_tags),
         "link": reverse("appointment", args=[appointment.public_id]),
     }
     if appointment.visit_type.is_remote:
@@ -260,26 +263,26 @@ def _appointment_context(appointment: Any) -> dict[str, Any]:
     return context
 
 
-def _queue_reminders(appointment: Any, context: dict[str, Any], ref: str) -> None:
+def _reminders(appointment: Any, context: dict[str, Any]) -> list[outbox.Queued]:
     now = timezone.now()
     facility = appointment.role.facility
     if "reminder_offsets" in facility.get_deferred_fields():  # a facility read with a few columns only
         facility = Facility.objects.only("reminder_offsets").get(pk=appointment.role.facility_id)
-    for offset in parse_offsets(facility.effective_reminder_offsets):
-        due = appointment.starts_at - offset
-        if due > now:
-            outbox.enqueue(
-                member_ids=[appointment.member_id], kind="reminder", context=context, about_ref=ref, due_at=due
-            )
+    due = (appointment.starts_at - offset for offset in parse_offsets(facility.effective_reminder_offsets))
+    return [outbox.Queued("reminder", context, when) for when in due if when > now]
 
 
-def queue_appointment_messages(*, appointment: Any, event: str, actor_user_id: int | None = None) -> None:
+def queue_appointment_messages(
+    *, appointment: Any, event: str, actor_user_id: int | None = None, reason_tags: Sequence[str] | None = None
+) -> None:
     """The messages a change to an appointment causes, written in the caller's transaction.
 
     ``booked``: a confirmation and the practice's reminders (a booking moved from another gets
     "moved" instead, and the other's pending reminders are withdrawn); ``referred``: the referral
     notice replaces the confirmation; ``cancelled``: pending reminders are withdrawn and the member
     is told; ``completed``: a follow-up; ``no_show``/``checked_in``: reminders are withdrawn.
+    ``reason_tags``: the booked reason's sensitivity kinds, when the caller holds them (else the
+    booking's sealed details are read to decide whether the messages must be discreet).
     """
     ref = f"appointment:{appointment.public_id}"
     member = [appointment.member_id]
@@ -292,15 +295,16 @@ def queue_appointment_messages(*, appointment: Any, event: str, actor_user_id: i
         context = {"starts_at": appointment.starts_at.isoformat(), "timezone": appointment.role.facility.timezone}
         outbox.enqueue(member_ids=member, kind="follow-up", context=context, about_ref=ref, due_at=due)
     elif event == "booked":
-        context = _appointment_context(appointment)
+        context = _appointment_context(appointment, reason_tags)
         previous = getattr(appointment, "rescheduled_from", None)
         if previous is not None:
             outbox.withdraw(about_ref=f"appointment:{previous.public_id}", kinds=_APPOINTMENT_KINDS)
             moved = context | {"previous_starts_at": previous.starts_at.isoformat()}
-            outbox.enqueue(member_ids=member, kind="rescheduled", context=moved, about_ref=ref)
+            first = outbox.Queued("rescheduled", moved)
         else:
-            outbox.enqueue(member_ids=member, kind="booking-confirmation", context=context, about_ref=ref)
-        _queue_reminders(appointment, context, ref)
+            first = outbox.Queued("booking-confirmation", context)
+        # The confirmation and every reminder in one insert.
+        outbox.enqueue_all(member_ids=member, messages=[first, *_reminders(appointment, context)], about_ref=ref)
     elif event == "referred":
         outbox.withdraw(about_ref=ref, kinds=["booking-confirmation"])
         context = _appointment_context(appointment)

@@ -14,11 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from indigomed import rawsql
@@ -26,6 +26,8 @@ from indigomed.directory.models import InsuranceCarrier, InsurancePlan, Practiti
 from indigomed.precompiled import Precompiled
 from indigomed.scheduling.models import Appointment, Slot, SlotHold, VisitType
 from indigomed.scheduling.next_open import refresh_next_open
+
+BOOKED, CHECKED_IN = Appointment.Status.BOOKED.value, Appointment.Status.CHECKED_IN.value
 
 _CONTEXT = """
 SELECT s.id, s.starts_at, s.ends_at,
@@ -199,21 +201,38 @@ def lock_member(*, member_id: int) -> None:
     ``FOR NO KEY UPDATE`` does not block the foreign-key checks of rows that point at the user.
     SQLite's write transactions are serialised already (``IMMEDIATE``).
     """
-    list(get_user_model().objects.select_for_update(no_key=True).filter(pk=member_id).values_list("pk", flat=True))
+    _MEMBER_LOCKED.rows(member_id)
+
+
+# Statements every booking runs, written or compiled once (the ORM's compile cost more than them).
+_MEMBER_LOCKED = Precompiled(
+    lambda member_id: get_user_model().objects.select_for_update(no_key=True).filter(pk=member_id).values_list("pk")
+)
+_HOLDINGS = """
+    SELECT
+        COUNT(CASE WHEN a.status = %s AND a.starts_at > %s AND r.practitioner_id = %s THEN 1 END),
+        COUNT(CASE WHEN a.status = %s AND a.starts_at > %s THEN 1 END),
+        COUNT(CASE WHEN a.starts_at < %s AND a.ends_at > %s THEN 1 END)
+    FROM scheduling_appointment a
+    JOIN directory_practitionerrole r ON r.id = a.role_id
+    WHERE a.member_id = %s AND a.status IN (%s, %s) AND a.ends_at > %s
+"""
 
 
 def holdings(*, member_id: int, practitioner_id: int, starts_at: dt.datetime, ends_at: dt.datetime) -> Holdings:
-    """Count, in one statement, what limits a new booking of the member (call after ``lock_member``)."""
-    now = timezone.now()
-    upcoming = Q(status=Appointment.Status.BOOKED, starts_at__gt=now)
-    found = Appointment.objects.filter(
-        member_id=member_id, status__in=[Appointment.Status.BOOKED, Appointment.Status.CHECKED_IN], ends_at__gt=now
-    ).aggregate(
-        with_practitioner=Count("pk", filter=upcoming & Q(role__practitioner_id=practitioner_id)),
-        upcoming=Count("pk", filter=upcoming),
-        overlapping=Count("pk", filter=Q(starts_at__lt=ends_at, ends_at__gt=starts_at)),
-    )
-    return Holdings(found["with_practitioner"], found["upcoming"], found["overlapping"] > 0)
+    """Count, in one statement, what limits a new booking of the member (call after ``lock_member``):
+    upcoming booked visits with this practitioner and in all, and any held visit overlapping the time."""
+    now = rawsql.when(timezone.now())
+    with_practitioner, upcoming, overlapping = rawsql.rows(
+        _HOLDINGS,
+        [
+            *(BOOKED, now, practitioner_id),
+            *(BOOKED, now),
+            *(rawsql.when(ends_at), rawsql.when(starts_at)),
+            *(member_id, BOOKED, CHECKED_IN, now),
+        ],
+    )[0]
+    return Holdings(int(with_practitioner), int(upcoming), int(overlapping) > 0)
 
 
 # The exclusion constraint (PostgreSQL) and trigger (SQLite) of migration 0007 that refuse a
@@ -232,14 +251,20 @@ def is_overlap(error: IntegrityError) -> bool:
 
 # What the booking's messages and answer show of the appointment, read by statements compiled once.
 _ROLE = Precompiled(lambda pk: PractitionerRole.objects.filter(pk=pk).select_related("facility", "practitioner"))
-_VISIT_TYPE = Precompiled(lambda pk: VisitType.objects.filter(pk=pk))
+_VISIT_TYPE = Precompiled(
+    lambda pk: VisitType.objects.filter(pk=pk).select_related("role__facility", "role__practitioner")
+)
 
 
-def write_booking(*, member_id: int, context: BookingContext, rescheduled_from: Appointment | None) -> Appointment:
+def write_booking(
+    *, member_id: int, context: BookingContext, rescheduled_from: Appointment | None, savepoint: bool
+) -> Appointment:
     """Insert the appointment, close the slot, refresh the next open time: all or nothing. The
     appointment comes back with its role (facility and practitioner) and visit type loaded.
 
     Raises ``IntegrityError`` when the slot is already held (the caller turns it into SlotTaken).
+    With ``savepoint``, losing that race leaves the rest of the caller's transaction intact (a
+    reschedule); without, the caller's transaction is the booking's own and ends with it.
     """
     now = timezone.now()
     appointment = Appointment(
@@ -255,18 +280,22 @@ def write_booking(*, member_id: int, context: BookingContext, rescheduled_from: 
         status_changed_at=now,
         rescheduled_from=rescheduled_from,
     )
-    appointment.role = _ROLE.objects(context.role_id)[0]
-    appointment.visit_type = _VISIT_TYPE.objects(context.visit_type_id)[0]
+    # The visit type with its calendar, facility and practitioner in one statement (a slot's visit
+    # type is one its calendar offers); the calendar on its own should they ever differ.
+    visit_type = _VISIT_TYPE.objects(context.visit_type_id)[0]
+    appointment.visit_type = visit_type
+    appointment.role = visit_type.role if visit_type.role_id == context.role_id else _ROLE.objects(context.role_id)[0]
     if context.held_by is not None:
         # The booker's own hold (the service refuses anyone else's) ends with the booking.
         SlotHold.objects.filter(slot_id=context.slot_id).delete()
-    if connection.vendor == "postgresql":
-        appointment.id = _write_postgres(appointment, now)
-    else:
-        with transaction.atomic():
-            appointment.save(force_insert=True)
-            Slot.objects.filter(pk=context.slot_id).update(is_open=False)
-            refresh_next_open(role_ids=[context.role_id])
+    with transaction.atomic() if savepoint else nullcontext():
+        if connection.vendor == "postgresql":
+            appointment.id = _write_postgres(appointment, now)
+        else:
+            with transaction.atomic(savepoint=False):
+                appointment.save(force_insert=True)
+                Slot.objects.filter(pk=context.slot_id).update(is_open=False)
+                refresh_next_open(role_ids=[context.role_id])
     return appointment
 
 
@@ -276,9 +305,4 @@ def _write_postgres(appointment: Appointment, now: dt.datetime) -> int:
         appointment.visit_type_id, appointment.starts_at, appointment.ends_at, now, now,
         appointment.rescheduled_from_id, appointment.role_id, now, appointment.slot_id,
     ]  # fmt: skip
-    # A single statement is atomic on its own; inside a caller's transaction (a reschedule) it
-    # takes a savepoint so that losing the race leaves the caller's work intact.
-    if connection.in_atomic_block:
-        with transaction.atomic():
-            return int(rawsql.rows(_BOOK_POSTGRES, params)[0][0])
     return int(rawsql.rows(_BOOK_POSTGRES, params)[0][0])

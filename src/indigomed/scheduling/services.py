@@ -195,6 +195,8 @@ def _write_booking(
     reason, plan = context.reason, context.plan
     assert reason is not None
     practitioner = Recipient.practitioner(context.practitioner_id, context.practitioner_name)
+    # A reschedule books inside its own transaction, which a lost race must leave intact.
+    in_callers_transaction = transaction.get_connection().in_atomic_block
     # The member's key, unwrapped once for the details and each message that seal with it.
     with transaction.atomic(), member_keys_kept_open():
         check_member_may_hold(
@@ -205,7 +207,7 @@ def _write_booking(
             ends_at=context.ends_at,
         )
         appointment = booking_store.write_booking(
-            member_id=member.pk, context=context, rescheduled_from=rescheduled_from
+            member_id=member.pk, context=context, rescheduled_from=rescheduled_from, savepoint=in_callers_transaction
         )
         record_booking_details(
             member_id=member.pk,
@@ -220,7 +222,7 @@ def _write_booking(
             source_ref=f"appointment:{appointment.public_id}",
         )
         # The member's confirmation and reminders (or, for a move, the moved notice) go with it.
-        queue_appointment_messages(appointment=appointment, event="booked")
+        queue_appointment_messages(appointment=appointment, event="booked", reason_tags=list(reason.tags))
         # A move is one change: the new appointment names the one it replaces.
         record_event(
             actor=actor,
