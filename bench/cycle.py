@@ -31,6 +31,7 @@ import datetime as dt
 import json
 import math
 import os
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -48,6 +49,7 @@ from search_http import ready, search_paths
 LABELS = {
     "django-none": "Django, one JSON view, no middleware",
     "django": "Django, the same behind its standard middleware",
+    "django-signed-in": "Django signed in: session, user, one list",
     "floor": "IndigoMed floor: GET /api/appointments, none",
     "list": "a member's own list, GET /api/appointments",
     "calendar": "Connect calendar, a practitioner's week",
@@ -59,13 +61,60 @@ NAN = float("nan")
 
 
 def floor_env(middleware: str) -> dict[str, str]:
-    """The bare project's environment: ``middleware`` is ``none`` or ``standard``."""
+    """The bare project's environment: ``middleware`` is ``none``, ``standard`` or ``signed-in``."""
     return {
         **os.environ,
         "PYTHONPATH": str(ROOT / "bench"),
         "DJANGO_SETTINGS_MODULE": "floor.settings",
         "FLOOR_MIDDLEWARE": middleware,
+        "FLOOR_DATABASE_URL": floor_database_url(),
     }
+
+
+def floor_database_url() -> str:
+    """The bare project's own database, beside the benchmark's (``<name>_floor``)."""
+    return os.environ["DATABASE_URL"].rstrip("/") + "_floor"
+
+
+FLOOR_SIGN_IN = """
+import django
+django.setup()
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.models import User
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+keys = []
+for i in range(64):
+    user, _ = User.objects.get_or_create(username=f"floor-member-{i}")
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    keys.append(store.session_key)
+print(" ".join(keys))
+"""
+
+
+def floor_sessions() -> list[str]:
+    """Signed-in sessions of the bare project's users, in its own database (made if missing)."""
+    import psycopg
+
+    url = floor_database_url()
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+    made = subprocess.run(
+        [sys.executable, "-c", FLOOR_SIGN_IN],
+        env=floor_env("signed-in"),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [f"sessionid={key}" for key in made.stdout.split()]
 
 
 def practice_world(appointments_each: int, members: int) -> dict[str, object]:
@@ -236,11 +285,16 @@ def run_cycle(kind: str, names: list[str], world: dict[str, object], args: argpa
             bases["django"] = stack.enter_context(
                 serve(server_command(kind, "floor.wsgi", "{port}"), floor_env("standard"))
             )
+        if "django-signed-in" in names:
+            bases["django-signed-in"] = stack.enter_context(
+                serve(server_command(kind, "floor.wsgi", "{port}"), floor_env("signed-in"))
+            )
         indigo = stack.enter_context(server(database_url, kind))
         cookies = [f"sessionid={key}" for key, _ in args.sessions]
-        for base in bases.values():
-            ready(base, "/api/appointments")
-            warm_up(base, "/api/appointments")
+        for name, base in bases.items():
+            signed_in = args.floor_cookies if name == "django-signed-in" else []
+            answered(base, "/api/appointments", signed_in[0] if signed_in else "")
+            warm_up(base, "/api/appointments", cookies=signed_in)
         ready(indigo, "/api/search?what=cardiology&postal_code=10001&country=US")
         warm_up(indigo, "/api/appointments", cookies=cookies)
         gets: dict[str, Callable[[int], dict[str, float]]] = {
@@ -248,6 +302,13 @@ def run_cycle(kind: str, names: list[str], world: dict[str, object], args: argpa
                 bases["django-none"], ["/api/appointments"], connections=args.connections, seconds=s
             ),
             "django": lambda s: wrk(bases["django"], ["/api/appointments"], connections=args.connections, seconds=s),
+            "django-signed-in": lambda s: wrk(
+                bases["django-signed-in"],
+                ["/api/appointments"],
+                cookies=args.floor_cookies,
+                connections=args.connections,
+                seconds=s,
+            ),
             "floor": lambda s: wrk(
                 indigo, ["/api/appointments"], cookies=cookies, connections=args.connections, seconds=s
             ),
@@ -311,10 +372,11 @@ def main() -> None:
     booking.cleanup(database_url, args.cleanup_ids)
     world = practice_world(appointments_each=5, members=4)
     args.search_paths = search_paths(database_url, 400, seed=11, free_text=args.free_text)
+    args.floor_cookies = floor_sessions()
     setting = f"{args.connections} connections, {args.seconds} s, median of {args.runs} runs, {CORES} cores"
     if args.servers:
         kinds = args.servers.split(",")
-        names = ["django", "floor", "booking", "search"]
+        names = ["django", "django-signed-in", "floor", "booking", "search"]
         results = {kind: run_cycle(kind, names, world, args) for kind in kinds}
         for kind, fig in results.items():
             table(f"\n{kind} ({setting})", fig)

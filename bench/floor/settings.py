@@ -1,6 +1,11 @@
 """A bare Django project: one JSON view, and Django's standard middleware unless
 ``FLOOR_MIDDLEWARE=none``. No database is configured: the view reads none, as an API's floor
-should not, so what is measured is the framework's request cycle on this machine."""
+should not, so what is measured is the framework's request cycle on this machine.
+
+``FLOOR_MIDDLEWARE=signed-in``: the same middleware with sessions and users in PostgreSQL
+(``FLOOR_DATABASE_URL``, a database of its own), and the view answers only a signed-in user, with
+the user's (empty) list of permissions read by one query: Django's floor for what IndigoMed's
+signed-in floor does (a session read, a user read, one list)."""
 
 import os
 import secrets
@@ -28,7 +33,16 @@ STANDARD_MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 MIDDLEWARE = [] if os.environ.get("FLOOR_MIDDLEWARE") == "none" else STANDARD_MIDDLEWARE
-# Sessions that no request opens need no store; signed cookies keep the project database-free.
-SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
-DATABASES: dict[str, dict[str, str]] = {}
+SIGNED_IN = os.environ.get("FLOOR_MIDDLEWARE") == "signed-in"
+DATABASES: dict[str, dict[str, object]] = {}
+if SIGNED_IN:
+    import dj_database_url
+
+    DATABASES = {"default": dj_database_url.parse(os.environ["FLOOR_DATABASE_URL"], conn_max_age=600)}
+    # As IndigoMed's benchmark server: statements prepared on the server after a few runs.
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+else:
+    # Sessions that no request opens need no store; signed cookies keep the project database-free.
+    SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
