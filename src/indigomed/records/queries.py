@@ -182,9 +182,15 @@ class Booked:
     plan_name: str | None
 
 
+# One member's details with their wrapped key, in one statement (their own list, a booking's answer).
 _DETAILS_OF_MEMBER = Precompiled(
     lambda member_id: BookingDetails.objects.filter(member_id=member_id).values_list(
-        "appointment_public_id", "member_id", "reason", "insurance"
+        "appointment_public_id",
+        "member_id",
+        "reason",
+        "insurance",
+        "member__data_key__kek_id",
+        "member__data_key__wrapped",
     )
 )
 
@@ -195,18 +201,21 @@ def booking_details(member_by_appointment: dict[uuid.UUID, int]) -> dict[uuid.UU
     if not member_by_appointment:
         return found
     members = set(member_by_appointment.values())
-    vaults = Vault.open_many(members)
-    if not vaults:
-        return found
-    # One member's appointments (their own list, a booking): their rows, by a statement compiled once.
-    rows = (
-        _DETAILS_OF_MEMBER.rows(next(iter(members)))
-        if len(members) == 1
-        else BookingDetails.objects.filter(appointment_public_id__in=list(member_by_appointment)).values_list(
+    rows: Iterable[tuple[Any, ...]]
+    if len(members) == 1:
+        # One member's appointments (their own list, a booking): their rows and key together.
+        member_id = next(iter(members))
+        rows = _DETAILS_OF_MEMBER.rows(member_id)
+        vault = Vault.from_wrapped(member_id, *rows[0][4:]) if rows else None
+        vaults = {member_id: vault} if vault is not None else {}
+    else:
+        vaults = Vault.open_many(members)
+        rows = BookingDetails.objects.filter(appointment_public_id__in=list(member_by_appointment)).values_list(
             "appointment_public_id", "member_id", "reason", "insurance"
         )
-    )
-    for public_id, member_id, reason, insurance in rows:
+    if not vaults:
+        return found
+    for public_id, member_id, reason, insurance, *_ in rows:
         if member_id != member_by_appointment.get(public_id):
             continue
         vault = vaults.get(member_id)

@@ -94,6 +94,22 @@ class Vault:
         return vaults
 
     @classmethod
+    def from_wrapped(cls, member_id: int, kek_id: str | None, wrapped: bytes | memoryview | None) -> Vault | None:
+        """The member's vault from their wrapped key read alongside other rows; None if it is gone."""
+        kept = _KEPT.get()
+        if kept is not None and member_id in kept:
+            return kept[member_id]
+        if kek_id is None or wrapped is None:
+            return None
+        try:
+            vault = cls(member_id, crypto.unwrap(key_ring(), kek_id, bytes(wrapped)))
+        except crypto.Unreadable:
+            return None
+        if kept is not None:
+            kept[member_id] = vault
+        return vault
+
+    @classmethod
     def create_for(cls, member_id: int) -> Vault:
         """The member's vault, making their data key on first use."""
         try:
