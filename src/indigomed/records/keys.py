@@ -51,14 +51,14 @@ def _decode(name: str, value: str) -> bytes:
 
 def _development_key(name: str) -> str:
     """A key generated once for this checkout's embedded database; never used in production."""
-    return _development_key_at(str(Path(settings.VAR_DIR) / "keys" / name.lower()))
+    return _development_key_in(str(settings.VAR_DIR), name)
 
 
 # Read once per process and folder: a key file is written once and never changed, and every
 # sealed value read or written asks for the ring.
 @lru_cache(maxsize=8)
-def _development_key_at(where: str) -> str:
-    path = Path(where)
+def _development_key_in(var_dir: str, name: str) -> str:
+    path = Path(var_dir) / "keys" / name.lower()
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         path.write_text(base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode(), encoding="utf-8")
