@@ -34,6 +34,15 @@ def placeholders(values: Sequence[object]) -> str:
     return ", ".join(["%s"] * len(values))
 
 
+def one_of(column: str, values: Sequence[object]) -> tuple[str, list[object]]:
+    """``column`` is one of ``values``: a condition and its parameters. On PostgreSQL one array
+    parameter, so that the statement's text is the same however many values there are and the
+    server prepares it once; on SQLite a placeholder for each."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(values)]
+    return f"{column} IN ({placeholders(values)})", list(values)
+
+
 def rows(sql: str, params: Sequence[Any] | Mapping[str, Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
