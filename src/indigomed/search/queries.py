@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
@@ -214,7 +215,7 @@ def search(criteria: Criteria) -> Page:
 _PLANNED_WHOLE = 4
 
 
-def _planned_briefly(sql: str, params: list[object], *, relations: int) -> list[tuple[object, ...]]:
+def _planned_briefly(sql: str, params: Sequence[Any], *, relations: int) -> list[tuple[Any, ...]]:
     if connection.vendor != "postgresql" or relations <= _PLANNED_WHOLE:
         return rawsql.rows(sql, params)
     with transaction.atomic(), connection.cursor() as cursor:
