@@ -12,6 +12,9 @@ in turn with the same connections, run after run, so that all figures share the 
 the moment; each figure is the median of ``--runs``:
 
 - Django, no middleware / standard middleware: one JSON view answering ``[]`` (the floor: 100 %);
+- Django signed in: the same middleware with database sessions in a PostgreSQL database of its
+  own (``<name>_floor``), the view reading the signed-in user's (empty) permissions: Django's floor
+  for the work IndigoMed's signed-in floor does (a session, a user, one list);
 - IndigoMed's floor: ``GET /api/appointments`` for signed-in members with no appointment;
 - a member's own list: the same for members holding a few appointments each;
 - the Connect calendar: ``GET /api/connect/calendar`` for a week of a practitioner signed in with
