@@ -140,7 +140,7 @@ def enqueue_all(
         )
         for row in rows:
             row.pk = written.get(row.public_id)
-    due_now = [row.pk for row in rows if row.pk is not None and row.due_at <= timezone.now()]
+    due_now = [row.pk for row in rows if row.pk is not None and row.due_at <= now]
     if due_now and settings.MESSAGES_DELIVER_ON_COMMIT:
         transaction.on_commit(lambda: deliver_after_commit(due_now))
     return [row.pk for row in rows if row.pk is not None]

@@ -232,9 +232,7 @@ def _discreet(appointment: Any, reason_tags: Sequence[str] | None) -> bool:
     kinds are the caller's when it has them (a booking), else read from the booking's details."""
     if reason_tags is not None:
         return bool(reason_tags)
-    details = getattr(appointment, "details", None)
-    if details is None:
-        details = booking_details({appointment.public_id: appointment.member_id}).get(appointment.public_id)
+    details = booking_details({appointment.public_id: appointment.member_id}).get(appointment.public_id)
     return bool(details is None or details.tags)
 
 

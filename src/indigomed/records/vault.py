@@ -10,7 +10,7 @@ from django.db import IntegrityError, models, transaction
 
 from indigomed.precompiled import Precompiled
 from indigomed.records import crypto
-from indigomed.records.keys import key_ring
+from indigomed.records.keys import KeyRing, key_ring
 from indigomed.records.models import MemberKey
 
 _ONE_KEY = Precompiled(
@@ -45,6 +45,11 @@ def forget(member_id: int) -> None:
         kept.pop(member_id, None)
 
 
+def _kept(member_id: int) -> Vault | None:
+    kept = _KEPT.get()
+    return None if kept is None else kept.get(member_id)
+
+
 class Vault:
     """One member's data key, unwrapped once, for sealing and opening their values."""
 
@@ -55,26 +60,20 @@ class Vault:
     @classmethod
     def open_for(cls, member_id: int) -> Vault:
         """The member's vault; ``crypto.Unreadable`` if their key was shredded or never made."""
-        kept = _KEPT.get()
-        if kept is not None and member_id in kept:
-            return kept[member_id]
+        found = _kept(member_id)
+        if found is not None:
+            return found
         row = MemberKey.objects.filter(member_id=member_id).values_list("kek_id", "wrapped").first()
         if row is None:
             raise crypto.Unreadable("This member's data key does not exist (never made, or shredded).")
-        vault = cls(member_id, crypto.unwrap(key_ring(), row[0], row[1]))
-        if kept is not None:
-            kept[member_id] = vault
-        return vault
+        return cls._unwrapped(member_id, key_ring(), *row)
 
     @classmethod
     def open_many(cls, member_ids: Iterable[int]) -> dict[int, Vault]:
         """The vaults of several members in one query; members whose key is gone are left out."""
         wanted = set(member_ids)
-        kept = _KEPT.get()
-        vaults: dict[int, Vault] = {}
-        if kept is not None:
-            vaults = {member_id: kept[member_id] for member_id in wanted if member_id in kept}
-            wanted -= vaults.keys()
+        vaults = {member_id: vault for member_id in wanted if (vault := _kept(member_id)) is not None}
+        wanted -= vaults.keys()
         if not wanted:
             return vaults
         ring = key_ring()
@@ -86,25 +85,28 @@ class Vault:
         )
         for member_id, kek_id, wrapped in rows:
             try:
-                vaults[member_id] = cls(member_id, crypto.unwrap(ring, kek_id, wrapped))
+                vaults[member_id] = cls._unwrapped(member_id, ring, kek_id, wrapped)
             except crypto.Unreadable:
                 continue
-            if kept is not None:
-                kept[member_id] = vaults[member_id]
         return vaults
 
     @classmethod
     def from_wrapped(cls, member_id: int, kek_id: str | None, wrapped: bytes | memoryview | None) -> Vault | None:
         """The member's vault from their wrapped key read alongside other rows; None if it is gone."""
-        kept = _KEPT.get()
-        if kept is not None and member_id in kept:
-            return kept[member_id]
-        if kek_id is None or wrapped is None:
-            return None
+        found = _kept(member_id)
+        if found is not None or kek_id is None or wrapped is None:
+            return found
         try:
-            vault = cls(member_id, crypto.unwrap(key_ring(), kek_id, bytes(wrapped)))
+            return cls._unwrapped(member_id, key_ring(), kek_id, wrapped)
         except crypto.Unreadable:
             return None
+
+    @classmethod
+    def _unwrapped(cls, member_id: int, ring: KeyRing, kek_id: str, wrapped: bytes | memoryview) -> Vault:
+        """The vault of a wrapped key (``crypto.Unreadable`` if it does not unwrap), kept within
+        an enclosing ``kept_open()``."""
+        vault = cls(member_id, crypto.unwrap(ring, kek_id, bytes(wrapped)))
+        kept = _KEPT.get()
         if kept is not None:
             kept[member_id] = vault
         return vault
