@@ -4,6 +4,7 @@ that a busy shared machine does not blur.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/indigomed_bench .venv/bin/python bench/profile_search.py
     DATABASE_URL=... .venv/bin/python bench/profile_search.py --calendar     # Connect's calendar instead
     DATABASE_URL=... .venv/bin/python bench/profile_search.py --top 30       # and the costliest functions
+    DATABASE_URL=... .venv/bin/python bench/profile_search.py --slowest 20   # and the searches costing most SQL
 
 For the free-text mix of bench/search_http.py (400 searches) it calls ``indigomed.wsgi.application``
 directly (every middleware, the view, the JSON), with the settings the benchmark's server runs
@@ -75,7 +76,7 @@ def call(application, path: str, cookies: str = "") -> int:
     return int(statuses[0].split()[0])
 
 
-def measure(application, paths: list[str], cookies: str, top: int) -> dict[str, float]:
+def measure(application, paths: list[str], cookies: str, top: int, slowest: int = 0) -> dict[str, float]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -108,6 +109,11 @@ def measure(application, paths: list[str], cookies: str, top: int) -> dict[str, 
             cpu.append((c1 - c0) * 1000)
             wall.append((w1 - w0) * 1000)
             sql.append(sum(sql_seconds) * 1000)
+    if slowest:
+        # Each search's database time, the median of its rounds: the ones that cost the most.
+        per_path = [median(sql[i :: len(paths)]) for i in range(len(paths))]
+        for ms, path in sorted(zip(per_path, paths, strict=True), reverse=True)[:slowest]:
+            print(f"{ms:8.2f} ms SQL  {path}")
     profiler = cProfile.Profile()
     profiler.enable()
     for path in paths:
@@ -128,6 +134,8 @@ def measure(application, paths: list[str], cookies: str, top: int) -> dict[str, 
         "cpu_ms": median(cpu),
         "wall_ms": median(wall),
         "sql_ms": median(sql),
+        "sql_mean_ms": sum(sql) / len(sql),
+        "cpu_mean_ms": sum(cpu) / len(cpu),
         "python_ms": median(w - s for w, s in zip(wall, sql, strict=True)),
         "calls": calls,
     }
@@ -137,7 +145,8 @@ def show(label: str, figures: dict[str, float]) -> None:
     print(
         f"{label}: {figures['statements']:.0f} statements (mean {figures['statements_mean']:.1f}), "
         f"CPU {figures['cpu_ms']:.2f} ms, wall {figures['wall_ms']:.2f} ms "
-        f"(SQL {figures['sql_ms']:.2f} ms, rest {figures['python_ms']:.2f} ms), "
+        f"(SQL {figures['sql_ms']:.2f} ms, rest {figures['python_ms']:.2f} ms; "
+        f"means: CPU {figures['cpu_mean_ms']:.2f} ms, SQL {figures['sql_mean_ms']:.2f} ms), "
         f"{figures['calls']:.0f} function calls per request; statuses {figures['statuses']}"
     )
 
@@ -220,6 +229,7 @@ def main() -> None:
     parser.add_argument("--calendar", action="store_true", help="Connect's calendar instead of the search")
     parser.add_argument("--mix", choices=["free-text", "specialty"], default="free-text")
     parser.add_argument("--top", type=int, default=0, help="print the N costliest functions")
+    parser.add_argument("--slowest", type=int, default=0, help="print the N searches with the most SQL time")
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith("postgres"):
@@ -237,7 +247,7 @@ def main() -> None:
     from search_http import search_paths
 
     paths = search_paths(database_url, 400, seed=11, free_text=args.mix == "free-text")
-    show(f"search, {args.mix} mix, {len(paths)} searches", measure(application, paths, "", args.top))
+    show(f"search, {args.mix} mix, {len(paths)} searches", measure(application, paths, "", args.top, args.slowest))
 
 
 if __name__ == "__main__":

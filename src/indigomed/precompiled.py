@@ -99,12 +99,40 @@ class Precompiled:
     def annotated(self, *values: Any, using: str = "default") -> list[tuple[Any, tuple[Any, ...]]]:
         """Each row's model instance with the row's ``annotate()`` values, in the order named."""
         compiled = self._get(using)
+        return [
+            (obj, annotations)
+            for obj, annotations, _ in self._instances(compiled, using, self._fetch(compiled, using, values))
+        ]
+
+    def statement(self, using: str = "default") -> str:
+        """The compiled SQL, for a statement that reads the same columns another way (its
+        parameters are the query's own); ``annotated_rows`` turns that statement's rows into
+        instances."""
+        return self._get(using).sql
+
+    def annotated_rows(
+        self, raw: Sequence[Sequence[Any]], using: str = "default"
+    ) -> list[tuple[Any, tuple[Any, ...], tuple[Any, ...]]]:
+        """Rows of a statement built on ``statement()`` (the same columns first, any further ones
+        after them), each as its model instance, its ``annotate()`` values and the further columns
+        unconverted."""
+        compiled = self._get(using)
+        if not raw:
+            return []
+        return self._instances(
+            compiled, using, list(compiled.compiler.results_iter(results=[raw], tuple_expected=True))
+        )
+
+    def _instances(
+        self, compiled: _Compiled, using: str, rows: list[Any]
+    ) -> list[tuple[Any, tuple[Any, ...], tuple[Any, ...]]]:
         model = compiled.compiler.klass_info["model"]
         start, end = compiled.fields
+        width = compiled.compiler.col_count
         found = []
-        for row in self._fetch(compiled, using, values):
+        for row in rows:
             obj = model.from_db(using, compiled.init_list, row[start:end])
             for populator in compiled.populators:
                 populator.populate(row, obj)
-            found.append((obj, tuple(row[i] for i in compiled.annotations)))
+            found.append((obj, tuple(row[i] for i in compiled.annotations), tuple(row[width:])))
         return found

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client, RequestFactory
 
 from indigomed.accounts.authentication import AuthenticationMiddleware
-from indigomed.accounts.models import PrivacyOfficer
+from indigomed.accounts.models import PrivacyOfficer, SignedInSession
 from indigomed.accounts.roles import NOBODY, StaffMembership, actor_of, load_actor
+from indigomed.accounts.session_store import SessionStore
 from indigomed.directory.models import FacilityStaff
 from tests.conftest import PASSWORD, address_of, make_user
 
@@ -89,7 +89,7 @@ def test_a_practitioner_lands_in_connect_and_a_member_does_not(world) -> None:
 def test_a_signed_in_request_reads_the_person_and_what_they_are_in_one_statement(
     world, django_assert_num_queries
 ) -> None:
-    """The session, then one statement for the user with their roles; nothing read twice."""
+    """The session, the user and their roles in one statement; nothing read twice."""
     both = make_user("two.roles@example.test", member=True)
     FacilityStaff.objects.create(user=both, facility=world.paris_clinic, role=FacilityStaff.Role.ADMIN)
     FacilityStaff.objects.create(user=both, facility=world.ny_clinic)
@@ -98,10 +98,50 @@ def test_a_signed_in_request_reads_the_person_and_what_they_are_in_one_statement
     request = RequestFactory().get("/")
     request.session = SessionStore(client.session.session_key)
     AuthenticationMiddleware(lambda r: None).process_request(request)
-    with django_assert_num_queries(2):  # the session row, then the user with their roles
+    with django_assert_num_queries(1):
         actor = actor_of(request)
+    assert request.user == both
     assert actor.is_member and actor.administers(world.paris_clinic.pk)
     assert {m.facility_id for m in actor.staff} == {world.paris_clinic.pk, world.ny_clinic.pk}
+
+
+def request_with_session_of(client: Client):
+    request = RequestFactory().get("/")
+    request.session = SessionStore(client.session.session_key)
+    AuthenticationMiddleware(lambda r: None).process_request(request)
+    return request
+
+
+@pytest.mark.django_db
+def test_the_session_decides_who_is_signed_in_even_if_its_sign_in_record_names_someone_else(
+    world, django_assert_num_queries
+) -> None:
+    """The user read beside the session serves only when the session itself names them."""
+    client = Client()
+    client.force_login(world.member)
+    SignedInSession.objects.filter(session_key=client.session.session_key).update(user=world.doctor_user)
+    request = request_with_session_of(client)
+    with django_assert_num_queries(2):  # the session (with the wrong user), then the session's own user
+        actor = actor_of(request)
+    assert request.user == world.member and actor.is_member and actor.practitioner_id is None
+
+
+@pytest.mark.django_db
+def test_a_session_without_its_sign_in_record_still_signs_its_person_in(world) -> None:
+    client = Client()
+    client.force_login(world.member)
+    SignedInSession.objects.filter(session_key=client.session.session_key).delete()
+    request = request_with_session_of(client)
+    assert request.user == world.member and actor_of(request).is_member
+
+
+@pytest.mark.django_db
+def test_an_account_deactivated_after_sign_in_is_signed_out_on_its_next_request(world) -> None:
+    client = Client()
+    client.force_login(world.member)
+    type(world.member).objects.filter(pk=world.member.pk).update(is_active=False)
+    request = request_with_session_of(client)
+    assert not request.user.is_authenticated and actor_of(request) is NOBODY
 
 
 @pytest.mark.django_db

@@ -4,14 +4,15 @@ Django's ``AuthenticationMiddleware`` loads the user by primary key, and nearly 
 request then asks what the user is (``accounts.roles.actor_of``): a second statement for the same
 row. This middleware loads the user the same way, through Django's own ``get_user`` (session
 look-up, backend check, session hash), but marks the load so that the user's manager brings the
-roles along.
+roles along. With IndigoMed's session store the user comes with the session itself, in the same
+statement, and no further statement is needed.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import middleware
+from django.contrib.auth import SESSION_KEY, middleware
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
@@ -19,7 +20,13 @@ from indigomed.accounts.models import LOADING_SIGNED_IN
 
 
 def signed_in_user(request: HttpRequest) -> Any:
-    marked = LOADING_SIGNED_IN.set(True)
+    session = request.session
+    # Reading the session also reads the user its sign-in names, when the store can
+    # (``accounts.session_store``); Django's own checks below still decide who is signed in.
+    session.get(SESSION_KEY)
+    take_user = getattr(session, "take_user", None)
+    preloaded = take_user() if take_user is not None else None
+    marked = LOADING_SIGNED_IN.set(preloaded if preloaded is not None else True)
     try:
         return middleware.get_user(request)
     finally:

@@ -35,9 +35,13 @@ class UserManager(BaseUserManager["User"]):
         # add their own filter, and any other look-up go the ORM's usual way.
         pk = kwargs.get("pk")
         if type(self) is UserManager and self._db is None and not args and len(kwargs) == 1 and type(pk) is int:
-            if LOADING_SIGNED_IN.get():
+            loading = LOADING_SIGNED_IN.get()
+            if isinstance(loading, User) and loading.pk == pk:
+                # Read with the session (``accounts.session_store``), roles and all.
+                found = [loading]
+            elif loading:
                 # The request's user: what they are (``accounts.roles``) comes in the same statement.
-                annotated = _USER_AND_ROLES_BY_PK.annotated(pk)
+                annotated = USER_AND_ROLES_BY_PK.annotated(pk)
                 found = [user for user, _ in annotated]
                 if found:
                     setattr(found[0], ACTOR_ROWS, [roles for _, roles in annotated])
@@ -80,8 +84,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.display_name or f"user {self.public_id}"
 
 
-# Set while the signed-in user of a request is loaded (``accounts.authentication``).
-LOADING_SIGNED_IN: ContextVar[bool] = ContextVar("indigomed_loading_signed_in", default=False)
+# Set while the signed-in user of a request is loaded (``accounts.authentication``): to the user
+# already read with the session, if it was.
+LOADING_SIGNED_IN: ContextVar[bool | User] = ContextVar("indigomed_loading_signed_in", default=False)
 # Where a user loaded so keeps those rows until ``accounts.roles.load_actor`` takes them.
 ACTOR_ROWS = "_indigomed_actor_rows"
 # What a user is, one row per facility they staff: member, practitioner, privacy officer, and each
@@ -94,7 +99,7 @@ ROLE_COLUMNS = (
     "facility_staff__role",
 )
 _USER_BY_PK = Precompiled(lambda pk: User.objects.filter(pk=pk))
-_USER_AND_ROLES_BY_PK = Precompiled(
+USER_AND_ROLES_BY_PK = Precompiled(
     lambda pk: User.objects.filter(pk=pk).annotate(**{f"role_{i}": F(column) for i, column in enumerate(ROLE_COLUMNS)})
 )
 

@@ -1,9 +1,11 @@
-"""Sessions in the database, as Django keeps them, read by a statement written once.
+"""Sessions in the database, as Django keeps them, read with the user they are signed in as.
 
-Every signed-in request reads its session; Django's store builds and compiles an ORM query for
-it each time, which costs more than the database's answer. This store reads the same row (a
-live session with this key) with fixed SQL and leaves everything else (writing, expiry,
-cycling keys) to Django's.
+Every signed-in request reads its session and then its user (``accounts.authentication``): two
+round trips to the database, each costing more than its answer. This store reads the live session
+with this key and, through the sign-in that named it (``SignedInSession``), the user and what
+they are, in one statement written once. The user so read is handed to the request's sign-in
+check, which still decides from the session's own data whose session it is (``take_user``).
+Everything else (writing, expiry, cycling keys) is Django's.
 """
 
 from __future__ import annotations
@@ -11,21 +13,61 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.sessions.backends import db
+from django.contrib.sessions.models import Session
+from django.db import connections
 from django.utils import timezone
 
 from indigomed import rawsql
+from indigomed.accounts.models import ACTOR_ROWS, USER_AND_ROLES_BY_PK, SignedInSession, User
+
+_statements: dict[str, str] = {}
+
+
+def _session_with_user(using: str) -> str:
+    """The user-and-roles statement (``accounts.models``), reached from a session key instead
+    of a user id: its columns first, then the session's data and expiry."""
+    sql = _statements.get(using)
+    if sql is not None:
+        return sql
+    user = User._meta.db_table
+    by_pk = USER_AND_ROLES_BY_PK.statement(using)
+    select, _, rest = by_pk.partition(f' FROM "{user}" ')
+    joins, _, where = rest.partition(" WHERE ")
+    if not select.startswith(f'SELECT "{user}"."id"') or where != f'"{user}"."id" = %s':
+        raise ValueError(f"unexpected shape of the signed-in user's statement: {by_pk}")
+    sql = (
+        f"{select}, s.session_data, s.expire_date"
+        f' FROM "{Session._meta.db_table}" s'
+        f' LEFT OUTER JOIN "{SignedInSession._meta.db_table}" n ON n.session_key = s.session_key'
+        f' LEFT OUTER JOIN "{user}" ON "{user}"."id" = n.user_id {joins}'
+        " WHERE s.session_key = %s AND s.expire_date > %s"
+    )
+    _statements[using] = sql
+    return sql
 
 
 class SessionStore(db.SessionStore):
+    _user: User | None = None
+
     def _get_session_from_db(self) -> Any:
         key = self.session_key
+        self._user = None
         if key:
-            found = rawsql.rows(
-                "SELECT session_data, expire_date FROM django_session WHERE session_key = %s AND expire_date > %s",
-                [key, rawsql.when(timezone.now())],
-            )
-            if found:
-                data, expires = found[0]
+            using = self.model.objects.db
+            with connections[using].cursor() as cursor:
+                cursor.execute(_session_with_user(using), [key, rawsql.when(timezone.now())])
+                raw = cursor.fetchall()
+            if raw:
+                data, expires = raw[0][-2:]
+                if raw[0][0] is not None:
+                    rows = USER_AND_ROLES_BY_PK.annotated_rows(raw, using)
+                    self._user = rows[0][0]
+                    setattr(self._user, ACTOR_ROWS, [roles for _, roles, _ in rows])
                 return self.model(session_key=key, session_data=data, expire_date=rawsql.read_when(expires))
         self._session_key = None
         return None
+
+    def take_user(self) -> User | None:
+        """The user this session's sign-in names, read with it; once, then forgotten."""
+        user, self._user = self._user, None
+        return user
