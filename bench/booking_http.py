@@ -26,7 +26,7 @@ from pathlib import Path
 from statistics import median
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import ROOT, gunicorn, need, run_wrk
+from harness import ROOT, gunicorn, need, run_wrk, signed_in_session
 
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "indigomed.settings")
@@ -83,12 +83,8 @@ def setup_members(count: int, prefix: str = "bench-member") -> tuple[list[tuple[
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)  # the data may predate the code's latest migrations
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
     from indigomed.accounts.models import Member, User
     from indigomed.accounts.services import create_member_profile
-    from indigomed.accounts.sessions import SEEN_AT, SIGNED_IN_AT, now
     from indigomed.records.sign_in import sign_in_key
 
     sessions = []
@@ -100,15 +96,7 @@ def setup_members(count: int, prefix: str = "bench-member") -> tuple[list[tuple[
         )
         if not Member.objects.filter(user=user).exists():
             create_member_profile(user=user, name=f"Bench Member {i}", date_of_birth=dt.date(1980, 1, 1), country="US")
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        # Signed in just now, as the sign-in itself records it: no request rewrites the session
-        # until "last used" is a minute old.
-        store[SIGNED_IN_AT] = store[SEEN_AT] = now()
-        store.create()
-        sessions.append((store.session_key or "", secrets.token_hex(16)))
+        sessions.append((signed_in_session(user, "django.contrib.auth.backends.ModelBackend"), secrets.token_hex(16)))
         users.append(user)
 
     return sessions, [user.pk for user in users]

@@ -45,7 +45,19 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import booking_http as booking
-from harness import CORES, OUT, ROOT, SERVERS, medians, serve, server, server_command, warm_up, wrk
+from harness import (
+    CORES,
+    OUT,
+    ROOT,
+    SERVERS,
+    medians,
+    serve,
+    server,
+    server_command,
+    signed_in_session,
+    warm_up,
+    wrk,
+)
 from search_http import ready, search_paths
 
 # What each figure is, in the order printed.
@@ -130,13 +142,11 @@ def practice_world(appointments_each: int, members: int) -> dict[str, object]:
     )
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.db import connection
     from django.utils import timezone
 
     from indigomed.accounts.models import User
-    from indigomed.accounts.sessions import SEEN_AT, SIGNED_IN_AT, now
+    from indigomed.accounts.sessions import now
     from indigomed.directory.models import Practitioner, PractitionerRole
     from indigomed.records.sign_in import sign_in_key
     from indigomed.scheduling import services
@@ -182,23 +192,23 @@ def practice_world(appointments_each: int, members: int) -> dict[str, object]:
     factor = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
     if factor is None:
         factor = TOTP.activate(user, generate_totp_secret()).instance
-    store = SessionStore()
     moment = now()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store[SIGNED_IN_AT] = store[SEEN_AT] = moment
-    # The password, then the authenticator app's code, as allauth records a sign-in that passed
-    # the second factor (accounts.second_factor.passed_second_factor reads it).
-    store[AUTHENTICATION_METHODS_SESSION_KEY] = [
-        {"method": "password", "at": moment, "email": email},
-        {"method": "mfa", "at": moment, "id": factor.pk, "type": "totp"},
-    ]
-    store[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
-    store.create()
+    calendar_key = signed_in_session(
+        user,
+        "django.contrib.auth.backends.ModelBackend",
+        # The password, then the authenticator app's code, as allauth records a sign-in that
+        # passed the second factor (accounts.second_factor.passed_second_factor reads it).
+        **{
+            AUTHENTICATION_METHODS_SESSION_KEY: [
+                {"method": "password", "at": moment, "email": email},
+                {"method": "mfa", "at": moment, "id": factor.pk, "type": "totp"},
+            ],
+            _AUTHENTICATION_METHODS_USER_SESSION_KEY: str(user.pk),
+        },
+    )
     return {
         "list_cookies": [f"sessionid={key}" for key, _ in sessions],
-        "calendar_cookie": f"sessionid={store.session_key}",
+        "calendar_cookie": f"sessionid={calendar_key}",
         "calendar_path": f"/api/connect/calendar?day={day.isoformat()}&days=7",
         "appointments": held.count(),
         "member_ids": member_ids,

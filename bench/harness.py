@@ -51,6 +51,30 @@ def server_env(database_url: str, src: Path = ROOT / "src") -> dict[str, str]:
     return env
 
 
+def signed_in_session(user, backend: str, **extra: object) -> str:
+    """A live session for ``user``, as a sign-in leaves it: the session (signed in and last used
+    just now, plus ``extra`` keys) and the record naming it (``accounts.sessions``), through which
+    a request reads its user together with its session. Returns the session key."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from indigomed.accounts.models import SignedInSession
+    from indigomed.accounts.sessions import SEEN_AT, SIGNED_IN_AT, now
+
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = backend
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    # Signed in just now: no request rewrites the session until "last used" is a minute old.
+    store[SIGNED_IN_AT] = store[SEEN_AT] = now()
+    for name, value in extra.items():
+        store[name] = value
+    store.create()
+    key = store.session_key or ""
+    SignedInSession.objects.create(session_key=key, user=user, browser="Benchmark")
+    return key
+
+
 CORES = os.cpu_count() or 1
 # The servers ``--server`` can name: gunicorn's sync workers (1, 2 or 3 per core), its threaded
 # workers (one per core, 4 or 8 threads each) and granian's WSGI interface (one per core, its Rust

@@ -182,19 +182,9 @@ def bare(requests: int, rounds: int, profile: bool) -> None:
 
 
 def signed_in(user: Any) -> str:
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+    from harness import signed_in_session
 
-    from indigomed.accounts.sessions import SEEN_AT, SIGNED_IN_AT
-
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "allauth.account.auth_backends.AuthenticationBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    # Signed in just now, as allauth's sign-in would have left it.
-    store[SIGNED_IN_AT] = store[SEEN_AT] = time.time()
-    store.create()
-    return store.session_key or ""
+    return signed_in_session(user, "allauth.account.auth_backends.AuthenticationBackend")
 
 
 def member(name: str) -> Any:

@@ -154,6 +154,28 @@ def test_a_booking_unwraps_the_members_data_key_once(world, member_client, monke
     assert Message.objects.filter(member_id=world.member.pk).count() >= 2
 
 
+def test_the_answer_to_a_booking_shows_the_reason_and_plan_given_without_reading_them_back(
+    world, member_client
+) -> None:
+    """The answer echoes what the member just sent, as it was sealed; the stored details are read
+    (and that read logged) only when the member opens the appointment again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as booking:
+        answer = book(member_client, open_slot(world.heart_role, index=3), plan="aetna-hmo")
+    assert answer.status_code == 201, answer.content
+    assert answer.json()["visit_reason"] == world.chest_pain.name
+    assert answer.json()["insurance_plan"] == str(world.aetna)
+    assert not [
+        q
+        for q in booking.captured_queries
+        if q["sql"].lstrip().startswith("SELECT") and "records_bookingdetails" in q["sql"]
+    ]
+    again = member_client.get(f"{API}/{answer.json()['id']}")
+    assert (again.json()["visit_reason"], again.json()["insurance_plan"]) == (world.chest_pain.name, str(world.aetna))
+
+
 def test_one_member_racing_for_many_slots_at_once_still_holds_only_the_limit(
     transactional_db, world, live_server
 ) -> None:

@@ -21,7 +21,7 @@ from indigomed.records.models import (
     MedicalEntry,
     MemberKey,
 )
-from indigomed.records.queries import booking_details
+from indigomed.records.queries import Booked, booking_details
 from indigomed.records.vault import Vault, forget, kept_open
 
 
@@ -137,14 +137,22 @@ def record_booking_details(
     appointment_public_id: uuid.UUID,
     reason: dict[str, object],
     insurance: dict[str, object] | None,
-) -> BookingDetails:
-    """Keep, sealed, why the member booked and how they pay; in the booking's transaction."""
+) -> Booked:
+    """Keep, sealed, why the member booked and how they pay; in the booking's transaction.
+    Returns the details as kept, for the answer to the member who gave them."""
     vault = Vault.create_for(member_id)
-    return BookingDetails.objects.create(
+    BookingDetails.objects.create(
         member_id=member_id,
         appointment_public_id=appointment_public_id,
         reason=vault.seal(BookingDetails, "reason", json.dumps(reason, sort_keys=True)),
         insurance=vault.seal(BookingDetails, "insurance", json.dumps(insurance, sort_keys=True) if insurance else None),
+    )
+    return Booked(
+        str(reason["slug"]),
+        str(reason["name"]),
+        tuple(str(tag) for tag in reason.get("tags", ()) or ()),  # type: ignore[attr-defined]
+        str(insurance["slug"]) if insurance else None,
+        str(insurance["name"]) if insurance else None,
     )
 
 

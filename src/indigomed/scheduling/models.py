@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -154,6 +155,9 @@ class Appointment(models.Model):
     rescheduled_from = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="rescheduled_to"
     )
+    # Not stored here: on the instance a booking returns, its reason and plan as the member gave
+    # them (sealed in ``records``), for the answer to that member.
+    booked_details: Any = None
 
     class Meta:
         constraints = [

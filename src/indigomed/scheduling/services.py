@@ -209,7 +209,8 @@ def _write_booking(
         appointment = booking_store.write_booking(
             member_id=member.pk, context=context, rescheduled_from=rescheduled_from, savepoint=in_callers_transaction
         )
-        record_booking_details(
+        # The answer to the member who booked shows these as they gave them, without reading them back.
+        appointment.booked_details = record_booking_details(
             member_id=member.pk,
             appointment_public_id=appointment.public_id,
             reason={"slug": reason.slug, "name": reason.name, "tags": list(reason.tags)},
