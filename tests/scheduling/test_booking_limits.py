@@ -8,6 +8,7 @@ import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from django.test import Client
 from django.utils import timezone
 
@@ -197,3 +198,37 @@ def test_one_member_racing_for_many_slots_at_once_still_holds_only_the_limit(
         statuses = Counter(pool.map(attempt, range(len(sessions))))
     assert statuses == {201: 3, 409: 5}, statuses
     assert Appointment.objects.filter(member=world.member, status="booked").count() == 3
+
+
+def test_counting_what_a_member_holds_reads_only_their_own_held_appointments(world) -> None:
+    """BOOK-2 at scale: each booking counts the member's upcoming visits. The count reads that
+    member's held appointments from their own index, whatever the statistics say of everyone
+    else's, even once the statement is prepared and planned for any member."""
+    from django.db import connection
+
+    from indigomed.scheduling.booking_store import _HOLDINGS
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite plans each statement as it comes; the prepared plan is PostgreSQL's")
+    now = f"'{timezone.now().isoformat()}'"
+    values = [now, str(world.heart_doctor.pk), now, now, now, str(world.member.pk), now]
+    connection.ensure_connection()
+    # The simple query protocol, as a prepared statement's own text and values need.
+    pgconn = connection.connection.pgconn
+    for sql in (
+        "SET plan_cache_mode = force_generic_plan",
+        "SET enable_seqscan = off",  # the test database is small enough to be scanned whole
+        f"PREPARE holdings_plan AS {_HOLDINGS.replace('%s', '$%d') % tuple(range(1, 8))}",
+    ):
+        pgconn.exec_(sql.encode())
+    try:
+        explained = pgconn.exec_(f"EXPLAIN EXECUTE holdings_plan({', '.join(values)})".encode())
+        plan = "\n".join(explained.get_value(row, 0).decode() for row in range(explained.ntuples))
+    finally:
+        for sql in ("DEALLOCATE holdings_plan", "RESET plan_cache_mode", "RESET enable_seqscan"):
+            pgconn.exec_(sql.encode())
+    # Either index holds only held appointments, keyed by member (the second is the constraint
+    # that refuses overlapping ones): read by the member, never scanned for everyone's.
+    held_only = ("appointment_member_held", "appointment_member_never_double_booked")
+    assert any(f"Index Scan using {index} on scheduling_appointment" in plan for index in held_only), plan
+    assert "member_id = $6" in plan, plan

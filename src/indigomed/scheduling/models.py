@@ -169,6 +169,13 @@ class Appointment(models.Model):
         ]
         indexes = [
             models.Index(fields=["member", "starts_at"], name="appointment_member_time"),
+            # What a member holds, read by every booking's limits (``booking_store.holdings``):
+            # a few rows per member, however many appointments the platform keeps.
+            models.Index(
+                fields=["member", "ends_at"],
+                condition=Q(status__in=["booked", "checked_in"]),
+                name="appointment_member_held",
+            ),
             models.Index(fields=["role", "starts_at"], name="appointment_role_time"),
         ]
 
