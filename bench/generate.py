@@ -4,7 +4,8 @@
         .venv/bin/python bench/generate.py --practitioners 100000 --slots 5000000
 
 Replaces every directory and calendar row in that database (never point it at real data).
-Facilities sit around real US ZIP-code centroids and French cities; slots are in the next 4 weeks.
+Facilities sit around real US ZIP-code centroids and French cities; slots are in the next 4 weeks,
+a share of them (``--booked-share``) booked by ``--members`` synthetic members.
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ def main() -> None:
     parser.add_argument("--slots", type=int, default=5_000_000)
     parser.add_argument("--facilities", type=int, default=10_000)
     parser.add_argument("--booked-share", type=float, default=0.2)
+    parser.add_argument("--members", type=int, default=100_000, help="the members holding the booked share")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     if connection.vendor != "postgresql":
@@ -260,6 +262,39 @@ def main() -> None:
             [args.booked_share, per_role],
         )
         log(f"{per_role * args.practitioners} slots", started)
+        # The slots generated taken are booked, each by one of many members (a member's visits
+        # are whole days apart), as a national platform's upcoming visits are: each booking's
+        # reads of the appointments are planned on a table of that size, not an empty one.
+        cursor.execute(
+            """
+            INSERT INTO accounts_user (password, is_superuser, public_id, email, display_name,
+                                       is_active, is_staff, date_joined)
+            SELECT '!', false, gen_random_uuid(), 'upcoming-' || i || '@bench.indigomed.test', '',
+                   true, false, now()
+            FROM generate_series(1, %s) AS i
+            ON CONFLICT (email) DO NOTHING
+            """,
+            [args.members],
+        )
+        cursor.execute(
+            """
+            WITH members AS (
+                SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM accounts_user
+                WHERE email LIKE 'upcoming-%%@bench.indigomed.test' ORDER BY id LIMIT %s
+            ), taken AS (
+                SELECT id, role_id, visit_type_id, starts_at, ends_at,
+                       row_number() OVER (ORDER BY starts_at, id) - 1 AS n
+                FROM scheduling_slot WHERE NOT is_open
+            )
+            INSERT INTO scheduling_appointment (public_id, member_id, slot_id, role_id, visit_type_id,
+                starts_at, ends_at, status, booked_at, status_changed_at)
+            SELECT gen_random_uuid(), m.id, t.id, t.role_id, t.visit_type_id, t.starts_at, t.ends_at,
+                   'booked', now(), now()
+            FROM taken t JOIN members m ON m.n = t.n %% %s
+            """,
+            [args.members, args.members],
+        )
+        log(f"{cursor.rowcount} of them booked by {args.members} members", started)
         cursor.execute(
             """
             UPDATE directory_practitionerrole r SET next_open_at = s.first
