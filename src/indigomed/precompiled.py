@@ -136,3 +136,56 @@ class Precompiled:
                 populator.populate(row, obj)
             found.append((obj, tuple(row[i] for i in compiled.annotations), tuple(row[width:])))
         return found
+
+
+class Insert:
+    """The INSERT of one row of ``model``, written once per database.
+
+    ``Model.objects.create`` builds and compiles its statement on every call, which costs more
+    CPU than the database spends on the row; the audit ledger, the access log and a booking's
+    details are written on hot paths. ``save(obj)`` prepares each field's value as the ORM does
+    (``pre_save``, then ``get_db_prep_save``), runs the fixed statement and sets the new primary
+    key. It sends no ``pre_save``/``post_save`` signals: use it only for models nothing listens to.
+    """
+
+    def __init__(self, model: type[Any]) -> None:
+        self._model = model
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        unsupported = [f.name for f in fields if f.generated or f.db_returning or f.has_db_default()]
+        if unsupported:
+            raise ValueError(f"fields the ORM writes in its own way: {unsupported}")
+        self._fields = fields
+        self._statements: dict[tuple[str, str], tuple[str, bool]] = {}
+
+    def _statement(self, using: str) -> tuple[str, bool]:
+        connection = connections[using]
+        key = (using, connection.vendor)
+        found = self._statements.get(key)
+        if found is None:
+            quote = connection.ops.quote_name
+            for f in self._fields:
+                # A field may ask for its own placeholder (a binary one does, on some databases).
+                if hasattr(f, "get_placeholder") and f.get_placeholder(b"", None, connection) != "%s":
+                    raise ValueError(f"{f.name} needs a placeholder of its own on {connection.vendor}")
+            returning = bool(connection.features.can_return_columns_from_insert)
+            table, columns = quote(self._model._meta.db_table), ", ".join(quote(f.column) for f in self._fields)
+            marks = ", ".join(["%s"] * len(self._fields))
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608  # nosec B608 # the model's own names, values as parameters
+            if returning:
+                sql += f" RETURNING {quote(self._model._meta.pk.column)}"
+            found = self._statements[key] = (sql, returning)
+        return found
+
+    def save(self, obj: Any, using: str = "default") -> Any:
+        if type(obj) is not self._model:
+            raise TypeError(f"{type(obj).__name__} is not a {self._model.__name__}")
+        connection = connections[using]
+        sql, returning = self._statement(using)
+        values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in self._fields]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, values)
+            pk = cursor.fetchone()[0] if returning else cursor.lastrowid
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = using
+        return obj

@@ -10,6 +10,7 @@ from contextlib import AbstractContextManager
 from django.db import models, transaction
 from django.utils import timezone
 
+from indigomed.precompiled import Insert
 from indigomed.records import crypto
 from indigomed.records.keys import key_ring
 from indigomed.records.models import (
@@ -131,6 +132,10 @@ def record_medical_entry(
     return entry
 
 
+# Written by every booking: compiled once.
+_BOOKING_DETAILS = Insert(BookingDetails)
+
+
 def record_booking_details(
     *,
     member_id: int,
@@ -141,11 +146,15 @@ def record_booking_details(
     """Keep, sealed, why the member booked and how they pay; in the booking's transaction.
     Returns the details as kept, for the answer to the member who gave them."""
     vault = Vault.create_for(member_id)
-    BookingDetails.objects.create(
-        member_id=member_id,
-        appointment_public_id=appointment_public_id,
-        reason=vault.seal(BookingDetails, "reason", json.dumps(reason, sort_keys=True)),
-        insurance=vault.seal(BookingDetails, "insurance", json.dumps(insurance, sort_keys=True) if insurance else None),
+    _BOOKING_DETAILS.save(
+        BookingDetails(
+            member_id=member_id,
+            appointment_public_id=appointment_public_id,
+            reason=vault.seal(BookingDetails, "reason", json.dumps(reason, sort_keys=True)),
+            insurance=vault.seal(
+                BookingDetails, "insurance", json.dumps(insurance, sort_keys=True) if insurance else None
+            ),
+        )
     )
     return Booked(
         str(reason["slug"]),

@@ -14,7 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from indigomed.precompiled import Insert
 from indigomed.security.models import AccessLogEntry, AuditEvent
+
+# Written on nearly every request that reads or changes personal information: compiled once.
+_AUDIT_EVENT = Insert(AuditEvent)
+_ACCESS_LOG_ENTRY = Insert(AccessLogEntry)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +81,7 @@ def log_accesses(accesses: Iterable[Access]) -> None:
     if len(entries) == 1:
         # One statement on its own, where a bulk insert opens and commits a transaction around it:
         # a member's own read (nearly every page of theirs) logs one entry.
-        entries[0].save(force_insert=True)
+        _ACCESS_LOG_ENTRY.save(entries[0])
     else:
         AccessLogEntry.objects.bulk_create(entries)
 
@@ -199,12 +204,14 @@ def record_event(
     guardian = getattr(actor, "acting_user_id", None)
     if guardian is not None:
         clean["on_behalf"] = True
-    return AuditEvent.objects.create(
-        actor_user_id=guardian or getattr(actor, "pk", None),
-        action=action,
-        member_id=member_id,
-        subject_ref=subject_ref,
-        details=clean,
+    return _AUDIT_EVENT.save(
+        AuditEvent(
+            actor_user_id=guardian or getattr(actor, "pk", None),
+            action=action,
+            member_id=member_id,
+            subject_ref=subject_ref,
+            details=clean,
+        )
     )
 
 
