@@ -155,11 +155,11 @@ class Insert:
         if unsupported:
             raise ValueError(f"fields the ORM writes in its own way: {unsupported}")
         self._fields = fields
-        self._statements: dict[tuple[str, str], tuple[str, bool]] = {}
+        self._statements: dict[tuple[str, str, int, bool], tuple[str, bool]] = {}
 
-    def _statement(self, using: str) -> tuple[str, bool]:
+    def _statement(self, using: str, rows: int = 1, ignore_conflicts: bool = False) -> tuple[str, bool]:
         connection = connections[using]
-        key = (using, connection.vendor)
+        key = (using, connection.vendor, rows, ignore_conflicts)
         found = self._statements.get(key)
         if found is None:
             quote = connection.ops.quote_name
@@ -167,14 +167,40 @@ class Insert:
                 # A field may ask for its own placeholder (a binary one does, on some databases).
                 if hasattr(f, "get_placeholder") and f.get_placeholder(b"", None, connection) != "%s":
                     raise ValueError(f"{f.name} needs a placeholder of its own on {connection.vendor}")
-            returning = bool(connection.features.can_return_columns_from_insert)
+            # Rows skipped as conflicts return nothing, so ids could not be matched to objects.
+            features = connection.features
+            can_return = (
+                features.can_return_rows_from_bulk_insert if rows > 1 else features.can_return_columns_from_insert
+            )
+            returning = bool(can_return) and not ignore_conflicts
             table, columns = quote(self._model._meta.db_table), ", ".join(quote(f.column) for f in self._fields)
-            marks = ", ".join(["%s"] * len(self._fields))
-            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608  # nosec B608 # the model's own names, values as parameters
+            marks = ", ".join([f"({', '.join(['%s'] * len(self._fields))})"] * rows)
+            sql = f"INSERT INTO {table} ({columns}) VALUES {marks}"  # noqa: S608  # nosec B608 # the model's own names, values as parameters
+            if ignore_conflicts:
+                sql += " ON CONFLICT DO NOTHING"
             if returning:
                 sql += f" RETURNING {quote(self._model._meta.pk.column)}"
             found = self._statements[key] = (sql, returning)
         return found
+
+    def save_many(self, objs: Sequence[Any], *, ignore_conflicts: bool = False, using: str = "default") -> None:
+        """Several rows in one statement (as ``bulk_create``, for the few rows of one change). Each
+        object gets its new primary key where the database returns it; none with ``ignore_conflicts``."""
+        if not objs:
+            return
+        if any(type(obj) is not self._model for obj in objs):
+            raise TypeError(f"only {self._model.__name__} rows")
+        connection = connections[using]
+        sql, returning = self._statement(using, len(objs), ignore_conflicts)
+        values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in self._fields]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, values)
+            keys = [row[0] for row in cursor.fetchall()] if returning else []
+        for i, obj in enumerate(objs):
+            if keys:
+                obj.pk = keys[i]
+            obj._state.adding = False
+            obj._state.db = using
 
     def save(self, obj: Any, using: str = "default") -> Any:
         if type(obj) is not self._model:

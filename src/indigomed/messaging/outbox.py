@@ -35,6 +35,7 @@ from indigomed.messaging import channels
 from indigomed.messaging.models import DeliveryAttempt, MarketingOptOut, Message
 from indigomed.messaging.rendering import for_guardian, render, render_letter
 from indigomed.messaging.routing import REMINDER_KINDS, Choice, Route, route
+from indigomed.precompiled import Insert
 from indigomed.records.queries import Reachable, contact_preferences_of, reachable
 from indigomed.records.sign_in_keys import SEALED_DOMAIN
 from indigomed.records.vault import Vault
@@ -99,6 +100,12 @@ def enqueue(
     )
 
 
+# A change queues a few messages (a confirmation and its reminders) by a statement written once;
+# more than this many (a notice to every member) go the ORM's way, in batches.
+_FEW = 8
+_MESSAGES = Insert(Message)
+
+
 def enqueue_all(
     *,
     member_ids: Iterable[int],
@@ -133,7 +140,10 @@ def enqueue_all(
             for member_id in ids
             if member_id in vaults
         ]
-    Message.objects.bulk_create(rows, batch_size=1000)
+    if len(rows) <= _FEW:
+        _MESSAGES.save_many(rows)
+    else:
+        Message.objects.bulk_create(rows, batch_size=1000)
     if any(row.pk is None for row in rows):  # engines that do not return ids from a bulk insert
         written = dict(
             Message.objects.filter(public_id__in=[row.public_id for row in rows]).values_list("public_id", "pk")

@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from indigomed.accounts.models import User
 from indigomed.accounts.roles import load_actor
 from indigomed.errors import Invalid, NotFound
+from indigomed.precompiled import Insert
 from indigomed.privacy import ledger, sealed
 from indigomed.privacy.decisions import Decision, PartnerScope, Recipient, decide, rule_for_the_record
 from indigomed.privacy.models import Authorization, BusinessPartner, CareRelationship, OfficeDecision, Restriction
@@ -298,9 +299,13 @@ def consent_needed_for(*, member_id: int, tags: Sequence[str]) -> list[str]:
 # --- Care relationships (USE-5, BOOK-5) ----------------------------------------------------------
 
 
+# Written by every booking: compiled once.
+_CARE_RELATIONSHIPS = Insert(CareRelationship)
+
+
 def record_care_relationship(*, member_id: int, recipient_refs: Sequence[str], source_ref: str) -> None:
     """A booking or referral makes these practitioners and facilities part of the member's care."""
-    CareRelationship.objects.bulk_create(
+    _CARE_RELATIONSHIPS.save_many(
         [CareRelationship(member_id=member_id, recipient_ref=ref, source_ref=source_ref) for ref in recipient_refs],
         ignore_conflicts=True,
     )
