@@ -18,8 +18,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import QuerySet
+from django.db.models.fields import AutoFieldMixin
 from django.db.models.query import get_related_populators
 
 # Values no id or key takes, so a marker cannot be confused with a constant of the query.
@@ -150,6 +151,9 @@ class Insert:
 
     def __init__(self, model: type[Any]) -> None:
         self._model = model
+        # The database numbers the rows; a row of a child model spans tables the ORM writes in turn.
+        if not isinstance(model._meta.pk, AutoFieldMixin) or model._meta.parents:
+            raise ValueError(f"{model.__name__}: only models with a database-numbered key and no parent")
         fields = [f for f in model._meta.concrete_fields if not f.primary_key]
         unsupported = [f.name for f in fields if f.generated or f.db_returning or f.has_db_default()]
         if unsupported:
@@ -193,7 +197,7 @@ class Insert:
         connection = connections[using]
         sql, returning = self._statement(using, len(objs), ignore_conflicts)
         values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in self._fields]
-        with connection.cursor() as cursor:
+        with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
             cursor.execute(sql, values)
             keys = [row[0] for row in cursor.fetchall()] if returning else []
         for i, obj in enumerate(objs):
@@ -208,7 +212,8 @@ class Insert:
         connection = connections[using]
         sql, returning = self._statement(using)
         values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in self._fields]
-        with connection.cursor() as cursor:
+        # As ``Model.save``: a failed insert marks the enclosing atomic block for rollback.
+        with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
             cursor.execute(sql, values)
             pk = cursor.fetchone()[0] if returning else cursor.lastrowid
         obj.pk = pk

@@ -76,3 +76,37 @@ def test_summaries_name_a_device_without_fingerprinting_it() -> None:
     assert browser_summary(FIREFOX) == "Firefox on Windows"
     assert browser_summary("") == "A browser on an unknown system"
     assert network_of("not an address") == ""
+
+
+def test_a_session_given_a_new_key_stays_listed_and_can_be_ended(world) -> None:
+    """SEC-1: when a session's key is renewed (as after a password change), its record follows it."""
+    from indigomed.accounts.session_store import SessionStore
+
+    laptop = signed_in_with_password(world.member, FIREFOX, "203.0.113.57")
+    store = SessionStore(laptop.cookies["sessionid"].value)
+    store.load()
+    old = store.session_key
+    store.cycle_key()
+    assert store.session_key != old
+    assert SignedInSession.objects.filter(session_key=store.session_key, user=world.member).exists()
+    assert not SignedInSession.objects.filter(session_key=old).exists()
+    laptop.cookies["sessionid"] = store.session_key
+    assert "(this browser)" in laptop.get("/me/sessions/").content.decode()
+
+
+def test_signing_in_over_another_persons_session_records_the_new_sign_in(world) -> None:
+    """SEC-1: a browser signed in as one person and then as another lists the second sign-in."""
+    from django.contrib.auth import login
+    from django.test import RequestFactory
+
+    from indigomed.accounts.session_store import SessionStore
+
+    shared = signed_in_with_password(world.member, FIREFOX, "203.0.113.57")
+    request = RequestFactory(HTTP_USER_AGENT=FIREFOX, REMOTE_ADDR="203.0.113.57").get("/")
+    request.session = SessionStore(shared.cookies["sessionid"].value)
+    request.user = world.member
+    login(request, world.other_member, backend="django.contrib.auth.backends.ModelBackend")
+    request.session.save()
+    key = request.session.session_key
+    assert key and key != shared.cookies["sessionid"].value
+    assert SignedInSession.objects.filter(session_key=key, user=world.other_member).exists()

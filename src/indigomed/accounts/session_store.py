@@ -33,7 +33,13 @@ def _session_with_user(using: str) -> str:
     by_pk = USER_AND_ROLES_BY_PK.statement(using)
     select, _, rest = by_pk.partition(f' FROM "{user}" ')
     joins, _, where = rest.partition(" WHERE ")
-    if not select.startswith(f'SELECT "{user}"."id"') or where != f'"{user}"."id" = %s':
+    # Every role is optional: an inner join would make a session without that role no session.
+    if (
+        not select.startswith(f'SELECT "{user}"."id"')
+        or where != f'"{user}"."id" = %s'
+        or by_pk.count("%s") != 1
+        or " INNER JOIN " in joins
+    ):
         raise ValueError(f"unexpected shape of the signed-in user's statement: {by_pk}")
     sql = (
         f"{select}, s.session_data, s.expire_date"
@@ -55,7 +61,8 @@ class SessionStore(db.SessionStore):
         if key:
             using = self.model.objects.db
             with connections[using].cursor() as cursor:
-                cursor.execute(_session_with_user(using), [key, rawsql.when(timezone.now())])
+                now = connections[using].ops.adapt_datetimefield_value(timezone.now())
+                cursor.execute(_session_with_user(using), [key, now])
                 raw = cursor.fetchall()
             if raw:
                 data, expires = raw[0][-2:]
@@ -66,6 +73,15 @@ class SessionStore(db.SessionStore):
                 return self.model(session_key=key, session_data=data, expire_date=rawsql.read_when(expires))
         self._session_key = None
         return None
+
+    def cycle_key(self) -> None:
+        # The sign-in record follows its session to the new key (a password change, an old
+        # secret key's hash renewed), so the session stays listed, can be ended, and is read
+        # with its user in one statement.
+        old = self.session_key
+        super().cycle_key()
+        if old and self.session_key and self.session_key != old:
+            SignedInSession.objects.filter(session_key=old).update(session_key=self.session_key)
 
     def take_user(self) -> User | None:
         """The user this session's sign-in names, read with it; once, then forgotten."""

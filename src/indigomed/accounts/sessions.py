@@ -51,7 +51,10 @@ def remember_sign_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any
     request.session[SIGNED_IN_AT] = request.session[SEEN_AT] = now()
     key = request.session.session_key
     if not key:
-        return
+        # Signing in over another person's session empties it (``login`` flushes it): saved now,
+        # it has the key the record names.
+        request.session.save()
+        key = request.session.session_key
     SignedInSession.objects.update_or_create(
         session_key=key,
         defaults={
