@@ -197,9 +197,13 @@ class Insert:
         connection = connections[using]
         sql, returning = self._statement(using, len(objs), ignore_conflicts)
         values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in self._fields]
+        # As ``Model.save``: a failed insert marks the enclosing atomic block for rollback.
         with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
             cursor.execute(sql, values)
-            keys = [row[0] for row in cursor.fetchall()] if returning else []
+            if returning:
+                keys = [row[0] for row in cursor.fetchall()]
+            else:  # one row on an engine without RETURNING: its id; several: none to match
+                keys = [cursor.lastrowid] if len(objs) == 1 and not ignore_conflicts else []
         for i, obj in enumerate(objs):
             if keys:
                 obj.pk = keys[i]
@@ -207,16 +211,6 @@ class Insert:
             obj._state.db = using
 
     def save(self, obj: Any, using: str = "default") -> Any:
-        if type(obj) is not self._model:
-            raise TypeError(f"{type(obj).__name__} is not a {self._model.__name__}")
-        connection = connections[using]
-        sql, returning = self._statement(using)
-        values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in self._fields]
-        # As ``Model.save``: a failed insert marks the enclosing atomic block for rollback.
-        with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
-            cursor.execute(sql, values)
-            pk = cursor.fetchone()[0] if returning else cursor.lastrowid
-        obj.pk = pk
-        obj._state.adding = False
-        obj._state.db = using
+        """One row; ``obj`` gets its new primary key."""
+        self.save_many([obj], using=using)
         return obj

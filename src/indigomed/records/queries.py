@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -181,6 +181,17 @@ class Booked:
     plan_slug: str | None
     plan_name: str | None
 
+    @classmethod
+    def of(cls, reason: Mapping[str, Any], insurance: Mapping[str, Any] | None) -> Booked:
+        """The details from the reason and plan as they are sealed (slug, name, tags; slug, name)."""
+        return cls(
+            reason["slug"],
+            reason["name"],
+            tuple(reason.get("tags", ())),
+            insurance["slug"] if insurance else None,
+            insurance["name"] if insurance else None,
+        )
+
 
 # One member's details with their wrapped key, in one statement (their own list, a booking's answer).
 _DETAILS_OF_MEMBER = Precompiled(
@@ -223,13 +234,7 @@ def booking_details(member_by_appointment: dict[uuid.UUID, int]) -> dict[uuid.UU
             continue
         why = json.loads(vault.open(BookingDetails, "reason", reason) or "{}")
         pay = json.loads(vault.open(BookingDetails, "insurance", insurance) or "null")
-        found[public_id] = Booked(
-            why["slug"],
-            why["name"],
-            tuple(why.get("tags", [])),
-            pay["slug"] if pay else None,
-            pay["name"] if pay else None,
-        )
+        found[public_id] = Booked.of(why, pay)
     return found
 
 

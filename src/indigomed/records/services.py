@@ -156,13 +156,7 @@ def record_booking_details(
             ),
         )
     )
-    return Booked(
-        str(reason["slug"]),
-        str(reason["name"]),
-        tuple(str(tag) for tag in reason.get("tags", ()) or ()),  # type: ignore[attr-defined]
-        str(insurance["slug"]) if insurance else None,
-        str(insurance["name"]) if insurance else None,
-    )
+    return Booked.of(reason, insurance)
 
 
 def record_completed_visit(
