@@ -105,7 +105,7 @@ def measure(calls: list[Request], *, rounds: int, statements: Callable[[Request]
     return figures
 
 
-def top(calls: list[Request], limit: int = 45, sort: str = "cumulative") -> str:
+def top(calls: list[Request], limit: int = 45, sort: str = "cumulative", callees: str = "") -> str:
     for call in calls[:20]:
         call()
     profiler = cProfile.Profile()
@@ -126,7 +126,11 @@ def top(calls: list[Request], limit: int = 45, sort: str = "cumulative") -> str:
         for name, spent in sorted(per_file.items(), key=lambda kv: -kv[1])[:limit]:
             out.write(f"{spent * 1000 / count:7.3f} ms  {spent / total:6.1%}  {name}\n")
         return out.getvalue()
-    stats.sort_stats(sort).print_stats(limit)
+    stats.sort_stats(sort)
+    if callees:
+        stats.print_callees(callees)
+    else:
+        stats.print_stats(limit)
     return out.getvalue()
 
 
@@ -319,7 +323,7 @@ def indigomed(args: argparse.Namespace) -> dict[str, dict[str, float]]:
             one = get(floor_user if kind == "floor" else own_user)
             calls = [one] * (n if not args.profile else args.requests + 20)
         if args.profile == kind:
-            print(top(calls, sort=args.sort))
+            print(top(calls, sort=args.sort, callees=args.callees))
             continue
         if args.sql == kind:
             calls[0]()  # the first request of a kind fills per-process caches
@@ -347,6 +351,7 @@ def main() -> None:
         default="cumulative",
         help="cProfile's order for --profile (tottime, ...; file: own time per source file)",
     )
+    parser.add_argument("--callees", default="", help="with --profile: what the functions matching this call")
     parser.add_argument("--bare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.bare:

@@ -39,6 +39,10 @@ class _Compiled:
     fields: tuple[int, int]
     # Where each ``annotate()`` value sits in a row, in the order the annotations were named.
     annotations: tuple[int, ...] = ()
+    # The ORM's converters for each column that has any: (position, converters, expression).
+    # Django works them out again for every result; they depend only on the statement.
+    converters: tuple[tuple[int, tuple[Any, ...], Any], ...] = ()
+    composite: bool = False
 
 
 class Precompiled:
@@ -71,24 +75,58 @@ class Precompiled:
             slots.append((index, None if index is not None else param))
         if sorted(i for i, _ in slots if i is not None) != list(range(len(self._markers))):
             raise ValueError("every parameter must appear once, unchanged, among the statement's parameters")
+        columns = [column[0] for column in compiler.select[0 : compiler.col_count]]
+        converters = tuple(
+            (position, tuple(convs), expression)
+            for position, (convs, expression) in compiler.get_converters(columns).items()
+        )
+        composite = compiler.has_composite_fields(columns)
         klass_info = compiler.klass_info
         if klass_info is None:  # values_list: rows only
-            return _Compiled(sql, tuple(slots), compiler, (), (), (0, 0))
+            return _Compiled(sql, tuple(slots), compiler, (), (), (0, 0), converters=converters, composite=composite)
         select = compiler.select
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         init_list = tuple(f[0].target.attname for f in select[start:end])
         populators = get_related_populators(klass_info, select, using)  # type: ignore[call-arg]  # the stubs are ahead of Django 5.2
         annotations = tuple(compiler.annotation_col_map[name] for name in queryset.query.annotation_select)
-        return _Compiled(sql, tuple(slots), compiler, populators, init_list, (start, end), annotations)
+        return _Compiled(
+            sql,
+            tuple(slots),
+            compiler,
+            populators,
+            init_list,
+            (start, end),
+            annotations,
+            converters=converters,
+            composite=composite,
+        )
+
+    @staticmethod
+    def _converted(compiled: _Compiled, raw: Sequence[Sequence[Any]]) -> list[Any]:
+        """The rows as the ORM's ``results_iter`` gives them (columns past the statement's own are
+        left as they came), with the converters worked out once."""
+        if compiled.composite:
+            return list(compiled.compiler.results_iter(results=[raw], tuple_expected=True))
+        if not compiled.converters:
+            return [tuple(row) for row in raw]
+        connection = compiled.compiler.connection
+        rows = []
+        for row in raw:
+            values = list(row)
+            for position, convs, expression in compiled.converters:
+                value = values[position]
+                for convert in convs:
+                    value = convert(value, expression, connection)
+                values[position] = value
+            rows.append(tuple(values))
+        return rows
 
     def _fetch(self, compiled: _Compiled, using: str, values: tuple[Any, ...]) -> list[Any]:
         params = [values[i] if i is not None else constant for i, constant in compiled.slots]
         with connections[using].cursor() as cursor:
             cursor.execute(compiled.sql, params)
             raw = cursor.fetchall()
-        if not raw:
-            return []
-        return list(compiled.compiler.results_iter(results=[raw], tuple_expected=True))
+        return self._converted(compiled, raw)
 
     def rows(self, *values: Any, using: str = "default") -> list[tuple[Any, ...]]:
         compiled = self._get(using)
@@ -120,9 +158,7 @@ class Precompiled:
         compiled = self._get(using)
         if not raw:
             return []
-        return self._instances(
-            compiled, using, list(compiled.compiler.results_iter(results=[raw], tuple_expected=True))
-        )
+        return self._instances(compiled, using, self._converted(compiled, raw))
 
     def _instances(
         self, compiled: _Compiled, using: str, rows: list[Any]

@@ -97,8 +97,8 @@ def test_a_signed_in_request_reads_the_person_and_what_they_are_in_one_statement
     client.force_login(both)
     request = RequestFactory().get("/")
     request.session = SessionStore(client.session.session_key)
-    AuthenticationMiddleware(lambda r: None).process_request(request)
     with django_assert_num_queries(1):
+        AuthenticationMiddleware(lambda r: None).process_request(request)
         actor = actor_of(request)
     assert request.user == both
     assert actor.is_member and actor.administers(world.paris_clinic.pk)
@@ -120,8 +120,8 @@ def test_the_session_decides_who_is_signed_in_even_if_its_sign_in_record_names_s
     client = Client()
     client.force_login(world.member)
     SignedInSession.objects.filter(session_key=client.session.session_key).update(user=world.doctor_user)
-    request = request_with_session_of(client)
     with django_assert_num_queries(2):  # the session (with the wrong user), then the session's own user
+        request = request_with_session_of(client)
         actor = actor_of(request)
     assert request.user == world.member and actor.is_member and actor.practitioner_id is None
 

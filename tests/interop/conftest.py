@@ -34,7 +34,8 @@ def booking(
 ) -> Appointment:
     """An appointment of the member's, in the past (or the future for negative days), with its sealed
     details, its care relationship and, once completed, its visit in the history."""
-    start = (timezone.now() - dt.timedelta(days=days_ago)).replace(minute=0, second=0, microsecond=0)
+    # At 03:00 UTC, outside every demo facility's hours, so it never meets one of their open slots.
+    start = (timezone.now() - dt.timedelta(days=days_ago)).replace(hour=3, minute=0, second=0, microsecond=0)
     slot = Slot.objects.create(
         role=role,
         visit_type=role.visit_types.first(),

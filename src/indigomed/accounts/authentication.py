@@ -6,6 +6,11 @@ row. This middleware loads the user the same way, through Django's own ``get_use
 look-up, backend check, session hash), but marks the load so that the user's manager brings the
 roles along. With IndigoMed's session store the user comes with the session itself, in the same
 statement, and no further statement is needed.
+
+The user is loaded when the request comes in, not on first use as Django does: every request that
+carries a session reads it anyway (the language is kept there, ``web.language``), so nothing is
+read that would not have been, and each later ``request.user`` is the user itself rather than a
+proxy that forwards every attribute (a cost bench/profile_floor.py showed on every request).
 """
 
 from __future__ import annotations
@@ -14,7 +19,6 @@ from typing import Any
 
 from django.contrib.auth import SESSION_KEY, middleware
 from django.http import HttpRequest
-from django.utils.functional import SimpleLazyObject
 
 from indigomed.accounts.models import LOADING_SIGNED_IN
 
@@ -36,4 +40,4 @@ def signed_in_user(request: HttpRequest) -> Any:
 class AuthenticationMiddleware(middleware.AuthenticationMiddleware):
     def process_request(self, request: HttpRequest) -> None:
         super().process_request(request)
-        request.user = SimpleLazyObject(lambda: signed_in_user(request))  # type: ignore[assignment]
+        request.user = signed_in_user(request)
