@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.models import Session
 from django.test import Client, RequestFactory
 
 from indigomed.accounts.authentication import AuthenticationMiddleware
@@ -152,3 +153,30 @@ def test_a_role_given_after_sign_in_is_seen_on_the_next_request(world) -> None:
     assert 'href="/connect/"' not in client.get("/").content.decode()
     FacilityStaff.objects.create(user=world.member, facility=world.ny_clinic)
     assert 'href="/connect/"' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_session_whose_data_was_altered_in_the_database_signs_nobody_in(world) -> None:
+    """The signature of a session's data is checked once per text: new text is checked again."""
+    client = Client()
+    client.force_login(world.member)
+    assert request_with_session_of(client).user == world.member
+    session = Session.objects.get(session_key=client.session.session_key)
+    signed = session.session_data
+    # Another valid-looking payload under the old signature: the signature no longer holds.
+    Session.objects.filter(pk=session.pk).update(session_data="e30" + signed[signed.index(":") :])
+    assert not request_with_session_of(client).user.is_authenticated
+
+
+@pytest.mark.django_db
+def test_each_request_reads_its_own_copy_of_the_session(world) -> None:
+    """A change one request makes inside its session, unsaved, is not seen by the next."""
+    client = Client()
+    client.force_login(world.member)
+    first = request_with_session_of(client)
+    first.session["_trail"] = ["one"]
+    first.session.save()
+    second = request_with_session_of(client)
+    second.session["_trail"].append("two")
+    third = request_with_session_of(client)
+    assert third.session["_trail"] == ["one"] and third.user == world.member

@@ -6,7 +6,9 @@ import json
 
 import icalendar
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from indigomed.scheduling.models import Appointment, Slot
 from tests.scheduling.helpers import open_slot, past_slot, soon_slot
@@ -42,6 +44,31 @@ def test_a_member_books_an_open_slot_and_sees_it_in_my_appointments(world, membe
     assert [a["id"] for a in listed] == [body["id"]]
     page = member_client.get("/appointments/")
     assert "Dr. Ada Hart" in page.content.decode()
+
+
+def test_my_appointments_reads_the_same_few_statements_for_one_visit_or_three(
+    world, member_client, django_assert_max_num_queries
+) -> None:
+    """BOOK-2: the list is read in one go, whatever it holds; each entry shows what it did before."""
+    assert book(member_client, open_slot(world.heart_role)).status_code == 201
+    with CaptureQueriesContext(connection) as one:
+        member_client.get(API)
+    statements = len(one)
+    assert book(member_client, open_slot(world.skin_role, index=4), reason="acne", plan=None).status_code == 201
+    assert book(member_client, open_slot(world.paris_role, index=3), plan=None).status_code == 201
+    with django_assert_max_num_queries(statements):
+        listed = member_client.get(API).json()
+    assert len(listed) == 3
+    first = next(a for a in listed if a["insurance_plan"])
+    assert (
+        first["practitioner"] == "Dr. Ada Hart"
+        and first["facility"]
+        and first["address"]
+        and first["timezone"]
+        and first["visit_type"]
+    )
+    assert first["visit_reason"] == "Chest pain" and first["insurance_plan"] == "Aetna HMO"
+    assert first["can_change_until"] < first["starts_at"]
 
 
 def test_the_web_form_books_and_lands_on_the_appointment(world, member_client) -> None:

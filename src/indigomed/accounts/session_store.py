@@ -6,6 +6,12 @@ with this key and, through the sign-in that named it (``SignedInSession``), the 
 they are, in one statement written once. The user so read is handed to the request's sign-in
 check, which still decides from the session's own data whose session it is (``take_user``).
 Everything else (writing, expiry, cycling keys) is Django's.
+
+A session's data is signed, and checking the signature (an HMAC, base64, zlib) cost as much CPU
+as the rest of reading it. The same signed text is checked once per process: the bytes it was
+checked for are kept, keyed by that exact text, and each later read only parses them. A changed
+session is new text and is checked again; a secret key taken out of service restarts the processes
+that read with it.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from typing import Any
 
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.models import Session
+from django.core import signing
 from django.db import connections
 from django.utils import timezone
 
@@ -21,6 +28,10 @@ from indigomed import rawsql
 from indigomed.accounts.models import ACTOR_ROWS, USER_AND_ROLES_BY_PK, SignedInSession, User
 
 _statements: dict[str, str] = {}
+
+# Signed session text -> the payload its signature was checked for. Bounded: cleared when full.
+_checked: dict[str, bytes] = {}
+_CHECKED_MAX = 20_000
 
 
 def _session_with_user(using: str) -> str:
@@ -52,6 +63,26 @@ def _session_with_user(using: str) -> str:
     return sql
 
 
+def _check(session_data: str, *, salt: str, serializer: type) -> bytes | None:
+    """The payload the signature of ``session_data`` holds for, kept for the next read; None if
+    the signature or the payload does not hold."""
+    kept: list[bytes] = []
+
+    class Keeping(serializer):
+        def loads(self, data: bytes) -> Any:
+            kept.append(data)
+            return super().loads(data)
+
+    try:
+        signing.loads(session_data, salt=salt, serializer=Keeping)
+    except Exception:  # the caller then lets Django read it, and report it, as it does
+        return None
+    if len(_checked) >= _CHECKED_MAX:
+        _checked.clear()
+    _checked[session_data] = kept[0]
+    return kept[0]
+
+
 class SessionStore(db.SessionStore):
     _user: User | None = None
 
@@ -73,6 +104,16 @@ class SessionStore(db.SessionStore):
                 return self.model(session_key=key, session_data=data, expire_date=rawsql.read_when(expires))
         self._session_key = None
         return None
+
+    def decode(self, session_data: str | bytes) -> dict[str, Any]:
+        if not isinstance(session_data, str):
+            return super().decode(session_data)
+        payload = _checked.get(session_data)
+        if payload is None:
+            payload = _check(session_data, salt=self.key_salt, serializer=self.serializer)
+            if payload is None:
+                return super().decode(session_data)  # Django's own answer to a bad signature or payload
+        return self.serializer().loads(payload)
 
     def cycle_key(self) -> None:
         # The sign-in record follows its session to the new key (a password change, an old

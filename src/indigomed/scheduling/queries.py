@@ -119,8 +119,30 @@ def appointments_of_member(member: Any) -> QuerySet[Appointment]:
     )
 
 
+# The columns the member's list shows (``scheduling.api.appointment_out``) and no others: a
+# facility's or practitioner's whole row is several times what the list needs to read and load.
+_LISTED = (
+    "public_id",
+    "member_id",
+    "status",
+    "starts_at",
+    "ends_at",
+    "role__practitioner__title",
+    "role__practitioner__given_name",
+    "role__practitioner__family_name",
+    "role__practitioner__slug",
+    "role__facility__timezone",
+    "role__facility__name",
+    "role__facility__slug",
+    "role__facility__street",
+    "role__facility__postal_code",
+    "role__facility__city",
+    "role__facility__cancel_cutoff_hours",
+    "visit_type__name",
+)
+
 # The API's list of a member's own appointments runs on every look: compiled once per process.
-_MEMBER_APPOINTMENTS = Precompiled(lambda member_id: appointments_of_member(member_id))
+_MEMBER_APPOINTMENTS = Precompiled(lambda member_id: appointments_of_member(member_id).only(*_LISTED))
 
 
 def member_appointments(member: Any) -> list[Appointment]:
