@@ -167,9 +167,10 @@ def calendar_session() -> tuple[str, list[str]]:
     from indigomed.demo.seed import DEMO_LOGINS
     from indigomed.records.sign_in import sign_in_key
     from indigomed.scheduling.calendar import practice_zone
+    from indigomed.scheduling.queries import roles_managed_by
 
     doctor = User.objects.get(email=sign_in_key(DEMO_LOGINS[1].email))
-    zone = practice_zone(doctor)
+    zone = practice_zone(roles_managed_by(doctor))
     assert zone is not None, "run seed_demo on this database first"
     monday = timezone.now().astimezone(zone).date() + dt.timedelta(days=7)
     monday -= dt.timedelta(days=monday.weekday())
@@ -200,8 +201,9 @@ def book_a_week(doctor, monday) -> None:
     from indigomed.scheduling import services as scheduling
     from indigomed.scheduling.calendar import local_days, practice_zone
     from indigomed.scheduling.models import Appointment, Slot
+    from indigomed.scheduling.queries import roles_managed_by
 
-    zone = practice_zone(doctor)
+    zone = practice_zone(roles_managed_by(doctor))
     start, end = local_days(monday, 7, zone)
     roles = PractitionerRole.objects.filter(practitioner__user=doctor)
     booked = Appointment.objects.filter(role__in=roles, starts_at__gte=start, starts_at__lt=end).count()

@@ -22,6 +22,7 @@ from indigomed.privacy.policy import PRACTICE_FIELDS, current_policy
 from indigomed.privacy.services import Item, disclose
 from indigomed.records.amendments import Dispute, disputes_of, versioned
 from indigomed.records.queries import booking_details, names_of
+from indigomed.records.services import member_keys_kept_open
 
 # The policy's practice role of each kind of facility staff.
 _STAFF_ROLES: dict[str, str] = {FacilityStaff.Role.STAFF: "front_desk", FacilityStaff.Role.ADMIN: "facility_admin"}
@@ -128,8 +129,10 @@ def care_views(*, user: Any, rows: Sequence[CareRow]) -> dict[uuid.UUID, CareVie
     for row in rows:
         groups[seen_as[row.calendar.pk]].append(row)
     views: dict[uuid.UUID, CareView] = {}
-    for viewer, group in groups.items():
-        views.update(_decide(getattr(user, "pk", None), viewer, group))
+    # Each member's key is read once for the details, the names, the disputes and the decision.
+    with member_keys_kept_open():
+        for viewer, group in groups.items():
+            views.update(_decide(getattr(user, "pk", None), viewer, group))
     return views
 
 

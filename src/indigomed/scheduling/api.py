@@ -303,14 +303,15 @@ def practice_appointments_out(user: object, appointments: list[Appointment]) -> 
 @connect_router.get("/calendar", response=list[PracticeAppointmentOut], summary="The practice's appointments")
 def calendar(request: HttpRequest, window: Query[CalendarRange]) -> object:
     """Appointments of ``days`` days from ``day``, counted in the facility's time zone as the page does."""
-    zone = practice_zone(request.user)
+    runs = queries.roles_managed_by(request.user)
+    zone = practice_zone(runs)
     if zone is None:
         raise Forbidden(_("Connect is for practices: this account does not run a practitioner's calendar."))
     today = timezone.now().astimezone(zone).date()
     day = window.day or today
     check_calendar_day(day, today=today)
     start, end = local_days(day, window.days, zone)
-    return practice_appointments_out(request.user, list(queries.practice_calendar(request.user, start=start, end=end)))
+    return practice_appointments_out(request.user, list(queries.appointments_on(runs, start=start, end=end)))
 
 
 @connect_router.post("/appointments/{public_id}/status", response=PracticeAppointmentOut, summary="Mark a visit")

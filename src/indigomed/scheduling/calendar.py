@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db.models import QuerySet
+
 from indigomed.directory.models import PractitionerRole
 from indigomed.privacy.care import CareRow, CareView, care_views
-from indigomed.scheduling import queries
 from indigomed.scheduling.models import Appointment
 
 
@@ -23,15 +24,10 @@ class CalendarEntry:
     patient: CareView
 
 
-def practice_zone(user: Any) -> ZoneInfo | None:
-    """The zone a practice's days are counted in: its first calendar's facility's; ``None`` for
-    someone who runs no calendar."""
-    role = (
-        PractitionerRole.objects.filter(pk__in=queries.roles_managed_by(user))
-        .select_related("facility")
-        .order_by("pk")
-        .first()
-    )
+def practice_zone(runs: QuerySet[Any]) -> ZoneInfo | None:
+    """The zone a practice's days are counted in: the facility's of the first calendar it runs
+    (``runs`` is ``queries.roles_managed_by``); ``None`` for someone who runs no calendar."""
+    role = PractitionerRole.objects.filter(pk__in=runs).select_related("facility").order_by("pk").first()
     return ZoneInfo(role.facility.timezone) if role else None
 
 

@@ -50,7 +50,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
     first = day - dt.timedelta(days=day.weekday()) if view == "week" else day
     span = 7 if view == "week" else 1
     start, end = local_days(first, span, zone)
-    entries = calendar_entries(request.user, list(queries.practice_calendar(request.user, start=start, end=end)))
+    appointments = queries.appointments_on([c.pk for c in calendars], start=start, end=end)
+    entries = calendar_entries(request.user, list(appointments))
     by_day: dict[dt.date, list[CalendarEntry]] = defaultdict(list)
     for entry in entries:
         by_day[entry.appointment.starts_at.astimezone(zone).date()].append(entry)

@@ -177,10 +177,13 @@ def roles_managed_by(user: Any) -> QuerySet[Any]:
     return PractitionerRole.objects.filter(runs).values_list("id", flat=True)
 
 
-def practice_calendar(user: Any, *, start: dt.datetime, end: dt.datetime) -> QuerySet[Appointment]:
-    """Appointments in [start, end) at the roles the user runs, cancelled ones included."""
+def appointments_on(
+    roles: QuerySet[Any] | Sequence[int], *, start: dt.datetime, end: dt.datetime
+) -> QuerySet[Appointment]:
+    """Appointments in [start, end) on these calendars (their ids, or ``roles_managed_by``),
+    cancelled ones included."""
     return (
-        Appointment.objects.filter(role_id__in=roles_managed_by(user), starts_at__gte=start, starts_at__lt=end)
+        Appointment.objects.filter(role_id__in=roles, starts_at__gte=start, starts_at__lt=end)
         .select_related("role__practitioner", "role__facility", "visit_type", "member")
         .order_by("starts_at")
     )
