@@ -57,6 +57,16 @@ class Target:
     databases: tuple[str, ...] = ("sqlite",)
 
 
+# Writing messages and delivering them are two modules, answered for by the same tests.
+OUTBOX_TESTS = (
+    "tests/messaging/test_outbox.py",
+    "tests/messaging/test_told_when_delivered.py",
+    "tests/messaging/test_confidential_communications.py",
+    "tests/messaging/test_writing_to_members.py",
+    "tests/messaging/test_marketing.py",
+    "tests/messaging/test_delivery_edges.py",
+)
+
 # The trust core: deciding (privacy), keeping the record (ledger), the policy the decisions read,
 # the slots a member may book, delivering messages and where they may go, and the legal clocks.
 TARGETS = (
@@ -100,18 +110,8 @@ TARGETS = (
             "tests/scheduling/test_weekly_rules_edges.py",
         ),
     ),
-    Target(
-        "messaging/outbox.py",
-        (
-            "tests/messaging/test_outbox.py",
-            "tests/messaging/test_told_when_delivered.py",
-            "tests/messaging/test_confidential_communications.py",
-            "tests/messaging/test_writing_to_members.py",
-            "tests/messaging/test_marketing.py",
-            "tests/messaging/test_delivery_edges.py",
-        ),
-        ("sqlite", "postgresql"),
-    ),
+    Target("messaging/outbox.py", OUTBOX_TESTS, ("sqlite", "postgresql")),
+    Target("messaging/delivery.py", OUTBOX_TESTS, ("sqlite", "postgresql")),
     Target(
         "messaging/routing.py",
         (

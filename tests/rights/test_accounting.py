@@ -13,8 +13,8 @@ import pytest
 
 from indigomed.errors import Conflict, Invalid, NotFound
 from indigomed.messaging.confidential import choose_contact
+from indigomed.messaging.delivery import deliver_until_idle
 from indigomed.messaging.models import Message
-from indigomed.messaging.outbox import deliver_until_idle
 from indigomed.privacy.services import record_care_relationship
 from indigomed.rights import accountings, services
 from indigomed.rights.accountings import FeeNotAccepted

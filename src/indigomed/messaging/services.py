@@ -2,10 +2,10 @@
 
 Other rooms hand over what to say and to whom (a member, by id; or an address they were given,
 such as a parent's). Every message is an outbox row written in the caller's transaction
-(``messaging.outbox``); a worker opens the sealed address when it delivers, writes in the access
-log that the member's contact data was used to write to them (references only, never the
-address), and records the delivery. A member whose data was shredded gets nothing, and nothing
-is logged for them.
+(``messaging.outbox``); a worker (``messaging.delivery``) opens the sealed address when it
+delivers, writes in the access log that the member's contact data was used to write to them
+(references only, never the address), and records the delivery. A member whose data was shredded
+gets nothing, and nothing is logged for them.
 """
 
 from __future__ import annotations
@@ -24,15 +24,15 @@ from indigomed.conf import product_setting
 from indigomed.directory.models import Facility
 from indigomed.directory.reminders import parse_offsets
 from indigomed.errors import Conflict, NotFound
-from indigomed.messaging import outbox
+from indigomed.messaging import delivery, outbox
 from indigomed.messaging.models import MarketingCampaign, MarketingOptOut, Message
 from indigomed.records.queries import booking_details
 from indigomed.records.sign_in import holder_of
 from indigomed.security.services import Access, log_accesses, record_event
 
 # What the access log says of a message, as the member reads it on their privacy page.
-WRITING_TO_YOU = outbox.WRITING_TO_YOU
-WRITING_ABOUT_YOU = outbox.WRITING_ABOUT_YOU
+WRITING_TO_YOU = delivery.WRITING_TO_YOU
+WRITING_ABOUT_YOU = delivery.WRITING_ABOUT_YOU
 MEMBER_NAME = "{member_name}"
 
 
@@ -394,7 +394,7 @@ def send_marketing(
         row.queued = len(
             outbox.enqueue(
                 member_ids=[m for m in authorized if m not in opted_out],
-                kind=outbox.MARKETING,
+                kind=delivery.MARKETING,
                 template="marketing",
                 context={"subject": subject, "body": body},
                 actor_user_id=actor_user_id,
@@ -414,7 +414,7 @@ def opt_out_of_marketing(*, message_public_id: str) -> bool:
     """The member who received this marketing message wants no more; their pending marketing is
     withdrawn. ``False`` when the link names no marketing message. Saying it twice is harmless."""
     member_id = (
-        Message.objects.filter(public_id=message_public_id, kind=outbox.MARKETING)
+        Message.objects.filter(public_id=message_public_id, kind=delivery.MARKETING)
         .values_list("member_id", flat=True)
         .first()
     )
@@ -424,7 +424,7 @@ def opt_out_of_marketing(*, message_public_id: str) -> bool:
         _, stopped = MarketingOptOut.objects.get_or_create(
             member_id=member_id, defaults={"from_message": message_public_id}
         )
-        Message.objects.filter(member_id=member_id, kind=outbox.MARKETING, status=Message.Status.PENDING).update(
+        Message.objects.filter(member_id=member_id, kind=delivery.MARKETING, status=Message.Status.PENDING).update(
             status=Message.Status.WITHDRAWN, last_error="opted out of marketing"
         )
         if stopped:
