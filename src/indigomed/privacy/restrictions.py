@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from indigomed.accounts.models import User
 from indigomed.accounts.roles import load_actor
 from indigomed.errors import Conflict, Invalid, NotFound, PolicyError
-from indigomed.messaging.services import queue_rights_update
+from indigomed.messaging.rights import queue_rights_update
 from indigomed.privacy.decisions import ANY_HEALTH_PLAN
 from indigomed.privacy.models import Restriction
 from indigomed.privacy.policy import current_policy

@@ -26,7 +26,7 @@ from indigomed.conventions import LANGUAGES, Reader, local_day
 from indigomed.errors import Conflict, Invalid, NotFound
 from indigomed.messaging import request_notes
 from indigomed.messaging.confidential import contact_choice_of
-from indigomed.messaging.services import queue_request_message
+from indigomed.messaging.rights import queue_request_message
 from indigomed.privacy import accounting
 from indigomed.privacy.policy import current_policy
 from indigomed.privacy.queries import member_zone

@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 from indigomed.accounts.models import Member, PrivacyOfficer, User
 from indigomed.accounts.roles import load_actor
 from indigomed.errors import Conflict, Invalid, NotFound
-from indigomed.messaging.services import queue_request_message
+from indigomed.messaging.rights import queue_request_message
 from indigomed.privacy import correspondence
 from indigomed.privacy.queries import member_zone
 from indigomed.rights.deadlines import clock_for, due_at, member_jurisdiction
