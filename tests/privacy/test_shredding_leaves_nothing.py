@@ -18,7 +18,8 @@ from indigomed.accounts.models import User
 from indigomed.accounts.services import create_member_profile
 from indigomed.privacy import ledger
 from indigomed.privacy.decisions import Recipient
-from indigomed.privacy.services import disclose_visit_history, sign_authorization
+from indigomed.privacy.services import disclose_visit_history
+from indigomed.privacy.signing import sign_authorization
 from indigomed.records import crypto
 from indigomed.records.keys import key_ring
 from indigomed.records.models import MemberKey

@@ -27,7 +27,7 @@ from indigomed.privacy.decisions import ANY_HEALTH_PLAN
 from indigomed.privacy.models import Restriction
 from indigomed.privacy.policy import current_policy
 from indigomed.privacy.queries import restriction_recipients
-from indigomed.privacy.services import request_restriction
+from indigomed.privacy.signing import request_restriction
 from indigomed.records.vault import Vault
 from indigomed.security.services import record_event
 
