@@ -16,7 +16,7 @@ from indigomed.messaging.confidential import choose_contact
 from indigomed.messaging.delivery import deliver_until_idle
 from indigomed.messaging.models import Message
 from indigomed.privacy.services import record_care_relationship
-from indigomed.rights import accountings, services
+from indigomed.rights import accountings, office
 from indigomed.rights.accountings import FeeNotAccepted
 from indigomed.rights.models import Accounting, Request
 from tests.privacy.conftest import DOCTOR, ask, court
@@ -41,8 +41,8 @@ def accounting(member, start: dt.date, until: dt.date, **extra) -> Request:
 
 
 def fulfil(officer, request: Request) -> Request:
-    services.start_review(officer=officer, public_id=request.public_id)
-    return services.conclude(officer=officer, public_id=request.public_id, outcome=State.FULFILLED)
+    office.start_review(officer=officer, public_id=request.public_id)
+    return office.conclude(officer=officer, public_id=request.public_id, outcome=State.FULFILLED)
 
 
 def listed(member, request: Request) -> list[dict]:
@@ -155,8 +155,8 @@ def test_the_second_free_one_through_the_page_is_refused_beside_the_box_and_noth
 
 def test_a_denied_accounting_leaves_the_free_one_unused(desk, history, clock) -> None:
     first = accounting(history, (START - YEAR).date(), START.date())
-    services.start_review(officer=desk.officer, public_id=first.public_id)
-    services.conclude(
+    office.start_review(officer=desk.officer, public_id=first.public_id)
+    office.conclude(
         officer=desk.officer,
         public_id=first.public_id,
         outcome=State.DENIED,

@@ -17,7 +17,7 @@ from ninja.security import django_auth
 from indigomed.accounts.roles import load_actor
 from indigomed.errors import Invalid, NotFound
 from indigomed.privacy.queries import member_zone
-from indigomed.rights import accountings, queries, services
+from indigomed.rights import accountings, office, queries, services
 from indigomed.rights.forms import EARLIEST_DAY, LATEST_DAY
 from indigomed.rights.models import Request
 from indigomed.rights.services import MAX_SIGNED_NAME, MAX_TEXT
@@ -359,25 +359,25 @@ def enter(
 
 @router.post("/office/requests/{public_id}/assign", response=OfficeDetailOut, summary="Assign to an officer")
 def assign(request: HttpRequest, public_id: uuid.UUID, data: AssignIn) -> object:
-    services.assign(officer=request.user, public_id=public_id, to_user_id=data.officer)  # type: ignore[arg-type]
+    office.assign(officer=request.user, public_id=public_id, to_user_id=data.officer)  # type: ignore[arg-type]
     return _office_detail(request, public_id)
 
 
 @router.post("/office/requests/{public_id}/review", response=OfficeDetailOut, summary="Start the review")
 def start_review(request: HttpRequest, public_id: uuid.UUID) -> object:
-    services.start_review(officer=request.user, public_id=public_id)  # type: ignore[arg-type]
+    office.start_review(officer=request.user, public_id=public_id)  # type: ignore[arg-type]
     return _office_detail(request, public_id)
 
 
 @router.post("/office/requests/{public_id}/extend", response=OfficeDetailOut, summary="Extend once, with a reason")
 def extend(request: HttpRequest, public_id: uuid.UUID, data: ExtendIn) -> object:
-    services.extend(officer=request.user, public_id=public_id, reason=data.reason)  # type: ignore[arg-type]
+    office.extend(officer=request.user, public_id=public_id, reason=data.reason)  # type: ignore[arg-type]
     return _office_detail(request, public_id)
 
 
 @router.post("/office/requests/{public_id}/conclude", response=OfficeDetailOut, summary="Answer the request")
 def conclude(request: HttpRequest, public_id: uuid.UUID, data: ConcludeIn) -> object:
-    services.conclude(
+    office.conclude(
         officer=request.user,  # type: ignore[arg-type]
         public_id=public_id,
         outcome=data.outcome,
