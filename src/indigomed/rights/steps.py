@@ -47,7 +47,7 @@ class FulfilmentStep(Protocol):
 
 STEPS: Mapping[str, str] = MappingProxyType(
     {
-        Request.Kind.ACCOUNTING: "indigomed.rights.accountings.fulfil_accounting",
+        Request.Kind.ACCOUNTING: "indigomed.rights.accounting_fulfilment.fulfil_accounting",
         Request.Kind.AMENDMENT: "indigomed.rights.amendment.fulfil_amendment",
         Request.Kind.RESTRICTION: "indigomed.rights.restriction.fulfil_restriction",
         Request.Kind.ACCESS: "indigomed.rights.access.fulfil_access",
