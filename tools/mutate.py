@@ -57,6 +57,14 @@ class Target:
     databases: tuple[str, ...] = ("sqlite",)
 
 
+# Writing the ledger and checking it are two modules, answered for by the same tests.
+LEDGER_TESTS = (
+    "tests/privacy/test_ledger.py",
+    "tests/privacy/test_ledger_properties.py",
+    "tests/privacy/test_checkpoint_workers.py",
+    "tests/privacy/test_disclosed_once.py",
+    "tests/privacy/test_ledger_known_answers.py",
+)
 # Writing messages and delivering them are two modules, answered for by the same tests.
 OUTBOX_TESTS = (
     "tests/messaging/test_outbox.py",
@@ -83,17 +91,8 @@ TARGETS = (
             "tests/privacy/test_decision_edges.py",
         ),
     ),
-    Target(
-        "privacy/ledger.py",
-        (
-            "tests/privacy/test_ledger.py",
-            "tests/privacy/test_ledger_properties.py",
-            "tests/privacy/test_checkpoint_workers.py",
-            "tests/privacy/test_disclosed_once.py",
-            "tests/privacy/test_ledger_known_answers.py",
-        ),
-        ("sqlite", "postgresql"),
-    ),
+    Target("privacy/ledger.py", LEDGER_TESTS, ("sqlite", "postgresql")),
+    Target("privacy/ledger_checks.py", LEDGER_TESTS, ("sqlite", "postgresql")),
     Target(
         "privacy/policy.py",
         (

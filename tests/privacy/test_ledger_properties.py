@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indigomed.privacy.decisions import Recipient
-from indigomed.privacy.ledger import verify
+from indigomed.privacy.ledger_checks import verify
 from indigomed.privacy.models import Disclosure
 from indigomed.privacy.office import decide_restriction
 from indigomed.privacy.signing import request_restriction, revoke_authorization, sign_authorization
