@@ -47,7 +47,7 @@ from indigomed.accounts.services import create_member_profile  # noqa: E402
 from indigomed.messaging.services import send_to_members  # noqa: E402
 from indigomed.privacy import accounting, ledger  # noqa: E402
 from indigomed.privacy.models import Disclosure  # noqa: E402
-from indigomed.rights import accountings, queries, services  # noqa: E402
+from indigomed.rights import accounting_fulfilment, accountings, office, queries, services  # noqa: E402
 from indigomed.rights.models import Request  # noqa: E402
 from indigomed.rights.sweeps import remind_officers  # noqa: E402
 
@@ -141,8 +141,8 @@ def main() -> None:
             signed_name="Bench Member",
             consent=True,
         )
-        services.start_review(officer=officer, public_id=request.public_id)
-        return services.conclude(officer=officer, public_id=request.public_id, outcome="fulfilled")
+        office.start_review(officer=officer, public_id=request.public_id)
+        return office.conclude(officer=officer, public_id=request.public_id, outcome="fulfilled")
 
     answered: list[Request] = []
     fulfil_ms = timed(lambda: answered.append(fulfil()))
@@ -164,7 +164,7 @@ def main() -> None:
     floor_json = timed(lambda: json.dumps([[str(v) for v in row] for row in rows()]))
     for fmt in ("json", "csv", "pdf"):
         ms = timed(
-            lambda fmt=fmt: accountings.download(actor=member, public_id=request.public_id, fmt=fmt),
+            lambda fmt=fmt: accounting_fulfilment.download(actor=member, public_id=request.public_id, fmt=fmt),
             3 if fmt == "pdf" else ROUNDS,
         )
         print(f"download {fmt}: {ms:.1f} ms ({listed} entries)")

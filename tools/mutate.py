@@ -57,6 +57,24 @@ class Target:
     databases: tuple[str, ...] = ("sqlite",)
 
 
+# Writing the ledger and checking it are two modules, answered for by the same tests.
+LEDGER_TESTS = (
+    "tests/privacy/test_ledger.py",
+    "tests/privacy/test_ledger_properties.py",
+    "tests/privacy/test_checkpoint_workers.py",
+    "tests/privacy/test_disclosed_once.py",
+    "tests/privacy/test_ledger_known_answers.py",
+)
+# Writing messages and delivering them are two modules, answered for by the same tests.
+OUTBOX_TESTS = (
+    "tests/messaging/test_outbox.py",
+    "tests/messaging/test_told_when_delivered.py",
+    "tests/messaging/test_confidential_communications.py",
+    "tests/messaging/test_writing_to_members.py",
+    "tests/messaging/test_marketing.py",
+    "tests/messaging/test_delivery_edges.py",
+)
+
 # The trust core: deciding (privacy), keeping the record (ledger), the policy the decisions read,
 # the slots a member may book, delivering messages and where they may go, and the legal clocks.
 TARGETS = (
@@ -73,17 +91,8 @@ TARGETS = (
             "tests/privacy/test_decision_edges.py",
         ),
     ),
-    Target(
-        "privacy/ledger.py",
-        (
-            "tests/privacy/test_ledger.py",
-            "tests/privacy/test_ledger_properties.py",
-            "tests/privacy/test_checkpoint_workers.py",
-            "tests/privacy/test_disclosed_once.py",
-            "tests/privacy/test_ledger_known_answers.py",
-        ),
-        ("sqlite", "postgresql"),
-    ),
+    Target("privacy/ledger.py", LEDGER_TESTS, ("sqlite", "postgresql")),
+    Target("privacy/ledger_checks.py", LEDGER_TESTS, ("sqlite", "postgresql")),
     Target(
         "privacy/policy.py",
         (
@@ -100,18 +109,8 @@ TARGETS = (
             "tests/scheduling/test_weekly_rules_edges.py",
         ),
     ),
-    Target(
-        "messaging/outbox.py",
-        (
-            "tests/messaging/test_outbox.py",
-            "tests/messaging/test_told_when_delivered.py",
-            "tests/messaging/test_confidential_communications.py",
-            "tests/messaging/test_writing_to_members.py",
-            "tests/messaging/test_marketing.py",
-            "tests/messaging/test_delivery_edges.py",
-        ),
-        ("sqlite", "postgresql"),
-    ),
+    Target("messaging/outbox.py", OUTBOX_TESTS, ("sqlite", "postgresql")),
+    Target("messaging/delivery.py", OUTBOX_TESTS, ("sqlite", "postgresql")),
     Target(
         "messaging/routing.py",
         (

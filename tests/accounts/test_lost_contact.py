@@ -11,8 +11,8 @@ from django.core import mail
 from django.test import Client
 
 from indigomed.accounts.models import LostContactReport, User
+from indigomed.messaging.delivery import deliver_until_idle
 from indigomed.messaging.models import Message
-from indigomed.messaging.outbox import deliver_until_idle
 from indigomed.records.queries import contact_preferences_of, profile_of
 from indigomed.records.services import set_contact_preferences, update_contact
 from indigomed.records.vault import Vault

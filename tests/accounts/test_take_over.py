@@ -14,7 +14,7 @@ from django.utils import timezone
 from indigomed.accounts.guardians import add_dependent
 from indigomed.accounts.models import Guardianship, TakeOverInvitation, User
 from indigomed.accounts.takeover import invite_of_age
-from indigomed.messaging.outbox import deliver_until_idle
+from indigomed.messaging.delivery import deliver_until_idle
 from indigomed.privacy.queries import member_zone
 from indigomed.records.models import DemographicData
 from indigomed.records.vault import Vault

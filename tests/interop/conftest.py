@@ -16,7 +16,8 @@ from pypdf import PdfReader
 from indigomed.accounts.models import PrivacyOfficer, User
 from indigomed.directory.models import PractitionerRole
 from indigomed.privacy.profile import add_own_insurance
-from indigomed.privacy.services import record_care_relationship, sign_authorization
+from indigomed.privacy.services import record_care_relationship
+from indigomed.privacy.signing import sign_authorization
 from indigomed.records.services import record_booking_details, record_completed_visit
 from indigomed.scheduling.models import Appointment, Slot
 from tests.conftest import World, make_user

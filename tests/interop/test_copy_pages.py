@@ -10,7 +10,7 @@ from django.test import Client
 
 from indigomed.interop.models import CopyGiven, FeeAccepted, Withholding, WithholdingReview
 from indigomed.privacy.models import Disclosure
-from indigomed.rights import services
+from indigomed.rights import office, services
 from indigomed.rights.models import Request
 from tests.conftest import make_user
 from tests.interop.conftest import pdf_text
@@ -42,8 +42,8 @@ def _ask(member) -> Request:
 def test_a_member_asks_the_office_answers_and_the_member_downloads_the_copy(history, world) -> None:
     """RIGHT-ACCESS: asked on the desk, fulfilled by the office, downloaded as JSON and PDF."""
     request = _ask(history.member)
-    services.start_review(officer=history.officer, public_id=request.public_id)
-    services.conclude(officer=history.officer, public_id=request.public_id, outcome="fulfilled")
+    office.start_review(officer=history.officer, public_id=request.public_id)
+    office.conclude(officer=history.officer, public_id=request.public_id, outcome="fulfilled")
     given = CopyGiven.objects.get(request_ref=request.ref)
     assert given.fee_cents == 650
     assert Disclosure.objects.filter(subject_refs=f"copy:{given.public_id}", recipient_kind="member").count() == 1
@@ -64,8 +64,8 @@ def test_a_member_asks_the_office_answers_and_the_member_downloads_the_copy(hist
 def test_another_members_copy_is_never_reachable(history, world) -> None:
     """RIGHT-ACCESS: another member's copy answers 404, by request and by copy."""
     request = _ask(history.member)
-    services.start_review(officer=history.officer, public_id=request.public_id)
-    services.conclude(officer=history.officer, public_id=request.public_id, outcome="fulfilled")
+    office.start_review(officer=history.officer, public_id=request.public_id)
+    office.conclude(officer=history.officer, public_id=request.public_id, outcome="fulfilled")
     given = CopyGiven.objects.get()
     for stranger in (world.other_member, world.doctor_user, history.officer):
         page = client_for(stranger)
@@ -86,13 +86,13 @@ def test_with_an_item_withheld_the_office_answers_partly_fulfilled(history, worl
     )
     assert withheld.status_code == 302 and Withholding.objects.count() == 1
     request = _ask(history.member)
-    services.start_review(officer=history.officer, public_id=request.public_id)
+    office.start_review(officer=history.officer, public_id=request.public_id)
     refused = client_for(history.officer).post(
         f"/office/requests/{request.public_id}/conclude", {"outcome": "fulfilled", "reasons": ""}
     )
     assert not CopyGiven.objects.exists()
     assert refused.status_code in (302, 400)
-    services.conclude(
+    office.conclude(
         officer=history.officer,
         public_id=request.public_id,
         outcome="partly_fulfilled",
@@ -166,8 +166,8 @@ def test_a_copy_over_the_api_with_its_fee_and_downloads_only_for_its_member(hist
     filed = api.post("/api/me/copies", {**signed, "accept_fee": True}, content_type="application/json")
     assert filed.status_code == 201
     request = Request.objects.get()
-    services.start_review(officer=history.officer, public_id=request.public_id)
-    services.conclude(officer=history.officer, public_id=request.public_id, outcome="fulfilled")
+    office.start_review(officer=history.officer, public_id=request.public_id)
+    office.conclude(officer=history.officer, public_id=request.public_id, outcome="fulfilled")
     got = api.get(f"/api/me/requests/{request.public_id}/copy.json")
     assert got.status_code == 200 and json.loads(got.content)["type"] == "collection"
     assert client_for(world.other_member).get(f"/api/me/requests/{request.public_id}/copy.json").status_code == 404
@@ -190,6 +190,6 @@ def test_a_letter_entered_by_the_office_gets_its_copy_with_the_fee_waived(histor
         signed_on=timezone.localdate() - dt.timedelta(days=1),
         text="Please send me a copy of my records.",
     )
-    services.start_review(officer=history.officer, public_id=request.public_id)
-    services.conclude(officer=history.officer, public_id=request.public_id, outcome="fulfilled")
+    office.start_review(officer=history.officer, public_id=request.public_id)
+    office.conclude(officer=history.officer, public_id=request.public_id, outcome="fulfilled")
     assert CopyGiven.objects.get(request_ref=request.ref).fee_cents == 0

@@ -13,7 +13,7 @@ from indigomed.interop.export import ExportCount, stream_bundles
 from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.models import Disclosure
 from indigomed.privacy.office import decide_restriction
-from indigomed.privacy.services import request_restriction
+from indigomed.privacy.signing import request_restriction
 from indigomed.security.models import AccessLogEntry
 from tests.interop.conftest import booking, references, resources
 

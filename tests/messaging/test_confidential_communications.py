@@ -16,8 +16,8 @@ from indigomed.accounts.services import choose_language
 from indigomed.directory.models import Practitioner, PractitionerRole, Specialty, VisitReason
 from indigomed.errors import Invalid
 from indigomed.messaging.confidential import choose_contact, contact_choice_of
+from indigomed.messaging.delivery import deliver_until_idle
 from indigomed.messaging.models import Message
-from indigomed.messaging.outbox import deliver_until_idle
 from indigomed.records.services import set_contact_preferences
 from indigomed.scheduling.models import Appointment, Slot
 from indigomed.scheduling.services import book_appointment, cancel_appointment

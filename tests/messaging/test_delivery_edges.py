@@ -9,10 +9,11 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from indigomed.messaging import channels, outbox
+from indigomed.messaging import channels, delivery, outbox
 from indigomed.messaging.confidential import choose_contact
+from indigomed.messaging.delivery import Tally, deliver_batch, deliver_until_idle, message_id
 from indigomed.messaging.models import DeliveryAttempt, MarketingOptOut, Message
-from indigomed.messaging.outbox import Tally, deliver_batch, deliver_until_idle, enqueue, message_id, withdraw
+from indigomed.messaging.outbox import enqueue, withdraw
 from indigomed.messaging.services import send_to_address, send_to_member
 from indigomed.records.services import shred_member_data
 from indigomed.security.models import AccessLogEntry
@@ -61,7 +62,7 @@ def test_only_a_5yz_reply_is_final_every_other_failure_is_tried_again(
     message = Message.objects.get()
     assert (message.status, message.last_error, message.attempts, message.delivered_at) == (status, detail, 1, None)
     assert (tally.sent, tally.failed) == (0, 1)
-    assert message.next_attempt_at == now + outbox.dt.timedelta(seconds=60)
+    assert message.next_attempt_at == now + delivery.dt.timedelta(seconds=60)
     assert list(DeliveryAttempt.objects.values_list("outcome", "detail")) == [("failed", detail)]
 
 
@@ -83,7 +84,7 @@ def test_a_worker_near_the_end_of_its_claim_hands_the_rest_back_unsent(world, sm
     rather than send one that another worker may be about to take."""
     hello(world, 2)
     claim_seconds = settings.INDIGOMED["MESSAGE_CLAIM_SECONDS"]
-    monkeypatch.setattr(outbox, "time", Clock(later=0.85 * claim_seconds))
+    monkeypatch.setattr(delivery, "time", Clock(later=0.85 * claim_seconds))
     now = timezone.now()
     assert deliver_batch(now=now, worker="tired") == Tally()
     assert smtp.received == []
@@ -97,7 +98,7 @@ def test_a_worker_up_to_four_fifths_of_its_claim_sends_every_row_and_counts_them
 ) -> None:
     hello(world, 2)
     claim_seconds = settings.INDIGOMED["MESSAGE_CLAIM_SECONDS"]
-    monkeypatch.setattr(outbox, "time", Clock(later=claim_seconds * 0.8))
+    monkeypatch.setattr(delivery, "time", Clock(later=claim_seconds * 0.8))
     assert deliver_batch(now=timezone.now(), worker="fresh") == Tally(sent=2)
     assert len(smtp.received) == 2
     assert list(Message.objects.values_list("status", "attempts")) == [("sent", 1), ("sent", 1)]
@@ -173,13 +174,13 @@ def test_an_answer_asked_for_on_paper_goes_by_post_or_is_held_never_by_email(wor
 
 def test_a_letter_is_addressed_to_the_member_by_name(world, smtp, monkeypatch) -> None:
     addressed = []
-    original = outbox.render_letter
+    original = delivery.render_letter
 
     def render_letter(**kwargs):
         addressed.append(kwargs["name"])
         return original(**kwargs)
 
-    monkeypatch.setattr(outbox, "render_letter", render_letter)
+    monkeypatch.setattr(delivery, "render_letter", render_letter)
     choose_contact(actor=world.member, channels=["letter"], postal_address=HOME)
     hello(world)
     assert deliver_until_idle(now=timezone.now()) == Tally(sent=1)

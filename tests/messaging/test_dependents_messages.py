@@ -9,8 +9,8 @@ from django.utils import timezone
 from indigomed.accounts.guardians import add_dependent
 from indigomed.accounts.models import Guardianship, Member
 from indigomed.messaging.confidential import choose_contact
+from indigomed.messaging.delivery import deliver_until_idle
 from indigomed.messaging.models import Message
-from indigomed.messaging.outbox import deliver_until_idle
 from indigomed.scheduling.services import book_appointment
 from indigomed.security.models import AccessLogEntry
 from tests.conftest import address_of

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from django.utils import dateformat, timezone, translation
 
 from indigomed.accounts.models import Member
-from indigomed.messaging.outbox import deliver_until_idle
+from indigomed.messaging.delivery import deliver_until_idle
 from indigomed.scheduling.services import book_appointment
 from tests.conftest import address_of, make_user
 from tests.scheduling.helpers import open_slot

@@ -9,8 +9,8 @@ from django.test import Client
 from django.utils import timezone
 
 from indigomed.errors import NotFound
+from indigomed.messaging.delivery import deliver_until_idle
 from indigomed.messaging.models import MarketingOptOut, Message
-from indigomed.messaging.outbox import deliver_until_idle
 from indigomed.privacy.marketing import INDIGOMED, send_marketing_message
 from tests.conftest import address_of
 from tests.privacy.conftest import people  # noqa: F401 - the privacy office's personas

@@ -7,7 +7,7 @@ from __future__ import annotations
 from indigomed.accounts.services import choose_language
 from indigomed.messaging.confidential import choose_contact
 from indigomed.messaging.models import Message
-from indigomed.messaging.services import opt_out_of_marketing, retry_message
+from indigomed.messaging.rights import opt_out_of_marketing, retry_message
 from indigomed.privacy.marketing import INDIGOMED, send_marketing_message
 from indigomed.security.models import AuditEvent
 from tests.privacy.conftest import people  # noqa: F401 - the privacy office's personas

@@ -17,8 +17,8 @@ from django.utils import timezone
 from indigomed.accounts.models import User
 from indigomed.messaging import contact_checks
 from indigomed.messaging.confidential import choose_contact, contact_choice_of
+from indigomed.messaging.delivery import deliver_until_idle
 from indigomed.messaging.models import Message
-from indigomed.messaging.outbox import deliver_until_idle
 from indigomed.messaging.services import send_to_member
 from tests.conftest import make_user
 from tests.messaging.codes import choose_checked, code_sent

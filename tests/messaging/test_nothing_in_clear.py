@@ -7,7 +7,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from indigomed.messaging.outbox import deliver_until_idle
+from indigomed.messaging.delivery import deliver_until_idle
 from indigomed.scheduling.services import book_appointment
 from tests.accounts.test_signup import sign_up, years_ago
 from tests.conftest import address_of

@@ -11,8 +11,8 @@ from django.test import Client
 from django.utils import timezone
 
 from indigomed.accounts.models import PrivacyOfficer
+from indigomed.messaging.delivery import claim, deliver_until_idle, message_id
 from indigomed.messaging.models import DeliveryAttempt, Message
-from indigomed.messaging.outbox import claim, deliver_until_idle, message_id
 from indigomed.messaging.services import send_to_member
 from indigomed.scheduling.services import book_appointment, cancel_appointment, reschedule_appointment
 from tests.conftest import address_of, make_user

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from indigomed.messaging.outbox import deliver_until_idle
+from indigomed.messaging.delivery import deliver_until_idle
 from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.office import announce_transfer
 from indigomed.records.services import set_contact_preferences

@@ -8,7 +8,7 @@ import datetime as dt
 from django.test import Client
 from django.utils import timezone
 
-from indigomed.messaging.outbox import deliver_until_idle
+from indigomed.messaging.delivery import deliver_until_idle
 from indigomed.scheduling.models import Slot
 from indigomed.scheduling.services import book_appointment, cancel_appointment
 from indigomed.scheduling.video import joining, room_url

@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.test import Client
 
 from indigomed.accounts.models import Member
+from indigomed.messaging.delivery import deliver_until_idle
 from indigomed.messaging.models import Message
-from indigomed.messaging.outbox import deliver_until_idle
 from indigomed.notices.models import NoticeAcknowledgement, NoticeAnnouncement
 from indigomed.notices.services import announce_batch
 from indigomed.scheduling.models import Appointment, Slot

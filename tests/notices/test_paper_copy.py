@@ -12,8 +12,8 @@ import pytest
 from django.test import Client
 from pypdf import PdfReader
 
+from indigomed.messaging.delivery import deliver_until_idle
 from indigomed.messaging.models import Message
-from indigomed.messaging.outbox import deliver_until_idle
 from indigomed.messaging.routing import Choice
 from indigomed.records.services import set_contact_preferences
 from tests.notices.conftest import publish

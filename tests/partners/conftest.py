@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from indigomed.accounts.models import User
 from indigomed.directory.models import FacilityStaff
-from indigomed.messaging.outbox import deliver_until_idle
+from indigomed.messaging.delivery import deliver_until_idle
 from indigomed.scheduling.models import Appointment, AvailabilityRule, Slot, VisitType
 from indigomed.security.models import AuditEvent
 from tests.conftest import make_user

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from indigomed.directory import services as directory
+from indigomed.directory import people
 from indigomed.scheduling import practice_rules
 from indigomed.scheduling.misfits import misfit_bookings
 from indigomed.scheduling.models import Appointment, AvailabilityRule, Slot, VisitType
@@ -146,7 +146,7 @@ def test_retiring_a_visit_type_closes_its_times_and_lists_its_bookings(world, ny
 def test_deactivation_and_time_off_list_their_bookings_with_why(world, ny_admin, booked) -> None:
     add_time_off(actor=world.staff_user, role=world.heart_role, starts_at=booked.starts_at, ends_at=booked.ends_at)
     assert [m.why for m in misfit_bookings(world.ny_clinic)] == ["It falls in time off"]
-    directory.deactivate_practitioner(actor=ny_admin, facility_id=world.ny_clinic.pk, role_id=world.heart_role.pk)
+    people.deactivate_practitioner(actor=ny_admin, facility_id=world.ny_clinic.pk, role_id=world.heart_role.pk)
     assert [m.why for m in misfit_bookings(world.ny_clinic)] == ["The practitioner no longer practises here"]
     booked.refresh_from_db()
     assert booked.status == "booked"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.core import mail
 
-from indigomed.messaging.outbox import deliver_until_idle
+from indigomed.messaging.delivery import deliver_until_idle
 from indigomed.privacy.services import Item, disclose
 from indigomed.records.models import AmendmentRecipient
 from indigomed.security.models import AccessLogEntry

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from indigomed.accounts.models import Member
 from indigomed.errors import Invalid, NotFound
+from indigomed.messaging.delivery import deliver_until_idle
 from indigomed.messaging.models import Message
-from indigomed.messaging.outbox import deliver_until_idle
 from indigomed.messaging.rendering import render
 from indigomed.privacy.breaches import clocks, proof, record_incident, tell_members
 from indigomed.privacy.services import Item, disclose

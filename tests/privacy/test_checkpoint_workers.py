@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from indigomed.privacy.ledger import take_checkpoint, verify
+from indigomed.privacy.ledger_checks import take_checkpoint, verify
 from indigomed.privacy.models import LedgerCheckpoint
 from tests.conftest import postgres
 from tests.privacy.conftest import DOCTOR, ask

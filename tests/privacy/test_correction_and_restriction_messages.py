@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from indigomed.messaging.rendering import LANGUAGES, render
-from indigomed.messaging.services import AMENDMENT_NOTICE_KINDS, RIGHTS_UPDATE_KINDS
+from indigomed.messaging.rights import AMENDMENT_NOTICE_KINDS, RIGHTS_UPDATE_KINDS
 
 CONTEXT = {
     "link": "/me/amendments/",

@@ -12,13 +12,8 @@ from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.errors import PolicyError
 from indigomed.privacy.models import Disclosure
 from indigomed.privacy.office import decide_restriction
-from indigomed.privacy.services import (
-    Item,
-    disclose,
-    request_restriction,
-    revoke_authorization,
-    sign_authorization,
-)
+from indigomed.privacy.services import Item, disclose
+from indigomed.privacy.signing import request_restriction, revoke_authorization, sign_authorization
 from indigomed.security.models import AccessLogEntry, LegalDemand
 from indigomed.security.queries import who_saw
 from tests.privacy.conftest import ADVERTISER, DOCTOR, FAMILY, INDIGOMED, OTHER_DOCTOR, RESEARCHERS, ask

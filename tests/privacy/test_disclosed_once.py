@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from indigomed.privacy.decisions import Recipient
-from indigomed.privacy.ledger import verify
+from indigomed.privacy.ledger_checks import verify
 from indigomed.privacy.models import Disclosure
 from indigomed.privacy.services import Item, disclose, record_care_relationship
 from indigomed.records.services import update_contact, update_demographics

@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from indigomed.privacy.ledger import GENESIS, take_checkpoint, verify
+from indigomed.privacy.ledger import GENESIS
+from indigomed.privacy.ledger_checks import take_checkpoint, verify
 from indigomed.privacy.models import Disclosure, LedgerCheckpoint
 from tests.conftest import address_of
 from tests.privacy.conftest import DOCTOR, ask, court

@@ -10,9 +10,10 @@ import functools
 import pytest
 from django.db import connection
 
-from indigomed.privacy import ledger
+from indigomed.privacy import ledger, ledger_checks
 from indigomed.privacy.errors import LedgerBroken
-from indigomed.privacy.ledger import GENESIS, Entry, append, canonical, take_checkpoint, verify
+from indigomed.privacy.ledger import GENESIS, Entry, append, canonical
+from indigomed.privacy.ledger_checks import take_checkpoint, verify
 from indigomed.privacy.models import Disclosure, LedgerCheckpoint
 from tests.privacy.test_ledger import without_triggers
 
@@ -116,7 +117,7 @@ def test_a_checkpoint_moved_onto_another_predecessor_is_detected_even_with_its_h
     second.prev_hash = "1" * 64  # a predecessor that never was
     without_triggers(
         "UPDATE privacy_ledgercheckpoint SET prev_hash = %s, hash = %s WHERE id = %s",
-        [second.prev_hash, ledger._checkpoint_hash(second), second.pk],
+        [second.prev_hash, ledger_checks._checkpoint_hash(second), second.pk],
     )
     verdict = verify()
     assert not verdict.ok and verdict.problem == f"checkpoint {second.pk} was altered"
@@ -129,7 +130,7 @@ def test_verification_reads_the_ledger_in_batches_and_misses_nothing_between_the
     for member_id in (3, 1, 2):
         for n in range(3):
             append(entry_for(member_id, n), occurred_at=NOON + dt.timedelta(minutes=n))
-    monkeypatch.setattr(ledger, "_rows", functools.partial(ledger._rows, batch=2))
+    monkeypatch.setattr(ledger_checks, "_rows", functools.partial(ledger_checks._rows, batch=2))
     verdict = verify()
     assert (verdict.ok, verdict.entries, verdict.chains) == (True, 9, 3)
     last = Disclosure.objects.get(member_id=3, seq=3)

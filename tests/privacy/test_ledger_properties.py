@@ -12,14 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indigomed.privacy.decisions import Recipient
-from indigomed.privacy.ledger import verify
+from indigomed.privacy.ledger_checks import verify
 from indigomed.privacy.models import Disclosure
 from indigomed.privacy.office import decide_restriction
-from indigomed.privacy.services import (
-    request_restriction,
-    revoke_authorization,
-    sign_authorization,
-)
+from indigomed.privacy.signing import request_restriction, revoke_authorization, sign_authorization
 from tests.privacy.conftest import ADVERTISER, DOCTOR, INDIGOMED, RESEARCHERS, ask, court
 from tests.privacy.test_decision_point import LATER
 

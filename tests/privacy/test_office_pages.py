@@ -12,7 +12,7 @@ from django.test import Client
 from indigomed.errors import Invalid
 from indigomed.privacy.models import BusinessPartner, Disclosure, Restriction
 from indigomed.privacy.office import register_partner
-from indigomed.privacy.services import request_restriction
+from indigomed.privacy.signing import request_restriction
 from indigomed.security.models import LegalDemand
 from tests.conftest import address_of
 

@@ -10,7 +10,8 @@ from indigomed.directory.models import Practitioner
 from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.models import Restriction
 from indigomed.privacy.office import HEALTH_PLAN_REF
-from indigomed.privacy.services import record_care_relationship, request_restriction
+from indigomed.privacy.services import record_care_relationship
+from indigomed.privacy.signing import request_restriction
 from tests.privacy.conftest import ask
 
 # Any carrier of the member's plans is "my health plan" to a restriction.

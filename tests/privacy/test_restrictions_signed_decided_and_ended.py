@@ -11,7 +11,7 @@ import pytest
 from django.core import mail
 
 from indigomed.errors import Conflict, Invalid
-from indigomed.messaging.outbox import deliver_until_idle
+from indigomed.messaging.delivery import deliver_until_idle
 from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.models import Restriction
 from indigomed.privacy.restrictions import decide_restriction, end_restriction

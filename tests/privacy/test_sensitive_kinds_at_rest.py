@@ -10,7 +10,7 @@ import re
 from django.test import Client
 
 from indigomed.directory.models import VisitReason
-from indigomed.privacy.ledger import verify
+from indigomed.privacy.ledger_checks import verify
 from indigomed.privacy.models import Disclosure
 from indigomed.privacy.sealed import open_disclosed_tags, seal_disclosed_tags
 from indigomed.records.services import update_demographics

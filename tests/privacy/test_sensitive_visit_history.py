@@ -7,7 +7,8 @@ import json
 
 from indigomed.directory.models import VisitReason
 from indigomed.privacy.decisions import Recipient
-from indigomed.privacy.services import disclose_visit_history, sign_authorization
+from indigomed.privacy.services import disclose_visit_history
+from indigomed.privacy.signing import sign_authorization
 from indigomed.records.models import MedicalEntry
 from indigomed.records.services import update_demographics
 from indigomed.records.vault import Vault

@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from indigomed.accounts.models import User
 from indigomed.accounts.services import create_member_profile
-from indigomed.privacy import ledger
+from indigomed.privacy import ledger_checks
 from indigomed.privacy.decisions import Recipient
-from indigomed.privacy.services import disclose_visit_history, sign_authorization
+from indigomed.privacy.services import disclose_visit_history
+from indigomed.privacy.signing import sign_authorization
 from indigomed.records import crypto
 from indigomed.records.keys import key_ring
 from indigomed.records.models import MemberKey
@@ -180,7 +181,7 @@ def test_a_shredded_member_leaves_nothing_that_names_or_links_them(world) -> Non
     member_id = seeded.member.pk
     # The seed reached every room the scan reads; otherwise the scan below would prove nothing.
     assert AuditEvent.objects.filter(member_id=member_id).count() >= 4
-    assert ledger.verify().ok
+    assert ledger_checks.verify().ok
     before = "\n".join(as_text(v) for t in tables() for _, rows in [rows_of(t)] for r in rows for v in r)
     assert str(seeded.public_id) in before or seeded.public_id.hex in before
 
@@ -215,7 +216,7 @@ def test_a_shredded_member_leaves_nothing_that_names_or_links_them(world) -> Non
         Vault.open_for(member_id)
     # Every session is over, and the hash chain of what was disclosed still verifies.
     assert all(str(s.get_decoded().get("_auth_user_id")) != str(member_id) for s in Session.objects.all())
-    assert ledger.verify().ok
+    assert ledger_checks.verify().ok
     account = User.objects.get(pk=member_id)
     assert (account.is_active, account.has_usable_password(), account.display_name) == (False, False, "")
 

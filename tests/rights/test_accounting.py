@@ -13,10 +13,10 @@ import pytest
 
 from indigomed.errors import Conflict, Invalid, NotFound
 from indigomed.messaging.confidential import choose_contact
+from indigomed.messaging.delivery import deliver_until_idle
 from indigomed.messaging.models import Message
-from indigomed.messaging.outbox import deliver_until_idle
 from indigomed.privacy.services import record_care_relationship
-from indigomed.rights import accountings, services
+from indigomed.rights import accounting_fulfilment, accountings, office
 from indigomed.rights.accountings import FeeNotAccepted
 from indigomed.rights.models import Accounting, Request
 from tests.privacy.conftest import DOCTOR, ask, court
@@ -41,12 +41,12 @@ def accounting(member, start: dt.date, until: dt.date, **extra) -> Request:
 
 
 def fulfil(officer, request: Request) -> Request:
-    services.start_review(officer=officer, public_id=request.public_id)
-    return services.conclude(officer=officer, public_id=request.public_id, outcome=State.FULFILLED)
+    office.start_review(officer=officer, public_id=request.public_id)
+    return office.conclude(officer=officer, public_id=request.public_id, outcome=State.FULFILLED)
 
 
 def listed(member, request: Request) -> list[dict]:
-    document = accountings.download(actor=member, public_id=request.public_id, fmt="json")
+    document = accounting_fulfilment.download(actor=member, public_id=request.public_id, fmt="json")
     return json.loads(document.content)["disclosures"]
 
 
@@ -155,8 +155,8 @@ def test_the_second_free_one_through_the_page_is_refused_beside_the_box_and_noth
 
 def test_a_denied_accounting_leaves_the_free_one_unused(desk, history, clock) -> None:
     first = accounting(history, (START - YEAR).date(), START.date())
-    services.start_review(officer=desk.officer, public_id=first.public_id)
-    services.conclude(
+    office.start_review(officer=desk.officer, public_id=first.public_id)
+    office.conclude(
         officer=desk.officer,
         public_id=first.public_id,
         outcome=State.DENIED,
@@ -185,7 +185,7 @@ def test_a_period_that_cannot_be_accounted_is_refused_and_nothing_is_stored(
 def test_downloads_are_pdf_csv_and_json_for_the_member_only_once_fulfilled(desk, history) -> None:
     request = accounting(history, (START - 4 * YEAR).date(), START.date())
     with pytest.raises(Conflict, match="not ready"):
-        accountings.download(actor=history, public_id=request.public_id, fmt="pdf")
+        accounting_fulfilment.download(actor=history, public_id=request.public_id, fmt="pdf")
     fulfil(desk.officer, request)
     member = client_for(history)
     pdf = member.get(f"/me/requests/{request.public_id}/accounting.pdf")
@@ -200,7 +200,7 @@ def test_downloads_are_pdf_csv_and_json_for_the_member_only_once_fulfilled(desk,
     for outsider in (desk.paris, desk.officer):
         assert client_for(outsider).get(f"/me/requests/{request.public_id}/accounting.pdf").status_code in (403, 404)
         with pytest.raises(NotFound):
-            accountings.download(actor=outsider, public_id=request.public_id, fmt="json")
+            accounting_fulfilment.download(actor=outsider, public_id=request.public_id, fmt="json")
     assert member.get(f"/me/requests/{request.public_id}/accounting.exe").status_code == 404
 
 

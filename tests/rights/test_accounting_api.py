@@ -4,7 +4,7 @@ any format, is not found."""
 
 from __future__ import annotations
 
-from indigomed.rights import services
+from indigomed.rights import office
 from indigomed.rights.models import Request
 from tests.rights.conftest import client_for
 
@@ -28,8 +28,8 @@ def test_the_second_accounting_in_twelve_months_needs_its_fee_accepted_over_the_
 def test_another_members_accounting_is_not_found_in_any_format(desk, clock) -> None:
     member = client_for(desk.new_york)
     filed = member.post("/api/me/accountings", PERIOD | SIGNED, content_type="application/json").json()
-    services.start_review(officer=desk.officer, public_id=filed["id"])
-    services.conclude(officer=desk.officer, public_id=filed["id"], outcome=Request.State.FULFILLED)
+    office.start_review(officer=desk.officer, public_id=filed["id"])
+    office.conclude(officer=desk.officer, public_id=filed["id"], outcome=Request.State.FULFILLED)
     assert member.get(f"/api/me/requests/{filed['id']}/accounting.csv").status_code == 200
     other = client_for(desk.paris)
     for fmt in ("pdf", "csv", "json"):

@@ -8,7 +8,7 @@ import pytest
 
 from indigomed.errors import Conflict, Invalid
 from indigomed.messaging.models import Message
-from indigomed.rights import services
+from indigomed.rights import office
 from indigomed.rights.models import Request
 from indigomed.security.models import AuditEvent
 from tests.rights.conftest import START, signed
@@ -39,9 +39,9 @@ def test_a_request_is_due_by_the_stricter_of_the_notice_and_the_members_law(desk
 
 def test_an_extension_once_where_the_law_allows_with_the_reason_told_to_the_member(desk, clock) -> None:
     request = signed(desk.new_york, Kind.ACCESS)
-    services.start_review(officer=desk.officer, public_id=request.public_id)
+    office.start_review(officer=desk.officer, public_id=request.public_id)
     clock.advance(days=10)
-    extended = services.extend(
+    extended = office.extend(
         officer=desk.officer,
         public_id=request.public_id,
         reason="Your records are archived with a partner we must ask.",
@@ -54,7 +54,7 @@ def test_an_extension_once_where_the_law_allows_with_the_reason_told_to_the_memb
     )
     assert AuditEvent.objects.filter(action="request.extended", subject_ref=request.ref).count() == 1
     with pytest.raises(Conflict, match="already extended once"):
-        services.extend(officer=desk.officer, public_id=request.public_id, reason="Still more work to do here.")
+        office.extend(officer=desk.officer, public_id=request.public_id, reason="Still more work to do here.")
     request.refresh_from_db()
     assert request.extended_due_at == START + dt.timedelta(days=60)
 
@@ -63,10 +63,10 @@ def test_a_french_accounting_extends_by_two_months_a_us_one_by_thirty_days(desk,
     paris = signed(desk.paris, Kind.ACCOUNTING)
     us = signed(desk.new_york, Kind.ACCOUNTING)
     reason = "The disclosures of that period are held by two partners."
-    assert services.extend(officer=desk.officer, public_id=paris.public_id, reason=reason).extended_due_at == (
+    assert office.extend(officer=desk.officer, public_id=paris.public_id, reason=reason).extended_due_at == (
         START + dt.timedelta(days=20 + 60)
     )
-    assert services.extend(officer=desk.officer, public_id=us.public_id, reason=reason).extended_due_at == (
+    assert office.extend(officer=desk.officer, public_id=us.public_id, reason=reason).extended_due_at == (
         START + dt.timedelta(days=20 + 30)
     )
 
@@ -74,13 +74,13 @@ def test_a_french_accounting_extends_by_two_months_a_us_one_by_thirty_days(desk,
 def test_no_extension_where_the_law_gives_none_nor_after_the_deadline_nor_without_reasons(desk, clock) -> None:
     question = signed(desk.new_york, Kind.QUESTION)
     with pytest.raises(Conflict, match="gives no extension"):
-        services.extend(officer=desk.officer, public_id=question.public_id, reason="We are busy this month.")
+        office.extend(officer=desk.officer, public_id=question.public_id, reason="We are busy this month.")
     late = signed(desk.paris, Kind.ACCESS)
     with pytest.raises(Invalid):
-        services.extend(officer=desk.officer, public_id=late.public_id, reason="busy")
+        office.extend(officer=desk.officer, public_id=late.public_id, reason="busy")
     clock.advance(days=9)
     with pytest.raises(Conflict, match="deadline has passed"):
-        services.extend(officer=desk.officer, public_id=late.public_id, reason="The records are over five years old.")
+        office.extend(officer=desk.officer, public_id=late.public_id, reason="The records are over five years old.")
     late.refresh_from_db()
     assert late.extended_due_at is None
     assert not Message.objects.filter(kind="request-extended").exists()

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from indigomed.errors import Conflict, Invalid, NotFound
 from indigomed.messaging.models import Message
 from indigomed.records.models import CorrespondenceEntry
-from indigomed.rights import services
+from indigomed.rights import office, services
 from indigomed.rights.models import Request
 from indigomed.rights.steps import StepResult
 from indigomed.security.models import AuditEvent
@@ -29,9 +29,9 @@ def test_a_request_walks_from_received_to_denied_with_reasons_and_the_member_is_
     request = signed(member, Request.Kind.AMENDMENT, "My date of birth is wrong on my profile.")
     assert request.state == State.RECEIVED
     assert request.signature == Request.Signature.ONLINE and request.consent and request.signed_at == START
-    reviewed = services.start_review(officer=desk.officer, public_id=request.public_id)
+    reviewed = office.start_review(officer=desk.officer, public_id=request.public_id)
     assert reviewed.state == State.IN_REVIEW and reviewed.officer_id == desk.officer.pk
-    denied = services.conclude(
+    denied = office.conclude(
         officer=desk.officer,
         public_id=request.public_id,
         outcome=State.DENIED,
@@ -56,10 +56,10 @@ def test_what_the_member_wrote_and_signed_is_sealed_correspondence(desk, clock) 
 
 def test_partly_fulfilled_and_denied_need_reasons_and_change_nothing_without_them(desk, clock) -> None:
     request = signed(desk.new_york, Request.Kind.ACCESS)
-    services.start_review(officer=desk.officer, public_id=request.public_id)
+    office.start_review(officer=desk.officer, public_id=request.public_id)
     for outcome in (State.DENIED, State.PARTLY_FULFILLED):
         with pytest.raises(Invalid):
-            services.conclude(officer=desk.officer, public_id=request.public_id, outcome=outcome, reasons="")
+            office.conclude(officer=desk.officer, public_id=request.public_id, outcome=outcome, reasons="")
     request.refresh_from_db()
     assert request.state == State.IN_REVIEW and request.reasons is None
     assert kinds_sent(desk.new_york) == ["request-received", "request-in-review"]
@@ -68,17 +68,17 @@ def test_partly_fulfilled_and_denied_need_reasons_and_change_nothing_without_the
 def test_the_lifecycle_refuses_skipped_and_repeated_steps(desk, clock) -> None:
     request = signed(desk.new_york, Request.Kind.QUESTION)
     with pytest.raises(Conflict, match="Start the review"):
-        services.conclude(officer=desk.officer, public_id=request.public_id, outcome=State.FULFILLED)
-    services.start_review(officer=desk.officer, public_id=request.public_id)
+        office.conclude(officer=desk.officer, public_id=request.public_id, outcome=State.FULFILLED)
+    office.start_review(officer=desk.officer, public_id=request.public_id)
     with pytest.raises(Conflict):
-        services.start_review(officer=desk.officer, public_id=request.public_id)
-    services.conclude(officer=desk.officer, public_id=request.public_id, outcome=State.FULFILLED)
+        office.start_review(officer=desk.officer, public_id=request.public_id)
+    office.conclude(officer=desk.officer, public_id=request.public_id, outcome=State.FULFILLED)
     with pytest.raises(Conflict, match="already answered"):
-        services.conclude(
+        office.conclude(
             officer=desk.officer, public_id=request.public_id, outcome=State.DENIED, reasons="We changed our mind here."
         )
     with pytest.raises(Invalid):
-        services.conclude(officer=desk.officer, public_id=request.public_id, outcome="maybe")
+        office.conclude(officer=desk.officer, public_id=request.public_id, outcome="maybe")
     assert Request.objects.get(pk=request.pk).state == State.FULFILLED
 
 
@@ -88,9 +88,9 @@ def test_only_members_file_and_only_the_office_works_requests(desk, clock) -> No
     request = signed(desk.new_york, Request.Kind.QUESTION)
     for outsider in (desk.outsider, desk.paris, desk.new_york):
         with pytest.raises(NotFound):
-            services.start_review(officer=outsider, public_id=request.public_id)
+            office.start_review(officer=outsider, public_id=request.public_id)
     with pytest.raises(NotFound):
-        services.start_review(officer=desk.officer, public_id="not-a-uuid")
+        office.start_review(officer=desk.officer, public_id="not-a-uuid")
     assert Request.objects.get(pk=request.pk).state == State.RECEIVED
 
 
@@ -118,11 +118,11 @@ def test_an_unsigned_or_malformed_request_is_refused_beside_its_field_and_nothin
 def test_the_office_assigns_requests_to_its_own_officers_only(desk, clock) -> None:
     request = signed(desk.new_york, Request.Kind.QUESTION)
     assert (
-        services.assign(officer=desk.officer, public_id=request.public_id, to_user_id=desk.second_officer.pk).officer_id
+        office.assign(officer=desk.officer, public_id=request.public_id, to_user_id=desk.second_officer.pk).officer_id
         == desk.second_officer.pk
     )
     with pytest.raises(Invalid):
-        services.assign(officer=desk.officer, public_id=request.public_id, to_user_id=desk.outsider.pk)
+        office.assign(officer=desk.officer, public_id=request.public_id, to_user_id=desk.outsider.pk)
     assert AuditEvent.objects.filter(action="request.assigned").count() == 1
 
 
@@ -137,16 +137,16 @@ def test_a_fulfilment_step_runs_inside_the_answer_and_its_refusal_leaves_everyth
             raise Invalid("The copy could not be made.")
         return StepResult(note="Your copy is ready.")
 
-    monkeypatch.setattr(services, "step_for", lambda kind: step if kind == "access" else None)
+    monkeypatch.setattr(office, "step_for", lambda kind: step if kind == "access" else None)
     request = signed(desk.new_york, Request.Kind.ACCESS)
-    services.start_review(officer=desk.officer, public_id=request.public_id)
+    office.start_review(officer=desk.officer, public_id=request.public_id)
     with pytest.raises(Invalid):
-        services.conclude(
+        office.conclude(
             officer=desk.officer, public_id=request.public_id, outcome=State.FULFILLED, payload={"refuse": True}
         )
     assert Request.objects.get(pk=request.pk).state == State.IN_REVIEW
     assert not AuditEvent.objects.filter(action="request.concluded").exists()
-    services.conclude(
+    office.conclude(
         officer=desk.officer, public_id=request.public_id, outcome=State.FULFILLED, payload={"format": "fhir"}
     )
     assert calls[-1] == (request.pk, "fulfilled", {"format": "fhir"})
@@ -182,17 +182,17 @@ def test_a_shredded_members_request_keeps_its_dates_and_says_nothing_of_them(des
     from tests.rights.conftest import client_for
 
     request = signed(desk.paris, Request.Kind.QUESTION, "A question only my key opens.")
-    services.start_review(officer=desk.officer, public_id=request.public_id)
+    office.start_review(officer=desk.officer, public_id=request.public_id)
     shred_member_data(member_id=desk.paris.pk)
     page = client_for(desk.officer).get(f"/office/requests/{request.public_id}/")
     assert page.status_code == 200 and "only my key opens" not in page.content.decode()
     with pytest.raises(NotFound):
-        services.conclude(
+        office.conclude(
             officer=desk.officer,
             public_id=request.public_id,
             outcome=State.DENIED,
             reasons="Nothing left to answer with.",
         )
-    done = services.conclude(officer=desk.officer, public_id=request.public_id, outcome=State.FULFILLED)
+    done = office.conclude(officer=desk.officer, public_id=request.public_id, outcome=State.FULFILLED)
     assert done.state == State.FULFILLED
     assert not Message.objects.filter(member_id=desk.paris.pk, kind="request-concluded").exists()

@@ -10,7 +10,7 @@ from django.test import Client
 
 from indigomed.messaging.models import Message
 from indigomed.records.models import CorrespondenceEntry
-from indigomed.rights import services
+from indigomed.rights import office
 from indigomed.rights.models import Request
 from indigomed.security.models import AccessLogEntry
 from tests.rights.conftest import client_for, signed
@@ -101,8 +101,8 @@ def test_a_double_submit_of_one_form_files_one_request_two_forms_file_two(desk, 
 
 def test_the_member_sees_the_answer_and_its_reasons(desk, clock) -> None:
     request = signed(desk.new_york, "restriction")
-    services.start_review(officer=desk.officer, public_id=request.public_id)
-    services.conclude(
+    office.start_review(officer=desk.officer, public_id=request.public_id)
+    office.conclude(
         officer=desk.officer,
         public_id=request.public_id,
         outcome="denied",

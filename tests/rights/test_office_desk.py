@@ -11,7 +11,7 @@ from django.test import Client
 
 from indigomed.messaging.models import Message
 from indigomed.records.models import CorrespondenceEntry
-from indigomed.rights import queries, services
+from indigomed.rights import office, queries
 from indigomed.rights.models import Request
 from indigomed.security.models import AccessLogEntry
 from tests.conftest import address_of
@@ -25,7 +25,7 @@ def test_the_desk_sorts_open_requests_into_overdue_due_soon_and_later_per_office
     question = signed(desk.new_york, "question")  # due in 30 days
     access = signed(desk.paris, "access")  # due in 8 days
     amendment = signed(desk.new_york, "amendment")  # due in 60 days
-    services.assign(officer=desk.officer, public_id=amendment.public_id, to_user_id=desk.second_officer.pk)
+    office.assign(officer=desk.officer, public_id=amendment.public_id, to_user_id=desk.second_officer.pk)
     clock.advance(days=9)
     board = queries.desk(officer=desk.officer)
     assert [r.pk for r in board.overdue] == [access.pk]
@@ -48,7 +48,7 @@ def test_the_desk_sorts_open_requests_into_overdue_due_soon_and_later_per_office
 def test_an_extension_moves_a_request_out_of_the_overdue_list(desk, clock) -> None:
     access = signed(desk.new_york, "access")
     clock.advance(days=29)
-    services.extend(officer=desk.officer, public_id=access.public_id, reason="The archive holding it answers slowly.")
+    office.extend(officer=desk.officer, public_id=access.public_id, reason="The archive holding it answers slowly.")
     clock.advance(days=2)  # past the first deadline, inside the extended one
     board = queries.desk(officer=desk.officer)
     assert board.overdue == [] and [r.pk for r in board.due_soon + board.later] == [access.pk]
@@ -182,15 +182,15 @@ def test_the_desk_and_the_members_list_cost_the_same_few_queries_for_many_reques
     """STYLE 6: list views without N+1."""
     for _ in range(3):
         signed(desk.new_york, "question")
-    office, member = client_for(desk.officer), client_for(desk.new_york)
+    desk_page, member = client_for(desk.officer), client_for(desk.new_york)
     with django_assert_max_num_queries(20) as few:
-        office.get("/office/requests/")
+        desk_page.get("/office/requests/")
     with django_assert_max_num_queries(20) as few_mine:
         member.get("/me/requests/")
     for _ in range(12):
         request = signed(desk.new_york, "access")
-        services.assign(officer=desk.officer, public_id=request.public_id, to_user_id=desk.second_officer.pk)
+        office.assign(officer=desk.officer, public_id=request.public_id, to_user_id=desk.second_officer.pk)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        office.get("/office/requests/")
+        desk_page.get("/office/requests/")
     with django_assert_max_num_queries(len(few_mine.captured_queries)):
         member.get("/me/requests/")

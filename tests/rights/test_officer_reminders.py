@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from indigomed.messaging.models import Message
-from indigomed.rights import services
+from indigomed.rights import office
 from indigomed.rights.models import OfficerReminder
 from indigomed.rights.sweeps import remind_officers
 from indigomed.security.models import AuditEvent
@@ -20,7 +20,7 @@ def reminders(officer) -> list[str]:
 
 def test_the_assigned_officer_is_reminded_once_per_threshold_then_when_overdue(desk, clock) -> None:
     request = signed(desk.paris, "access")  # due in 8 days
-    services.assign(officer=desk.officer, public_id=request.public_id, to_user_id=desk.second_officer.pk)
+    office.assign(officer=desk.officer, public_id=request.public_id, to_user_id=desk.second_officer.pk)
     assert remind_officers() == 0  # 8 days ahead: no threshold reached (7 and 2 days)
     clock.advance(days=1, minutes=1)
     assert remind_officers() == 1
@@ -39,8 +39,8 @@ def test_the_assigned_officer_is_reminded_once_per_threshold_then_when_overdue(d
 def test_nobody_assigned_reminds_the_whole_office_and_answered_requests_are_left_alone(desk, clock) -> None:
     waiting = signed(desk.paris, "access")
     answered = signed(desk.paris, "question")
-    services.start_review(officer=desk.officer, public_id=answered.public_id)
-    services.conclude(officer=desk.officer, public_id=answered.public_id, outcome="fulfilled")
+    office.start_review(officer=desk.officer, public_id=answered.public_id)
+    office.conclude(officer=desk.officer, public_id=answered.public_id, outcome="fulfilled")
     clock.advance(days=40)
     assert remind_officers() == 1
     assert reminders(desk.officer) == [waiting.ref] and reminders(desk.second_officer) == [waiting.ref]
@@ -48,10 +48,10 @@ def test_nobody_assigned_reminds_the_whole_office_and_answered_requests_are_left
 
 def test_an_extension_is_a_new_deadline_with_thresholds_of_its_own(desk, clock) -> None:
     request = signed(desk.new_york, "access")  # due in 30 days
-    services.start_review(officer=desk.officer, public_id=request.public_id)
+    office.start_review(officer=desk.officer, public_id=request.public_id)
     clock.advance(days=29)
     assert remind_officers() == 1  # 2 days before
-    services.extend(officer=desk.officer, public_id=request.public_id, reason="Records must come back from storage.")
+    office.extend(officer=desk.officer, public_id=request.public_id, reason="Records must come back from storage.")
     clock.advance(days=2)
     assert remind_officers() == 0  # the first deadline passed, but it is no longer the one in force
     clock.advance(days=26)

@@ -11,7 +11,7 @@ from django.core import mail
 from django.utils import translation
 
 from indigomed.accounts.models import Member
-from indigomed.messaging.outbox import deliver_until_idle
+from indigomed.messaging.delivery import deliver_until_idle
 from indigomed.messaging.rendering import render
 from tests.conftest import address_of
 from tests.french import french_client

@@ -13,7 +13,7 @@ from indigomed.accounts.models import PrivacyOfficer
 from indigomed.directory.models import VisitReason
 from indigomed.privacy.models import CareRelationship, Disclosure
 from indigomed.privacy.office import decide_restriction
-from indigomed.privacy.services import request_restriction, sign_authorization
+from indigomed.privacy.signing import request_restriction, sign_authorization
 from indigomed.records.services import update_demographics
 from indigomed.scheduling.models import Appointment
 from indigomed.scheduling.services import book_appointment

@@ -12,8 +12,7 @@ from django.utils import timezone
 from indigomed.accounts.models import PrivacyOfficer, User
 from indigomed.accounts.services import create_member_profile, give_parental_consent, parental_consent_token
 from indigomed.errors import Invalid
-from indigomed.privacy import office
-from indigomed.privacy import services as privacy
+from indigomed.privacy import office, signing
 from indigomed.privacy.profile import add_own_insurance, edit_own_profile
 from indigomed.rights.restriction import ask_for_restriction, decide
 from indigomed.scheduling import opening_hours
@@ -87,7 +86,7 @@ def make_every_change(world, officer: User) -> User:
         visit_type_id=world.heart_role.visit_types.get().pk,
     )
 
-    authorization = privacy.sign_authorization(
+    authorization = signing.sign_authorization(
         actor=member,
         recipient_ref="person:aunt-philippa",
         recipient_label="Aunt Philippa Quackenbush",
@@ -99,7 +98,7 @@ def make_every_change(world, officer: User) -> User:
         explicit_consent=True,
         expires_at=timezone.now() + dt.timedelta(days=90),
     )
-    privacy.revoke_authorization(actor=member, public_id=str(authorization.public_id))
+    signing.revoke_authorization(actor=member, public_id=str(authorization.public_id))
     restriction = ask_for_restriction(
         actor=member,
         categories=["medical"],
@@ -209,7 +208,7 @@ def test_no_event_holds_a_personal_value(world, officer, settings, tmp_path) -> 
 def test_a_change_that_changes_nothing_records_nothing(world, officer) -> None:
     """2c: revoking twice, deciding twice or consenting twice leaves one event each."""
     member = world.member
-    authorization = privacy.sign_authorization(
+    authorization = signing.sign_authorization(
         actor=member,
         recipient_ref="person:sister",
         recipient_label="My sister",
@@ -221,8 +220,8 @@ def test_a_change_that_changes_nothing_records_nothing(world, officer) -> None:
         explicit_consent=True,
         expires_at=timezone.now() + dt.timedelta(days=30),
     )
-    privacy.revoke_authorization(actor=member, public_id=str(authorization.public_id))
-    privacy.revoke_authorization(actor=member, public_id=str(authorization.public_id))
+    signing.revoke_authorization(actor=member, public_id=str(authorization.public_id))
+    signing.revoke_authorization(actor=member, public_id=str(authorization.public_id))
     restriction = ask_for_restriction(
         actor=member,
         categories=["medical"],

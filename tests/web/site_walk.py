@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 
 from indigomed.accounts.models import Member, PrivacyOfficer, User
 from indigomed.directory.models import FacilityStaff
-from indigomed.rights import accountings, services
+from indigomed.rights import accountings, office
 from indigomed.rights.models import Request
 from indigomed.scheduling.models import Appointment
 from indigomed.scheduling.services import book_appointment
@@ -146,8 +146,8 @@ def answered_request(world: World, officer: User, language: str) -> list[str]:
             signed_name="Pat Example Member",
             consent=True,
         )
-    services.start_review(officer=officer, public_id=request.public_id)
-    services.conclude(officer=officer, public_id=request.public_id, outcome=Request.State.FULFILLED)
+    office.start_review(officer=officer, public_id=request.public_id)
+    office.conclude(officer=officer, public_id=request.public_id, outcome=Request.State.FULFILLED)
     return [f"/me/requests/{request.public_id}/", f"/office/requests/{request.public_id}/"]
 
 

@@ -10,7 +10,7 @@ class InteropConfig(AppConfig):
     def ready(self) -> None:
         # What a copy costs is read from the policy file: a wrong line must stop the platform too.
         from indigomed.errors import PolicyError
-        from indigomed.privacy.copies import copy_fee_rules
+        from indigomed.privacy.copy_fees import copy_fee_rules
 
         try:
             copy_fee_rules()

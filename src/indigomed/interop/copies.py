@@ -28,6 +28,7 @@ from indigomed.interop.pdf import render_pdf
 from indigomed.interop.sources import Directory, bookings_of
 from indigomed.interop.withholding import active_withholdings
 from indigomed.privacy import copies as door
+from indigomed.privacy.copy_fees import copy_fee_rule
 from indigomed.security.services import record_event
 
 # What no copy holds, told in every copy whether or not the member has any such record, so that
@@ -85,7 +86,7 @@ class Copy:
 def fee_for(member_id: int, *, at: dt.datetime | None = None) -> Fee:
     """The fee of the member's next copy, by the policy file's [copies] line where they live."""
     at = at or timezone.now()
-    rule = door.copy_fee_rule(member_id=member_id)
+    rule = copy_fee_rule(member_id=member_id)
     given = CopyGiven.objects.filter(member_id=member_id, given_at__gt=at - dt.timedelta(days=365)).count()
     if given < rule.free_per_year:
         return Fee(0, rule.currency, "Your first copy in a year is free.")

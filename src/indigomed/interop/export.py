@@ -22,8 +22,8 @@ from django.utils import timezone
 from indigomed.interop import fhir, validation
 from indigomed.interop.fhir import Left
 from indigomed.interop.sources import Directory, bookings_of
-from indigomed.privacy.copies import records_for_export
 from indigomed.privacy.decisions import Recipient
+from indigomed.privacy.exports import records_for_export
 
 BATCH = 250
 REFUSED = {

@@ -15,8 +15,8 @@ from indigomed.errors import Invalid, NotFound
 from indigomed.messaging import contact_checks
 from indigomed.messaging.channels import CHANNELS, EMAIL, LETTER, SMS
 from indigomed.messaging.phones import normalize_phone
+from indigomed.messaging.rights import is_member
 from indigomed.messaging.routing import Choice
-from indigomed.messaging.services import is_member
 from indigomed.records.queries import contact_preferences_of
 from indigomed.records.services import set_contact_preferences
 from indigomed.records.vault import Vault

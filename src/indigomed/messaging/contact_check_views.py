@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from indigomed.errors import Invalid
 from indigomed.messaging import contact_checks
 from indigomed.messaging.confidential import contact_checks_waiting
-from indigomed.messaging.services import is_member
+from indigomed.messaging.rights import is_member
 from indigomed.web.feedback import caught, on_form
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from indigomed.messaging.channels import EMAIL, LETTER, SMS
 from indigomed.messaging.confidential import choose_contact, contact_checks_waiting, contact_choice_of
 from indigomed.messaging.queries import stuck_messages
-from indigomed.messaging.services import (
+from indigomed.messaging.rights import (
     is_member,
     is_privacy_officer,
     opt_out_of_marketing,

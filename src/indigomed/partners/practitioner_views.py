@@ -12,6 +12,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from indigomed.directory import people
 from indigomed.directory import services as directory
 from indigomed.directory.models import (
     Facility,
@@ -53,7 +54,7 @@ def _practitioners_page(
             .order_by("-is_active", "practitioner__family_name", "practitioner__given_name"),
             "invite_form": invite or _invite_form(),
             "q": typed,
-            "found": directory.attachable_practitioners(facility=facility, name=typed) if typed else None,
+            "found": people.attachable_practitioners(facility=facility, name=typed) if typed else None,
         },
         status=status,
     )
@@ -77,7 +78,7 @@ def invite_practitioner(request: HttpRequest, facility_id: int) -> HttpResponse:
             actor=request.user,
             facility_id=facility.pk,
             email=data["email"],
-            new=directory.NewPractitioner(
+            new=people.NewPractitioner(
                 title=data["title"],
                 given_name=data["given_name"],
                 family_name=data["family_name"],
@@ -363,7 +364,7 @@ def practitioner_plans(request: HttpRequest, facility_id: int, role_id: int) -> 
 def deactivate_practitioner(request: HttpRequest, facility_id: int, role_id: int) -> HttpResponse:
     facility = facility_for(request, facility_id)
     role = role_for(facility, role_id)
-    if directory.deactivate_practitioner(actor=request.user, facility_id=facility.pk, role_id=role.pk):
+    if people.deactivate_practitioner(actor=request.user, facility_id=facility.pk, role_id=role.pk):
         _after_calendar_change(
             request,
             facility,

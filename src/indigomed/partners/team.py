@@ -25,7 +25,7 @@ from django.utils.translation import gettext
 
 from indigomed.accounts.models import User
 from indigomed.conf import product_setting
-from indigomed.directory import invitations
+from indigomed.directory import invitations, people
 from indigomed.directory import services as directory
 from indigomed.directory.models import FacilityInvitation, FacilityStaff, PractitionerRole
 from indigomed.errors import Invalid
@@ -100,7 +100,7 @@ def _waiting(facility_id: int, user: User | None, kind: str) -> bool:
     )
 
 
-def invite_practitioner(*, actor: Any, facility_id: int, email: str, new: directory.NewPractitioner) -> Invited:
+def invite_practitioner(*, actor: Any, facility_id: int, email: str, new: people.NewPractitioner) -> Invited:
     """Add a practitioner new to IndigoMed to the facility and e-mail them a link to their own
     sign-in. Their calendar is the facility's at once (the admin opens it in Partners); accepting
     lets them see it in Connect.
@@ -114,7 +114,7 @@ def invite_practitioner(*, actor: Any, facility_id: int, email: str, new: direct
         known = User.objects.filter(email=sign_in_key(address)).first()
         if _waiting(facility_id, known, FacilityInvitation.Kind.PRACTITIONER):
             return Invited(None)
-        role = directory.add_practitioner(actor=actor, facility_id=facility_id, new=new)
+        role = people.add_practitioner(actor=actor, facility_id=facility_id, new=new)
         user = known or _account_for(address, display_name=role.practitioner.display_name)
         opened = invitations.open_invitation(
             actor=actor,
@@ -198,7 +198,7 @@ def attach_practitioner(*, actor: Any, facility_id: int, practitioner_id: int) -
     """A practitioner of the directory starts practising here too (or again): their calendar here
     opens from its weekly hours, and, if they sign in to IndigoMed, they are told."""
     with transaction.atomic():
-        role, changed = directory.attach_practitioner(
+        role, changed = people.attach_practitioner(
             actor=actor, facility_id=facility_id, practitioner_id=practitioner_id
         )
         if changed:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from indigomed.accounts.roles import actor_of
-from indigomed.directory import invitations
+from indigomed.directory import invitations, people
 from indigomed.directory import services as directory
 from indigomed.directory.models import (
     Facility,
@@ -205,12 +205,12 @@ def invite_staff(request: HttpRequest, facility_id: int) -> HttpResponse:
 @require_POST
 def staff_role(request: HttpRequest, facility_id: int, staff_id: int) -> HttpResponse:
     facility = facility_for(request, facility_id)
-    directory.staff_member_at(facility, staff_id)  # another facility's is "not found", whatever was sent
+    people.staff_member_at(facility, staff_id)  # another facility's is "not found", whatever was sent
     form = forms.StaffRoleForm(request.POST)
     with flashed(request):
         if not form.is_valid():
             messages.error(request, gettext("Choose staff or HCF admin."))
-        elif directory.change_staff_role(
+        elif people.change_staff_role(
             actor=request.user, facility_id=facility.pk, staff_id=staff_id, role=form.cleaned_data["role"]
         ):
             messages.success(request, gettext("Role changed."))
@@ -229,9 +229,9 @@ def _back_to_staff(request: HttpRequest, facility: Facility) -> HttpResponse:
 @require_POST
 def remove_staff(request: HttpRequest, facility_id: int, staff_id: int) -> HttpResponse:
     facility = facility_for(request, facility_id)
-    directory.staff_member_at(facility, staff_id)
+    people.staff_member_at(facility, staff_id)
     with flashed(request):
-        directory.remove_staff(actor=request.user, facility_id=facility.pk, staff_id=staff_id)
+        people.remove_staff(actor=request.user, facility_id=facility.pk, staff_id=staff_id)
         messages.success(request, gettext("Removed from the staff."))
     return _back_to_staff(request, facility)
 

@@ -22,7 +22,7 @@ from indigomed.accounts.models import PrivacyOfficer, User
 from indigomed.accounts.roles import load_actor
 from indigomed.directory.models import FacilityStaff, Practitioner
 from indigomed.errors import Invalid, NotFound
-from indigomed.messaging.services import queue_amendment_notices, queue_rights_update
+from indigomed.messaging.rights import queue_amendment_notices, queue_rights_update
 from indigomed.privacy.amendment_queries import Received, office_amendment, own_record, who_received
 from indigomed.privacy.amendment_values import STATEMENT_MAX, WHY_MAX, proposed_value
 from indigomed.privacy.decisions import Recipient

@@ -1,13 +1,14 @@
 """The door for copies of a member's records (RIGHT-ACCESS): the member's own full record, read for a
-copy of it; the disclosure a copy given is; and the same records read in bulk for an export.
+copy of it; the disclosure a copy given is; sealing what a copy keeps; and one withheld item opened
+for the professional who reviews its denial.
 
 A member's copy is their right of access (the decision point's ``self`` rule): no restriction or
 missing consent keeps their own information from them. The read is an access-log row naming the
 member as recipient; giving the copy is one ledger entry naming the member as recipient, kept out of
 accountings (HIPAA 45 CFR 164.528(a)(1)(iii): disclosures to the individual are not accounted).
 
-An export for anyone else goes through ``disclose`` like every other read: each item decided, the
-refused left out, the first receipt of each version ledgered.
+The same records read in bulk for an export are ``privacy.exports``; what a copy costs is
+``privacy.copy_fees``.
 """
 
 from __future__ import annotations
@@ -16,27 +17,20 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import os
-import re
-import tomllib
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
 from django.db import models, transaction
 from django.utils import timezone
 
 from indigomed.accounts.models import User
-from indigomed.policy_file import Lines, check_keys, fail, jurisdiction_chain, policy_path
 from indigomed.privacy import ledger, sealed
 from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.models import Authorization
 from indigomed.privacy.policy import current_policy
-from indigomed.privacy.services import Item, disclose
-from indigomed.privacy.subjects import jurisdiction_of, load_subjects
+from indigomed.privacy.subjects import jurisdiction_of
 from indigomed.records import crypto
 from indigomed.records.models import (
     BookingDetails,
@@ -101,12 +95,14 @@ def _coverage_ref(key: bytes, member_public_id: uuid.UUID, row_id: int) -> str:
     return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
 
 
-def _open_records(
+def open_records(
     member_ids: Sequence[int],
     public_ids: dict[int, uuid.UUID],
     appointments: dict[int, Sequence[uuid.UUID]],
 ) -> dict[int, MemberRecord]:
-    """Every member's records opened, in a fixed number of queries whatever the number of members."""
+    """Every member's records opened, in a fixed number of queries whatever the number of members
+    (for a copy, a review or an export). Members whose key is gone, or with no contact or
+    demographic data, are left out."""
     vaults = Vault.open_many(member_ids)
     ids = [m for m in member_ids if m in vaults]
     key = ledger.fingerprint_key()
@@ -220,7 +216,7 @@ def own_record_for_copy(
     public_id = User.objects.filter(pk=member_id).values_list("public_id", flat=True).first()
     if public_id is None:
         return None
-    record = _open_records([member_id], {member_id: public_id}, {member_id: appointment_ids}).get(member_id)
+    record = open_records([member_id], {member_id: public_id}, {member_id: appointment_ids}).get(member_id)
     if record is None:
         return None
     log_accesses([_own_access(member_id, actor_user_id, ",".join(COPY_CATEGORIES))])
@@ -280,6 +276,11 @@ def record_copy_given(
     return appended
 
 
+def log_own_copy_read(*, member_id: int, actor_user_id: int | None) -> None:
+    """The member downloads a copy given to them: a look at their own records, logged (SEC-2)."""
+    log_accesses([_own_access(member_id, actor_user_id, ",".join(COPY_CATEGORIES))])
+
+
 # --- Sealing what a copy keeps ----------------------------------------------------------------------
 
 
@@ -316,170 +317,7 @@ def log_review_read(*, member_id: int, reviewer_user_id: int, reviewer_label: st
     )
 
 
-# --- Bulk export ---------------------------------------------------------------------------------------
-
-
-def _version(*values: object) -> str:
-    """A version naming what an item reads, for the once-per-version ledger (kept only in a keyed
-    fingerprint, so it may be derived from the content)."""
-    return hashlib.sha256(json.dumps(values, default=str, sort_keys=True).encode("utf-8")).hexdigest()[:16]
-
-
-def records_for_export(
-    *,
-    member_ids: Sequence[int],
-    appointments: dict[int, Sequence[uuid.UUID]],
-    recipient: Recipient,
-    purpose: str,
-    actor_user_id: int | None,
-) -> list[MemberRecord]:
-    """Members' records as one recipient may receive them for one purpose, decided item by item in one
-    batch (``disclose``: logged, the first receipt of each version ledgered). A member's profile,
-    plans, bookings and visits each stand or fall on their own decision; a visit needing a consent the
-    member did not give is left out. Members whose key is gone are left out.
-
-    Raises ``PolicyError`` for an unknown purpose or kind of recipient, before anything is read.
-    """
-    policy = current_policy()
-    policy.purpose(purpose)
-    policy.check_recipient_kind(recipient.kind)
-    public_ids = dict(User.objects.filter(pk__in=list(member_ids)).values_list("pk", "public_id"))
-    opened = _open_records([m for m in member_ids if m in public_ids], public_ids, appointments)
-    items: list[Item] = []
-    # What each item covers, in step with ``items``: the member, and (kind, key) of each record in it.
-    covers: list[tuple[int, list[tuple[str, object]]]] = []
-    for member_id, record in opened.items():
-        assert record.profile is not None
-        profile = record.profile
-        version = _version(profile.name, profile.email, profile.phone, profile.date_of_birth, profile.gender,
-                           profile.postal_code, profile.country, profile.region)  # fmt: skip
-        items.append(
-            Item(member_id, frozenset({"contact", "demographic"}), ref=f"profile:{record.public_id}", version=version)
-        )
-        covers.append((member_id, [("profile", None)]))
-        if record.coverages:
-            items.append(
-                Item(
-                    member_id,
-                    frozenset({"insurance"}),
-                    ref=f"coverages:{record.public_id}",
-                    version=_version(record.coverages),
-                )
-            )
-            covers.append((member_id, [("coverage", c.ref) for c in record.coverages]))
-        # The care history in one item per kind of sensitivity: a visit that needs a consent stands
-        # or falls with the others of its kind, and the rest do not wait on it.
-        groups: dict[frozenset[str], list[tuple[str, object, object]]] = defaultdict(list)
-        for appointment_id, booked in record.bookings.items():
-            groups[frozenset(booked.tags)].append(("booking", appointment_id, booked))
-        for index, visit in enumerate(record.visits):
-            groups[frozenset(visit.tags)].append(("visit", index, visit))
-        for tags, group in groups.items():
-            paid = any(isinstance(value, Booked) and value.plan_slug for _, _, value in group)
-            items.append(
-                Item(
-                    member_id,
-                    frozenset({"medical", "insurance"} if paid else {"medical"}),
-                    tags,
-                    ref=f"care:{record.public_id}:{','.join(sorted(tags))}",
-                    version=_version([value for _, _, value in group]),
-                )
-            )
-            covers.append((member_id, [(kind, key) for kind, key, _ in group]))
-    decisions = (
-        disclose(actor_user_id=actor_user_id, recipient=recipient, purpose=purpose, items=items) if items else []
-    )
-    refused: dict[int, set[tuple[str, object]]] = defaultdict(set)
-    for (member_id, covered), decision in zip(covers, decisions, strict=True):
-        if not decision.allowed:
-            refused[member_id].update(covered)
-    kept: list[MemberRecord] = []
-    for member_id, record in opened.items():
-        out = refused.get(member_id, set())
-        kept.append(
-            MemberRecord(
-                member_id=member_id,
-                public_id=record.public_id,
-                jurisdiction=record.jurisdiction,
-                profile=None if ("profile", None) in out else record.profile,
-                coverages=tuple(c for c in record.coverages if ("coverage", c.ref) not in out),
-                bookings={a: b for a, b in record.bookings.items() if ("booking", a) not in out},
-                visits=tuple(v for i, v in enumerate(record.visits) if ("visit", i) not in out),
-                # Authorizations are the member's words to IndigoMed: never part of an export.
-                authorizations=(),
-                refused=frozenset(what for what, _ in out),
-            )
-        )
-    return kept
-
-
-# --- What a copy costs (the policy file's [copies]) -------------------------------------------------
-
-FEE_KEYS = {"currency": str, "free_per_year": int, "fee_cents": int}
-
-
-@dataclass(frozen=True, slots=True)
-class FeeRule:
-    """What an electronic copy costs where a member lives: the first ``free_per_year`` copies in any
-    365 days are free, each later one costs ``fee_cents`` of ``currency``."""
-
-    jurisdiction: str
-    currency: str
-    free_per_year: int
-    fee_cents: int
-
-
-def _parse_fees(text: str, source: str) -> dict[str, FeeRule]:
-    raw = tomllib.loads(text)
-    lines = Lines(text)
-    table = raw.get("copies")
-    if not isinstance(table, dict) or not table:
-        raise fail(source, lines.of("copies") if table is not None else 1, "the policy lacks [copies.<jurisdiction>]")
-    known = raw.get("jurisdictions", {})
-    rules: dict[str, FeeRule] = {}
-    for code, spec in table.items():
-        name = f"copies.{code}"
-        if code not in known:
-            raise fail(source, lines.of(name), f"[{name}] names unknown jurisdiction {code!r}")
-        if not isinstance(spec, dict):
-            raise fail(source, lines.of("copies", code), f"{code!r} must be a table like [copies.us]")
-        check_keys(source, lines, name, spec, FEE_KEYS, set(FEE_KEYS))
-        for key in ("free_per_year", "fee_cents"):
-            if spec[key] < 0:
-                raise fail(source, lines.of(name, key), f"{key!r} cannot be negative")
-        if not re.fullmatch(r"[A-Z]{3}", spec["currency"]):
-            raise fail(source, lines.of(name, "currency"), "'currency' is an ISO 4217 code such as 'USD'")
-        rules[code] = FeeRule(code, spec["currency"], spec["free_per_year"], spec["fee_cents"])
-    # A jurisdiction without its own line takes its nearest ancestor's; one without any is an error.
-    for code in known:
-        chain = jurisdiction_chain(code, known, source, lines)
-        found = next((rules[link] for link in reversed(chain) if link in rules), None)
-        if found is None:
-            raise fail(source, lines.of("copies"), f"no [copies] line applies to jurisdiction {code!r}")
-        rules.setdefault(code, FeeRule(code, found.currency, found.free_per_year, found.fee_cents))
-    return rules
-
-
-@lru_cache(maxsize=4)
-def _fees(path: str, mtime_ns: int) -> dict[str, FeeRule]:
-    return _parse_fees(Path(path).read_text(encoding="utf-8"), os.path.basename(path))
-
-
-def copy_fee_rules() -> dict[str, FeeRule]:
-    """Every jurisdiction's fee rule, read once per file version; ``PolicyError`` naming the line of a
-    mistake (checked at start-up by the interop room)."""
-    path = policy_path()
-    return _fees(str(path), path.stat().st_mtime_ns)
-
-
-def copy_fee_rule(*, member_id: int) -> FeeRule:
-    """The fee rule where the member lives."""
-    return copy_fee_rules()[load_subjects([member_id])[member_id].jurisdiction]
-
-
-def log_own_copy_read(*, member_id: int, actor_user_id: int | None) -> None:
-    """The member downloads a copy given to them: a look at their own records, logged (SEC-2)."""
-    log_accesses([_own_access(member_id, actor_user_id, ",".join(COPY_CATEGORIES))])
+# --- A withheld item, opened for its reviewer -------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -496,7 +334,7 @@ def withheld_item_for_review(
     """The one item under review, opened for the professional the office assigned; the read is logged."""
     public_id = User.objects.filter(pk=member_id).values_list("public_id", flat=True).first()
     record = (
-        _open_records([member_id], {member_id: public_id}, {member_id: [appointment_id]}).get(member_id)
+        open_records([member_id], {member_id: public_id}, {member_id: [appointment_id]}).get(member_id)
         if public_id
         else None
     )

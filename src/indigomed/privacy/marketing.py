@@ -18,7 +18,7 @@ from indigomed.accounts.models import Member, User
 from indigomed.accounts.roles import load_actor
 from indigomed.directory.models import Specialty, VisitReason
 from indigomed.errors import Invalid, NotFound
-from indigomed.messaging.services import send_marketing
+from indigomed.messaging.rights import send_marketing
 from indigomed.privacy.decisions import Recipient
 from indigomed.privacy.policy import current_policy
 from indigomed.privacy.services import Item, disclose

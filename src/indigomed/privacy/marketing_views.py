@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from indigomed.messaging.services import marketing_campaigns
+from indigomed.messaging.rights import marketing_campaigns
 from indigomed.privacy.marketing import BODY_MAX, SUBJECT_MAX, send_marketing_message
 from indigomed.privacy.office_views import officers_only
 from indigomed.text import PlainTextField

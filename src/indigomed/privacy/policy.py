@@ -94,7 +94,7 @@ JURISDICTION_KEYS = {
     "breach": list,
 }
 TOP_KEYS = {"version", "notice", "categories", "tags", "recipients", "practice_views", "purposes", "jurisdictions"}
-# Sections another module reads and checks itself: [copies] (``privacy.copies``) and [traffic]
+# Sections another module reads and checks itself: [copies] (``privacy.copy_fees``) and [traffic]
 # (``traffic.retention``).
 OWN_SECTIONS = frozenset({"copies", "traffic"})
 # What a practice role may ask to see of a patient in its calendar, and the category each field is.

@@ -22,12 +22,12 @@ from django.utils.translation import gettext
 from indigomed.accounts.models import User
 from indigomed.accounts.roles import load_actor
 from indigomed.errors import Conflict, Invalid, NotFound, PolicyError
-from indigomed.messaging.services import queue_rights_update
+from indigomed.messaging.rights import queue_rights_update
 from indigomed.privacy.decisions import ANY_HEALTH_PLAN
 from indigomed.privacy.models import Restriction
 from indigomed.privacy.policy import current_policy
 from indigomed.privacy.queries import restriction_recipients
-from indigomed.privacy.services import request_restriction
+from indigomed.privacy.signing import request_restriction
 from indigomed.records.vault import Vault
 from indigomed.security.services import record_event
 

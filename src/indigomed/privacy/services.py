@@ -1,15 +1,16 @@
-"""The one door to a member's information (USE-3), and the member's authorizations and restrictions.
+"""The one door to a member's information (USE-3), the member's own reads of it, their care
+relationships, and the privacy office's recorded decisions.
 
 ``disclose`` is the only way for a provider, staff member, partner, export or message to
 read a member's information: it decides every item in one batch, logs every decision, and
 writes each permitted disclosure to the ledger in the caller's transaction, so the read and
-its record commit or fail together.
+its record commit or fail together. What the member signs (authorizations, restriction
+requests) is ``privacy.signing``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -25,7 +26,7 @@ from indigomed.errors import Invalid, NotFound
 from indigomed.precompiled import Insert
 from indigomed.privacy import ledger, sealed
 from indigomed.privacy.decisions import Decision, PartnerScope, Recipient, decide, rule_for_the_record
-from indigomed.privacy.models import Authorization, BusinessPartner, CareRelationship, OfficeDecision, Restriction
+from indigomed.privacy.models import BusinessPartner, CareRelationship, OfficeDecision
 from indigomed.privacy.policy import current_policy
 from indigomed.privacy.queries import authorizations_of
 from indigomed.privacy.subjects import load_subjects, load_subjects_and_vaults
@@ -39,7 +40,7 @@ from indigomed.records.queries import (
     visit_history_for,
 )
 from indigomed.records.vault import Vault
-from indigomed.security.services import Access, log_accesses, own_read, record_event
+from indigomed.security.services import Access, log_accesses, own_read
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,152 +310,3 @@ def record_care_relationship(*, member_id: int, recipient_refs: Sequence[str], s
         [CareRelationship(member_id=member_id, recipient_ref=ref, source_ref=source_ref) for ref in recipient_refs],
         ignore_conflicts=True,
     )
-
-
-# --- Authorizations (USE-4) ----------------------------------------------------------------------
-
-
-def sign_authorization(
-    *,
-    actor: User,
-    recipient_ref: str,
-    recipient_label: str,
-    purposes: list[str],
-    categories: list[str],
-    tags: list[str],
-    information: str,
-    signed_name: str,
-    explicit_consent: bool,
-    expires_at: dt.datetime,
-) -> Authorization:
-    """The member signs an authorization: typed full name, date, explicit consent, what, to whom, why, until when.
-
-    Raises ``PolicyError`` for an unknown purpose, category or tag and ``Invalid`` for a
-    missing signature or consent, an expiry in the past, or a purpose never allowed.
-    """
-    policy = current_policy()
-    if not purposes or not categories:
-        raise Invalid(gettext("Say which purposes and which information the authorization covers."))
-    for name in purposes:
-        if policy.purpose(name).forbidden:
-            raise Invalid(
-                gettext("%(label)s: IndigoMed never does this, even with an authorization.")
-                % {"label": policy.purpose(name).label}
-            )
-    policy.check_categories(categories)
-    policy.check_tags(tags)
-    if not explicit_consent:
-        raise Invalid(gettext("Tick the box that says you agree, or do not sign."))
-    if len(signed_name.split()) < 2:
-        raise Invalid(gettext("Type your full name as your signature."))
-    now = timezone.now()
-    if expires_at <= now:
-        raise Invalid(gettext("The authorization must end in the future."))
-    if not recipient_ref or not recipient_label.strip():
-        raise Invalid(gettext("Say who may receive the information."))
-    with transaction.atomic():
-        authorization = Authorization.objects.create(
-            member=actor,
-            recipient_ref=recipient_ref,
-            recipient_label=recipient_label.strip(),
-            purposes=sorted(set(purposes)),
-            categories=sorted(set(categories)),
-            **sealed.seal(
-                member_id=actor.pk, tags=tags, information=information.strip(), signed_name=signed_name.strip()
-            ),
-            signed_at=now,
-            explicit_consent=True,
-            expires_at=expires_at,
-        )
-        # The sensitive kinds it covers stay sealed: the event names only the authorization.
-        record_event(
-            actor=actor,
-            action="authorization.signed",
-            member_id=actor.pk,
-            subject_ref=f"authorization:{authorization.public_id}",
-        )
-    return authorization
-
-
-def revoke_authorization(*, actor: User, public_id: str) -> Authorization:
-    """Revoke from now on; disclosures already made stay in the ledger (USE-4)."""
-    authorization = Authorization.objects.filter(member=actor, public_id=public_id).first()
-    if authorization is None:
-        raise NotFound(gettext("We could not find that authorization."))
-    with transaction.atomic():
-        revoked = Authorization.objects.filter(pk=authorization.pk, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
-        )
-        if revoked:
-            record_event(
-                actor=actor,
-                action="authorization.revoked",
-                member_id=actor.pk,
-                subject_ref=f"authorization:{authorization.public_id}",
-            )
-    authorization.refresh_from_db(fields=["revoked_at"])
-    return authorization
-
-
-# --- Restrictions (RIGHT-RESTRICT engine) --------------------------------------------------------
-
-
-def request_restriction(
-    *,
-    actor: User,
-    categories: list[str],
-    purposes: list[str],
-    signed_name: str,
-    explicit_consent: bool,
-    limits: str = Restriction.Limits.BOTH,
-    recipient_ref: str = "",
-    recipient_label: str = "",
-    paid_in_full: bool = False,
-    request_public_id: uuid.UUID | None = None,
-    signed_at: dt.datetime | None = None,
-) -> Restriction:
-    """The member asks, signed and dated, that some information not be used, disclosed or both
-    (for some purposes, to someone). Binds nobody until the office accepts it.
-
-    This is the engine: it checks the policy's vocabulary and the signature, not who the member
-    names. Members file through ``office.file_restriction``, which checks that too. Raises
-    ``PolicyError`` for an unknown purpose or category, ``Invalid`` for unknown limits or a
-    missing signature or consent. ``signed_at`` is the date of a letter the office entered (the
-    member signed it then); online, the request is signed when it is made.
-    """
-    policy = current_policy()
-    policy.check_categories(categories)
-    for name in purposes:
-        policy.purpose(name)
-    if limits not in Restriction.Limits.values:
-        raise Invalid(gettext("Say whether the restriction limits use, disclosure or both."), field="limits")
-    if not explicit_consent:
-        raise Invalid(
-            gettext("Tick the box that says you ask for this restriction, or do not sign."), field="explicit_consent"
-        )
-    if len(signed_name.split()) < 2:
-        raise Invalid(gettext("Type your full name as your signature."), field="signed_name")
-    now = timezone.now()
-    with transaction.atomic():
-        restriction = Restriction.objects.create(
-            member=actor,
-            categories=sorted(set(categories)),
-            purposes=sorted(set(purposes)),
-            limits=limits,
-            recipient_ref=recipient_ref,
-            recipient_label=recipient_label,
-            paid_in_full=paid_in_full,
-            request_public_id=request_public_id,
-            signed_name=Vault.open_for(actor.pk).seal(Restriction, "signed_name", signed_name.strip()),
-            explicit_consent=True,
-            signed_at=min(signed_at or now, now),
-            requested_at=now,
-        )
-        record_event(
-            actor=actor,
-            action="restriction.requested",
-            member_id=actor.pk,
-            subject_ref=f"restriction:{restriction.public_id}",
-            details={"limits": limits},
-        )
-    return restriction

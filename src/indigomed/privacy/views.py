@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from indigomed.accounts.roles import actor_of
 from indigomed.errors import Invalid
-from indigomed.privacy import queries, restrictions, services, wording
+from indigomed.privacy import queries, restrictions, services, signing, wording
 from indigomed.privacy.access_labels import guardian_labels
 from indigomed.privacy.forms import AuthorizationForm, InsuranceForm, ProfileForm, RestrictionForm
 from indigomed.privacy.policy import current_policy
@@ -194,7 +194,7 @@ def authorize(request: HttpRequest) -> HttpResponse:
         labels = dict(care_team)
         recipient = data["recipient"]
         with on_form(form) as attempt:
-            services.sign_authorization(
+            signing.sign_authorization(
                 actor=user,
                 recipient_ref=recipient,
                 recipient_label=data["recipient_name"].strip() if recipient == "*" else labels[recipient],
@@ -216,7 +216,7 @@ def authorize(request: HttpRequest) -> HttpResponse:
 @require_POST
 def revoke(request: HttpRequest, public_id: str) -> HttpResponse:
     with flashed(request):
-        services.revoke_authorization(actor=request.user, public_id=public_id)  # type: ignore[arg-type]
+        signing.revoke_authorization(actor=request.user, public_id=public_id)  # type: ignore[arg-type]
         messages.success(request, gettext("Revoked. Nothing more will be shared under it."))
     return redirect("my_privacy")
 

@@ -23,7 +23,7 @@ from indigomed.messaging import request_notes
 from indigomed.privacy import amendments
 from indigomed.privacy.amendment_queries import amendment_of_request, office_amendment, own_record
 from indigomed.privacy.amendment_values import shown
-from indigomed.rights import services
+from indigomed.rights import office, services
 from indigomed.rights.models import Request
 from indigomed.rights.steps import StepResult
 
@@ -141,8 +141,8 @@ def answer_amendment(*, officer: User, public_id: str, accept: bool, basis: str 
         if request is None:
             raise NotFound(gettext("We could not find that request."))
         if request.state == State.RECEIVED:
-            services.start_review(officer=officer, public_id=request.public_id)
-        return services.conclude(
+            office.start_review(officer=officer, public_id=request.public_id)
+        return office.conclude(
             officer=officer,
             public_id=request.public_id,
             outcome=State.FULFILLED if accept else State.DENIED,

@@ -17,7 +17,7 @@ from ninja.security import django_auth
 from indigomed.accounts.roles import load_actor
 from indigomed.errors import Invalid, NotFound
 from indigomed.privacy.queries import member_zone
-from indigomed.rights import accountings, queries, services
+from indigomed.rights import accounting_fulfilment, accountings, office, queries, services
 from indigomed.rights.forms import EARLIEST_DAY, LATEST_DAY
 from indigomed.rights.models import Request
 from indigomed.rights.services import MAX_SIGNED_NAME, MAX_TEXT
@@ -106,7 +106,7 @@ def _accounting(request: Request, zone: Any) -> dict[str, Any] | None:
     record = getattr(request, "accounting", None)
     if record is None:
         return None
-    shown = accountings.shown_for(record, zone)
+    shown = accounting_fulfilment.shown_for(record, zone)
     ready = record.entry_ids is not None
     return {
         "covered_from": shown.covered_from,
@@ -117,7 +117,7 @@ def _accounting(request: Request, zone: Any) -> dict[str, Any] | None:
         "fee_cents": record.fee_cents,
         "fee_currency": record.fee_currency,
         "ready": ready,
-        "downloads": [f"/api/me/requests/{request.public_id}/accounting.{f}" for f in accountings.FORMATS]
+        "downloads": [f"/api/me/requests/{request.public_id}/accounting.{f}" for f in accounting_fulfilment.FORMATS]
         if ready
         else [],
     }
@@ -237,7 +237,7 @@ def ask_for_accounting(request: HttpRequest, data: AccountingIn) -> object:
     "/me/requests/{public_id}/accounting.{fmt}", summary="My fulfilled accounting as PDF, CSV or JSON", response=None
 )
 def accounting_download(request: HttpRequest, public_id: uuid.UUID, fmt: str) -> HttpResponse:
-    document = accountings.download(actor=request.user, public_id=public_id, fmt=fmt)  # type: ignore[arg-type]
+    document = accounting_fulfilment.download(actor=request.user, public_id=public_id, fmt=fmt)  # type: ignore[arg-type]
     response = HttpResponse(document.content, content_type=document.content_type)
     response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
     return response
@@ -359,25 +359,25 @@ def enter(
 
 @router.post("/office/requests/{public_id}/assign", response=OfficeDetailOut, summary="Assign to an officer")
 def assign(request: HttpRequest, public_id: uuid.UUID, data: AssignIn) -> object:
-    services.assign(officer=request.user, public_id=public_id, to_user_id=data.officer)  # type: ignore[arg-type]
+    office.assign(officer=request.user, public_id=public_id, to_user_id=data.officer)  # type: ignore[arg-type]
     return _office_detail(request, public_id)
 
 
 @router.post("/office/requests/{public_id}/review", response=OfficeDetailOut, summary="Start the review")
 def start_review(request: HttpRequest, public_id: uuid.UUID) -> object:
-    services.start_review(officer=request.user, public_id=public_id)  # type: ignore[arg-type]
+    office.start_review(officer=request.user, public_id=public_id)  # type: ignore[arg-type]
     return _office_detail(request, public_id)
 
 
 @router.post("/office/requests/{public_id}/extend", response=OfficeDetailOut, summary="Extend once, with a reason")
 def extend(request: HttpRequest, public_id: uuid.UUID, data: ExtendIn) -> object:
-    services.extend(officer=request.user, public_id=public_id, reason=data.reason)  # type: ignore[arg-type]
+    office.extend(officer=request.user, public_id=public_id, reason=data.reason)  # type: ignore[arg-type]
     return _office_detail(request, public_id)
 
 
 @router.post("/office/requests/{public_id}/conclude", response=OfficeDetailOut, summary="Answer the request")
 def conclude(request: HttpRequest, public_id: uuid.UUID, data: ConcludeIn) -> object:
-    services.conclude(
+    office.conclude(
         officer=request.user,  # type: ignore[arg-type]
         public_id=public_id,
         outcome=data.outcome,

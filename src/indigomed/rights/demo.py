@@ -13,7 +13,7 @@ from django.utils import timezone
 from indigomed.accounts.models import PrivacyOfficer, User
 from indigomed.privacy.office import record_legal_demand, release_under_legal_demand
 from indigomed.privacy.queries import member_zone
-from indigomed.rights import accountings, services
+from indigomed.rights import accountings, office, services
 from indigomed.rights.models import Request
 from indigomed.rights.sweeps import remind_officers
 
@@ -52,8 +52,8 @@ def seed_requests(*, member_email: str, other_member_email: str) -> None:
         signed_name="Jordan Demo",
         consent=True,
     )
-    services.start_review(officer=officer, public_id=accounting.public_id)
-    services.conclude(officer=officer, public_id=accounting.public_id, outcome=Request.State.FULFILLED)
+    office.start_review(officer=officer, public_id=accounting.public_id)
+    office.conclude(officer=officer, public_id=accounting.public_id, outcome=Request.State.FULFILLED)
     question = services.file_request(
         actor=member,
         kind=Request.Kind.QUESTION,
@@ -61,7 +61,7 @@ def seed_requests(*, member_email: str, other_member_email: str) -> None:
         signed_name="Jordan Demo",
         consent=True,
     )
-    services.start_review(officer=officer, public_id=question.public_id)
+    office.start_review(officer=officer, public_id=question.public_id)
     services.file_request(
         actor=member,
         kind=Request.Kind.ACCESS,
@@ -76,7 +76,7 @@ def seed_requests(*, member_email: str, other_member_email: str) -> None:
         signed_name="Riley Sample",
         consent=True,
     )
-    services.assign(officer=officer, public_id=late.public_id, to_user_id=officer.pk)
+    office.assign(officer=officer, public_id=late.public_id, to_user_id=officer.pk)
     # Backdated, so the desk shows a request past its deadline: filed 70 days ago, due 60 days after.
     back = dt.timedelta(days=70)
     with transaction.atomic():

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from indigomed.privacy.correspondence import open_scan_for_office
 from indigomed.privacy.office_views import officers_only
-from indigomed.rights import queries, services
+from indigomed.rights import office, queries
 from indigomed.rights.forms import AssignForm, ConcludeForm, ExtendForm
 from indigomed.rights.models import Request
 from indigomed.web.feedback import flash_form_errors, flashed, refusals_as_pages
@@ -66,7 +66,7 @@ def assign(request: HttpRequest, public_id: str) -> HttpResponse:
         flash_form_errors(request, form)
     else:
         with flashed(request) as attempt:
-            services.assign(officer=request.user, public_id=public_id, to_user_id=form.cleaned_data["officer"])  # type: ignore[arg-type]
+            office.assign(officer=request.user, public_id=public_id, to_user_id=form.cleaned_data["officer"])  # type: ignore[arg-type]
         if not attempt.refusal:
             messages.success(request, gettext("Assigned."))
     return redirect("rights_office:detail", public_id)
@@ -76,7 +76,7 @@ def assign(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def start_review(request: HttpRequest, public_id: str) -> HttpResponse:
     with flashed(request) as attempt:
-        services.start_review(officer=request.user, public_id=public_id)  # type: ignore[arg-type]
+        office.start_review(officer=request.user, public_id=public_id)  # type: ignore[arg-type]
     if not attempt.refusal:
         messages.success(request, gettext("Review started; the member is told."))
     return redirect("rights_office:detail", public_id)
@@ -90,7 +90,7 @@ def extend(request: HttpRequest, public_id: str) -> HttpResponse:
         flash_form_errors(request, form)
     else:
         with flashed(request) as attempt:
-            services.extend(officer=request.user, public_id=public_id, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+            office.extend(officer=request.user, public_id=public_id, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
         if not attempt.refusal:
             messages.success(request, gettext("Extended; the member is told why and until when."))
     return redirect("rights_office:detail", public_id)
@@ -104,7 +104,7 @@ def conclude(request: HttpRequest, public_id: str) -> HttpResponse:
         flash_form_errors(request, form)
     else:
         with flashed(request) as attempt:
-            services.conclude(
+            office.conclude(
                 officer=request.user,  # type: ignore[arg-type]
                 public_id=public_id,
                 outcome=form.cleaned_data["outcome"],

@@ -23,7 +23,7 @@ from indigomed.errors import Invalid, NotFound
 from indigomed.messaging import request_notes
 from indigomed.privacy import restrictions, wording
 from indigomed.privacy.models import Restriction
-from indigomed.rights import services
+from indigomed.rights import office, services
 from indigomed.rights.models import Request
 from indigomed.rights.steps import StepResult
 
@@ -214,8 +214,8 @@ def decide(*, officer: User, public_id: str, accept: bool, reason: str = "") -> 
         if request is None:
             raise NotFound(gettext("We could not find that restriction."))
         if request.state == State.RECEIVED:
-            services.start_review(officer=officer, public_id=request.public_id)
-        services.conclude(
+            office.start_review(officer=officer, public_id=request.public_id)
+        office.conclude(
             officer=officer,
             public_id=request.public_id,
             outcome=State.FULFILLED if accept else State.DENIED,

@@ -1,7 +1,7 @@
 """What concluding a request of a given kind does besides changing its state: a small, typed
 registry of fulfilment steps, keyed by kind.
 
-``rights.services.conclude`` looks up the step for the request's kind and, if there is one, calls
+``rights.office.conclude`` looks up the step for the request's kind and, if there is one, calls
 it inside its own transaction, before the state changes: a step that raises a refusal
 (``indigomed.errors.DomainError``) leaves the request and everything else as it was. A step
 receives the request (locked), the officer, the outcome (``Request.State``) and the payload the
@@ -47,7 +47,7 @@ class FulfilmentStep(Protocol):
 
 STEPS: Mapping[str, str] = MappingProxyType(
     {
-        Request.Kind.ACCOUNTING: "indigomed.rights.accountings.fulfil_accounting",
+        Request.Kind.ACCOUNTING: "indigomed.rights.accounting_fulfilment.fulfil_accounting",
         Request.Kind.AMENDMENT: "indigomed.rights.amendment.fulfil_amendment",
         Request.Kind.RESTRICTION: "indigomed.rights.restriction.fulfil_restriction",
         Request.Kind.ACCESS: "indigomed.rights.access.fulfil_access",

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from indigomed.accounts.models import PrivacyOfficer
 from indigomed.conf import product_setting
-from indigomed.messaging.services import queue_request_message
+from indigomed.messaging.rights import queue_request_message
 from indigomed.rights.models import OfficerReminder, Request
 from indigomed.rights.queries import open_requests
 from indigomed.security.services import record_event

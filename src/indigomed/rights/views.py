@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from indigomed.accounts.roles import actor_of
 from indigomed.conf import product_setting
 from indigomed.privacy.queries import member_zone
-from indigomed.rights import access, accountings, queries, services
+from indigomed.rights import access, accounting_fulfilment, accountings, queries, services
 from indigomed.rights.access_views import new_copy_request
 from indigomed.rights.forms import AccountingForm, QuestionForm, RequestForm
 from indigomed.rights.models import Request
@@ -126,8 +126,8 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "r": mine,
             "papers": queries.papers_for_member(actor=user, request=mine),
             "sent": queries.messages_of(request=mine),
-            "covering": accountings.covering(actor=user, request=mine),
-            "formats": list(accountings.FORMATS),
+            "covering": accounting_fulfilment.covering(actor=user, request=mine),
+            "formats": list(accounting_fulfilment.FORMATS),
             "zone": member_zone(user.pk),
             "copy": access.copy_of(mine),
         },
@@ -139,7 +139,7 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
 def accounting_download(request: HttpRequest, public_id: str, fmt: str) -> HttpResponse:
     if refused := _member_only(request):
         return refused
-    document = accountings.download(actor=request.user, public_id=public_id, fmt=fmt)  # type: ignore[arg-type]
+    document = accounting_fulfilment.download(actor=request.user, public_id=public_id, fmt=fmt)  # type: ignore[arg-type]
     response = HttpResponse(document.content, content_type=document.content_type)
     response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
     return response

@@ -19,7 +19,8 @@ from indigomed.accounts.roles import load_actor
 from indigomed.errors import Forbidden, Invalid, NotFound
 from indigomed.messaging.services import queue_appointment_messages
 from indigomed.privacy.decisions import Recipient
-from indigomed.privacy.services import own_booking_details, record_care_relationship, sign_authorization
+from indigomed.privacy.services import own_booking_details, record_care_relationship
+from indigomed.privacy.signing import sign_authorization
 from indigomed.records.services import member_keys_kept_open, record_booking_details, record_completed_visit
 from indigomed.scheduling import booking_store
 from indigomed.scheduling.errors import (

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from indigomed.privacy.ledger import take_checkpoint
+from indigomed.privacy.ledger_checks import take_checkpoint
 
 
 class Command(BaseCommand):

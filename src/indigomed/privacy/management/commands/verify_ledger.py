@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from indigomed.privacy.ledger import verify
+from indigomed.privacy.ledger_checks import verify
 
 
 class Command(BaseCommand):

@@ -5,9 +5,9 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
 from indigomed.accounts.takeover import invite_of_age
-from indigomed.messaging.outbox import deliver_until_idle, worker_name
+from indigomed.messaging.delivery import deliver_until_idle, worker_name
 from indigomed.notices.services import announce_pending
-from indigomed.privacy.ledger import take_checkpoint
+from indigomed.privacy.ledger_checks import take_checkpoint
 from indigomed.rights.shredding import shred_when_told
 from indigomed.rights.sweeps import remind_officers
 from indigomed.scheduling.limits import forget_ended_counts
