@@ -7,7 +7,7 @@ import json
 from fhir.resources.R4B.bundle import Bundle
 
 from indigomed.interop.copies import build_copy
-from indigomed.interop.fhir import resource_id
+from indigomed.interop.fhir_resources import resource_id
 from tests.interop.conftest import pdf_text, references, resources
 
 

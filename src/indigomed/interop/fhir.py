@@ -4,58 +4,40 @@
 Every resource's id is a name-based UUID of a public key (a booking's public id, a directory slug, a
 keyed hash for a plan row): the same record has the same id in every copy, and no id carries a
 database row number or a personal value. Each entry's ``fullUrl`` is ``urn:uuid:<id>`` and every
-reference points at one, so the bundle stands on its own.
+reference points at one, so the bundle stands on its own. The ids, the builder and each kind of
+resource are in ``interop.fhir_resources``; this module puts a member's record together from them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
+from indigomed.interop.fhir_resources import (
+    ACT_CODE,
+    APPOINTMENT_STATUS,
+    CONSENT_SCOPE,
+    PARTICIPATION,
+    PROVENANCE_ROLE,
+    SYSTEM,
+    BundleBuilder,
+    add_billing_department,
+    add_coverage,
+    add_facility,
+    add_indigomed,
+    add_patient,
+    add_plan_coverage,
+    add_practitioner,
+    instant,
+    resource_id,
+    restricted_meta,
+    urn,
+)
 from indigomed.interop.sources import BookingRow, Directory
-from indigomed.privacy.copies import Coverage, MemberRecord
-
-# The namespace of every id IndigoMed gives a FHIR resource (a fixed, random UUID).
-NAMESPACE = uuid.UUID("6f1c3a52-8d0e-4b7a-9a43-2f5d1c0e7b19")
-SYSTEM = "urn:indigomed"
-CONFIDENTIALITY = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"
-ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
-COVERAGE_CLASS = "http://terminology.hl7.org/CodeSystem/coverage-class"
-CONSENT_SCOPE = "http://terminology.hl7.org/CodeSystem/consentscope"
-PARTICIPATION = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType"
-PROVENANCE_ROLE = "http://terminology.hl7.org/CodeSystem/provenance-participant-type"
-
-APPOINTMENT_STATUS = {
-    "booked": "booked",
-    "checked_in": "checked-in",
-    "completed": "fulfilled",
-    "cancelled": "cancelled",
-    "no_show": "noshow",
-}
-GENDER = {"female": "female", "male": "male", "nonbinary": "other"}
-
-
-def resource_id(kind: str, key: object) -> str:
-    """The stable id of one resource: a name-based UUID of its kind and public key."""
-    return str(uuid.uuid5(NAMESPACE, f"{kind}:{key}"))
-
-
-@lru_cache(maxsize=4096)
-def shared_id(kind: str, key: str) -> str:
-    """``resource_id`` of a directory entry, which many bundles name: computed once."""
-    return resource_id(kind, key)
-
-
-def urn(resource_id_: str) -> str:
-    return f"urn:uuid:{resource_id_}"
-
-
-def instant(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+from indigomed.privacy.copies import MemberRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,205 +46,6 @@ class Left:
     or a kind of record no copy holds, with why."""
 
     text: str
-
-
-class BundleBuilder:
-    """Collects resources once each (by id) and hands out references to them."""
-
-    def __init__(self) -> None:
-        self.entries: dict[str, dict[str, Any]] = {}
-
-    def add(self, resource: dict[str, Any]) -> dict[str, str]:
-        self.entries.setdefault(resource["id"], resource)
-        return {"reference": urn(resource["id"])}
-
-    def ref(self, resource_id_: str, display: str | None = None) -> dict[str, str]:
-        found = {"reference": urn(resource_id_)}
-        if display:
-            found["display"] = display
-        return found
-
-
-def _address(
-    street: str = "", city: str = "", region: str | None = "", postal: str | None = "", country: str = ""
-) -> dict[str, Any]:
-    address: dict[str, Any] = {}
-    if street:
-        address["line"] = [street]
-    for key, value in (("city", city), ("state", region), ("postalCode", postal), ("country", country)):
-        if value:
-            address[key] = value
-    return address
-
-
-def _indigomed(builder: BundleBuilder) -> str:
-    rid = shared_id("organization", "indigomed")
-    builder.add({"resourceType": "Organization", "id": rid, "name": "IndigoMed"})
-    return rid
-
-
-def _billing_department(builder: BundleBuilder, parent: str) -> str:
-    rid = shared_id("organization", "indigomed-billing")
-    builder.add(
-        {
-            "resourceType": "Organization",
-            "id": rid,
-            "name": "IndigoMed billing department",
-            "partOf": builder.ref(parent, "IndigoMed"),
-        }
-    )
-    return rid
-
-
-def _practitioner(builder: BundleBuilder, directory: Directory, practitioner_id: int) -> dict[str, str] | None:
-    built = directory.built.get(("practitioner", practitioner_id))
-    if built is None:
-        doctor = directory.doctors.get(practitioner_id)
-        if doctor is None:
-            return None
-        rid = shared_id("practitioner", doctor.slug)
-        resource: dict[str, Any] = {
-            "resourceType": "Practitioner",
-            "id": rid,
-            "identifier": [{"system": f"{SYSTEM}:practitioner", "value": doctor.slug}],
-            "name": [{"prefix": [doctor.title], "given": [doctor.given_name], "family": doctor.family_name}],
-        }
-        if doctor.gender in GENDER:
-            resource["gender"] = GENDER[doctor.gender]
-        built = directory.built[("practitioner", practitioner_id)] = (resource, builder.ref(rid, doctor.display_name))
-    builder.add(built[0])
-    return dict(built[1])
-
-
-def _facility(
-    builder: BundleBuilder, directory: Directory, facility_id: int
-) -> tuple[dict[str, str], dict[str, str]] | None:
-    """The facility as an Organization and as the Location of its visits."""
-    built = directory.built.get(("facility", facility_id))
-    if built is None:
-        place = directory.places.get(facility_id)
-        if place is None:
-            return None
-        address = _address(place.street, place.city, place.region, place.postal_code, place.country)
-        organization_id = shared_id("facility", place.slug)
-        organization: dict[str, Any] = {
-            "resourceType": "Organization",
-            "id": organization_id,
-            "identifier": [{"system": f"{SYSTEM}:facility", "value": place.slug}],
-            "type": [{"text": place.kind.capitalize()}],
-            "name": place.name,
-            "address": [address],
-        }
-        if place.phone:
-            organization["telecom"] = [{"system": "phone", "value": place.phone, "use": "work"}]
-        location_id = shared_id("location", place.slug)
-        location = {
-            "resourceType": "Location",
-            "id": location_id,
-            "name": place.name,
-            "address": address,
-            "managingOrganization": builder.ref(organization_id, place.name),
-        }
-        built = directory.built[("facility", facility_id)] = (
-            organization,
-            location,
-            builder.ref(organization_id, place.name),
-            builder.ref(location_id, place.name),
-        )
-    builder.add(built[0])
-    builder.add(built[1])
-    return dict(built[2]), dict(built[3])
-
-
-def _restricted(tags: Iterable[str]) -> dict[str, Any]:
-    """A record of a specially protected kind is marked restricted; which kind is not said, so a copy
-    passed on does not name it in a machine-readable label."""
-    if not tuple(tags):
-        return {}
-    return {"meta": {"security": [{"system": CONFIDENTIALITY, "code": "R", "display": "restricted"}]}}
-
-
-def _patient(builder: BundleBuilder, record: MemberRecord) -> dict[str, str]:
-    rid = resource_id("patient", record.public_id)
-    resource: dict[str, Any] = {
-        "resourceType": "Patient",
-        "id": rid,
-        "identifier": [{"system": f"{SYSTEM}:member", "value": str(record.public_id)}],
-        "active": True,
-    }
-    profile = record.profile
-    if profile is not None:
-        if profile.name:
-            resource["name"] = [{"text": profile.name}]
-        telecom = [{"system": "email", "value": profile.email}] if profile.email else []
-        if profile.phone:
-            telecom.append({"system": "phone", "value": profile.phone})
-        if telecom:
-            resource["telecom"] = telecom
-        resource["gender"] = GENDER.get(profile.gender or "", "unknown")
-        resource["birthDate"] = profile.date_of_birth.isoformat()
-        resource["address"] = [_address(region=profile.region, postal=profile.postal_code, country=profile.country)]
-    builder.add(resource)
-    return builder.ref(rid, (profile.name if profile else None) or "The member")
-
-
-def _coverage(builder: BundleBuilder, patient: dict[str, str], coverage: Coverage) -> str:
-    rid = resource_id("coverage", coverage.ref)
-    resource: dict[str, Any] = {
-        "resourceType": "Coverage",
-        "id": rid,
-        "status": "active",
-        "beneficiary": patient,
-        # Typed by the member: named, not matched to a directory entry.
-        "payor": [{"display": coverage.carrier or "Carrier not given"}],
-        "class": [
-            {
-                "type": {"coding": [{"system": COVERAGE_CLASS, "code": "plan"}]},
-                "value": coverage.plan or "Plan not given",
-                "name": coverage.plan or "Plan not given",
-            }
-        ],
-    }
-    if coverage.member_number:
-        resource["subscriberId"] = coverage.member_number
-    builder.add(resource)
-    return rid
-
-
-def _plan_coverage(builder: BundleBuilder, directory: Directory, patient: dict[str, str], slug: str, name: str) -> str:
-    """A plan from the directory that the member named when booking, with its carrier."""
-    rid = resource_id("plan-coverage", f"{patient['reference']}:{slug}")
-    carrier = directory.plan_carriers.get(slug)
-    if carrier is not None:
-        carrier_id = shared_id("carrier", carrier.slug)
-        builder.add(
-            {
-                "resourceType": "Organization",
-                "id": carrier_id,
-                "name": carrier.name,
-                "identifier": [{"system": f"{SYSTEM}:carrier", "value": carrier.slug}],
-            }
-        )
-        payor = builder.ref(carrier_id, carrier.name)
-    else:
-        payor = {"display": name}
-    builder.add(
-        {
-            "resourceType": "Coverage",
-            "id": rid,
-            "status": "active",
-            "beneficiary": patient,
-            "payor": [payor],
-            "class": [
-                {
-                    "type": {"coding": [{"system": COVERAGE_CLASS, "code": "plan"}]},
-                    "value": slug,
-                    "name": name,
-                }
-            ],
-        }
-    )
-    return rid
 
 
 def build_bundle(
@@ -281,20 +64,20 @@ def build_bundle(
     booking nor its visit is in the bundle. ``left_out`` becomes an OperationOutcome telling what the
     copy leaves out and why (issue code ``suppressed``)."""
     builder = BundleBuilder()
-    indigomed = _indigomed(builder)
-    patient = _patient(builder, record)
+    indigomed = add_indigomed(builder)
+    patient = add_patient(builder, record)
     health: list[str] = [patient["reference"]]
     billing: list[str] = []
     for coverage in record.coverages:
-        billing.append(urn(_coverage(builder, patient, coverage)))
+        billing.append(urn(add_coverage(builder, patient, coverage)))
     visits_by_booking = {v.appointment_id: v for v in record.visits if v.appointment_id is not None}
     for booking in bookings:
         ref = f"appointment:{booking.public_id}"
         if ref in withheld:
             continue
         booked = record.bookings.get(booking.public_id)
-        doctor = _practitioner(builder, directory, booking.practitioner_id)
-        facility = _facility(builder, directory, booking.facility_id)
+        doctor = add_practitioner(builder, directory, booking.practitioner_id)
+        facility = add_facility(builder, directory, booking.facility_id)
         appointment_id = resource_id("appointment", booking.public_id)
         participants: list[dict[str, Any]] = [{"actor": patient, "status": "accepted"}]
         if doctor:
@@ -313,11 +96,11 @@ def build_bundle(
             "participant": participants,
         }
         if booked is not None:
-            appointment |= _restricted(booked.tags)
+            appointment |= restricted_meta(booked.tags)
             if booked.reason_name:
                 appointment["reasonCode"] = [{"text": booked.reason_name}]
             if booked.plan_slug:
-                plan = _plan_coverage(
+                plan = add_plan_coverage(
                     builder, directory, patient, booked.plan_slug, booked.plan_name or booked.plan_slug
                 )
                 billing.append(urn(plan))
@@ -342,7 +125,7 @@ def build_bundle(
             reason = (visit.reason if visit else "") or (booked.reason_name if booked else "")
             if reason:
                 encounter["reasonCode"] = [{"text": reason}]
-            encounter |= _restricted((visit.tags if visit else ()) or (booked.tags if booked else ()))
+            encounter |= restricted_meta((visit.tags if visit else ()) or (booked.tags if booked else ()))
             if doctor:
                 encounter["participant"] = [{"individual": doctor}]
             if facility:
@@ -365,7 +148,7 @@ def build_bundle(
             "period": {"start": visit.visit_date.isoformat(), "end": visit.visit_date.isoformat()},
             "participant": [{"individual": {"display": visit.practitioner_name}}] if visit.practitioner_name else [],
             "serviceProvider": {"display": visit.facility_name or "Facility not recorded"},
-        } | _restricted(visit.tags)
+        } | restricted_meta(visit.tags)
         if visit.reason:
             encounter["reasonCode"] = [{"text": visit.reason}]
         if not encounter["participant"]:
@@ -450,7 +233,7 @@ def build_bundle(
     )
     if billing:
         # Billing records come from the billing department, which answers questions about them.
-        department = _billing_department(builder, indigomed)
+        department = add_billing_department(builder, indigomed)
         builder.add(
             {
                 "resourceType": "Provenance",

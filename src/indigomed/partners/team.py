@@ -31,7 +31,7 @@ from indigomed.directory.models import FacilityInvitation, FacilityStaff, Practi
 from indigomed.errors import Invalid
 from indigomed.messaging.services import send_to_member
 from indigomed.records.sign_in_keys import SEALED_DOMAIN, normalize_address, sign_in_key
-from indigomed.scheduling import practice_rules
+from indigomed.scheduling.regeneration import regenerate_open_slots
 
 
 def checked_address(typed: str) -> str:
@@ -202,7 +202,7 @@ def attach_practitioner(*, actor: Any, facility_id: int, practitioner_id: int) -
             actor=actor, facility_id=facility_id, practitioner_id=practitioner_id
         )
         if changed:
-            practice_rules.regenerate_open_slots(role)
+            regenerate_open_slots(role)
             user_id = role.practitioner.user_id
             if user_id is not None:
                 send_to_member(
