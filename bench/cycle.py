@@ -369,6 +369,7 @@ def main() -> None:
     parser.add_argument("--server", default="sync-1", choices=SERVERS, help="sync-N: N gunicorn workers per core")
     parser.add_argument("--servers", help=f"comma-separated, to compare: {','.join(SERVERS)}")
     parser.add_argument("--free-text", action="store_true", help="search the free-text mix of search_http.py")
+    parser.add_argument("--only", help=f"comma-separated lines of the table, for a quick A/B: {','.join(LABELS)}")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # progress, even into a file
     database_url = os.environ.get("DATABASE_URL", "")
@@ -403,7 +404,9 @@ def main() -> None:
         print(f"  overall (IndigoMed's floor x booking x search): {max(kinds, key=score.__getitem__)}")
         out = {"servers": results}
     else:
-        names = list(LABELS)
+        names = args.only.split(",") if args.only else list(LABELS)
+        if unknown := set(names) - set(LABELS):
+            sys.exit(f"--only: no such line {', '.join(sorted(unknown))}; the lines are {', '.join(LABELS)}")
         fig = run_cycle(args.server, names, world, args)
         table(f"\nrequest cycle on {args.server} ({setting})", fig)
         out = {"server": args.server, "figures": fig}

@@ -105,7 +105,7 @@ def measure(calls: list[Request], *, rounds: int, statements: Callable[[Request]
     return figures
 
 
-def top(calls: list[Request], limit: int = 45, sort: str = "cumulative", callees: str = "") -> str:
+def top(calls: list[Request], limit: int = 45, sort: str = "cumulative", callees: str = "", callers: str = "") -> str:
     for call in calls[:20]:
         call()
     profiler = cProfile.Profile()
@@ -115,20 +115,25 @@ def top(calls: list[Request], limit: int = 45, sort: str = "cumulative", callees
     profiler.disable()
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
-    if sort == "file":
-        # Own time summed per source file: where the request's time goes, package by package.
+    if sort in ("file", "file-calls"):
+        # Own time (or calls) summed per source file: where the request's work goes, package by package.
         per_file: dict[str, float] = {}
-        for (filename, _, _), (_, _, tottime, _, _) in stats.stats.items():  # type: ignore[attr-defined]
+        for (filename, _, _), (_, ncalls, tottime, _, _) in stats.stats.items():  # type: ignore[attr-defined]
             name = filename.split("site-packages/")[-1].split("/src/")[-1]
-            per_file[name] = per_file.get(name, 0.0) + tottime
+            per_file[name] = per_file.get(name, 0.0) + (ncalls if sort == "file-calls" else tottime)
         total = sum(per_file.values())
         count = len(calls) - 20
         for name, spent in sorted(per_file.items(), key=lambda kv: -kv[1])[:limit]:
-            out.write(f"{spent * 1000 / count:7.3f} ms  {spent / total:6.1%}  {name}\n")
+            if sort == "file-calls":
+                out.write(f"{spent / count:7.0f} calls  {spent / total:6.1%}  {name}\n")
+            else:
+                out.write(f"{spent * 1000 / count:7.3f} ms  {spent / total:6.1%}  {name}\n")
         return out.getvalue()
     stats.sort_stats(sort)
     if callees:
         stats.print_callees(callees)
+    elif callers:
+        stats.print_callers(callers)
     else:
         stats.print_stats(limit)
     return out.getvalue()
@@ -323,7 +328,7 @@ def indigomed(args: argparse.Namespace) -> dict[str, dict[str, float]]:
             one = get(floor_user if kind == "floor" else own_user)
             calls = [one] * (n if not args.profile else args.requests + 20)
         if args.profile == kind:
-            print(top(calls, sort=args.sort, callees=args.callees))
+            print(top(calls, sort=args.sort, callees=args.callees, callers=args.callers))
             continue
         if args.sql == kind:
             calls[0]()  # the first request of a kind fills per-process caches
@@ -349,9 +354,10 @@ def main() -> None:
     parser.add_argument(
         "--sort",
         default="cumulative",
-        help="cProfile's order for --profile (tottime, ...; file: own time per source file)",
+        help="cProfile's order for --profile (tottime, ...; file: own time per source file; file-calls: calls per source file)",
     )
     parser.add_argument("--callees", default="", help="with --profile: what the functions matching this call")
+    parser.add_argument("--callers", default="", help="with --profile: who calls the functions matching this")
     parser.add_argument("--bare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.bare:

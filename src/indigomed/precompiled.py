@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connections, transaction
@@ -39,9 +39,10 @@ class _Compiled:
     fields: tuple[int, int]
     # Where each ``annotate()`` value sits in a row, in the order the annotations were named.
     annotations: tuple[int, ...] = ()
-    # The ORM's converters for each column that has any: (position, converters, expression).
-    # Django works them out again for every result; they depend only on the statement.
-    converters: tuple[tuple[int, tuple[Any, ...], Any], ...] = ()
+    # The ORM's converters for each column that has any ({position: (converters, expression)}, as
+    # ``get_converters`` gives them). Django works them out again for every result; they depend
+    # only on the statement.
+    converters: dict[int, tuple[Any, Any]] = field(default_factory=dict)
     composite: bool = False
 
 
@@ -76,10 +77,7 @@ class Precompiled:
         if sorted(i for i, _ in slots if i is not None) != list(range(len(self._markers))):
             raise ValueError("every parameter must appear once, unchanged, among the statement's parameters")
         columns = [column[0] for column in compiler.select[0 : compiler.col_count]]
-        converters = tuple(
-            (position, tuple(convs), expression)
-            for position, (convs, expression) in compiler.get_converters(columns).items()
-        )
+        converters = compiler.get_converters(columns)
         composite = compiler.has_composite_fields(columns)
         klass_info = compiler.klass_info
         if klass_info is None:  # values_list: rows only
@@ -109,17 +107,7 @@ class Precompiled:
             return list(compiled.compiler.results_iter(results=[raw], tuple_expected=True))
         if not compiled.converters:
             return [tuple(row) for row in raw]
-        connection = compiled.compiler.connection
-        rows = []
-        for row in raw:
-            values = list(row)
-            for position, convs, expression in compiled.converters:
-                value = values[position]
-                for convert in convs:
-                    value = convert(value, expression, connection)
-                values[position] = value
-            rows.append(tuple(values))
-        return rows
+        return [tuple(row) for row in compiled.compiler.apply_converters(raw, compiled.converters)]
 
     def _fetch(self, compiled: _Compiled, using: str, values: tuple[Any, ...]) -> list[Any]:
         params = [values[i] if i is not None else constant for i, constant in compiled.slots]

@@ -254,21 +254,14 @@ def _access(row: Message, channel: str) -> Access:
         )
     reader = getattr(row, "reader_id", row.member_id)
     if reader != row.member_id:
-        return Access(
-            member_id=row.member_id,
-            actor_user_id=row.actor_user_id,
-            recipient_ref=f"guardian:{reader}",
-            recipient_label=_GUARDIAN_LABEL.get(channel, "Your guardian"),
-            purpose=WRITING_TO_YOU,
-            categories="contact",
-            allowed=True,
-            rule=f"message:{row.kind}",
-        )
+        recipient_ref, label = f"guardian:{reader}", _GUARDIAN_LABEL.get(channel, "Your guardian")
+    else:
+        recipient_ref, label = f"member:{row.member_id}", _LABEL.get(channel, "You")
     return Access(
         member_id=row.member_id,
         actor_user_id=row.actor_user_id,
-        recipient_ref=f"member:{row.member_id}",
-        recipient_label=_LABEL.get(channel, "You"),
+        recipient_ref=recipient_ref,
+        recipient_label=label,
         purpose=WRITING_TO_YOU,
         categories="contact",
         allowed=True,

@@ -13,6 +13,7 @@ from indigomed.records import crypto
 from indigomed.records.keys import KeyRing, key_ring
 from indigomed.records.models import MemberKey
 
+# One member's key (their own pages and API, a booking): the common case, compiled once.
 _ONE_KEY = Precompiled(
     lambda member_id: MemberKey.objects.filter(member_id=member_id).values_list("member_id", "kek_id", "wrapped")
 )
@@ -63,10 +64,11 @@ class Vault:
         found = _kept(member_id)
         if found is not None:
             return found
-        row = MemberKey.objects.filter(member_id=member_id).values_list("kek_id", "wrapped").first()
-        if row is None:
+        rows = _ONE_KEY.rows(member_id)  # one at most: a member has one data key
+        if not rows:
             raise crypto.Unreadable("This member's data key does not exist (never made, or shredded).")
-        return cls._unwrapped(member_id, key_ring(), *row)
+        _, kek_id, wrapped = rows[0]
+        return cls._unwrapped(member_id, key_ring(), kek_id, wrapped)
 
     @classmethod
     def open_many(cls, member_ids: Iterable[int]) -> dict[int, Vault]:
@@ -77,7 +79,6 @@ class Vault:
         if not wanted:
             return vaults
         ring = key_ring()
-        # One member (their own pages and API, a booking) is the common case: a statement compiled once.
         rows = (
             _ONE_KEY.rows(next(iter(wanted)))
             if len(wanted) == 1
