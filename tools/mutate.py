@@ -73,6 +73,8 @@ OUTBOX_TESTS = (
     "tests/messaging/test_writing_to_members.py",
     "tests/messaging/test_marketing.py",
     "tests/messaging/test_delivery_edges.py",
+    # A dependent's messages go to their guardian (CHILD-3): the delivery's reader and wording.
+    "tests/messaging/test_dependents_messages.py",
 )
 
 # The trust core: deciding (privacy), keeping the record (ledger), the policy the decisions read,

@@ -117,7 +117,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     # Django's, loading the user together with their roles (indigomed.accounts.authentication).
     "indigomed.accounts.authentication.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Django's messages, their store made only when a page uses it (indigomed.web.middleware).
+    "indigomed.web.middleware.MessagesWhenUsedMiddleware",
     # After a sign-in, the first page a member opens asks once about a new notice version (NOTICE-1).
     "indigomed.notices.asking.AskAfterSignInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

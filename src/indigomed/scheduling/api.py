@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from ninja.security import django_auth
-from pydantic import Strict
+from pydantic import BaseModel, Strict
 
 from indigomed.accounts.roles import actor_of
 from indigomed.directory.models import PractitionerRole
@@ -77,7 +77,10 @@ class RescheduleIn(Schema):
     slot_id: StrictInt = Field(..., ge=1, le=MAX_ID)
 
 
-class AppointmentOut(Schema):
+# The answers below are built as dicts (appointment_out, practice_appointments_out): a plain
+# pydantic model checks them in pydantic's own code, where ninja's Schema first wraps each one to
+# read it attribute by attribute, as it would a model instance.
+class AppointmentOut(BaseModel):
     id: uuid.UUID
     status: str
     starts_at: dt.datetime
@@ -95,7 +98,7 @@ class AppointmentOut(Schema):
     ics_url: str
 
 
-class DisputeOut(Schema):
+class DisputeOut(BaseModel):
     """A statement of disagreement with a denied amendment of a field shown, and the privacy
     office's rebuttal if any: it travels with the field (RIGHT-AMEND)."""
 
@@ -106,7 +109,7 @@ class DisputeOut(Schema):
     rebutted_at: dt.datetime | None = None
 
 
-class PracticeAppointmentOut(Schema):
+class PracticeAppointmentOut(BaseModel):
     id: uuid.UUID
     status: str
     starts_at: dt.datetime

@@ -15,6 +15,7 @@ The API keeps its machine-readable ``code`` in English; its ``detail`` sentence 
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.conf import settings
@@ -51,14 +52,21 @@ def cookie_language(request: HttpRequest) -> str | None:
 
 def browser_language(request: HttpRequest) -> str:
     """The first language of ``Accept-Language`` the site is written in, else the default."""
-    for code, _quality in trans_real.parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+    written_in = _first_written_in(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
+    return written_in or translation.get_supported_language_variant(settings.LANGUAGE_CODE)
+
+
+# Browsers send a handful of distinct headers: each is parsed once per process, not per request.
+@functools.lru_cache(maxsize=1000)
+def _first_written_in(accept_language: str) -> str | None:
+    for code, _quality in trans_real.parse_accept_lang_header(accept_language):
         if code == "*":
             break
         try:
             return translation.get_supported_language_variant(code)
         except LookupError:
             continue
-    return translation.get_supported_language_variant(settings.LANGUAGE_CODE)
+    return None
 
 
 class LanguageMiddleware(LocaleMiddleware):

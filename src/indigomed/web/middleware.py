@@ -7,8 +7,11 @@ from collections.abc import Callable
 from http import HTTPStatus
 
 from django.conf import settings
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.messages.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
+from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from indigomed.accounts.roles import actor_of
@@ -125,3 +128,20 @@ class PrivateResponseHeadersMiddleware:
         if not str(request.META.get("SERVER_SOFTWARE", "")).startswith("gunicorn"):
             response["Server"] = "IndigoMed"
         return response
+
+
+class MessagesWhenUsedMiddleware(MessageMiddleware):
+    """Django's messages (the one-time notes a page shows after a form), with their store made
+    only when a view adds one or a page shows them. Django makes it on every request: a cookie
+    store, a session store and a signing key, which no API answer and few pages ever use. A
+    store never made has nothing to save; the notes waiting in the cookie or session stay there
+    for the next page that shows them, as they would with Django's."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        request._messages = SimpleLazyObject(lambda: default_storage(request))  # type: ignore[attr-defined]
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        store = getattr(request, "_messages", None)
+        if isinstance(store, SimpleLazyObject) and store._wrapped is empty:
+            return response
+        return super().process_response(request, response)
