@@ -4,6 +4,8 @@ same machine, in the same run (issue 14's benchmark).
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/indigomed_bench .venv/bin/python bench/cycle.py
     ... bench/cycle.py --server granian                   # the same cycle behind another server
     ... bench/cycle.py --servers sync-1,sync-2,gthread,granian --runs 1   # which server wins
+    ... bench/cycle.py --compare main~3                   # IndigoMed's lines on an older version too
+    ... bench/cycle.py --only django,floor,list           # a few lines, for a quick look
 
 Run bench/generate.py on that database first. One server of the chosen kind (``--server``, see
 ``harness.SERVERS``) each for: the bare Django project in bench/floor/ without middleware and with
@@ -15,6 +17,9 @@ the moment; each figure is the median of ``--runs``:
 - Django signed in: the same middleware with database sessions in a PostgreSQL database of its
   own (``<name>_floor``), the view reading the signed-in user's (empty) permissions: Django's floor
   for the work IndigoMed's signed-in floor does (a session, a user, one list);
+- Django and two bare statements: the standard middleware, and a view sending the two statements
+  every signed-in API request needs (its session row, one list) on a persistent connection, no ORM:
+  what those two round trips cost on this machine, the ceiling for any code around them;
 - IndigoMed's floor: ``GET /api/appointments`` for signed-in members with no appointment;
 - a member's own list: the same for members holding a few appointments each;
 - the Connect calendar: ``GET /api/connect/calendar`` for a week of a practitioner signed in with
@@ -22,6 +27,11 @@ the moment; each figure is the median of ``--runs``:
 - search: the 400 mixed searches of bench/search_http.py;
 - booking: ``POST /api/appointments`` as bench/booking_http.py books (a different open slot each),
   beside pgbench running the booking's own SQL with as many clients.
+
+``--compare REF`` serves IndigoMed's own lines (floor, list, calendar, search, booking) with the code
+of git revision REF too, each right after this version's in every run, and prints them in a second
+table beside the same run's Django floors and pgbench: a change's effect measured under one load.
+The database must carry this version's migrations; both versions read the same keys (``var/``).
 
 ``--servers`` runs the Django floor, IndigoMed's floor, booking and search on each server named
 and says which serves most. Sustained load at a fixed arrival rate is bench/sustained.py.
@@ -36,6 +46,7 @@ import math
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -58,13 +69,14 @@ from harness import (
     warm_up,
     wrk,
 )
-from search_http import ready, search_paths
+from search_http import ready, search_paths, unpack
 
 # What each figure is, in the order printed.
 LABELS = {
     "django-none": "Django, one JSON view, no middleware",
     "django": "Django, the same behind its standard middleware",
     "django-signed-in": "Django signed in: session, user, one list",
+    "django-two-reads": "Django + two bare statements (session, list)",
     "floor": "IndigoMed floor: GET /api/appointments, none",
     "list": "a member's own list, GET /api/appointments",
     "calendar": "Connect calendar, a practitioner's week",
@@ -76,7 +88,8 @@ NAN = float("nan")
 
 
 def floor_env(middleware: str) -> dict[str, str]:
-    """The bare project's environment: ``middleware`` is ``none``, ``standard`` or ``signed-in``."""
+    """The bare project's environment: ``middleware`` is ``none``, ``standard``, ``signed-in`` or
+    ``two-reads`` (bench/floor/settings.py)."""
     return {
         **os.environ,
         "PYTHONPATH": str(ROOT / "bench"),
@@ -262,7 +275,10 @@ def target(name: str, fig: dict[str, dict[str, float]]) -> str:
         return f"{text}: {'met' if ok else 'NOT met'}"
 
     if name == "floor":
-        return said(fig[name]["rps"] >= 0.5 * floor, ">= 50 % of Django's floor")
+        verdict = said(fig[name]["rps"] >= 0.5 * floor, ">= 50 % of Django's floor")
+        if "django-two-reads" in fig:  # the ceiling its two round trips leave
+            verdict += f"; {ratio(fig[name]['rps'], fig['django-two-reads']['rps'])} of two bare statements"
+        return verdict
     if name == "list":
         return said(fig[name]["rps"] >= 0.35 * floor, ">= 35 % of Django's floor")
     if name == "search":
@@ -285,8 +301,33 @@ def table(title: str, fig: dict[str, dict[str, float]]) -> None:
         print(f"  {label:48} {f['rps']:7.0f} {lat} {f['errors']:6.0f} {of:>8}  {target(name, fig)}")
 
 
-def run_cycle(kind: str, names: list[str], world: dict[str, object], args: argparse.Namespace) -> dict:
-    """Every figure in ``names`` on server ``kind``: servers up together, runs interleaved."""
+def _own_gets(
+    base: str, suffix: str, world: dict[str, object], cookies: list[str], args: argparse.Namespace
+) -> dict[str, Callable[[int], dict[str, float]]]:
+    """IndigoMed's GET lines served by ``base``, named with ``suffix``."""
+    c = args.connections
+    return {
+        "floor" + suffix: lambda s: wrk(base, ["/api/appointments"], cookies=cookies, connections=c, seconds=s),
+        "list" + suffix: lambda s: wrk(
+            base, ["/api/appointments"], cookies=world["list_cookies"], connections=c, seconds=s
+        ),
+        "calendar" + suffix: lambda s: wrk(
+            base, [world["calendar_path"]], cookies=[world["calendar_cookie"]], connections=c, seconds=s
+        ),
+        "search" + suffix: lambda s: wrk(base, args.search_paths, connections=c, seconds=s),
+    }
+
+
+# IndigoMed's own lines: with ``--compare`` each is also measured on the other version's code.
+OWN_LINES = ("floor", "list", "calendar", "search", "booking")
+
+
+def run_cycle(
+    kind: str, names: list[str], world: dict[str, object], args: argparse.Namespace, other: Path | None = None
+) -> dict:
+    """Every figure in ``names`` on server ``kind``: servers up together, runs interleaved. With
+    ``other`` (another version's ``src``), IndigoMed's own lines are measured on that code too, right
+    after this version's in each run, under the name ``<line>@other``."""
     database_url = os.environ["DATABASE_URL"]
     with ExitStack() as stack:
         bases: dict[str, str] = {}
@@ -298,65 +339,68 @@ def run_cycle(kind: str, names: list[str], world: dict[str, object], args: argpa
             bases["django"] = stack.enter_context(
                 serve(server_command(kind, "floor.wsgi", "{port}"), floor_env("standard"))
             )
-        if "django-signed-in" in names:
-            bases["django-signed-in"] = stack.enter_context(
-                serve(server_command(kind, "floor.wsgi", "{port}"), floor_env("signed-in"))
-            )
+        for name in ("django-signed-in", "django-two-reads"):
+            if name in names:
+                bases[name] = stack.enter_context(
+                    serve(server_command(kind, "floor.wsgi", "{port}"), floor_env(name.removeprefix("django-")))
+                )
         indigo = stack.enter_context(server(database_url, kind))
+        indigos = {"": indigo}
+        if other is not None:
+            indigos["@other"] = stack.enter_context(server(database_url, kind, src=other))
         cookies = [f"sessionid={key}" for key, _ in args.sessions]
         for name, base in bases.items():
-            signed_in = args.floor_cookies if name == "django-signed-in" else []
+            signed_in = args.floor_cookies if name in ("django-signed-in", "django-two-reads") else []
             answered(base, "/api/appointments", signed_in[0] if signed_in else "")
             warm_up(base, "/api/appointments", cookies=signed_in)
-        ready(indigo, "/api/search?what=cardiology&postal_code=10001&country=US")
-        warm_up(indigo, "/api/appointments", cookies=cookies)
+        for base in indigos.values():
+            ready(base, "/api/search?what=cardiology&postal_code=10001&country=US")
+            warm_up(base, "/api/appointments", cookies=cookies)
         gets: dict[str, Callable[[int], dict[str, float]]] = {
             "django-none": lambda s: wrk(
                 bases["django-none"], ["/api/appointments"], connections=args.connections, seconds=s
             ),
             "django": lambda s: wrk(bases["django"], ["/api/appointments"], connections=args.connections, seconds=s),
-            "django-signed-in": lambda s: wrk(
-                bases["django-signed-in"],
-                ["/api/appointments"],
-                cookies=args.floor_cookies,
-                connections=args.connections,
-                seconds=s,
-            ),
-            "floor": lambda s: wrk(
-                indigo, ["/api/appointments"], cookies=cookies, connections=args.connections, seconds=s
-            ),
-            "list": lambda s: wrk(
-                indigo, ["/api/appointments"], cookies=world["list_cookies"], connections=args.connections, seconds=s
-            ),
-            "calendar": lambda s: wrk(
-                indigo,
-                [world["calendar_path"]],
-                cookies=[world["calendar_cookie"]],
-                connections=args.connections,
-                seconds=s,
-            ),
-            "search": lambda s: wrk(indigo, args.search_paths, connections=args.connections, seconds=s),
+            **{
+                name: lambda s, base=bases[name]: wrk(
+                    base, ["/api/appointments"], cookies=args.floor_cookies, connections=args.connections, seconds=s
+                )
+                for name in ("django-signed-in", "django-two-reads")
+                if name in bases
+            },
         }
+        for suffix, base in indigos.items():
+            gets.update(_own_gets(base, suffix, world, cookies, args))
         if "list" in names:
             shown = answered(indigo, "/api/appointments", world["list_cookies"][0])
             print(f"  a member's list holds {len(shown)} appointments")  # type: ignore[arg-type]
         if "calendar" in names:
             shown = answered(indigo, world["calendar_path"], world["calendar_cookie"])
             print(f"  the practitioner's week holds {len(shown)} appointments")  # type: ignore[arg-type]
-        for name in names:  # warm-up: connections opened, queries prepared, caches filled
-            if name in gets:
-                gets[name](2)
+        # Each line, then the same line on the other version's code (if any), run after run.
+        lines = [
+            (name + suffix, base)
+            for name in names
+            for suffix, base in indigos.items()
+            if not suffix or name in OWN_LINES
+        ]
+        for line, _ in lines:  # warm-up: connections opened, queries prepared, caches filled
+            if line in gets:
+                gets[line](2)
         runs: dict[str, list[dict[str, float]]] = {}
         for run in range(args.runs):
-            for name in names:
-                print(f"  {kind}, run {run + 1} of {args.runs}: {LABELS[name]}")
-                if name in gets:
-                    figure = gets[name](args.seconds)
+            for line, base in lines:
+                name, _, version = line.partition("@")
+                print(
+                    f"  {kind}, run {run + 1} of {args.runs}: {LABELS[name]}{f' ({args.compare})' if version else ''}"
+                )
+                if line in gets:
+                    figure = gets[line](args.seconds)
                 elif name == "booking":
-                    figure = booking_figure(indigo, args.sessions, args)
+                    figure = booking_figure(base, args.sessions, args)
                 else:
                     figure = pgbench_figure(args)
-                runs.setdefault(name, []).append(figure)
+                runs.setdefault(line, []).append(figure)
                 time.sleep(1)  # let the previous load's stragglers finish
     return {name: medians(measured) for name, measured in runs.items()}
 
@@ -369,6 +413,11 @@ def main() -> None:
     parser.add_argument("--server", default="sync-1", choices=SERVERS, help="sync-N: N gunicorn workers per core")
     parser.add_argument("--servers", help=f"comma-separated, to compare: {','.join(SERVERS)}")
     parser.add_argument("--free-text", action="store_true", help="search the free-text mix of search_http.py")
+    parser.add_argument(
+        "--compare",
+        metavar="REF",
+        help="also serve IndigoMed's lines with git revision REF's code, alternating with this version run by run",
+    )
     parser.add_argument("--only", help=f"comma-separated lines of the table, for a quick A/B: {','.join(LABELS)}")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # progress, even into a file
@@ -407,9 +456,17 @@ def main() -> None:
         names = args.only.split(",") if args.only else list(LABELS)
         if unknown := set(names) - set(LABELS):
             sys.exit(f"--only: no such line {', '.join(sorted(unknown))}; the lines are {', '.join(LABELS)}")
-        fig = run_cycle(args.server, names, world, args)
+        with tempfile.TemporaryDirectory() as folder:
+            other = unpack(args.compare, Path(folder)) if args.compare else None
+            measured = run_cycle(args.server, names, world, args, other)
+        fig = {line: f for line, f in measured.items() if "@" not in line}
         table(f"\nrequest cycle on {args.server} ({setting})", fig)
         out = {"server": args.server, "figures": fig}
+        if args.compare:
+            # The other version's lines beside the same run's Django floors and pgbench.
+            theirs = {**fig, **{line.partition("@")[0]: f for line, f in measured.items() if "@" in line}}
+            table(f"\nthe same run, IndigoMed's lines on {args.compare}'s code", theirs)
+            out["compared"] = {"revision": args.compare, "figures": theirs}
     print(f"\n({time.monotonic() - started:.0f} s in all)")
     OUT.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
