@@ -270,6 +270,8 @@ def ratio(part: float, whole: float) -> str:
 def target(name: str, fig: dict[str, dict[str, float]]) -> str:
     """The issue's target beside the figure, and whether it holds today."""
     floor = fig.get("django", {}).get("rps", NAN)
+    if name in ("floor", "list") and "django" not in fig:
+        return ""  # a share of a floor not measured in this run
 
     def said(ok: bool, text: str) -> str:
         return f"{text}: {'met' if ok else 'NOT met'}"
@@ -420,6 +422,8 @@ def main() -> None:
     )
     parser.add_argument("--only", help=f"comma-separated lines of the table, for a quick A/B: {','.join(LABELS)}")
     args = parser.parse_args()
+    if args.servers and (args.only or args.compare):
+        sys.exit("--servers runs its own lines on this version's code: leave out --only and --compare.")
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # progress, even into a file
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith("postgres"):

@@ -120,3 +120,29 @@ def test_the_api_keeps_english_codes_and_explains_in_the_readers_language(world)
     english = Client(HTTP_ACCEPT_LANGUAGE="en").get("/api/nowhere").json()
     assert french["code"] == english["code"] == "not_found"
     assert french["detail"] != english["detail"] and "adresse" in french["detail"]
+
+
+def test_a_french_browser_reads_english_once_the_site_is_no_longer_written_in_french(
+    rf: pytest.FixtureRequest, settings: pytest.FixtureRequest
+) -> None:
+    from indigomed.web.language import browser_language
+
+    asking = rf.get("/", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9,en;q=0.5")  # type: ignore[attr-defined]
+    assert browser_language(asking) == "fr"
+    settings.LANGUAGES = [("en", "English")]  # type: ignore[attr-defined]
+    assert browser_language(asking) == "en"
+
+
+def test_a_header_longer_than_django_reads_gives_the_language_django_would() -> None:
+    from django.test import RequestFactory
+    from django.utils.translation import trans_real
+
+    from indigomed.web.language import browser_language
+
+    # Django reads up to the last comma before its limit; the French asked for past it is unread.
+    header = "de-DE," * (trans_real.LANGUAGE_CODE_MAX_LENGTH // 6 + 1) + "fr"
+    asking = RequestFactory().get("/", HTTP_ACCEPT_LANGUAGE=header)
+    assert trans_real.get_language_from_request(asking) == browser_language(asking) == "en"
+    # The same words within the limit are read to their end.
+    within = RequestFactory().get("/", HTTP_ACCEPT_LANGUAGE="de-DE," * 10 + "fr")
+    assert trans_real.get_language_from_request(within) == browser_language(within) == "fr"

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
+from django.core.signals import setting_changed
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -52,12 +53,15 @@ def cookie_language(request: HttpRequest) -> str | None:
 
 def browser_language(request: HttpRequest) -> str:
     """The first language of ``Accept-Language`` the site is written in, else the default."""
-    written_in = _first_written_in(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
+    # Django reads no further than its limit (a longer header is cut at a comma before it): one
+    # character past it keeps a long header long, so the cache keys stay short and exact.
+    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")[: trans_real.LANGUAGE_CODE_MAX_LENGTH + 1]
+    written_in = _first_written_in(header)
     return written_in or translation.get_supported_language_variant(settings.LANGUAGE_CODE)
 
 
 # Browsers send a handful of distinct headers: each is parsed once per process, not per request.
-@functools.lru_cache(maxsize=1000)
+@functools.lru_cache(maxsize=256)
 def _first_written_in(accept_language: str) -> str | None:
     for code, _quality in trans_real.parse_accept_lang_header(accept_language):
         if code == "*":
@@ -110,5 +114,12 @@ def _member_language_at_sign_in(sender: Any, request: HttpRequest | None, user: 
         keep_language(request, language)
 
 
+def _languages_changed(*, setting: str, **kwargs: Any) -> None:
+    # As Django empties its own caches of languages when a test changes the settings they read.
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
+        _first_written_in.cache_clear()
+
+
 def connect() -> None:
     user_logged_in.connect(_member_language_at_sign_in, dispatch_uid="indigomed.language_at_sign_in")
+    setting_changed.connect(_languages_changed, dispatch_uid="indigomed.languages_changed")
