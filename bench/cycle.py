@@ -85,6 +85,8 @@ LABELS = {
     "pgbench": "pgbench, the booking's own SQL",
 }
 NAN = float("nan")
+# The bare project's lines that are signed in: served from its own database, with its sessions.
+SIGNED_IN_FLOORS = ("django-signed-in", "django-two-reads")
 
 
 def floor_env(middleware: str) -> dict[str, str]:
@@ -341,7 +343,7 @@ def run_cycle(
             bases["django"] = stack.enter_context(
                 serve(server_command(kind, "floor.wsgi", "{port}"), floor_env("standard"))
             )
-        for name in ("django-signed-in", "django-two-reads"):
+        for name in SIGNED_IN_FLOORS:
             if name in names:
                 bases[name] = stack.enter_context(
                     serve(server_command(kind, "floor.wsgi", "{port}"), floor_env(name.removeprefix("django-")))
@@ -352,7 +354,7 @@ def run_cycle(
             indigos["@other"] = stack.enter_context(server(database_url, kind, src=other))
         cookies = [f"sessionid={key}" for key, _ in args.sessions]
         for name, base in bases.items():
-            signed_in = args.floor_cookies if name in ("django-signed-in", "django-two-reads") else []
+            signed_in = args.floor_cookies if name in SIGNED_IN_FLOORS else []
             answered(base, "/api/appointments", signed_in[0] if signed_in else "")
             warm_up(base, "/api/appointments", cookies=signed_in)
         for base in indigos.values():
@@ -367,7 +369,7 @@ def run_cycle(
                 name: lambda s, base=bases[name]: wrk(
                     base, ["/api/appointments"], cookies=args.floor_cookies, connections=args.connections, seconds=s
                 )
-                for name in ("django-signed-in", "django-two-reads")
+                for name in SIGNED_IN_FLOORS
                 if name in bases
             },
         }
