@@ -20,13 +20,18 @@ the moment; each figure is the median of ``--runs``:
 - Django and two bare statements: the standard middleware, and a view sending the two statements
   every signed-in API request needs (its session row, one list) on a persistent connection, no ORM:
   what those two round trips cost on this machine, the ceiling for any code around them;
+- Django and a list's four bare statements: the same with the four a member's own list sends (the
+  session row, the list, an access-log row committed on its own, the details): a list's ceiling;
 - IndigoMed's floor: ``GET /api/appointments`` for signed-in members with no appointment;
 - a member's own list: the same for members holding a few appointments each;
 - the Connect calendar: ``GET /api/connect/calendar`` for a week of a practitioner signed in with
   a second factor, with those appointments on it;
 - search: the 400 mixed searches of bench/search_http.py;
 - booking: ``POST /api/appointments`` as bench/booking_http.py books (a different open slot each),
-  beside pgbench running the booking's own SQL with as many clients.
+  beside pgbench running the booking's own SQL with as many clients;
+- Django + that SQL: the bare project running pgbench's transaction, statement by statement through
+  Django's connection (no ORM), for each ``POST /api/book``: what Django's request cycle leaves of
+  pgbench's rate, the ceiling for any booking Django serves on this machine.
 
 ``--compare REF`` serves IndigoMed's own lines (floor, list, calendar, search, booking) with the code
 of git revision REF too, each right after this version's in every run, and prints them in a second
@@ -77,21 +82,23 @@ LABELS = {
     "django": "Django, the same behind its standard middleware",
     "django-signed-in": "Django signed in: session, user, one list",
     "django-two-reads": "Django + two bare statements (session, list)",
+    "django-list-statements": "Django + a list's four bare statements",
     "floor": "IndigoMed floor: GET /api/appointments, none",
     "list": "a member's own list, GET /api/appointments",
     "calendar": "Connect calendar, a practitioner's week",
     "search": "search, 400 mixed queries",
     "booking": "booking, POST /api/appointments",
     "pgbench": "pgbench, the booking's own SQL",
+    "django-pgbench-sql": "Django + that SQL, statement by statement",
 }
 NAN = float("nan")
 # The bare project's lines that are signed in: served from its own database, with its sessions.
-SIGNED_IN_FLOORS = ("django-signed-in", "django-two-reads")
+SIGNED_IN_FLOORS = ("django-signed-in", "django-two-reads", "django-list-statements")
 
 
 def floor_env(middleware: str) -> dict[str, str]:
-    """The bare project's environment: ``middleware`` is ``none``, ``standard``, ``signed-in`` or
-    ``two-reads`` (bench/floor/settings.py)."""
+    """The bare project's environment: ``middleware`` is ``none``, ``standard``, ``signed-in``,
+    ``two-reads``, ``list-statements`` or ``pgbench-sql`` (bench/floor/settings.py)."""
     return {
         **os.environ,
         "PYTHONPATH": str(ROOT / "bench"),
@@ -114,6 +121,13 @@ from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
+from django.db import connection
+with connection.cursor() as cursor:  # the access log of list-statements
+    cursor.execute(
+        "CREATE TABLE IF NOT EXISTS floor_access "
+        "(id bigserial PRIMARY KEY, at timestamptz NOT NULL, session_key text NOT NULL)"
+    )
+    cursor.execute("TRUNCATE floor_access")
 keys = []
 for i in range(64):
     user, _ = User.objects.get_or_create(username=f"floor-member-{i}")
@@ -254,6 +268,14 @@ def booking_figure(base: str, members: list[tuple[str, str]], args: argparse.Nam
     }
 
 
+def bare_booking_figure(base: str, seconds: int, args: argparse.Namespace) -> dict[str, float]:
+    """The bare project running pgbench's transaction per POST, then its bookings removed."""
+    try:
+        return wrk(base, ["/api/book"], method="POST", connections=args.connections, seconds=seconds)
+    finally:
+        booking.cleanup(os.environ["DATABASE_URL"], args.cleanup_ids)
+
+
 def pgbench_figure(args: argparse.Namespace) -> dict[str, float]:
     _, pool = booking.slot_pools(1000, 300_000)
     try:
@@ -284,12 +306,20 @@ def target(name: str, fig: dict[str, dict[str, float]]) -> str:
             verdict += f"; {ratio(fig[name]['rps'], fig['django-two-reads']['rps'])} of two bare statements"
         return verdict
     if name == "list":
-        return said(fig[name]["rps"] >= 0.35 * floor, ">= 35 % of Django's floor")
+        verdict = said(fig[name]["rps"] >= 0.35 * floor, ">= 35 % of Django's floor")
+        if "django-list-statements" in fig:  # the ceiling its four statements leave
+            verdict += f"; {ratio(fig[name]['rps'], fig['django-list-statements']['rps'])} of four bare statements"
+        return verdict
     if name == "search":
         return said(fig[name]["rps"] >= 500 and fig[name]["p95_ms"] <= 50, ">= 500/s, p95 <= 50 ms")
     if name == "booking" and "pgbench" in fig:
         share = fig["booking"]["rps"] / fig["pgbench"]["rps"]
-        return said(share >= 0.25, f">= 25 % of pgbench (then 40 %): {100 * share:.0f} %")
+        verdict = said(share >= 0.25, f">= 25 % of pgbench (then 40 %): {100 * share:.0f} %")
+        if "django-pgbench-sql" in fig:  # the ceiling Django's request cycle leaves
+            verdict += f"; {ratio(fig['booking']['rps'], fig['django-pgbench-sql']['rps'])} of Django + that SQL"
+        return verdict
+    if name == "django-pgbench-sql" and "pgbench" in fig:
+        return f"{ratio(fig[name]['rps'], fig['pgbench']['rps'])} of pgbench: Django's ceiling for a booking"
     return ""
 
 
@@ -348,6 +378,14 @@ def run_cycle(
                 bases[name] = stack.enter_context(
                     serve(server_command(kind, "floor.wsgi", "{port}"), floor_env(name.removeprefix("django-")))
                 )
+        if "django-pgbench-sql" in names:
+            # On the benchmark's own database, from pgbench's pool of slots and its members.
+            _, pool = booking.slot_pools(1000, 300_000)
+            env = floor_env("pgbench-sql") | {
+                "FLOOR_DATABASE_URL": database_url,
+                "FLOOR_BOOKING": ",".join(str(n) for n in (*pool, *args.pg_members)),
+            }
+            bases["django-pgbench-sql"] = stack.enter_context(serve(server_command(kind, "floor.wsgi", "{port}"), env))
         indigo = stack.enter_context(server(database_url, kind))
         indigos = {"": indigo}
         if other is not None:
@@ -373,6 +411,8 @@ def run_cycle(
                 if name in bases
             },
         }
+        if "django-pgbench-sql" in bases:
+            gets["django-pgbench-sql"] = lambda s: bare_booking_figure(bases["django-pgbench-sql"], s, args)
         for suffix, base in indigos.items():
             gets.update(_own_gets(base, suffix, world, cookies, args))
         if "list" in names:

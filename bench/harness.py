@@ -161,7 +161,7 @@ request = function()
   counter = counter + 1
   local headers = {}
   if #cookies > 0 then headers["Cookie"] = cookies[(counter %% #cookies) + 1] end
-  return wrk.format("GET", paths[(counter %% #paths) + 1], headers)
+  return wrk.format("%s", paths[(counter %% #paths) + 1], headers)
 end
 done = function(summary, latency, requests)
   local e = summary.errors
@@ -203,10 +203,11 @@ def wrk(
     threads: int = 1,
     cookies: Sequence[str] = (),
     timeout: int = 30,
+    method: str = "GET",
 ) -> dict[str, float]:
     """One wrk run over the paths in turn (each request with the next of ``cookies``, if any: the
     ``Cookie`` header of a signed-in session); requests/s and latency percentiles (ms)."""
-    lua = WRK_LUA % (", ".join(f'"{p}"' for p in paths), ", ".join(f'"{c}"' for c in cookies))
+    lua = WRK_LUA % (", ".join(f'"{p}"' for p in paths), ", ".join(f'"{c}"' for c in cookies), method)
     values = run_wrk(base, "paths", lua, connections=connections, seconds=seconds, threads=threads, timeout=timeout)
     return {
         "rps": values["requests"] / (values["duration_us"] / 1e6),

@@ -10,6 +10,11 @@ signed-in members (each booking at most 8 times, never two slots at one time; th
 limits lifted and messages left to workers, as bench/booking_http.py does); the bookings are removed afterwards. Target:
 p99 <= 100 ms and no error.
 
+``--bare``: the same arrival rate served by the bare Django project (bench/floor) running, for each
+``POST /api/book``, the transaction pgbench runs for the booking (bench/booking_http.py), statement
+by statement through Django's connection, no ORM, no session: Django's own ceiling for the target
+on this machine, beside which IndigoMed's figure is read.
+
 ``--sqlite``: the same bookings on the embedded database with the demo's data (seeded once into
 ``--var-dir``), by 16 clients each sending its next booking as soon as the last is answered
 (``--rate 0``, closed loop), for 120 s, served by gunicorn with 16 threads in all (``gthread-8``)
@@ -31,7 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import booking_http as booking
 import openloop
-from harness import OUT, SERVERS, server, warm_up
+from harness import OUT, SERVERS, serve, server, server_command, warm_up
 
 
 def sqlite_slots(count: int) -> list[tuple[int, str, dt.datetime]]:
@@ -96,6 +101,7 @@ def prepare_sqlite(var_dir: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sqlite", action="store_true", help="the embedded database with the demo's data")
+    parser.add_argument("--bare", action="store_true", help="bare Django running pgbench's booking SQL instead")
     parser.add_argument("--rate", type=float, help="bookings per second (0: closed loop); 333, or 0 with --sqlite")
     parser.add_argument("--seconds", type=float, help="300, or 120 with --sqlite")
     parser.add_argument("--connections", type=int, help="at most this many at once: 256, or 16 with --sqlite")
@@ -114,10 +120,17 @@ def main() -> None:
         os.environ.setdefault(name, "1000000000")
     os.environ.setdefault("MESSAGES_DELIVER_ON_COMMIT", "0")
     database_url = "" if args.sqlite else os.environ.get("DATABASE_URL", "")
+    if args.sqlite and args.bare:
+        sys.exit("--bare runs pgbench's SQL on PostgreSQL: leave out --sqlite.")
     if args.sqlite:
         prepare_sqlite(args.var_dir)
     elif not database_url.startswith("postgres"):
         sys.exit("Set DATABASE_URL to the PostgreSQL database bench/generate.py filled, or pass --sqlite.")
+    if args.bare:
+        result, elapsed = bare_run(database_url, args, rate=rate, seconds=seconds, connections=connections)
+        load = (rate, seconds, connections)
+        report(result, elapsed, args, load, where="PostgreSQL, bare Django + pgbench's booking SQL", locked=0)
+        return
     # Bookings needed: at the rate, or as many as a fast closed loop could make.
     needed = int(rate * seconds * 1.05) + 100 if rate else int(400 * seconds)
     # As many members as a peak hour's bookers: none books more than 8 times in the run, within
@@ -174,8 +187,61 @@ def main() -> None:
         else:
             booking.cleanup(database_url, member_ids)
     locked = log.read_text(errors="replace").count("database is locked")
-    s = result.summary()
     where = f"SQLite ({args.var_dir})" if args.sqlite else "PostgreSQL"
+    report(result, elapsed, args, (rate, seconds, connections), where=where, locked=locked)
+
+
+def bare_run(
+    database_url: str, args: argparse.Namespace, *, rate: float, seconds: float, connections: int
+) -> tuple[openloop.Result, float]:
+    """The open loop against the bare Django project running pgbench's booking transaction per POST
+    (bench/floor, ``pgbench-sql``), on pgbench's pool of slots and members; its bookings removed."""
+    import django
+
+    from cycle import floor_env
+
+    django.setup()
+    needed = int(rate * seconds * 1.05) + 100 if rate else int(400 * seconds)
+    members = booking.pgbench_members(database_url, 2000)
+    member_ids = list(range(members[0], members[1] + 1))
+    booking.cleanup(database_url, member_ids)
+    _, pool = booking.slot_pools(1000, needed * 3)
+    env = floor_env("pgbench-sql") | {
+        "FLOOR_DATABASE_URL": database_url,
+        "FLOOR_BOOKING": ",".join(str(n) for n in (*pool, *members)),
+    }
+    try:
+        with serve(server_command(args.server, "floor.wsgi", "{port}"), env) as base:
+            host_port = base.split("//", 1)[1]
+            host, port = host_port.rsplit(":", 1)
+            warm_up(base, "/api/appointments")
+            request = openloop.request_bytes("POST", "/api/book", host_port)
+            started = time.monotonic()
+            result = openloop.run(
+                (host, int(port)),
+                [request] * needed,
+                rate=rate,
+                seconds=seconds,
+                connections=connections,
+                processes=args.processes,
+            )
+            return result, time.monotonic() - started
+    finally:
+        booking.cleanup(database_url, member_ids)
+
+
+def report(
+    result: openloop.Result,
+    elapsed: float,
+    args: argparse.Namespace,
+    load: tuple[float, float, int],
+    *,
+    where: str,
+    locked: int,
+) -> None:
+    """What the run measured, printed and written to ``bench/out``; ``load`` is (rate, seconds, connections)."""
+    rate, seconds, connections = load
+    s = result.summary()
     loop = f"open loop at {rate:g}/s" if rate else f"closed loop, {connections} clients"
     print(f"sustained booking on {where}, {args.server}, {loop}, {seconds:g} s ({elapsed:.0f} s wall)")
     print(
@@ -195,6 +261,7 @@ def main() -> None:
         print(f"  target: no 'database is locked', no error: {'met' if not locked and not s['errors'] else 'NOT met'}")
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
     record = {"database": where, "server": args.server, "rate": rate, "seconds": seconds, **s, "locked": locked}
+    record["bare"] = args.bare
     (OUT / f"sustained-{stamp}.json").write_text(json.dumps({**record, "statuses": dict(result.statuses)}))
 
 

@@ -10,7 +10,19 @@ signed-in floor does (a session read, a user read, one list).
 ``FLOOR_MIDDLEWARE=two-reads``: the standard middleware, and the view sends two statements of its
 own on a persistent connection to that database, no ORM: the session row of the request's cookie,
 and one (empty) list. What the two round trips every signed-in API request makes cost on this
-machine, with nothing of a framework's own around them."""
+machine, with nothing of a framework's own around them.
+
+``FLOOR_MIDDLEWARE=list-statements``: as ``two-reads``, with the four statements a member's own
+list sends (bench/profile_floor.py ``--sql own``): the session row, the list, a row written to an
+access log (committed on its own, as a logged read is) and a second read (the details): the
+ceiling for a member's list on this machine.
+
+``FLOOR_MIDDLEWARE=pgbench-sql``: the standard middleware, and ``POST /api/book`` runs the
+transaction pgbench runs for the booking benchmark (bench/booking_http.py), statement by statement
+through Django's connection, no ORM, on the benchmark's own database (``FLOOR_DATABASE_URL``), for
+a slot and a member drawn at random as pgbench draws them (``FLOOR_BOOKING``: first and last slot,
+first and last member). What Django's request cycle leaves of pgbench's rate for that same SQL:
+the ceiling for any booking served by Django on this machine."""
 
 import os
 import secrets
@@ -40,8 +52,10 @@ STANDARD_MIDDLEWARE = [
 MIDDLEWARE = [] if os.environ.get("FLOOR_MIDDLEWARE") == "none" else STANDARD_MIDDLEWARE
 SIGNED_IN = os.environ.get("FLOOR_MIDDLEWARE") == "signed-in"
 TWO_READS = os.environ.get("FLOOR_MIDDLEWARE") == "two-reads"
+LIST_STATEMENTS = os.environ.get("FLOOR_MIDDLEWARE") == "list-statements"
+PGBENCH_SQL = os.environ.get("FLOOR_MIDDLEWARE") == "pgbench-sql"
 DATABASES: dict[str, dict[str, object]] = {}
-if SIGNED_IN or TWO_READS:
+if SIGNED_IN or TWO_READS or LIST_STATEMENTS or PGBENCH_SQL:
     import dj_database_url
 
     DATABASES = {"default": dj_database_url.parse(os.environ["FLOOR_DATABASE_URL"], conn_max_age=600)}
@@ -49,6 +63,9 @@ if SIGNED_IN or TWO_READS:
     DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
     # Two reads: the view reads the session row itself; the middleware leaves the cookie alone.
     SESSION_ENGINE = "django.contrib.sessions.backends.db" if SIGNED_IN else "django.contrib.sessions.backends.cache"
+    # pgbench's transaction reads no session either.
+    if PGBENCH_SQL:
+        SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
 else:
     # Sessions that no request opens need no store; signed cookies keep the project database-free.
     SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
