@@ -257,6 +257,7 @@ def booking_figure(base: str, members: list[tuple[str, str]], args: argparse.Nam
     try:
         r = booking.http_round(base, members, slots, connections=args.connections, seconds=args.seconds)
     finally:
+        time.sleep(1)  # the last requests wrk left in flight commit first
         booking.cleanup(os.environ["DATABASE_URL"], args.cleanup_ids)
     errors = r["refused"] + r["errors"]
     return {
@@ -273,6 +274,7 @@ def bare_booking_figure(base: str, seconds: int, args: argparse.Namespace) -> di
     try:
         return wrk(base, ["/api/book"], method="POST", connections=args.connections, seconds=seconds)
     finally:
+        time.sleep(1)  # the last requests wrk left in flight commit first
         booking.cleanup(os.environ["DATABASE_URL"], args.cleanup_ids)
 
 
