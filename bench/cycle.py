@@ -108,6 +108,16 @@ def floor_env(middleware: str) -> dict[str, str]:
     }
 
 
+def bare_booking_env(database_url: str, members: tuple[int, int], *, slots: int) -> dict[str, str]:
+    """The bare project's environment for ``pgbench-sql``: the benchmark's own database, and
+    pgbench's pool of ``slots`` open slots and its members to draw from."""
+    _, pool = booking.slot_pools(1000, slots)
+    return floor_env("pgbench-sql") | {
+        "FLOOR_DATABASE_URL": database_url,
+        "FLOOR_BOOKING": ",".join(str(n) for n in (*pool, *members)),
+    }
+
+
 def floor_database_url() -> str:
     """The bare project's own database, beside the benchmark's (``<name>_floor``)."""
     return os.environ["DATABASE_URL"].rstrip("/") + "_floor"
@@ -293,6 +303,11 @@ def ratio(part: float, whole: float) -> str:
     return f"{100 * part / whole:.0f} %" if whole and not math.isnan(part) else ""
 
 
+def of_ceiling(fig: dict[str, dict[str, float]], name: str, ceiling: str, what: str) -> str:
+    """``name``'s share of the bare project's line that sends only its statements, if measured."""
+    return f"; {ratio(fig[name]['rps'], fig[ceiling]['rps'])} of {what}" if ceiling in fig else ""
+
+
 def target(name: str, fig: dict[str, dict[str, float]]) -> str:
     """The issue's target beside the figure, and whether it holds today."""
     floor = fig.get("django", {}).get("rps", NAN)
@@ -304,22 +319,16 @@ def target(name: str, fig: dict[str, dict[str, float]]) -> str:
 
     if name == "floor":
         verdict = said(fig[name]["rps"] >= 0.5 * floor, ">= 50 % of Django's floor")
-        if "django-two-reads" in fig:  # the ceiling its two round trips leave
-            verdict += f"; {ratio(fig[name]['rps'], fig['django-two-reads']['rps'])} of two bare statements"
-        return verdict
+        return verdict + of_ceiling(fig, name, "django-two-reads", "two bare statements")
     if name == "list":
         verdict = said(fig[name]["rps"] >= 0.35 * floor, ">= 35 % of Django's floor")
-        if "django-list-statements" in fig:  # the ceiling its four statements leave
-            verdict += f"; {ratio(fig[name]['rps'], fig['django-list-statements']['rps'])} of four bare statements"
-        return verdict
+        return verdict + of_ceiling(fig, name, "django-list-statements", "four bare statements")
     if name == "search":
         return said(fig[name]["rps"] >= 500 and fig[name]["p95_ms"] <= 50, ">= 500/s, p95 <= 50 ms")
     if name == "booking" and "pgbench" in fig:
         share = fig["booking"]["rps"] / fig["pgbench"]["rps"]
         verdict = said(share >= 0.25, f">= 25 % of pgbench (then 40 %): {100 * share:.0f} %")
-        if "django-pgbench-sql" in fig:  # the ceiling Django's request cycle leaves
-            verdict += f"; {ratio(fig['booking']['rps'], fig['django-pgbench-sql']['rps'])} of Django + that SQL"
-        return verdict
+        return verdict + of_ceiling(fig, name, "django-pgbench-sql", "Django + that SQL")
     if name == "django-pgbench-sql" and "pgbench" in fig:
         return f"{ratio(fig[name]['rps'], fig['pgbench']['rps'])} of pgbench: Django's ceiling for a booking"
     return ""
@@ -381,12 +390,7 @@ def run_cycle(
                     serve(server_command(kind, "floor.wsgi", "{port}"), floor_env(name.removeprefix("django-")))
                 )
         if "django-pgbench-sql" in names:
-            # On the benchmark's own database, from pgbench's pool of slots and its members.
-            _, pool = booking.slot_pools(1000, 300_000)
-            env = floor_env("pgbench-sql") | {
-                "FLOOR_DATABASE_URL": database_url,
-                "FLOOR_BOOKING": ",".join(str(n) for n in (*pool, *args.pg_members)),
-            }
+            env = bare_booking_env(database_url, args.pg_members, slots=300_000)
             bases["django-pgbench-sql"] = stack.enter_context(serve(server_command(kind, "floor.wsgi", "{port}"), env))
         indigo = stack.enter_context(server(database_url, kind))
         indigos = {"": indigo}

@@ -84,6 +84,11 @@ def sqlite_cleanup(member_ids: list[int]) -> None:
             cursor.execute(statement, member_ids)  # nosec: only placeholders are formatted in
 
 
+def bookings_needed(rate: float, seconds: float) -> int:
+    """Bookings a run may send: at the rate, or as many as a fast closed loop could make."""
+    return int(rate * seconds * 1.05) + 100 if rate else int(400 * seconds)
+
+
 def prepare_sqlite(var_dir: Path) -> None:
     """The embedded database, migrated and seeded with the demo's data once."""
     os.environ.pop("DATABASE_URL", None)
@@ -131,8 +136,7 @@ def main() -> None:
         load = (rate, seconds, connections)
         report(result, elapsed, args, load, where="PostgreSQL, bare Django + pgbench's booking SQL", locked=None)
         return
-    # Bookings needed: at the rate, or as many as a fast closed loop could make.
-    needed = int(rate * seconds * 1.05) + 100 if rate else int(400 * seconds)
+    needed = bookings_needed(rate, seconds)
     # As many members as a peak hour's bookers: none books more than 8 times in the run, within
     # the 10 upcoming visits the product lets a member hold, so that what each booking reads of
     # its member's holdings is what a real member's is (a few rows, not hundreds).
@@ -198,18 +202,14 @@ def bare_run(
     (bench/floor, ``pgbench-sql``), on pgbench's pool of slots and members; its bookings removed."""
     import django
 
-    from cycle import floor_env
+    from cycle import bare_booking_env
 
     django.setup()
-    needed = int(rate * seconds * 1.05) + 100 if rate else int(400 * seconds)
+    needed = bookings_needed(rate, seconds)
     members = booking.pgbench_members(database_url, 2000)
     member_ids = list(range(members[0], members[1] + 1))
     booking.cleanup(database_url, member_ids)
-    _, pool = booking.slot_pools(1000, needed * 3)
-    env = floor_env("pgbench-sql") | {
-        "FLOOR_DATABASE_URL": database_url,
-        "FLOOR_BOOKING": ",".join(str(n) for n in (*pool, *members)),
-    }
+    env = bare_booking_env(database_url, members, slots=needed * 3)
     try:
         with serve(server_command(args.server, "floor.wsgi", "{port}"), env) as base:
             host_port = base.split("//", 1)[1]
@@ -264,8 +264,8 @@ def report(
     else:
         print(f"  target: no 'database is locked', no error: {'met' if not locked and not s['errors'] else 'NOT met'}")
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-    record = {"database": where, "server": args.server, "rate": rate, "seconds": seconds, **s, "locked": locked}
-    record["bare"] = args.bare
+    record = {"database": where, "server": args.server, "bare": args.bare, "rate": rate, "seconds": seconds}
+    record |= {**s, "locked": locked}
     (OUT / f"sustained-{stamp}.json").write_text(json.dumps({**record, "statuses": dict(result.statuses)}))
 
 

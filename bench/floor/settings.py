@@ -61,12 +61,13 @@ if SIGNED_IN or TWO_READS or LIST_STATEMENTS or PGBENCH_SQL:
     DATABASES = {"default": dj_database_url.parse(os.environ["FLOOR_DATABASE_URL"], conn_max_age=600)}
     # As IndigoMed's benchmark server: statements prepared on the server after a few runs.
     DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
-    # Two reads: the view reads the session row itself; the middleware leaves the cookie alone.
-    SESSION_ENGINE = "django.contrib.sessions.backends.db" if SIGNED_IN else "django.contrib.sessions.backends.cache"
-    # pgbench's transaction reads no session either.
-    if PGBENCH_SQL:
-        SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
-else:
-    # Sessions that no request opens need no store; signed cookies keep the project database-free.
-    SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+# Django's sessions only where Django reads them; the bare views read the session row themselves
+# (the middleware then leaves the cookie alone), and sessions no request opens need no store.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.db"
+    if SIGNED_IN
+    else "django.contrib.sessions.backends.cache"
+    if TWO_READS or LIST_STATEMENTS
+    else "django.contrib.sessions.backends.signed_cookies"
+)
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}

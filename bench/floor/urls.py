@@ -24,24 +24,19 @@ def appointments(request: HttpRequest) -> JsonResponse:
     """What IndigoMed's floor answers (an empty list): without reading anything, or, signed in,
     the user's own (empty) list of permissions, or the bare statements of ``two-reads`` and
     ``list-statements``."""
-    if settings.LIST_STATEMENTS:
+    if settings.TWO_READS or settings.LIST_STATEMENTS:
         key = request.COOKIES.get("sessionid", "")
         with connection.cursor() as cursor:
             cursor.execute(SESSION_ROW, [key])
             cursor.fetchall()
             cursor.execute(EMPTY_LIST, [0])
             listed = [row[0] for row in cursor.fetchall()]
-            cursor.execute(ACCESS_LOGGED, [key])  # autocommit: committed on its own
-            cursor.fetchall()
-            cursor.execute(EMPTY_LIST, [1])
-            cursor.fetchall()
+            if settings.LIST_STATEMENTS:
+                cursor.execute(ACCESS_LOGGED, [key])  # autocommit: committed on its own
+                cursor.fetchall()
+                cursor.execute(EMPTY_LIST, [1])  # the details
+                cursor.fetchall()
         return JsonResponse(listed, safe=False)
-    if settings.TWO_READS:
-        with connection.cursor() as cursor:
-            cursor.execute(SESSION_ROW, [request.COOKIES.get("sessionid", "")])
-            cursor.fetchall()
-            cursor.execute(EMPTY_LIST, [0])
-            return JsonResponse([row[0] for row in cursor.fetchall()], safe=False)
     if not settings.SIGNED_IN:
         return JsonResponse([], safe=False)
     if not request.user.is_authenticated:
